@@ -1,0 +1,76 @@
+import yargs from 'yargs';
+import { DEFAULT_MAX_FRAME_BYTES, MAX_FRAME_BYTES_CEILING } from '../protocol/index.js';
+import { startServer } from '../server/start-server.js';
+import { LOG_LEVELS, createLogger } from '../util/logger.js';
+import { defaultServerDataDir } from '../util/paths.js';
+import { VERSION } from '../version.js';
+import { integerOption, portListOption, portOption } from './options.js';
+import { exitWithError, strictCli } from './run-cli.js';
+
+const NAME = 'fastchat-server';
+
+/** `fastchat-server [flags]`: serves the node ports and the coordinator until SIGINT or SIGTERM. */
+export async function main(argv: string[]): Promise<void> {
+  const args = await strictCli(yargs(argv), NAME)
+    .usage(`$0 [options]\n\nServes fastchat on the node ports and a coordinator port that sends each client to the least-loaded node port.`)
+    .version(VERSION)
+    .options({
+      ports: { type: 'string', default: '8001-8004', describe: 'node ports: ranges and lists, e.g. 8001-8004 or 8001,8003', coerce: portListOption('ports') },
+      host: { type: 'string', default: '127.0.0.1', describe: 'interface to listen on (0.0.0.0 for all)' },
+      'coordinator-port': { type: 'string', default: '8000', describe: 'port of the coordinator', coerce: portOption('coordinator-port', true) },
+      'advertise-host': { type: 'string', describe: 'host the coordinator tells clients to dial (default: the address they reached it on)' },
+      'data-dir': { type: 'string', default: defaultServerDataDir(), describe: 'folder of the embedded database (unused with --db)' },
+      db: { type: 'string', describe: 'PostgreSQL URL (postgres://user@host:port/db); DATABASE_URL also works', default: process.env.DATABASE_URL, defaultDescription: '$DATABASE_URL, else the embedded database' },
+      'max-frame-bytes': { type: 'string', default: String(DEFAULT_MAX_FRAME_BYTES), describe: 'largest frame accepted', coerce: integerOption('max-frame-bytes', 64, MAX_FRAME_BYTES_CEILING) },
+      'log-level': { choices: LOG_LEVELS, default: 'info' as const, describe: 'lowest log level written to stderr' },
+    })
+    .check((a) => {
+      if (a.ports.includes(a['coordinator-port']) && a['coordinator-port'] !== 0) {
+        throw new Error(`--coordinator-port ${a['coordinator-port']} is also in --ports`);
+      }
+      if (a.db !== undefined && !/^postgres(ql)?:\/\//.test(a.db)) throw new Error(`--db: expected a postgres:// URL`);
+      return true;
+    })
+    .parseAsync();
+
+  const logger = createLogger({ level: args['log-level'] });
+  let server;
+  try {
+    server = await startServer({
+      host: args.host,
+      ports: args.ports,
+      coordinatorPort: args['coordinator-port'],
+      databaseUrl: args.db || undefined,
+      dataDir: args['data-dir'],
+      maxFrameBytes: args['max-frame-bytes'],
+      advertiseHost: args['advertise-host'],
+      logger,
+    });
+  } catch (error) {
+    exitWithError(NAME, error);
+  }
+  const { listening, database } = server;
+  logger.info('fastchat-server ready', {
+    version: VERSION,
+    host: listening.host,
+    ports: listening.ports.join(','),
+    coordinator: listening.coordinatorPort,
+    database: database.description,
+  });
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    server.close().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => exitWithError(NAME, error),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

@@ -1,0 +1,129 @@
+import {
+  FrameDecoder,
+  ProtocolError,
+  RESULT_SCHEMAS,
+  encodeFrame,
+  isErrorCode,
+  type RawMessage,
+  type RequestOf,
+  type RequestType,
+  type ResultOf,
+} from '../protocol/index.js';
+import type { Transport } from '../transport/transport.js';
+import { ConnectionClosedError, RequestFailedError, RequestTimeoutError, ServerProtocolError } from './errors.js';
+
+export interface RpcOptions {
+  /** Deadline of a request without its own. @default 10000 */
+  readonly requestTimeoutMs?: number;
+  /** Largest frame accepted from the server. @default 16 MiB - 1 */
+  readonly maxFrameBytes?: number;
+}
+
+interface Pending {
+  readonly type: RequestType;
+  readonly resolve: (result: never) => void;
+  readonly reject: (error: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+/** A request as the caller writes it: everything but the `id`, which the connection assigns. */
+export type RequestBody<T extends RequestType> = Omit<RequestOf<T>, 'id'>;
+
+/**
+ * Framed request/reply over a Transport (protocol.md § Requests): assigns ids, matches replies, and
+ * holds every request to a deadline. When the connection closes, every pending request is rejected
+ * with ConnectionClosedError; nothing is left waiting.
+ */
+export class RpcConnection {
+  readonly #decoder: FrameDecoder;
+  readonly #pending = new Map<number, Pending>();
+  readonly #timeoutMs: number;
+  #nextId = 1;
+  #closeReason: Error | undefined;
+  /** Settles when the connection is down, with the reason. */
+  readonly closed: Promise<Error>;
+
+  constructor(
+    private readonly transport: Transport,
+    options: RpcOptions = {},
+  ) {
+    this.#timeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.#decoder = new FrameDecoder({ maxFrameBytes: options.maxFrameBytes ?? 16 * 1024 * 1024 - 1 });
+    transport.onData((chunk) => this.#receive(chunk));
+    this.closed = transport.closed.then((error) => {
+      const reason =
+        this.#closeReason ?? new ConnectionClosedError(`the connection to ${transport.address} closed`, { cause: error });
+      this.#closeReason = reason;
+      for (const pending of this.#pending.values()) {
+        clearTimeout(pending.timer);
+        pending.reject(reason);
+      }
+      this.#pending.clear();
+      return reason;
+    });
+  }
+
+  get address(): string {
+    return this.transport.address;
+  }
+
+  /** Sends one request and resolves with its validated result, or rejects with a typed error. */
+  request<T extends RequestType>(body: RequestBody<T> & { t: T }, options: { timeoutMs?: number } = {}): Promise<ResultOf<T>> {
+    if (this.#closeReason) return Promise.reject(this.#closeReason);
+    const id = this.#nextId;
+    this.#nextId = (this.#nextId % 0xffff_ffff) + 1;
+    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
+    return new Promise<ResultOf<T>>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new RequestTimeoutError(body.t, timeoutMs));
+      }, timeoutMs);
+      this.#pending.set(id, { type: body.t, resolve: resolve as (r: never) => void, reject, timer });
+      this.transport.send(encodeFrame({ ...body, id }));
+    });
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+
+  #receive(chunk: Buffer): void {
+    try {
+      this.#decoder.feed(chunk, (message) => this.#onMessage(message));
+    } catch (error) {
+      const detail = error instanceof ProtocolError ? error.message : String(error);
+      this.#fail(new ServerProtocolError(detail, { cause: error }));
+    }
+  }
+
+  #onMessage(message: RawMessage): void {
+    const id = message.id;
+    if (message.t === 'error' && id === undefined) {
+      // Connection-level error: the server is about to close; keep its reason for pending requests.
+      const code = typeof message.code === 'string' ? message.code : 'internal';
+      this.#closeReason = new RequestFailedError(code, String(message.message ?? 'the server closed the connection'));
+      return;
+    }
+    const pending = typeof id === 'number' ? this.#pending.get(id) : undefined;
+    if (!pending) return this.#fail(new ServerProtocolError(`reply to unknown request id ${String(id)}`));
+    this.#pending.delete(id as number);
+    clearTimeout(pending.timer);
+    if (message.t === 'ok') {
+      try {
+        pending.resolve(RESULT_SCHEMAS[pending.type].parse(message, '') as never);
+      } catch (error) {
+        pending.reject(new ServerProtocolError(`bad "${pending.type}" reply: ${String(error)}`, { cause: error }));
+      }
+    } else if (message.t === 'error') {
+      const code = isErrorCode(message.code) ? message.code : String(message.code);
+      pending.reject(new RequestFailedError(code, String(message.message)));
+    } else {
+      pending.reject(new ServerProtocolError(`unexpected reply type "${message.t}"`));
+    }
+  }
+
+  #fail(error: Error): void {
+    this.#closeReason ??= error;
+    this.transport.close();
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Stable, machine-readable error codes carried by `error` frames (docs/protocol.md § Errors).
+ * Clients switch on these; the human `message` beside them may change freely.
+ */
+export const ERROR_CODES = [
+  /** The byte stream broke a framing rule; the connection is closed after this error. */
+  'bad_frame',
+  /** A frame declared a length above the negotiated maximum; the connection is closed. */
+  'frame_too_large',
+  /** The first byte was neither a frame (0x00) nor legacy JSON; the connection is closed. */
+  'unknown_codec',
+  /** A request's fields are missing, mistyped or out of range. The connection stays open. */
+  'bad_request',
+  /** The request type `t` is not one this server knows. The connection stays open. */
+  'unknown_type',
+  /** A request other than `hello` arrived before `hello`. */
+  'hello_required',
+  /** `hello` offered no protocol version this server speaks. */
+  'unsupported_version',
+  /** The request is valid but not served on this port (for example `route` on a node port). */
+  'wrong_port',
+  /** The connection wrote faster than it read; the server dropped it. */
+  'slow_consumer',
+  /** No node port is available to route to. */
+  'unavailable',
+  /** The server is shutting down. */
+  'shutting_down',
+  /** The server failed; the request may be retried. */
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+const KNOWN = new Set<string>(ERROR_CODES);
+
+/** True when `code` is one of the stable codes above. */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && KNOWN.has(code);
+}

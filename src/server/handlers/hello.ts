@@ -1,0 +1,26 @@
+import { PROTOCOL_VERSIONS } from '../../protocol/index.js';
+import { VERSION } from '../../version.js';
+import { RequestError } from '../errors.js';
+import type { Handler } from '../handler.js';
+
+/** `hello`: picks the highest protocol version both sides speak and announces the server's limits (protocol.md § hello). */
+export const hello: Handler<'hello'> = {
+  roles: ['node', 'coordinator'],
+  beforeHello: true,
+  handle(request, context) {
+    const shared = request.versions.filter((v) => (PROTOCOL_VERSIONS as readonly number[]).includes(v));
+    if (shared.length === 0) {
+      throw new RequestError(
+        'unsupported_version',
+        `no common protocol version: client offers ${request.versions.join(', ')}, server speaks ${PROTOCOL_VERSIONS.join(', ')}`,
+      );
+    }
+    const version = Math.max(...shared);
+    context.greet(version);
+    return {
+      version,
+      server: `fastchat-server/${VERSION}`,
+      limits: { maxFrameBytes: context.services.maxFrameBytes },
+    };
+  },
+};

@@ -1,0 +1,81 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import type { ChatServer } from './chat-server.js';
+import { ListenError, PortInUseError } from './errors.js';
+import type { PortRole } from './handler.js';
+
+export interface ListenOptions {
+  /** Interface to bind. @default '127.0.0.1' */
+  readonly host: string;
+  /** Node ports; 0 asks the system for a free one (tests). */
+  readonly ports: readonly number[];
+  /** Coordinator port; 0 asks for a free one. */
+  readonly coordinatorPort: number;
+}
+
+export interface Listening {
+  readonly host: string;
+  /** Node ports as bound (a 0 replaced by the port the system chose). */
+  readonly ports: readonly number[];
+  readonly coordinatorPort: number;
+  /** Stops accepting on every port. Open connections are the core's to close. */
+  close(): Promise<void>;
+}
+
+/**
+ * The only server code that touches node:net: binds every node port and the coordinator port and
+ * hands each accepted socket to the core. All or nothing: if one port cannot be bound, the ones
+ * already bound are released and the error names the port.
+ */
+export async function listen(core: ChatServer, options: ListenOptions): Promise<Listening> {
+  const servers: Server[] = [];
+  const release = () => Promise.all(servers.map((server) => closeServer(server)));
+  try {
+    const ports: number[] = [];
+    for (const port of options.ports) {
+      const server = await bind(options.host, port, 'node', core);
+      servers.push(server);
+      const bound = boundPort(server);
+      core.load.addPort(bound);
+      ports.push(bound);
+    }
+    const coordinator = await bind(options.host, options.coordinatorPort, 'coordinator', core);
+    servers.push(coordinator);
+    return { host: options.host, ports, coordinatorPort: boundPort(coordinator), close: async () => void (await release()) };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+function bind(host: string, port: number, role: PortRole, core: ChatServer): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer({ noDelay: true }, (socket: Socket) => {
+      core.handle(socket, {
+        role,
+        port: role === 'node' ? boundPort(server) : undefined,
+        localAddress: socket.localAddress,
+        remoteAddress: socket.remoteAddress,
+      });
+    });
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') reject(new PortInUseError(host, port, { cause: error }));
+      else reject(new ListenError(host, port, error.code ?? error.message, { cause: error }));
+    });
+    server.listen({ host, port, backlog: 1024 }, () => {
+      server.removeAllListeners('error');
+      // After binding, an accept failure (such as running out of file descriptors) is logged, not fatal.
+      server.on('error', (error) => core.services.logger.error('listener error', { role, port, error: error.message }));
+      resolve(server);
+    });
+  });
+}
+
+function boundPort(server: Server): number {
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('server is not listening on TCP');
+  return address.port;
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+}

@@ -1,0 +1,94 @@
+/**
+ * Stable, machine-readable codes for storage failures. Callers (the CLI, the server's start-up)
+ * switch on these; the human `message` beside them may change freely.
+ */
+export type StoreErrorCode =
+  | 'database_unavailable'
+  | 'invalid_database_url'
+  | 'schema_missing'
+  | 'schema_version_mismatch'
+  | 'schema_file_not_found';
+
+/** Base of every error the storage layer raises itself (driver errors pass through as `cause`). */
+export class StoreError extends Error {
+  override readonly name: string = 'StoreError';
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * The database could not be reached or refused us: connection refused, timeout, authentication
+ * failure, missing database, unreadable data directory. `address` never contains a password.
+ */
+export class DatabaseUnavailableError extends StoreError {
+  override readonly name = 'DatabaseUnavailableError';
+  constructor(
+    readonly address: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super('database_unavailable', `cannot open ${address}: ${detail}`, options);
+  }
+}
+
+/**
+ * A database URL that is not a `postgres://` or `postgresql://` URL.
+ * The message never repeats the URL: it may hold a password.
+ */
+export class InvalidDatabaseUrlError extends StoreError {
+  override readonly name = 'InvalidDatabaseUrlError';
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super('invalid_database_url', `invalid database URL: ${detail}`, options);
+  }
+}
+
+/** A PostgreSQL server database without the fastchat schema; `make db` loads it. */
+export class SchemaMissingError extends StoreError {
+  override readonly name = 'SchemaMissingError';
+  constructor(
+    readonly address: string,
+    readonly makeDbCommand: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'schema_missing',
+      `${address} has no fastchat schema (no table schema_version). Load it with: ${makeDbCommand}`,
+      options,
+    );
+  }
+}
+
+/** The database's schema version is not the one this build of fastchat was written for. */
+export class SchemaVersionError extends StoreError {
+  override readonly name = 'SchemaVersionError';
+  constructor(
+    readonly address: string,
+    /** Highest version recorded in schema_version; 0 when the table is empty. */
+    readonly found: number,
+    readonly expected: number,
+    advice: string,
+  ) {
+    const relation = found < expected ? 'older than' : 'newer than';
+    super(
+      'schema_version_mismatch',
+      `${address} has schema version ${found}, ${relation} version ${expected} that this fastchat ` +
+        `needs. ${advice}`,
+    );
+  }
+}
+
+/** schema.sql could not be found beside package.json (a broken install or checkout). */
+export class SchemaFileNotFoundError extends StoreError {
+  override readonly name = 'SchemaFileNotFoundError';
+  constructor(
+    readonly path: string,
+    options?: { cause?: unknown },
+  ) {
+    super('schema_file_not_found', `schema file not found at ${path}`, options);
+  }
+}

@@ -1,0 +1,133 @@
+import pg from 'pg';
+import type { Database } from './database.js';
+import { DatabaseUnavailableError, InvalidDatabaseUrlError, SchemaMissingError } from './errors.js';
+import { assertSchemaVersion, readSchemaVersion } from './schema.js';
+
+/** Where a server database is, in the forms messages need. None of them holds a password. */
+export interface PgTarget {
+  /** "PostgreSQL at host:port/database". */
+  readonly description: string;
+  /** The URL with its password, if any, replaced by `****`. */
+  readonly redactedUrl: string;
+}
+
+// Without a deadline, pg waits for an unreachable host as long as the OS does (minutes).
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * Parses a `postgres://` / `postgresql://` URL for messages. Only the scheme is validated here;
+ * libpq-style details (query parameters, defaults) are left to the driver.
+ *
+ * @throws InvalidDatabaseUrlError, whose message never repeats the URL (it may hold a password)
+ */
+export function describePgUrl(url: string): PgTarget {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // Not chained as cause: Node's ERR_INVALID_URL carries the whole input, password included.
+    throw new InvalidDatabaseUrlError('expected postgres://user[:password]@host[:port]/database');
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new InvalidDatabaseUrlError(`scheme ${parsed.protocol} is not postgres: or postgresql:`);
+  }
+  const host = parsed.hostname || parsed.searchParams.get('host') || 'localhost';
+  const port = parsed.port || parsed.searchParams.get('port') || '5432';
+  const database = safeDecode(parsed.pathname.slice(1)) || safeDecode(parsed.username);
+  if (parsed.password !== '') parsed.password = '****';
+  return { description: `PostgreSQL at ${host}:${port}/${database}`, redactedUrl: parsed.href };
+}
+
+/**
+ * Connects a pool to the PostgreSQL server database at `url` and checks, before anything else uses
+ * it, that the server answers and that the database holds schema version SCHEMA_VERSION. The schema
+ * is never applied here: a shared server database is upgraded deliberately, with `make db`.
+ *
+ * @throws InvalidDatabaseUrlError when `url` is not a postgres URL
+ * @throws DatabaseUnavailableError when the server cannot be reached or refuses the login
+ * @throws SchemaMissingError when the database has no schema_version table
+ * @throws SchemaVersionError when its version differs from SCHEMA_VERSION
+ */
+export async function openPgDatabase(url: string): Promise<Database> {
+  const target = describePgUrl(url);
+  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  // An idle client whose connection drops emits 'error' on the pool, and an unhandled 'error' event
+  // would crash the process. Ignoring it is safe: pg has already discarded that client, and the next
+  // query opens a fresh connection and reports any lasting failure to its caller.
+  pool.on('error', () => {});
+
+  const db = new PgDatabase(pool, target.description);
+  try {
+    await checkConnection(pool, target);
+    const found = await readSchemaVersion(db);
+    const makeDb = `DATABASE_URL=${shellQuote(target.redactedUrl)} make db`;
+    if (found === null) throw new SchemaMissingError(target.description, makeDb);
+    assertSchemaVersion(found, target.description, `Upgrade it with: ${makeDb}`);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return db;
+}
+
+async function checkConnection(pool: pg.Pool, target: PgTarget): Promise<void> {
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    let detail = errorDetail(error);
+    // 3D000 invalid_catalog_name: the server is up but the database was never created.
+    if (codeOf(error) === '3D000') detail += ' (create it with: make db CREATEDB=1)';
+    throw new DatabaseUnavailableError(target.description, detail, { cause: error });
+  }
+  client.release();
+}
+
+class PgDatabase implements Database {
+  readonly kind = 'postgres' as const;
+  #closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    readonly description: string,
+  ) {}
+
+  async query<R extends Record<string, unknown>>(
+    sql: string,
+    params: readonly unknown[] = [],
+  ): Promise<{ rows: R[] }> {
+    const result = await this.pool.query<R>(sql, [...params]);
+    return { rows: result.rows };
+  }
+
+  close(): Promise<void> {
+    // pg throws if end() is called twice; keep close() idempotent like the Database contract says.
+    this.#closing ??= this.pool.end();
+    return this.#closing;
+  }
+}
+
+function errorDetail(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  // Node reports a refused dual-stack connect as an AggregateError with an empty message.
+  const code = codeOf(error);
+  return error.message || (code === undefined ? error.name : code);
+}
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text; // A malformed %-escape: show it as written rather than fail a message.
+  }
+}
+
+/** Single-quotes `text` for a POSIX shell, so the suggested command can be pasted as is. */
+function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}

@@ -1,0 +1,3 @@
+// Deterministic environment for every test file.
+process.env.FORCE_COLOR = '0';
+process.env.TZ = 'UTC';

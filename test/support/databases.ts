@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, afterEach, describe, inject } from 'vitest';
+import type { Database } from '../../src/store/database.js';
+import { openDatabase } from '../../src/store/open-database.js';
+import { readSchemaSql } from '../../src/store/schema.js';
+
+/** A database opened for one test; closed and removed after it. */
+export interface TestDatabase {
+  readonly backend: 'pglite' | 'postgres';
+  /** Opened through openDatabase, so the schema is applied (PGlite) or checked (PostgreSQL). */
+  readonly db: Database;
+  /** PGlite only: its data folder, to reopen it. */
+  readonly dataDir?: string;
+  /** PostgreSQL only: the URL of this test's own database. */
+  readonly url?: string;
+}
+
+/** A PostgreSQL server to make scratch databases on; each one is dropped after its test. */
+export interface PostgresServer {
+  /** URL of the server's maintenance database, as a user that may create databases. */
+  readonly serverUrl: string;
+  /** A new database with nothing in it (no schema), for testing `make db` and schema checks. */
+  emptyDatabase(): Promise<string>;
+  /** A new database with schema.sql applied. */
+  databaseWithSchema(): Promise<string>;
+  /** The URL of a database that does not exist yet (dropped after the test if it got created). */
+  unusedDatabaseUrl(): string;
+}
+
+/** URL of the server from test/support/global-postgres.ts; null when there is none. */
+export const postgresServerUrl: string | null = inject('postgresUrl');
+
+const SKIP_REASON = 'skipped: no PostgreSQL (set DATABASE_URL or install pg_ctl)';
+
+/**
+ * Runs `suite` twice, once per backend: embedded PGlite and a PostgreSQL server. Each call of
+ * `open` gives a fresh database (a new PGlite folder, or a new database on the server) that is
+ * closed and removed after the test.
+ */
+export function describeEachDatabase(
+  name: string,
+  suite: (open: () => Promise<TestDatabase>) => void,
+): void {
+  describe(`${name} [pglite]`, () => {
+    const cleanup = useCleanup();
+    suite(async () => {
+      const folder = await mkdtemp(join(tmpdir(), 'fastchat-pglite-'));
+      cleanup.push(() => rm(folder, { recursive: true, force: true }));
+      const dataDir = join(folder, 'data');
+      const db = await openDatabase({ dataDir });
+      cleanup.push(() => db.close());
+      return { backend: 'pglite', db, dataDir };
+    });
+  });
+  describePostgres(name, (server, cleanup) => {
+    suite(async () => {
+      const url = await server.databaseWithSchema();
+      const db = await openDatabase({ url, dataDir: 'unused: a url is given' });
+      cleanup.push(() => db.close());
+      return { backend: 'postgres', db, url };
+    });
+  });
+}
+
+/**
+ * A suite that needs a PostgreSQL server; `describe.skip`, saying why in its title, when there is
+ * none. Databases made through `server` are dropped after each test; `cleanup` takes more undo
+ * steps (close a Database you opened, …), run before those drops.
+ */
+export function describePostgres(
+  name: string,
+  suite: (server: PostgresServer, cleanup: Cleanup) => void,
+): void {
+  const serverUrl = postgresServerUrl;
+  if (serverUrl === null) {
+    describe.skip(`${name} [postgres ${SKIP_REASON}]`, () => {
+      suite(unavailableServer(), useCleanup());
+    });
+    return;
+  }
+  describe(`${name} [postgres]`, () => {
+    const cleanup = useCleanup();
+    const reserve = (): { name: string; url: string } => {
+      const name = newDatabaseName();
+      cleanup.push(() => admin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      return { name, url: databaseUrl(serverUrl, name) };
+    };
+    const create = async (): Promise<string> => {
+      const { name, url } = reserve();
+      await admin(serverUrl, `CREATE DATABASE ${name}`);
+      return url;
+    };
+    suite(
+      {
+        serverUrl,
+        emptyDatabase: create,
+        databaseWithSchema: async () => {
+          const url = await create();
+          // A simple query (no parameters) may hold several statements, as schema.sql does.
+          await admin(url, await readSchemaSql());
+          return url;
+        },
+        unusedDatabaseUrl: () => reserve().url,
+      },
+      cleanup,
+    );
+  });
+}
+
+/** Undo steps for the current test, run last-in first-out after it (and after the file). */
+export interface Cleanup {
+  push(step: () => Promise<unknown>): void;
+}
+
+function useCleanup(): Cleanup {
+  const steps: Array<() => Promise<unknown>> = [];
+  const runAll = async (): Promise<void> => {
+    const errors: unknown[] = [];
+    for (let step = steps.pop(); step !== undefined; step = steps.pop()) {
+      await step().catch((error: unknown) => errors.push(error));
+    }
+    if (errors.length > 0) throw new AggregateError(errors, 'test database cleanup failed');
+  };
+  afterEach(runAll);
+  afterAll(runAll);
+  return { push: (step) => steps.push(step) };
+}
+
+/**
+ * A database name nobody else uses. Identifiers cannot be bound as parameters, so the name is
+ * generated here from [a-z0-9_] only and checked before it is put into SQL text.
+ */
+function newDatabaseName(): string {
+  const name = `fastchat_test_${randomBytes(8).toString('hex')}`;
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`unsafe database name ${name}`);
+  return name;
+}
+
+function databaseUrl(serverUrl: string, name: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.href;
+}
+
+async function admin(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+function unavailableServer(): PostgresServer {
+  const fail = (): never => {
+    throw new Error(`no PostgreSQL server: ${SKIP_REASON}`);
+  };
+  return { serverUrl: '', emptyDatabase: fail, databaseWithSchema: fail, unusedDatabaseUrl: fail };
+}
