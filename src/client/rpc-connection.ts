@@ -1,7 +1,10 @@
 import {
   FrameDecoder,
+  PUSH_SCHEMAS,
   ProtocolError,
   RESULT_SCHEMAS,
+  type Push,
+  type PushType,
   encodeFrame,
   isErrorCode,
   type RawMessage,
@@ -38,6 +41,7 @@ export class RpcConnection {
   readonly #decoder: FrameDecoder;
   readonly #pending = new Map<number, Pending>();
   readonly #timeoutMs: number;
+  readonly #pushListeners = new Set<(push: Push) => void>();
   #nextId = 1;
   #closeReason: Error | undefined;
   /** Settles when the connection is down, with the reason. */
@@ -87,6 +91,12 @@ export class RpcConnection {
     this.transport.close();
   }
 
+  /** Calls `listener` with every validated server push, in arrival order. Returns an unsubscribe function. */
+  onPush(listener: (push: Push) => void): () => void {
+    this.#pushListeners.add(listener);
+    return () => this.#pushListeners.delete(listener);
+  }
+
   #receive(chunk: Buffer): void {
     try {
       this.#decoder.feed(chunk, (message) => this.#onMessage(message));
@@ -104,6 +114,7 @@ export class RpcConnection {
       this.#closeReason = new RequestFailedError(code, String(message.message ?? 'the server closed the connection'));
       return;
     }
+    if (id === undefined && message.t !== 'ok' && message.t !== 'error') return this.#onPush(message);
     const pending = typeof id === 'number' ? this.#pending.get(id) : undefined;
     if (!pending) return this.#fail(new ServerProtocolError(`reply to unknown request id ${String(id)}`));
     this.#pending.delete(id as number);
@@ -120,6 +131,18 @@ export class RpcConnection {
     } else {
       pending.reject(new ServerProtocolError(`unexpected reply type "${message.t}"`));
     }
+  }
+
+  #onPush(message: RawMessage): void {
+    // A push type this client does not know comes from a newer server: skip it.
+    if (!Object.hasOwn(PUSH_SCHEMAS, message.t)) return;
+    let push: Push;
+    try {
+      push = PUSH_SCHEMAS[message.t as PushType].parse(message, '') as Push;
+    } catch (error) {
+      return this.#fail(new ServerProtocolError(`bad "${message.t}" push: ${String(error)}`, { cause: error }));
+    }
+    for (const listener of this.#pushListeners) listener(push);
   }
 
   #fail(error: Error): void {

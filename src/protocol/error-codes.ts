@@ -25,6 +25,22 @@ export const ERROR_CODES = [
   'unavailable',
   /** The server is shutting down. */
   'shutting_down',
+  /** The request needs a logged-in session. */
+  'not_logged_in',
+  /** `login` or `signup` on a session that is already logged in (log out first). */
+  'already_logged_in',
+  /** `signup`: the name is taken, in any letter case. */
+  'name_taken',
+  /** `login`: no such user, or the wrong secret (deliberately not told apart). */
+  'bad_credentials',
+  /** Too many attempts; `retryAfterMs` says when to try again. */
+  'rate_limited',
+  /** The user may not do this to this conversation (not a member, not an admin). */
+  'forbidden',
+  /** The user or conversation does not exist. */
+  'not_found',
+  /** The change contradicts the current state (already a member, not a member, a direct conversation). */
+  'conflict',
   /** The server failed; the request may be retried. */
   'internal',
 ] as const;

@@ -17,3 +17,33 @@ export const DEFAULT_LEGACY_MAX_DEPTH = 32;
 
 /** Size of the frame length prefix, in bytes. */
 export const FRAME_HEADER_BYTES = 4;
+
+/** User names: 3-32 characters, a letter first, then letters, digits, `_`, `.` or `-`. */
+export const USER_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{2,31}$/;
+export const USER_NAME_MAX = 32;
+
+/** Group names: 1-64 characters. */
+export const GROUP_NAME_MAX = 64;
+
+/** Largest message body (the sender's ciphertext envelope), in bytes. @default 64 KiB */
+export const MESSAGE_BODY_MAX_BYTES = 64 * 1024;
+
+/** Client-chosen message ids: 1-64 characters (a UUID fits). */
+export const CLIENT_ID_MAX = 64;
+
+/** Login secrets (derived by the client from the password): 16-256 bytes. */
+export const SECRET_MIN_BYTES = 16;
+export const SECRET_MAX_BYTES = 256;
+
+/** Public key material published at signup. @default 8 KiB */
+export const PUBLIC_KEY_MAX_BYTES = 8 * 1024;
+
+/** Members named when creating a group (the creator aside). */
+export const GROUP_MEMBERS_MAX = 1000;
+
+/** Users per `users` page, and messages per `history` page. */
+export const USERS_PAGE_MAX = 500;
+export const HISTORY_PAGE_MAX = 200;
+
+/** Cursors a `sync` may carry. */
+export const SYNC_CURSORS_MAX = 10_000;

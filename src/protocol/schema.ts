@@ -55,10 +55,12 @@ export function bool(): Schema<boolean> {
   return required((value, path) => (typeof value === 'boolean' ? value : fail(path, 'must be a boolean')));
 }
 
-/** Binary of at most `max` bytes (MessagePack bin). */
-export function bytes(limits: { max: number }): Schema<Uint8Array> {
+/** Binary of `min`..`max` bytes (MessagePack bin). */
+export function bytes(limits: { min?: number; max: number }): Schema<Uint8Array> {
+  const min = limits.min ?? 0;
   return required((value, path) => {
     if (!(value instanceof Uint8Array)) return fail(path, 'must be binary');
+    if (value.length < min) return fail(path, `must be at least ${min} bytes`);
     if (value.length > limits.max) return fail(path, `must be at most ${limits.max} bytes`);
     return value;
   });
@@ -83,6 +85,14 @@ export function arrayOf<T>(item: Schema<T>, limits: { min?: number; max: number 
   });
 }
 
+/** A fixed-length array whose items have their own schemas. */
+export function tuple<A, B>(first: Schema<A>, second: Schema<B>): Schema<readonly [A, B]> {
+  return required((value, path) => {
+    if (!Array.isArray(value) || value.length !== 2) return fail(path, 'must be a pair');
+    return [first.parse(value[0], `${path}[0]`), second.parse(value[1], `${path}[1]`)] as const;
+  });
+}
+
 export function optional<T>(inner: Schema<T>): Schema<T | undefined> & { readonly optional: true } {
   return {
     optional: true,
@@ -91,9 +101,9 @@ export function optional<T>(inner: Schema<T>): Schema<T | undefined> & { readonl
 }
 
 /** A map with exactly the listed fields checked; unknown fields are dropped from the copy. */
-export function object<S extends Shape>(shape: S): Schema<ObjectOf<S>> {
+export function object<S extends Shape>(shape: S): Schema<ObjectOf<S>> & { readonly shape: S } {
   const entries = Object.entries(shape);
-  return required((value, path) => {
+  const schema = required<ObjectOf<S>>((value, path) => {
     if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) {
       return fail(path, 'must be a map');
     }
@@ -107,4 +117,5 @@ export function object<S extends Shape>(shape: S): Schema<ObjectOf<S>> {
     }
     return copy as ObjectOf<S>;
   });
+  return { ...schema, shape };
 }

@@ -1,22 +1,14 @@
 import type { Duplex } from 'node:stream';
-import { DEFAULT_MAX_FRAME_BYTES, ProtocolError, sniffCodec } from '../protocol/index.js';
-import { silentLogger, type Logger } from '../util/logger.js';
+import { ProtocolError, sniffCodec } from '../protocol/index.js';
 import { FramedSession } from './framed-session.js';
-import type { PortRole, ServerServices } from './handler.js';
+import type { PortRole } from './handler.js';
 import { LegacySession } from './legacy/legacy-session.js';
-import { PortLoad } from './port-load.js';
+import type { PortLoad } from './port-load.js';
+import type { ServerServices } from './services.js';
 
 export interface ChatServerOptions {
-  /** @default silentLogger */
-  readonly logger?: Logger;
-  /** Largest frame body accepted. @default 1 MiB */
-  readonly maxFrameBytes?: number;
   /** Bytes queued for a client that is not reading before it is dropped. @default 8 MiB */
   readonly maxOutboundBytes?: number;
-  /** Host clients should dial for node ports (`--advertise-host`). */
-  readonly advertiseHost?: string;
-  /** Host the listeners are bound to, the routing fallback. @default '127.0.0.1' */
-  readonly listenHost?: string;
 }
 
 export const DEFAULT_MAX_OUTBOUND_BYTES = 8 * 1024 * 1024;
@@ -39,22 +31,20 @@ export interface ConnectionInfo {
  * coordinator, and owns every open connection so it can close them on shutdown.
  */
 export class ChatServer {
-  readonly load = new PortLoad();
-  readonly services: ServerServices;
   readonly #maxOutboundBytes: number;
   /** Every open connection, with its session once the first byte has picked one. */
   readonly #connections = new Map<Duplex, FramedSession | LegacySession | undefined>();
   #closing = false;
 
-  constructor(options: ChatServerOptions = {}) {
-    this.services = {
-      logger: options.logger ?? silentLogger,
-      load: this.load,
-      maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
-      advertiseHost: options.advertiseHost,
-      listenHost: options.listenHost ?? '127.0.0.1',
-    };
+  constructor(
+    readonly services: ServerServices,
+    options: ChatServerOptions = {},
+  ) {
     this.#maxOutboundBytes = options.maxOutboundBytes ?? DEFAULT_MAX_OUTBOUND_BYTES;
+  }
+
+  get load(): PortLoad {
+    return this.services.load;
   }
 
   /** Open connections, all ports together. */
@@ -95,7 +85,7 @@ export class ChatServer {
     try {
       const codec = sniffCodec(firstByte);
       return codec === 'framed'
-        ? new FramedSession(stream, info.role, this.services, info.localAddress, { maxOutboundBytes: this.#maxOutboundBytes })
+        ? new FramedSession(stream, info.role, this.services, info.localAddress, info.remoteAddress, { maxOutboundBytes: this.#maxOutboundBytes })
         : new LegacySession(stream, info.role, this.services);
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
@@ -115,6 +105,8 @@ export class ChatServer {
    */
   async close(graceMs = 2000): Promise<void> {
     this.#closing = true;
+    // Every send already queued is committed and acknowledged before the connections are told to go.
+    await this.services.writer.close();
     const closed = [...this.#connections.keys()].map(
       (stream) => new Promise<void>((resolve) => (stream.destroyed ? resolve() : stream.once('close', () => resolve()))),
     );

@@ -6,10 +6,14 @@ export class RequestError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterMs?: number },
   ) {
     super(message, options);
+    this.retryAfterMs = options?.retryAfterMs;
   }
+
+  /** With `rate_limited`: when the client may try again. */
+  readonly retryAfterMs: number | undefined;
 }
 
 /** A listening port could not be bound because another process holds it. */

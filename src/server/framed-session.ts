@@ -9,14 +9,20 @@ import {
   type RawMessage,
   type ServerMessage,
 } from '../protocol/index.js';
+import { ClientSession } from './client-session.js';
 import { RequestError } from './errors.js';
-import type { PortRole, RequestContext, ServerServices } from './handler.js';
+import type { PortRole, RequestContext } from './handler.js';
 import { dispatch } from './handlers/index.js';
+import type { ServerServices } from './services.js';
+import { logOut } from './session-lifecycle.js';
 
 export interface SessionOptions {
   /** Bytes queued for a client that is not reading before it is dropped. @default 8 MiB */
   readonly maxOutboundBytes: number;
 }
+
+/** Catch-up waits while more than this is queued for the client, so a backlog cannot trip the outbound limit. */
+const CATCH_UP_HIGH_WATER = 256 * 1024;
 
 /**
  * One framed connection: decodes frames, validates each request, runs it through its handler and
@@ -26,27 +32,40 @@ export interface SessionOptions {
  * A framing error is fatal: it is answered with an id-less `error` frame and the connection is ended.
  * A bad request is not: it gets its `error` reply and the connection carries on.
  */
-export class FramedSession implements RequestContext {
+export class FramedSession {
   readonly #decoder: FrameDecoder;
-  #greeted = false;
+  readonly #context: RequestContext;
   #closed = false;
 
   constructor(
     private readonly stream: Duplex,
     readonly role: PortRole,
     readonly services: ServerServices,
-    readonly localAddress: string | undefined,
+    localAddress: string | undefined,
+    remoteAddress: string | undefined,
     private readonly options: SessionOptions,
   ) {
-    this.#decoder = new FrameDecoder({ maxFrameBytes: services.maxFrameBytes });
+    this.#decoder = new FrameDecoder({ maxFrameBytes: services.limits.maxFrameBytes });
+    const connection = this;
+    const session = new ClientSession(
+      {
+        push: (push) => connection.send(push),
+        writable: () => connection.#writable(),
+        get open() {
+          return !connection.#closed && !stream.destroyed;
+        },
+      },
+      remoteAddress,
+    );
+    this.#context = { role, services, session, localAddress };
+    stream.once('close', () => {
+      this.#closed = true;
+      logOut(services, session).catch((error: unknown) => services.logger.error('logout on close failed', { error: String(error) }));
+    });
   }
 
-  get greeted(): boolean {
-    return this.#greeted;
-  }
-
-  greet(): void {
-    this.#greeted = true;
+  get session(): ClientSession {
+    return this.#context.session;
   }
 
   receive(chunk: Buffer): void {
@@ -78,6 +97,19 @@ export class FramedSession implements RequestContext {
     this.stream.end();
   }
 
+  #writable(): Promise<void> {
+    if (this.stream.writableLength < CATCH_UP_HIGH_WATER || this.#closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.stream.off('drain', done);
+        this.stream.off('close', done);
+        resolve();
+      };
+      this.stream.on('drain', done);
+      this.stream.on('close', done);
+    });
+  }
+
   #onMessage(raw: RawMessage): void {
     if (this.#closed) return;
     let request;
@@ -89,20 +121,20 @@ export class FramedSession implements RequestContext {
       return;
     }
     const id = request.id;
-    dispatch(request, this).then(
+    dispatch(request, this.#context).then(
       (reply) => this.send(reply),
       (error: unknown) => {
         if (error instanceof RequestError) {
-          this.#replyError(id, error.code, error.message);
+          this.#replyError(id, error.code, error.message, error.retryAfterMs);
         } else {
-          this.services.logger.error('request failed', { type: request.t, error: String(error) });
+          this.services.logger.error('request failed', { type: request.t, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
           this.#replyError(id, 'internal', 'the server failed to handle this request; retry');
         }
       },
     );
   }
 
-  #replyError(id: number | undefined, code: ErrorCode, message: string): void {
-    this.send(id === undefined ? { t: 'error', code, message } : { t: 'error', id, code, message });
+  #replyError(id: number | undefined, code: ErrorCode, message: string, retryAfterMs?: number): void {
+    this.send({ t: 'error', ...(id === undefined ? {} : { id }), code, message, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
   }
 }

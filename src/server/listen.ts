@@ -1,7 +1,15 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import type { ChatServer } from './chat-server.js';
+import type { Duplex } from 'node:stream';
+import type { Logger } from '../util/logger.js';
+import type { ConnectionInfo } from './chat-server.js';
 import { ListenError, PortInUseError } from './errors.js';
 import type { PortRole } from './handler.js';
+import type { PortLoad } from './port-load.js';
+
+/** Where accepted connections go: the server core, or something holding them until it is ready. */
+export interface ConnectionSink {
+  handle(stream: Duplex, info: ConnectionInfo): void;
+}
 
 export interface ListenOptions {
   /** Interface to bind. @default '127.0.0.1' */
@@ -23,22 +31,22 @@ export interface Listening {
 
 /**
  * The only server code that touches node:net: binds every node port and the coordinator port and
- * hands each accepted socket to the core. All or nothing: if one port cannot be bound, the ones
+ * hands each accepted socket to the sink. All or nothing: if one port cannot be bound, the ones
  * already bound are released and the error names the port.
  */
-export async function listen(core: ChatServer, options: ListenOptions): Promise<Listening> {
+export async function listen(sink: ConnectionSink, load: PortLoad, logger: Logger, options: ListenOptions): Promise<Listening> {
   const servers: Server[] = [];
   const release = () => Promise.all(servers.map((server) => closeServer(server)));
   try {
     const ports: number[] = [];
     for (const port of options.ports) {
-      const server = await bind(options.host, port, 'node', core);
+      const server = await bind(options.host, port, 'node', sink, logger);
       servers.push(server);
       const bound = boundPort(server);
-      core.load.addPort(bound);
+      load.addPort(bound);
       ports.push(bound);
     }
-    const coordinator = await bind(options.host, options.coordinatorPort, 'coordinator', core);
+    const coordinator = await bind(options.host, options.coordinatorPort, 'coordinator', sink, logger);
     servers.push(coordinator);
     return { host: options.host, ports, coordinatorPort: boundPort(coordinator), close: async () => void (await release()) };
   } catch (error) {
@@ -47,10 +55,10 @@ export async function listen(core: ChatServer, options: ListenOptions): Promise<
   }
 }
 
-function bind(host: string, port: number, role: PortRole, core: ChatServer): Promise<Server> {
+function bind(host: string, port: number, role: PortRole, sink: ConnectionSink, logger: Logger): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer({ noDelay: true }, (socket: Socket) => {
-      core.handle(socket, {
+      sink.handle(socket, {
         role,
         port: role === 'node' ? boundPort(server) : undefined,
         localAddress: socket.localAddress,
@@ -64,7 +72,7 @@ function bind(host: string, port: number, role: PortRole, core: ChatServer): Pro
     server.listen({ host, port, backlog: 1024 }, () => {
       server.removeAllListeners('error');
       // After binding, an accept failure (such as running out of file descriptors) is logged, not fatal.
-      server.on('error', (error) => core.services.logger.error('listener error', { role, port, error: error.message }));
+      server.on('error', (error) => logger.error('listener error', { role, port, error: error.message }));
       resolve(server);
     });
   });

@@ -1,4 +1,4 @@
-import type { ServerServices } from './handler.js';
+import type { ServerServices } from './services.js';
 
 const WILDCARDS = new Set(['0.0.0.0', '::', '']);
 

@@ -1,8 +1,12 @@
+import type { Duplex } from 'node:stream';
 import type { Database } from '../store/database.js';
 import { openDatabase } from '../store/open-database.js';
+import { SqlChatStore } from '../store/sql-chat-store.js';
 import type { Logger } from '../util/logger.js';
-import { ChatServer } from './chat-server.js';
-import { listen, type Listening } from './listen.js';
+import { ChatServer, type ConnectionInfo } from './chat-server.js';
+import { listen, type ConnectionSink, type Listening } from './listen.js';
+import { PortLoad } from './port-load.js';
+import { createServices } from './services.js';
 
 export interface StartServerOptions {
   readonly host: string;
@@ -13,7 +17,7 @@ export interface StartServerOptions {
   /** Folder of the embedded database. */
   readonly dataDir: string;
   readonly maxFrameBytes: number;
-  readonly advertiseHost?: string;
+  readonly advertiseHost?: string | undefined;
   readonly logger: Logger;
 }
 
@@ -21,29 +25,62 @@ export interface RunningServer {
   readonly listening: Listening;
   readonly database: Database;
   readonly core: ChatServer;
-  /** Graceful stop: stop accepting, end every connection, close the database. */
+  /** Graceful stop: stop accepting, commit and acknowledge what is queued, end every connection, close the database. */
   close(): Promise<void>;
 }
 
 /**
+ * Holds connections accepted before the core exists (while the database opens) and hands them over
+ * when it does; the sockets stay paused meanwhile, so nothing they send is lost.
+ */
+class HoldingSink implements ConnectionSink {
+  #core: ChatServer | undefined;
+  readonly #held: Array<[Duplex, ConnectionInfo]> = [];
+
+  handle(stream: Duplex, info: ConnectionInfo): void {
+    if (this.#core) return this.#core.handle(stream, info);
+    // Until the core owns it, a reset must not surface as an unhandled 'error'.
+    stream.on('error', () => stream.destroy());
+    this.#held.push([stream, info]);
+  }
+
+  release(core: ChatServer): void {
+    this.#core = core;
+    for (const [stream, info] of this.#held.splice(0)) if (!stream.destroyed) core.handle(stream, info);
+  }
+
+  dropAll(): void {
+    for (const [stream] of this.#held.splice(0)) stream.destroy();
+  }
+}
+
+/**
  * Binds every port first, so a port conflict is reported at once rather than after the embedded
- * database has spent seconds starting, then opens the database; if that fails the ports are released.
+ * database has spent seconds starting, then opens the database and starts serving.
  */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
-  const core = new ChatServer({
-    logger: options.logger,
-    maxFrameBytes: options.maxFrameBytes,
-    listenHost: options.host,
-    advertiseHost: options.advertiseHost,
-  });
-  const listening = await listen(core, options);
+  const load = new PortLoad();
+  const sink = new HoldingSink();
+  const listening = await listen(sink, load, options.logger, options);
   let database: Database;
   try {
     database = await openDatabase({ url: options.databaseUrl, dataDir: options.dataDir });
   } catch (error) {
-    await Promise.all([listening.close(), core.close()]);
+    sink.dropAll();
+    await listening.close();
     throw error;
   }
+  const store = new SqlChatStore(database);
+  const services = createServices({
+    logger: options.logger,
+    load,
+    store,
+    maxFrameBytes: options.maxFrameBytes,
+    advertiseHost: options.advertiseHost,
+    listenHost: options.host,
+  });
+  const core = new ChatServer(services);
+  sink.release(core);
   let closing: Promise<void> | undefined;
   return {
     listening,
@@ -54,7 +91,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         const stopped = listening.close();
         await core.close();
         await stopped;
-        await database.close();
+        await store.close();
       })()),
   };
 }

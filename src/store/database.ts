@@ -3,7 +3,24 @@
  * Every statement goes through `query` with its values in `params` ($1, $2, …); SQL text is never
  * built from input. Both backends run the same SQL (the test suite runs on both).
  */
-export interface Database {
+
+/** Something that runs parameterised statements: the database itself, or one open transaction. */
+export interface Queryable {
+  /**
+   * Runs one parameterised statement and returns its rows.
+   *
+   * Both backends map column types the same way: `bigint` (int8) and `integer` to numbers (exact up
+   * to 2^53, far beyond any id or seq), `timestamptz` to Date, `bytea` to Uint8Array (a Buffer
+   * from `pg`), arrays to arrays. JS arrays bind to array parameters (`$1::bigint[]`), Uint8Array
+   * elements included.
+   */
+  query<R extends Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<{ rows: R[] }>;
+}
+
+export interface Database extends Queryable {
   /** Which backend this is; `embedded` is PGlite in a local data directory. */
   readonly kind: 'embedded' | 'postgres';
   /**
@@ -13,15 +30,13 @@ export interface Database {
    */
   readonly description: string;
   /**
-   * Runs one parameterised statement and returns its rows.
+   * Runs `work` in one transaction (READ COMMITTED) on one connection: committed when the promise
+   * it returns resolves, rolled back when it rejects (and that rejection passed on).
    *
-   * Column types are mapped by each driver; note that `bigint` columns come back as strings from
-   * `pg` and as numbers from PGlite, so cast in SQL (for example `::int`) where it matters.
+   * Inside `work`, use only `tx`: on PGlite, which has a single connection, a statement sent to the
+   * database itself waits for the transaction to end, so it would never run.
    */
-  query<R extends Record<string, unknown>>(
-    sql: string,
-    params?: readonly unknown[],
-  ): Promise<{ rows: R[] }>;
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Releases every connection or the embedded instance. Safe to call more than once. */
   close(): Promise<void>;
 }

@@ -7,7 +7,11 @@ export type StoreErrorCode =
   | 'invalid_database_url'
   | 'schema_missing'
   | 'schema_version_mismatch'
-  | 'schema_file_not_found';
+  | 'schema_file_not_found'
+  | 'name_taken'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict';
 
 /** Base of every error the storage layer raises itself (driver errors pass through as `cause`). */
 export class StoreError extends Error {
@@ -90,5 +94,40 @@ export class SchemaFileNotFoundError extends StoreError {
     options?: { cause?: unknown },
   ) {
     super('schema_file_not_found', `schema file not found at ${path}`, options);
+  }
+}
+
+/** A user name that exists already, in this or any other letter case. */
+export class NameTakenError extends StoreError {
+  override readonly name = 'NameTakenError';
+  constructor(
+    readonly userName: string,
+    options?: { cause?: unknown },
+  ) {
+    super('name_taken', `the name ${JSON.stringify(userName)} is taken`, options);
+  }
+}
+
+/** The acting user may not make this change (not an admin, not a member). */
+export class ForbiddenError extends StoreError {
+  override readonly name = 'ForbiddenError';
+  constructor(message: string) {
+    super('forbidden', message);
+  }
+}
+
+/** A user, conversation or membership that the request names does not exist. */
+export class NotFoundError extends StoreError {
+  override readonly name = 'NotFoundError';
+  constructor(message: string) {
+    super('not_found', message);
+  }
+}
+
+/** The change contradicts the current state (already a member, not a member, a direct conversation). */
+export class ConflictError extends StoreError {
+  override readonly name = 'ConflictError';
+  constructor(message: string) {
+    super('conflict', message);
   }
 }

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { Database } from './database.js';
+import type { Database, Queryable } from './database.js';
 import { DatabaseUnavailableError, InvalidDatabaseUrlError, SchemaMissingError } from './errors.js';
 import { assertSchemaVersion, readSchemaVersion } from './schema.js';
 
@@ -13,6 +14,20 @@ export interface PgTarget {
 
 // Without a deadline, pg waits for an unreachable host as long as the OS does (minutes).
 const CONNECT_TIMEOUT_MS = 10_000;
+
+const INT8_OID = 20;
+
+/**
+ * pg's parsers, except that int8 (`bigint`, `count(*)`) becomes a number, as PGlite returns it,
+ * instead of a string: ids and seqs stay far below 2^53. Set on our pool only, not on pg's
+ * global parsers, so no other user of pg in the process is affected.
+ */
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary'
+      ? Number
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
 
 /**
  * Parses a `postgres://` / `postgresql://` URL for messages. Only the scheme is validated here;
@@ -50,7 +65,11 @@ export function describePgUrl(url: string): PgTarget {
  */
 export async function openPgDatabase(url: string): Promise<Database> {
   const target = describePgUrl(url);
-  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  const pool = new pg.Pool({
+    connectionString: url,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    types,
+  });
   // An idle client whose connection drops emits 'error' on the pool, and an unhandled 'error' event
   // would crash the process. Ignoring it is safe: pg has already discarded that client, and the next
   // query opens a fresh connection and reports any lasting failure to its caller.
@@ -96,8 +115,32 @@ class PgDatabase implements Database {
     sql: string,
     params: readonly unknown[] = [],
   ): Promise<{ rows: R[] }> {
-    const result = await this.pool.query<R>(sql, [...params]);
+    const result = await this.pool.query<R>(statement(sql, params));
     return { rows: result.rows };
+  }
+
+  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    // A connection whose ROLLBACK failed is in an unknown state: destroy it, never reuse it.
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work({
+        async query<R extends Record<string, unknown>>(sql: string, params: readonly unknown[] = []) {
+          const { rows } = await client.query<R>(statement(sql, params));
+          return { rows };
+        },
+      });
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
   }
 
   close(): Promise<void> {
@@ -105,6 +148,25 @@ class PgDatabase implements Database {
     this.#closing ??= this.pool.end();
     return this.#closing;
   }
+}
+
+const statementNames = new Map<string, string>();
+
+/**
+ * The statement to send: with parameters, a named one, which each connection prepares (parses and
+ * plans) on first use and reuses after. This is safe because SQL text is never built from input,
+ * so the set of texts is small and fixed; and it takes about a fifth off the time of a batch
+ * commit (measured here: 8.5 to 6.8 ms for 200 messages). Without parameters, pg sends plain
+ * text, which may hold several statements.
+ */
+function statement(sql: string, params: readonly unknown[]): pg.QueryConfig {
+  if (params.length === 0) return { text: sql };
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `fastchat_${createHash('sha256').update(sql).digest('hex').slice(0, 32)}`;
+    statementNames.set(sql, name);
+  }
+  return { name, text: sql, values: [...params] };
 }
 
 function errorDetail(error: unknown): string {

@@ -8,10 +8,28 @@ import {
   type RawMessage,
 } from '../../src/protocol/index.js';
 
+const secret = Buffer.alloc(32, 7);
+
+/** One valid example of every request type: the table must grow with the catalog. */
 const valid: Record<keyof typeof REQUEST_SCHEMAS, RawMessage> = {
   hello: { t: 'hello', id: 1, versions: [1], client: 'fastchat/test' },
   ping: { t: 'ping', id: 2 },
   route: { t: 'route', id: 3 },
+  signup: { t: 'signup', id: 4, name: 'alice', secret, publicKey: Buffer.from('key') },
+  login: { t: 'login', id: 5, name: 'ALICE', secret },
+  logout: { t: 'logout', id: 6 },
+  users: { t: 'users', id: 7, after: 10, limit: 50, prefix: 'al' },
+  conversations: { t: 'conversations', id: 8 },
+  sync: { t: 'sync', id: 9, cursors: [[1, 5], [2, 0]] },
+  send: { t: 'send', id: 10, to: 2, cid: 'c-1', body: Buffer.from([1, 2, 3]) },
+  receipt: { t: 'receipt', id: 11, conversation: 1, delivered: 3, read: 2 },
+  history: { t: 'history', id: 12, conversation: 1, before: 100, limit: 20 },
+  typing: { t: 'typing', id: 13, conversation: 1 },
+  group_create: { t: 'group_create', id: 14, name: 'team', members: [2, 3] },
+  group_add: { t: 'group_add', id: 15, conversation: 1, user: 4 },
+  group_remove: { t: 'group_remove', id: 16, conversation: 1, user: 4 },
+  group_leave: { t: 'group_leave', id: 17, conversation: 1 },
+  group_rename: { t: 'group_rename', id: 18, conversation: 1, name: 'renamed' },
 };
 
 describe('validateRequest', () => {
@@ -34,6 +52,21 @@ describe('validateRequest', () => {
     [{ t: 'hello', id: 1, versions: Array(17).fill(1) }, 'versions: must have at most 16 items'],
     [{ t: 'hello', id: 1, versions: [1, 'two'] }, 'versions[1]: must be an integer'],
     [{ t: 'hello', id: 1, versions: [1], client: 7 }, 'client: must be a string'],
+    [{ t: 'signup', id: 1, name: 'al', secret }, 'name: must be at least 3 characters'],
+    [{ t: 'signup', id: 1, name: '1abc', secret }, 'name: must start with a letter'],
+    [{ t: 'signup', id: 1, name: "bob'; DROP TABLE users;--", secret }, 'name: must start with a letter and use only'],
+    [{ t: 'signup', id: 1, name: 'b'.repeat(33), secret }, 'name: must be at most 32 characters'],
+    [{ t: 'signup', id: 1, name: 'bob smith', secret }, 'name: must start with a letter and use only'],
+    [{ t: 'signup', id: 1, name: 'bob', secret: Buffer.alloc(8) }, 'secret: must be at least 16 bytes'],
+    [{ t: 'signup', id: 1, name: 'bob', secret: 'text' }, 'secret: must be binary'],
+    [{ t: 'send', id: 1, to: 2, cid: '', body: Buffer.from('x') }, 'cid: must be at least 1 characters'],
+    [{ t: 'send', id: 1, to: 2, cid: 'c', body: Buffer.alloc(65 * 1024) }, 'body: must be at most 65536 bytes'],
+    [{ t: 'send', id: 1, to: 0, cid: 'c', body: Buffer.from('x') }, 'to: must be between 1 and'],
+    [{ t: 'sync', id: 1, cursors: [[1]] }, 'cursors[0]: must be a pair'],
+    [{ t: 'send', id: 1, to: 2, cid: 'event:x', body: Buffer.from('x') }, 'cid: must not start with "event:"'],
+    [{ t: 'group_create', id: 1, name: '   ', members: [] }, 'name: must not be blank'],
+    [{ t: 'group_create', id: 1, name: 'x'.repeat(65), members: [] }, 'name: must be at most 64 characters'],
+    [{ t: 'history', id: 1, conversation: 1, limit: 201 }, 'limit: must be between 1 and 200'],
   ])('rejects %j: %s', (message, error) => {
     expect(() => validateRequest(message as RawMessage)).toThrow(error);
   });

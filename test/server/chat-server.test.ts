@@ -1,12 +1,27 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../src/protocol/index.js';
 import { ChatServer } from '../../src/server/chat-server.js';
 import { VERSION } from '../../src/version.js';
 import { header } from '../support/frame-builder.js';
 import { connectInMemory, type FrameClient } from '../support/frame-client.js';
+import { openTestServices, type TestServices } from '../support/test-services.js';
 
 let core: ChatServer;
 const clients: FrameClient[] = [];
+let small: TestServices;
+let standard: TestServices;
+beforeAll(async () => {
+  standard = await openTestServices();
+  small = { ...standard, fresh: (options) => standard.fresh({ maxFrameBytes: 1000, ...options }) };
+});
+afterAll(async () => {
+  await standard?.close();
+});
+
+/** A fresh core (own writer, presence and port counts) over a shared store. */
+function newCore(services = standard): ChatServer {
+  return new ChatServer(services.fresh());
+}
 
 function nodeClient(port = 9001): FrameClient {
   core.load.addPort(port);
@@ -22,26 +37,26 @@ afterEach(async () => {
 
 describe('ChatServer core over an in-memory stream', () => {
   it('answers hello with the shared version, its name and its limits', async () => {
-    core = new ChatServer({ maxFrameBytes: 4096 });
+    core = newCore(small);
     const reply = await nodeClient().request({ t: 'hello', id: 1, versions: [1, 99], client: 'test' });
     expect(reply).toEqual({
       t: 'ok',
       id: 1,
       version: PROTOCOL_VERSION,
       server: `fastchat-server/${VERSION}`,
-      limits: { maxFrameBytes: 4096 },
+      limits: { maxFrameBytes: 1000, maxMessageBytes: 65536 },
     });
   });
 
   it('refuses hello with no common version, and keeps the connection', async () => {
-    core = new ChatServer();
+    core = newCore();
     const client = nodeClient();
     expect(await client.request({ t: 'hello', id: 1, versions: [99] })).toMatchObject({ t: 'error', id: 1, code: 'unsupported_version' });
     expect(await client.request({ t: 'hello', id: 2, versions: [1] })).toMatchObject({ t: 'ok', id: 2 });
   });
 
   it('answers ping after hello with the server clock', async () => {
-    core = new ChatServer();
+    core = newCore();
     const client = nodeClient();
     await client.request({ t: 'hello', id: 1, versions: [1] });
     const before = Date.now();
@@ -51,7 +66,7 @@ describe('ChatServer core over an in-memory stream', () => {
   });
 
   it('answers pipelined requests each with exactly one reply', async () => {
-    core = new ChatServer();
+    core = newCore();
     const client = nodeClient();
     client.send({ t: 'hello', id: 10, versions: [1] });
     for (let id = 11; id <= 20; id++) client.send({ t: 'ping', id });
@@ -62,12 +77,12 @@ describe('ChatServer core over an in-memory stream', () => {
   });
 
   it('asks for hello before anything else on a node port', async () => {
-    core = new ChatServer();
+    core = newCore();
     expect(await nodeClient().request({ t: 'ping', id: 3 })).toMatchObject({ t: 'error', id: 3, code: 'hello_required' });
   });
 
   it('answers a request with a missing or mistyped field with bad_request naming it, and carries on', async () => {
-    core = new ChatServer();
+    core = newCore();
     const client = nodeClient();
     expect(await client.request({ t: 'hello', id: 4 })).toMatchObject({ t: 'error', id: 4, code: 'bad_request', message: 'versions: is required' });
     expect(await client.request({ t: 'hello', id: 5, versions: 'one' })).toMatchObject({ code: 'bad_request', message: 'versions: must be an array' });
@@ -80,19 +95,19 @@ describe('ChatServer core over an in-memory stream', () => {
   });
 
   it('answers an unknown type with unknown_type and its id', async () => {
-    core = new ChatServer();
+    core = newCore();
     expect(await nodeClient().request({ t: 'teleport', id: 8 })).toMatchObject({ t: 'error', id: 8, code: 'unknown_type' });
   });
 
   it('serves route only on the coordinator', async () => {
-    core = new ChatServer();
+    core = newCore();
     const client = nodeClient();
     await client.request({ t: 'hello', id: 1, versions: [1] });
     expect(await client.request({ t: 'route', id: 2 })).toMatchObject({ t: 'error', id: 2, code: 'wrong_port' });
   });
 
   it('answers a frame error with an id-less error frame, then closes', async () => {
-    core = new ChatServer();
+    core = newCore();
     const client = nodeClient();
     client.write(header(0));
     expect(await client.next()).toMatchObject({ t: 'error', code: 'bad_frame', message: 'frame length 0 is invalid' });
@@ -101,7 +116,7 @@ describe('ChatServer core over an in-memory stream', () => {
   });
 
   it('closes a connection that declares a frame over the limit, without waiting for its body', async () => {
-    core = new ChatServer({ maxFrameBytes: 1000 });
+    core = newCore(small);
     const client = nodeClient();
     client.write(header(1001));
     expect(await client.next()).toMatchObject({ t: 'error', code: 'frame_too_large' });
@@ -109,7 +124,7 @@ describe('ChatServer core over an in-memory stream', () => {
   });
 
   it('rejects a first byte that is neither codec in plain text, then closes', async () => {
-    core = new ChatServer();
+    core = newCore();
     const client = nodeClient();
     client.write('GET / HTTP/1.1\r\n\r\n');
     await client.closed;
@@ -119,7 +134,7 @@ describe('ChatServer core over an in-memory stream', () => {
   });
 
   it('tells framed clients it is shutting down before it closes them', async () => {
-    core = new ChatServer();
+    core = newCore();
     const client = nodeClient();
     await client.request({ t: 'hello', id: 1, versions: [1] });
     await core.close(1000);
@@ -131,7 +146,7 @@ describe('ChatServer core over an in-memory stream', () => {
 
 describe('coordinator', () => {
   it('routes to the least-loaded node port and counts disconnects', async () => {
-    core = new ChatServer({ listenHost: '127.0.0.1' });
+    core = newCore();
     core.load.addPort(9001);
     core.load.addPort(9002);
     const a = nodeClient(9001);
@@ -151,7 +166,7 @@ describe('coordinator', () => {
   });
 
   it('answers a legacy add-connection with the bare port number and closes', async () => {
-    core = new ChatServer();
+    core = newCore();
     core.load.addPort(9003);
     const legacy = connectInMemory(core, { role: 'coordinator' });
     legacy.write('{"info-type":"add-connection"}');
@@ -160,7 +175,7 @@ describe('coordinator', () => {
   });
 
   it('answers unavailable when it has no node port', async () => {
-    core = new ChatServer();
+    core = newCore();
     const coordinator = connectInMemory(core, { role: 'coordinator' });
     clients.push(coordinator);
     expect(await coordinator.request({ t: 'route', id: 1 })).toMatchObject({ t: 'error', id: 1, code: 'unavailable' });

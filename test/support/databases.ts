@@ -37,17 +37,26 @@ export const postgresServerUrl: string | null = inject('postgresUrl');
 const SKIP_REASON = 'skipped: no PostgreSQL (set DATABASE_URL or install pg_ctl)';
 
 /**
+ * How long a database from `open` lives. `test` (the default): closed and removed after the test
+ * that opened it. `suite`: kept until the describe block's last test, for a block that opens it in
+ * `beforeAll` and shares it between tests that do not interfere (opening PGlite takes seconds).
+ */
+export interface OpenOptions {
+  readonly keep?: 'test' | 'suite';
+}
+
+export type OpenTestDatabase = (options?: OpenOptions) => Promise<TestDatabase>;
+
+/**
  * Runs `suite` twice, once per backend: embedded PGlite and a PostgreSQL server. Each call of
  * `open` gives a fresh database (a new PGlite folder, or a new database on the server) that is
- * closed and removed after the test.
+ * closed and removed after the test, or after the block with `{ keep: 'suite' }`.
  */
-export function describeEachDatabase(
-  name: string,
-  suite: (open: () => Promise<TestDatabase>) => void,
-): void {
+export function describeEachDatabase(name: string, suite: (open: OpenTestDatabase) => void): void {
   describe(`${name} [pglite]`, () => {
-    const cleanup = useCleanup();
-    suite(async () => {
+    const cleanups = useCleanups();
+    suite(async (options) => {
+      const cleanup = cleanups[options?.keep ?? 'test'];
       const folder = await mkdtemp(join(tmpdir(), 'fastchat-pglite-'));
       cleanup.push(() => rm(folder, { recursive: true, force: true }));
       const dataDir = join(folder, 'data');
@@ -56,11 +65,14 @@ export function describeEachDatabase(
       return { backend: 'pglite', db, dataDir };
     });
   });
-  describePostgres(name, (server, cleanup) => {
-    suite(async () => {
+  withPostgres(name, (serverUrl, cleanups) => {
+    suite(async (options) => {
+      const keep = options?.keep ?? 'test';
+      const server =
+        serverUrl === null ? unavailableServer() : postgresServer(serverUrl, cleanups[keep]);
       const url = await server.databaseWithSchema();
       const db = await openDatabase({ url, dataDir: 'unused: a url is given' });
-      cleanup.push(() => db.close());
+      cleanups[keep].push(() => db.close());
       return { backend: 'postgres', db, url };
     });
   });
@@ -75,59 +87,82 @@ export function describePostgres(
   name: string,
   suite: (server: PostgresServer, cleanup: Cleanup) => void,
 ): void {
+  withPostgres(name, (serverUrl, cleanups) => {
+    const server = serverUrl === null ? unavailableServer() : postgresServer(serverUrl, cleanups.test);
+    suite(server, cleanups.test);
+  });
+}
+
+/** The describe block of describePostgres, with both scopes of cleanup; serverUrl null when skipped. */
+function withPostgres(
+  name: string,
+  suite: (serverUrl: string | null, cleanups: Cleanups) => void,
+): void {
   const serverUrl = postgresServerUrl;
   if (serverUrl === null) {
     describe.skip(`${name} [postgres ${SKIP_REASON}]`, () => {
-      suite(unavailableServer(), useCleanup());
+      suite(null, useCleanups());
     });
     return;
   }
   describe(`${name} [postgres]`, () => {
-    const cleanup = useCleanup();
-    const reserve = (): { name: string; url: string } => {
-      const name = newDatabaseName();
-      cleanup.push(() => admin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-      return { name, url: databaseUrl(serverUrl, name) };
-    };
-    const create = async (): Promise<string> => {
-      const { name, url } = reserve();
-      await admin(serverUrl, `CREATE DATABASE ${name}`);
-      return url;
-    };
-    suite(
-      {
-        serverUrl,
-        emptyDatabase: create,
-        databaseWithSchema: async () => {
-          const url = await create();
-          // A simple query (no parameters) may hold several statements, as schema.sql does.
-          await admin(url, await readSchemaSql());
-          return url;
-        },
-        unusedDatabaseUrl: () => reserve().url,
-      },
-      cleanup,
-    );
+    suite(serverUrl, useCleanups());
   });
 }
 
-/** Undo steps for the current test, run last-in first-out after it (and after the file). */
+/** Scratch databases on the server at `serverUrl`, each dropped by a step pushed on `cleanup`. */
+function postgresServer(serverUrl: string, cleanup: Cleanup): PostgresServer {
+  const reserve = (): { name: string; url: string } => {
+    const name = newDatabaseName();
+    cleanup.push(() => admin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    return { name, url: databaseUrl(serverUrl, name) };
+  };
+  const create = async (): Promise<string> => {
+    const { name, url } = reserve();
+    await admin(serverUrl, `CREATE DATABASE ${name}`);
+    return url;
+  };
+  return {
+    serverUrl,
+    emptyDatabase: create,
+    databaseWithSchema: async () => {
+      const url = await create();
+      // A simple query (no parameters) may hold several statements, as schema.sql does.
+      await admin(url, await readSchemaSql());
+      return url;
+    },
+    unusedDatabaseUrl: () => reserve().url,
+  };
+}
+
+/** Undo steps, run last-in first-out. */
 export interface Cleanup {
   push(step: () => Promise<unknown>): void;
 }
 
-function useCleanup(): Cleanup {
-  const steps: Array<() => Promise<unknown>> = [];
-  const runAll = async (): Promise<void> => {
-    const errors: unknown[] = [];
-    for (let step = steps.pop(); step !== undefined; step = steps.pop()) {
-      await step().catch((error: unknown) => errors.push(error));
-    }
-    if (errors.length > 0) throw new AggregateError(errors, 'test database cleanup failed');
-  };
-  afterEach(runAll);
-  afterAll(runAll);
-  return { push: (step) => steps.push(step) };
+/** `test` steps run after each test (and after the block); `suite` steps after the block. */
+interface Cleanups {
+  readonly test: Cleanup;
+  readonly suite: Cleanup;
+}
+
+function useCleanups(): Cleanups {
+  const test: Array<() => Promise<unknown>> = [];
+  const suite: Array<() => Promise<unknown>> = [];
+  afterEach(() => runAll(test));
+  afterAll(async () => {
+    await runAll(test);
+    await runAll(suite);
+  });
+  return { test: { push: (step) => test.push(step) }, suite: { push: (step) => suite.push(step) } };
+}
+
+async function runAll(steps: Array<() => Promise<unknown>>): Promise<void> {
+  const errors: unknown[] = [];
+  for (let step = steps.pop(); step !== undefined; step = steps.pop()) {
+    await step().catch((error: unknown) => errors.push(error));
+  }
+  if (errors.length > 0) throw new AggregateError(errors, 'test database cleanup failed');
 }
 
 /**

@@ -1,8 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, describe } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/start-server.js';
 import { silentLogger } from '../../src/util/logger.js';
+import { describePostgres } from './databases.js';
 
 export interface TestServer extends RunningServer {
   /** Stops the server and removes its data folder. */
@@ -36,4 +38,34 @@ export async function startTestServer(options: { nodePorts?: number; databaseUrl
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * Runs `suite` twice: against a server on the embedded PGlite and against one on a real PostgreSQL
+ * (a fresh database per server). Servers started through `start` are stopped after each test.
+ */
+export function describeEachServer(name: string, suite: (start: (options?: { nodePorts?: number }) => Promise<TestServer>) => void): void {
+  const trackStops = () => {
+    const running: TestServer[] = [];
+    afterEach(async () => {
+      await Promise.all(running.splice(0).map((s) => s.stop()));
+    });
+    return running;
+  };
+  describe(`${name} [pglite]`, () => {
+    const running = trackStops();
+    suite(async (options) => {
+      const server = await startTestServer(options);
+      running.push(server);
+      return server;
+    });
+  });
+  describePostgres(name, (postgres) => {
+    const running = trackStops();
+    suite(async (options) => {
+      const server = await startTestServer({ ...options, databaseUrl: await postgres.databaseWithSchema() });
+      running.push(server);
+      return server;
+    });
+  });
 }

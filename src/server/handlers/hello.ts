@@ -7,7 +7,8 @@ import type { Handler } from '../handler.js';
 export const hello: Handler<'hello'> = {
   roles: ['node', 'coordinator'],
   beforeHello: true,
-  handle(request, context) {
+  access: 'anyone',
+  handle(request, { session, services }) {
     const shared = request.versions.filter((v) => (PROTOCOL_VERSIONS as readonly number[]).includes(v));
     if (shared.length === 0) {
       throw new RequestError(
@@ -15,12 +16,7 @@ export const hello: Handler<'hello'> = {
         `no common protocol version: client offers ${request.versions.join(', ')}, server speaks ${PROTOCOL_VERSIONS.join(', ')}`,
       );
     }
-    const version = Math.max(...shared);
-    context.greet(version);
-    return {
-      version,
-      server: `fastchat-server/${VERSION}`,
-      limits: { maxFrameBytes: context.services.maxFrameBytes },
-    };
+    session.greet();
+    return { version: Math.max(...shared), server: `fastchat-server/${VERSION}`, limits: { ...services.limits } };
   },
 };

@@ -6,9 +6,10 @@ import { routeHost } from '../route-host.js';
 export const route: Handler<'route'> = {
   roles: ['coordinator'],
   beforeHello: true,
-  handle(_request, context) {
-    const port = context.services.load.leastLoaded();
+  access: 'anyone',
+  handle(_request, { services, localAddress }) {
+    const port = services.load.leastLoaded();
     if (port === undefined) throw new RequestError('unavailable', 'no node port is open');
-    return { host: routeHost(context.services, context.localAddress), port };
+    return { host: routeHost(services, localAddress), port };
   },
 };

@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { LegacyJsonDecoder, ProtocolError, encodeLegacyBare, encodeLegacyJson, type LegacyObject } from '../../protocol/index.js';
-import type { PortRole, ServerServices } from '../handler.js';
+import type { PortRole } from '../handler.js';
+import type { ServerServices } from '../services.js';
 
 /**
  * One connection from a 2022 client (legacy-protocol.md). On the coordinator it answers

@@ -1,0 +1,54 @@
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+
+/**
+ * The server's slow, salted verifier of a login secret: scrypt (RFC 7914). The parameters are stored
+ * beside each verifier as text (`scrypt:N:r:p:len`), so they can be raised later without breaking
+ * existing accounts.
+ */
+export interface VerifierParams {
+  /** CPU/memory cost, a power of two. @default 16384 (16 MiB of memory per check) */
+  readonly N: number;
+  /** @default 8 */
+  readonly r: number;
+  /** @default 1 */
+  readonly p: number;
+  /** Output length in bytes. @default 32 */
+  readonly keyLength: number;
+}
+
+export const DEFAULT_VERIFIER_PARAMS: VerifierParams = { N: 16384, r: 8, p: 1, keyLength: 32 };
+
+export interface Verifier {
+  readonly verifier: Buffer;
+  readonly salt: Buffer;
+  readonly kdf: string;
+}
+
+export function formatKdf(params: VerifierParams): string {
+  return `scrypt:${params.N}:${params.r}:${params.p}:${params.keyLength}`;
+}
+
+export function parseKdf(kdf: string): VerifierParams {
+  const match = /^scrypt:(\d+):(\d+):(\d+):(\d+)$/.exec(kdf);
+  if (!match) throw new Error(`unknown verifier parameters "${kdf}"`);
+  return { N: Number(match[1]), r: Number(match[2]), p: Number(match[3]), keyLength: Number(match[4]) };
+}
+
+function derive(secret: Uint8Array, salt: Uint8Array, params: VerifierParams): Promise<Buffer> {
+  const options: ScryptOptions = { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r };
+  return new Promise((resolve, reject) =>
+    scrypt(secret, salt, params.keyLength, options, (error, key) => (error ? reject(error) : resolve(key))),
+  );
+}
+
+/** Makes a verifier of `secret` with a fresh 16-byte salt. */
+export async function makeVerifier(secret: Uint8Array, params: VerifierParams = DEFAULT_VERIFIER_PARAMS): Promise<Verifier> {
+  const salt = randomBytes(16);
+  return { verifier: await derive(secret, salt, params), salt, kdf: formatKdf(params) };
+}
+
+/** True when `secret` matches; compares in constant time. */
+export async function checkVerifier(secret: Uint8Array, stored: { verifier: Uint8Array; salt: Uint8Array; kdf: string }): Promise<boolean> {
+  const key = await derive(secret, stored.salt, parseKdf(stored.kdf));
+  return key.length === stored.verifier.length && timingSafeEqual(key, stored.verifier);
+}

@@ -1,0 +1,115 @@
+import { entityId, requestId, seqNumber } from './ids.js';
+import {
+  CLIENT_ID_MAX,
+  GROUP_MEMBERS_MAX,
+  GROUP_NAME_MAX,
+  HISTORY_PAGE_MAX,
+  MESSAGE_BODY_MAX_BYTES,
+  PUBLIC_KEY_MAX_BYTES,
+  SECRET_MAX_BYTES,
+  SECRET_MIN_BYTES,
+  SYNC_CURSORS_MAX,
+  USER_NAME_MAX,
+  USER_NAME_PATTERN,
+  USERS_PAGE_MAX,
+} from './limits.js';
+import { arrayOf, bytes, int, literal, object, optional, str, tuple } from './schema.js';
+
+/** Request schemas, one per type (docs/protocol.md § Messages). Types are inferred in messages.ts. */
+
+const secret = bytes({ min: SECRET_MIN_BYTES, max: SECRET_MAX_BYTES });
+const groupName = str({ min: 1, max: GROUP_NAME_MAX, pattern: /\S/, hint: 'must not be blank' });
+
+export const helloRequest = object({
+  t: literal('hello'),
+  id: requestId,
+  /** Versions the client speaks; the server picks the highest it shares. */
+  versions: arrayOf(int({ min: 1, max: 0xffff }), { min: 1, max: 16 }),
+  /** Free-form client name and version, for logs (`fastchat/0.1.0`). */
+  client: optional(str({ max: 64 })),
+});
+
+export const pingRequest = object({ t: literal('ping'), id: requestId });
+
+export const routeRequest = object({ t: literal('route'), id: requestId });
+
+export const signupRequest = object({
+  t: literal('signup'),
+  id: requestId,
+  name: str({
+    min: 3,
+    max: USER_NAME_MAX,
+    pattern: USER_NAME_PATTERN,
+    hint: 'must start with a letter and use only letters, digits, "_", "." and "-"',
+  }),
+  secret,
+  publicKey: optional(bytes({ max: PUBLIC_KEY_MAX_BYTES })),
+});
+
+export const loginRequest = object({
+  t: literal('login'),
+  id: requestId,
+  name: str({ min: 1, max: 64 }),
+  secret,
+});
+
+export const logoutRequest = object({ t: literal('logout'), id: requestId });
+
+export const usersRequest = object({
+  t: literal('users'),
+  id: requestId,
+  after: optional(seqNumber),
+  limit: optional(int({ min: 1, max: USERS_PAGE_MAX })),
+  prefix: optional(str({ max: USER_NAME_MAX })),
+});
+
+export const conversationsRequest = object({ t: literal('conversations'), id: requestId });
+
+export const syncRequest = object({
+  t: literal('sync'),
+  id: requestId,
+  /** [conversation, last seq the client has], for conversations it has seen before. */
+  cursors: optional(arrayOf(tuple(entityId, seqNumber), { max: SYNC_CURSORS_MAX })),
+});
+
+export const sendRequest = object({
+  t: literal('send'),
+  id: requestId,
+  /** The conversation to send to; or `to`, a user, for their direct conversation. Exactly one. */
+  conversation: optional(entityId),
+  to: optional(entityId),
+  /** Client-chosen; the `event:` prefix is the server's own, for membership events. */
+  cid: str({ min: 1, max: CLIENT_ID_MAX, pattern: /^(?!event:)/, hint: 'must not start with "event:"' }),
+  body: bytes({ min: 1, max: MESSAGE_BODY_MAX_BYTES }),
+});
+
+export const receiptRequest = object({
+  t: literal('receipt'),
+  id: requestId,
+  conversation: entityId,
+  delivered: optional(seqNumber),
+  read: optional(seqNumber),
+});
+
+export const historyRequest = object({
+  t: literal('history'),
+  id: requestId,
+  conversation: entityId,
+  /** Page of the messages before this seq; from the newest when absent. */
+  before: optional(seqNumber),
+  limit: optional(int({ min: 1, max: HISTORY_PAGE_MAX })),
+});
+
+export const typingRequest = object({ t: literal('typing'), id: requestId, conversation: entityId });
+
+export const groupCreateRequest = object({
+  t: literal('group_create'),
+  id: requestId,
+  name: groupName,
+  members: arrayOf(entityId, { max: GROUP_MEMBERS_MAX }),
+});
+
+export const groupAddRequest = object({ t: literal('group_add'), id: requestId, conversation: entityId, user: entityId });
+export const groupRemoveRequest = object({ t: literal('group_remove'), id: requestId, conversation: entityId, user: entityId });
+export const groupLeaveRequest = object({ t: literal('group_leave'), id: requestId, conversation: entityId });
+export const groupRenameRequest = object({ t: literal('group_rename'), id: requestId, conversation: entityId, name: groupName });

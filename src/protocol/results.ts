@@ -1,0 +1,56 @@
+import { entityId, seqNumber, timestamp } from './ids.js';
+import { arrayOf, bool, int, object, str } from './schema.js';
+import { conversationView, emptyResult, messageView, userView } from './views.js';
+
+/** The result fields of each request's `ok` reply (docs/protocol.md § Messages). */
+
+export const helloResult = object({
+  version: int({ min: 1, max: 0xffff }),
+  server: str({ max: 64 }),
+  limits: object({
+    maxFrameBytes: int({ min: 1, max: 0xffff_ffff }),
+    maxMessageBytes: int({ min: 1, max: 0xffff_ffff }),
+  }),
+});
+
+export const pingResult = object({
+  /** Server clock, milliseconds since the Unix epoch. */
+  time: timestamp,
+});
+
+export const routeResult = object({
+  host: str({ min: 1, max: 255 }),
+  port: int({ min: 1, max: 65535 }),
+});
+
+export const accountResult = object({ user: userView });
+
+export const usersResult = object({
+  users: arrayOf(userView, { max: 500 }),
+  /** More users follow: ask again with `after` = the last id. */
+  more: bool(),
+});
+
+export const conversationsResult = object({ conversations: arrayOf(conversationView, { max: 100_000 }) });
+
+export const sendResult = object({
+  conversation: entityId,
+  seq: entityId,
+  mid: entityId,
+  ts: timestamp,
+  /** True when this client id was already stored: the fields describe the first copy. */
+  duplicate: bool(),
+});
+
+export const receiptResult = object({ deliveredSeq: seqNumber, readSeq: seqNumber });
+
+export const historyResult = object({ messages: arrayOf(messageView, { max: 200 }) });
+
+export const groupCreateResult = object({ conversation: conversationView });
+
+export const membershipResult = object({
+  /** Seq of the membership event the change wrote. */
+  seq: entityId,
+});
+
+export { emptyResult };

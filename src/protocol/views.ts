@@ -1,0 +1,55 @@
+import { entityId, seqNumber, timestamp } from './ids.js';
+import { USER_NAME_MAX } from './limits.js';
+import { arrayOf, bool, bytes, object, oneOf, optional, str, type Infer } from './schema.js';
+
+/** Shapes shared by results and pushes (docs/protocol.md § Shapes). */
+
+export const userView = object({
+  id: entityId,
+  name: str({ min: 1, max: 64 }),
+  kind: oneOf(['modern', 'legacy'] as const),
+  online: bool(),
+  /** When the user's last session closed (ms since the epoch); absent while online or if never seen. */
+  lastSeen: optional(timestamp),
+  publicKey: optional(bytes({ max: 64 * 1024 })),
+});
+export type UserView = Infer<typeof userView>;
+
+export const MESSAGE_KINDS = ['message', 'created', 'member_added', 'member_removed', 'member_left', 'renamed'] as const;
+
+export const messageView = object({
+  conversation: entityId,
+  seq: entityId,
+  /** Server id of the message. */
+  mid: entityId,
+  from: entityId,
+  cid: str({ min: 1, max: 128 }),
+  kind: oneOf(MESSAGE_KINDS),
+  /** The sender's ciphertext for `message`; the group name (UTF-8) for `created` and `renamed`; empty otherwise. */
+  body: bytes({ max: 1024 * 1024 }),
+  /** The user a membership event is about. */
+  subject: optional(entityId),
+  /** Commit time, ms since the epoch. */
+  ts: timestamp,
+});
+export type MessageView = Infer<typeof messageView>;
+
+export const memberView = object({ user: entityId, role: oneOf(['admin', 'member'] as const) });
+
+export const conversationView = object({
+  conversation: entityId,
+  kind: oneOf(['direct', 'group'] as const),
+  name: optional(str({ max: USER_NAME_MAX * 4 })),
+  lastSeq: seqNumber,
+  role: oneOf(['admin', 'member'] as const),
+  /** The viewer sees seqs above joinedSeq and, if they left, up to leftSeq. */
+  joinedSeq: seqNumber,
+  leftSeq: optional(seqNumber),
+  deliveredSeq: seqNumber,
+  readSeq: seqNumber,
+  /** Current members. */
+  members: arrayOf(memberView, { max: 100_000 }),
+});
+export type ConversationView = Infer<typeof conversationView>;
+
+export const emptyResult = object({});

@@ -1,0 +1,90 @@
+import type { Push } from '../protocol/index.js';
+import type { ConversationId, MessageRecord, UserRecord } from '../store/chat-store.js';
+import { ConversationFeed, type FeedSink } from './conversation-feed.js';
+import { RequestError } from './errors.js';
+import { messageView } from './views.js';
+
+/** What a session needs of its connection. */
+export interface SessionTransport {
+  push(push: Push): void;
+  writable(): Promise<void>;
+  readonly open: boolean;
+}
+
+/**
+ * The chat state of one framed connection: who is logged in, whether `hello` and `sync` happened,
+ * and one feed per conversation it receives. Handlers read and change it; only they do.
+ */
+export class ClientSession implements FeedSink {
+  #greeted = false;
+  #user: UserRecord | undefined;
+  #synced = false;
+  #cursors: ReadonlyMap<ConversationId, number> = new Map();
+  readonly feeds = new Map<ConversationId, ConversationFeed>();
+
+  constructor(
+    private readonly transport: SessionTransport,
+    readonly remoteAddress: string | undefined,
+  ) {}
+
+  get greeted(): boolean {
+    return this.#greeted;
+  }
+
+  greet(): void {
+    this.#greeted = true;
+  }
+
+  get user(): UserRecord | undefined {
+    return this.#user;
+  }
+
+  /** The logged-in user, or a `not_logged_in` error for the request. */
+  requireUser(): UserRecord {
+    if (!this.#user) throw new RequestError('not_logged_in', 'log in first');
+    return this.#user;
+  }
+
+  logIn(user: UserRecord): void {
+    if (this.#user) throw new RequestError('already_logged_in', `already logged in as ${this.#user.name}; log out first`);
+    this.#user = user;
+  }
+
+  logOut(): void {
+    this.#user = undefined;
+    this.#synced = false;
+    this.feeds.clear();
+  }
+
+  /** True once `sync` has set up the feeds: from then on the session receives messages. */
+  get synced(): boolean {
+    return this.#synced;
+  }
+
+  /** Marks the session synced; `cursors` are what the client said it has, for conversations it meets later. */
+  markSynced(cursors: ReadonlyMap<ConversationId, number>): void {
+    this.#synced = true;
+    this.#cursors = cursors;
+  }
+
+  /** The seq the client said it has in a conversation at sync, or 0. */
+  cursorAtSync(conversationId: ConversationId): number {
+    return this.#cursors.get(conversationId) ?? 0;
+  }
+
+  get open(): boolean {
+    return this.transport.open;
+  }
+
+  push(push: Push): void {
+    this.transport.push(push);
+  }
+
+  deliver(message: MessageRecord): void {
+    this.transport.push({ t: 'msg', ...messageView(message) });
+  }
+
+  writable(): Promise<void> {
+    return this.transport.writable();
+  }
+}

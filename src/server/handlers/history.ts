@@ -1,0 +1,20 @@
+import { RequestError } from '../errors.js';
+import { NODE_ONLY, type Handler } from '../handler.js';
+import { messageView } from '../views.js';
+
+const DEFAULT_PAGE = 50;
+
+/** `history` (protocol.md § history): a page of older messages, within the user's membership window. */
+export const history: Handler<'history'> = {
+  roles: NODE_ONLY,
+  async handle(request, { session, services }) {
+    const user = session.requireUser();
+    const entry = await services.memberships.get(request.conversation);
+    const member = entry?.members.get(user.id);
+    if (!member) throw new RequestError('forbidden', `you are not a member of conversation ${request.conversation}`);
+    const ceiling = member.leftSeq === null ? Number.MAX_SAFE_INTEGER : member.leftSeq + 1;
+    const before = Math.min(request.before ?? Number.MAX_SAFE_INTEGER, ceiling);
+    const rows = await services.store.messagesBefore(request.conversation, before, member.joinedSeq, request.limit ?? DEFAULT_PAGE);
+    return { messages: rows.map(messageView) };
+  },
+};

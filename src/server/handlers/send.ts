@@ -1,0 +1,33 @@
+import { RequestError } from '../errors.js';
+import { NODE_ONLY, type Handler } from '../handler.js';
+
+/**
+ * `send` (protocol.md § send): queues the ciphertext for the next group commit and answers only once
+ * it is durably stored. A resend with the same `cid` is answered with the first copy, not stored twice.
+ */
+export const send: Handler<'send'> = {
+  roles: NODE_ONLY,
+  async handle(request, { session, services }) {
+    const user = session.requireUser();
+    if ((request.conversation === undefined) === (request.to === undefined)) {
+      throw new RequestError('bad_request', 'give exactly one of conversation and to');
+    }
+    let conversationId = request.conversation;
+    if (request.to !== undefined) {
+      if (request.to === user.id) throw new RequestError('bad_request', 'to: cannot send a direct message to yourself');
+      conversationId = await services.memberships.directConversation(user.id, request.to);
+    }
+    const outcome = await services.writer.send({ senderId: user.id, conversationId: conversationId!, clientId: request.cid, body: request.body });
+    if (outcome.status === 'forbidden') {
+      throw new RequestError('forbidden', `you are not a member of conversation ${conversationId}`);
+    }
+    const { message } = outcome;
+    return {
+      conversation: message.conversationId,
+      seq: message.seq,
+      mid: message.mid,
+      ts: message.createdAt.getTime(),
+      duplicate: outcome.status === 'duplicate',
+    };
+  },
+};

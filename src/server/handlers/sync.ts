@@ -1,0 +1,27 @@
+import { ConversationFeed } from '../conversation-feed.js';
+import { NODE_ONLY, type Handler } from '../handler.js';
+import { conversationView } from '../views.js';
+
+/**
+ * `sync` (protocol.md § sync): opens one feed per conversation at the client's cursor (or, for a
+ * conversation it names no cursor for, at what its clients last confirmed receiving), then streams
+ * everything after each cursor as `msg` pushes, followed by live messages, exactly once and in order.
+ */
+export const sync: Handler<'sync'> = {
+  roles: NODE_ONLY,
+  async handle(request, { session, services }) {
+    const user = session.requireUser();
+    const views = await services.store.conversationsOf(user.id);
+    const given = new Map(request.cursors ?? []);
+    // Feeds first, then synced: a message committed meanwhile reaches the feed live or by catch-up,
+    // never both (the cursor decides), and never misses it.
+    session.feeds.clear();
+    for (const view of views) {
+      const cursor = given.get(view.conversation.id) ?? view.self.deliveredSeq;
+      session.feeds.set(view.conversation.id, new ConversationFeed(view.conversation.id, cursor, view.self, services.store, session, services.logger));
+    }
+    session.markSynced(given);
+    for (const feed of session.feeds.values()) feed.catchUp();
+    return { conversations: views.map(conversationView) };
+  },
+};

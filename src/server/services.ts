@@ -1,0 +1,64 @@
+import { DEFAULT_VERIFIER_PARAMS, type VerifierParams } from '../crypto/secret-verifier.js';
+import { MESSAGE_BODY_MAX_BYTES } from '../protocol/index.js';
+import type { ChatStore } from '../store/chat-store.js';
+import type { Logger } from '../util/logger.js';
+import { Fanout } from './fanout.js';
+import { LoginThrottle, type ThrottleOptions } from './login-throttle.js';
+import { Memberships } from './memberships.js';
+import { MessageWriter } from './message-writer.js';
+import type { PortLoad } from './port-load.js';
+import { Presence } from './presence.js';
+
+/** Everything handlers share: one instance per server process. */
+export interface ServerServices {
+  readonly logger: Logger;
+  readonly load: PortLoad;
+  readonly limits: { readonly maxFrameBytes: number; readonly maxMessageBytes: number };
+  /** Host a client should dial to reach a node port, when the server is told one. */
+  readonly advertiseHost: string | undefined;
+  /** Host the server listens on, the fallback for routing. */
+  readonly listenHost: string;
+  readonly store: ChatStore;
+  readonly presence: Presence;
+  readonly memberships: Memberships;
+  readonly writer: MessageWriter;
+  readonly fanout: Fanout;
+  readonly throttle: LoginThrottle;
+  readonly verifierParams: VerifierParams;
+}
+
+export interface ServicesOptions {
+  readonly logger: Logger;
+  readonly load: PortLoad;
+  readonly store: ChatStore;
+  readonly maxFrameBytes: number;
+  readonly advertiseHost?: string | undefined;
+  readonly listenHost: string;
+  /** @default 500 */
+  readonly maxBatch?: number;
+  readonly throttle?: Partial<ThrottleOptions>;
+  /** @default DEFAULT_VERIFIER_PARAMS */
+  readonly verifierParams?: VerifierParams;
+}
+
+export function createServices(options: ServicesOptions): ServerServices {
+  const { logger, store } = options;
+  const presence = new Presence();
+  const memberships = new Memberships(store);
+  const fanout = new Fanout(store, presence, memberships, logger);
+  const writer = new MessageWriter(store, (messages) => fanout.messages(messages), logger, { maxBatch: options.maxBatch ?? 500 });
+  return {
+    logger,
+    load: options.load,
+    limits: { maxFrameBytes: options.maxFrameBytes, maxMessageBytes: MESSAGE_BODY_MAX_BYTES },
+    advertiseHost: options.advertiseHost,
+    listenHost: options.listenHost,
+    store,
+    presence,
+    memberships,
+    writer,
+    fanout,
+    throttle: new LoginThrottle(options.throttle),
+    verifierParams: options.verifierParams ?? DEFAULT_VERIFIER_PARAMS,
+  };
+}

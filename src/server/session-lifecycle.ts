@@ -1,0 +1,27 @@
+import type { UserId, UserRecord } from '../store/chat-store.js';
+import type { ClientSession } from './client-session.js';
+import type { ServerServices } from './services.js';
+
+/** Logs `session` in as `user`; the user's first session announces them online to their contacts. */
+export async function logIn(services: ServerServices, session: ClientSession, user: UserRecord): Promise<void> {
+  session.logIn(user);
+  if (services.presence.add(user.id, session)) await announce(services, user.id, true);
+}
+
+/** Logs the session out (or forgets it when its connection closed); the last session announces offline. */
+export async function logOut(services: ServerServices, session: ClientSession): Promise<void> {
+  const user = session.user;
+  if (!user) return;
+  session.logOut();
+  if (!services.presence.remove(user.id, session)) return;
+  const at = new Date();
+  await services.store.setLastSeen(user.id, at);
+  await announce(services, user.id, false, at.getTime());
+}
+
+/** Presence goes to the users who can see it: those who share a conversation with the user. */
+async function announce(services: ServerServices, userId: UserId, online: boolean, lastSeen?: number): Promise<void> {
+  const views = await services.store.conversationsOf(userId);
+  const contacts = views.flatMap((v) => (v.self.leftSeq === null ? v.members.map((m) => m.userId) : [])).filter((id) => id !== userId);
+  services.fanout.toUsers(contacts, { t: 'presence', user: userId, online, ...(lastSeen === undefined ? {} : { lastSeen }) });
+}

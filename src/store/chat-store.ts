@@ -1,0 +1,182 @@
+/**
+ * The chat server's storage contract. One implementation (sql-chat-store.ts) runs the same SQL on
+ * the embedded PGlite and on PostgreSQL; test/contract/chat-store.contract.ts is the suite every
+ * backend passes. Authorization that must be atomic with a change (admin rights, membership at the
+ * moment a message commits) is checked here, inside the transaction that makes the change.
+ */
+
+export type UserId = number;
+export type ConversationId = number;
+
+/** `legacy`: a 2022 client's account (raw RSA key in `PublicKey(n, e)` form). */
+export type UserKind = 'modern' | 'legacy';
+
+export interface UserRecord {
+  readonly id: UserId;
+  /** As chosen at signup; unique regardless of case. */
+  readonly name: string;
+  readonly kind: UserKind;
+  /** Opaque public key material published by the client; null until it publishes one. */
+  readonly publicKey: Uint8Array | null;
+  readonly createdAt: Date;
+  /** When the user's last session closed; null if never. */
+  readonly lastSeen: Date | null;
+}
+
+/** What login needs: never leaves the server. */
+export interface Credentials {
+  readonly user: UserRecord;
+  /** scrypt output of the client's secret with `salt` under `kdf`. */
+  readonly verifier: Uint8Array;
+  readonly salt: Uint8Array;
+  /** The verifier's parameters, e.g. `scrypt:16384:8:1:32`, so they can be raised later. */
+  readonly kdf: string;
+}
+
+export interface NewUser {
+  readonly name: string;
+  readonly kind: UserKind;
+  readonly verifier: Uint8Array;
+  readonly salt: Uint8Array;
+  readonly kdf: string;
+  readonly publicKey: Uint8Array | null;
+}
+
+export type ConversationKind = 'direct' | 'group';
+export type MemberRole = 'admin' | 'member';
+
+export interface ConversationRecord {
+  readonly id: ConversationId;
+  readonly kind: ConversationKind;
+  /** Group name; null for direct conversations. */
+  readonly name: string | null;
+  /** Highest sequence number used in the conversation (0 when empty). */
+  readonly lastSeq: number;
+  readonly createdAt: Date;
+}
+
+/**
+ * A user's membership. The user may see messages with `joinedSeq < seq` and, once they have left or
+ * been removed, `seq <= leftSeq` (their own removal event included).
+ */
+export interface MemberRecord {
+  readonly userId: UserId;
+  readonly role: MemberRole;
+  readonly joinedSeq: number;
+  readonly leftSeq: number | null;
+  /** Highest seq the user's clients confirmed receiving / reading (monotonic). */
+  readonly deliveredSeq: number;
+  readonly readSeq: number;
+}
+
+/** A conversation as one member sees it. */
+export interface ConversationView {
+  readonly conversation: ConversationRecord;
+  readonly self: MemberRecord;
+  /** Current members (leftSeq null), the viewer included while they are one. */
+  readonly members: readonly MemberRecord[];
+}
+
+/**
+ * Kinds of rows in a conversation's sequence. `message` rows carry the sender's ciphertext in `body`;
+ * the others are membership events written by the server: `subjectId` is the user concerned, and
+ * `created` / `renamed` carry the group name as UTF-8 in `body`.
+ */
+export type MessageKind = 'message' | 'created' | 'member_added' | 'member_removed' | 'member_left' | 'renamed';
+
+export interface MessageRecord {
+  /** Server id, unique across conversations. */
+  readonly mid: number;
+  readonly conversationId: ConversationId;
+  /** 1, 2, 3, … within the conversation, without gaps. */
+  readonly seq: number;
+  readonly senderId: UserId;
+  /** Sender-chosen id, unique per sender: a resend with the same id is the same message. */
+  readonly clientId: string;
+  readonly kind: MessageKind;
+  readonly body: Uint8Array;
+  readonly subjectId: UserId | null;
+  readonly createdAt: Date;
+}
+
+export interface SendItem {
+  readonly senderId: UserId;
+  readonly conversationId: ConversationId;
+  readonly clientId: string;
+  readonly body: Uint8Array;
+}
+
+export type SendOutcome =
+  /** Committed now. */
+  | { readonly status: 'stored'; readonly message: MessageRecord }
+  /** The sender already sent this client id: the message as first stored (whatever conversation or body this resend named). */
+  | { readonly status: 'duplicate'; readonly message: MessageRecord }
+  /** The sender is not a current member of the conversation (or it does not exist): nothing stored. */
+  | { readonly status: 'forbidden' };
+
+export type MembershipChange =
+  | { readonly type: 'add'; readonly userId: UserId }
+  | { readonly type: 'remove'; readonly userId: UserId }
+  | { readonly type: 'leave' }
+  | { readonly type: 'rename'; readonly name: string };
+
+export interface ListUsersOptions {
+  /** Users with an id above this one (paging). @default 0 */
+  readonly afterId?: number;
+  readonly limit: number;
+  /** Only names starting with this, case-insensitively. */
+  readonly prefix?: string;
+}
+
+export interface ChatStore {
+  /** @throws NameTakenError when the name exists in any case */
+  createUser(user: NewUser): Promise<UserRecord>;
+  /** Case-insensitive lookup. */
+  credentialsByName(name: string): Promise<Credentials | undefined>;
+  usersById(ids: readonly UserId[]): Promise<UserRecord[]>;
+  /** Ordered by id. */
+  listUsers(options: ListUsersOptions): Promise<UserRecord[]>;
+  setLastSeen(userId: UserId, at: Date): Promise<void>;
+
+  /**
+   * The direct conversation of two distinct users, created on first use with both as members.
+   * @throws NotFoundError when either user does not exist
+   * @throws ConflictError when `a` and `b` are the same user
+   */
+  directConversation(a: UserId, b: UserId): Promise<ConversationId>;
+  /**
+   * Creates a group with `creatorId` as admin and `memberIds` as members (the creator may be
+   * listed or not), and writes its `created` and one `member_added` event per other member.
+   * @throws NotFoundError when a member does not exist
+   */
+  createGroup(creatorId: UserId, name: string, memberIds: readonly UserId[]): Promise<{ conversation: ConversationRecord; events: MessageRecord[] }>;
+  /**
+   * Applies one membership change by `actorId` and returns the event it wrote. add, remove and rename
+   * need an admin; leave needs a member. Removing or leaving ends the membership window at the event.
+   * @throws ForbiddenError, NotFoundError, ConflictError (already a member / not a member / direct conversation)
+   */
+  changeMembership(actorId: UserId, conversationId: ConversationId, change: MembershipChange): Promise<MessageRecord>;
+  /** The conversation and every membership it ever had, or undefined. */
+  conversationMembers(conversationId: ConversationId): Promise<{ conversation: ConversationRecord; members: MemberRecord[] } | undefined>;
+  /** Every conversation the user is or was a member of, as they see it, ordered by id. */
+  conversationsOf(userId: UserId): Promise<ConversationView[]>;
+
+  /**
+   * Commits a batch in one transaction, in order: per item, the membership check, the sequence
+   * number, the insert. Outcomes are in the same order as `items`. Throws only when the whole batch
+   * failed (then nothing was stored).
+   */
+  commitMessages(items: readonly SendItem[]): Promise<SendOutcome[]>;
+  /** Rows with `afterSeq < seq <= throughSeq` (no upper bound when null), ascending, at most `limit`. */
+  messagesAfter(conversationId: ConversationId, afterSeq: number, throughSeq: number | null, limit: number): Promise<MessageRecord[]>;
+  /** The `limit` rows just before `beforeSeq` and above `floorSeq`, ascending. */
+  messagesBefore(conversationId: ConversationId, beforeSeq: number, floorSeq: number, limit: number): Promise<MessageRecord[]>;
+  /**
+   * Raises the user's delivered / read cursors (never lowers them; read implies delivered), capped at
+   * what the user may see. Returns the cursors after the change.
+   * @throws NotFoundError when the user was never a member
+   */
+  advanceCursors(userId: UserId, conversationId: ConversationId, cursors: { delivered?: number; read?: number }): Promise<{ deliveredSeq: number; readSeq: number }>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,115 @@
+import type {
+  ChatStore,
+  ConversationId,
+  ConversationRecord,
+  ConversationView,
+  Credentials,
+  ListUsersOptions,
+  MemberRecord,
+  MembershipChange,
+  MessageRecord,
+  NewUser,
+  SendItem,
+  SendOutcome,
+  UserId,
+  UserRecord,
+} from './chat-store.js';
+import type { Database } from './database.js';
+import * as conversations from './sql/conversations.js';
+import { changeMembership } from './sql/membership.js';
+import * as messages from './sql/messages.js';
+import * as users from './sql/users.js';
+
+/**
+ * The ChatStore on PostgreSQL, through the Database seam: the same parameterised SQL on the
+ * embedded PGlite and on a PostgreSQL server (schema.sql). The statements live in sql/, one file
+ * per concern; this class only routes to them.
+ */
+export class SqlChatStore implements ChatStore {
+  constructor(private readonly db: Database) {}
+
+  createUser(user: NewUser): Promise<UserRecord> {
+    return users.createUser(this.db, user);
+  }
+
+  credentialsByName(name: string): Promise<Credentials | undefined> {
+    return users.credentialsByName(this.db, name);
+  }
+
+  usersById(ids: readonly UserId[]): Promise<UserRecord[]> {
+    return users.usersById(this.db, ids);
+  }
+
+  listUsers(options: ListUsersOptions): Promise<UserRecord[]> {
+    return users.listUsers(this.db, options);
+  }
+
+  setLastSeen(userId: UserId, at: Date): Promise<void> {
+    return users.setLastSeen(this.db, userId, at);
+  }
+
+  directConversation(a: UserId, b: UserId): Promise<ConversationId> {
+    return conversations.directConversation(this.db, a, b);
+  }
+
+  createGroup(
+    creatorId: UserId,
+    name: string,
+    memberIds: readonly UserId[],
+  ): Promise<{ conversation: ConversationRecord; events: MessageRecord[] }> {
+    return conversations.createGroup(this.db, creatorId, name, memberIds);
+  }
+
+  changeMembership(
+    actorId: UserId,
+    conversationId: ConversationId,
+    change: MembershipChange,
+  ): Promise<MessageRecord> {
+    return changeMembership(this.db, actorId, conversationId, change);
+  }
+
+  conversationMembers(
+    conversationId: ConversationId,
+  ): Promise<{ conversation: ConversationRecord; members: MemberRecord[] } | undefined> {
+    return conversations.conversationMembers(this.db, conversationId);
+  }
+
+  conversationsOf(userId: UserId): Promise<ConversationView[]> {
+    return conversations.conversationsOf(this.db, userId);
+  }
+
+  commitMessages(items: readonly SendItem[]): Promise<SendOutcome[]> {
+    return messages.commitMessages(this.db, items);
+  }
+
+  messagesAfter(
+    conversationId: ConversationId,
+    afterSeq: number,
+    throughSeq: number | null,
+    limit: number,
+  ): Promise<MessageRecord[]> {
+    return messages.messagesAfter(this.db, conversationId, afterSeq, throughSeq, limit);
+  }
+
+  messagesBefore(
+    conversationId: ConversationId,
+    beforeSeq: number,
+    floorSeq: number,
+    limit: number,
+  ): Promise<MessageRecord[]> {
+    return messages.messagesBefore(this.db, conversationId, beforeSeq, floorSeq, limit);
+  }
+
+  advanceCursors(
+    userId: UserId,
+    conversationId: ConversationId,
+    cursors: { delivered?: number; read?: number },
+  ): Promise<{ deliveredSeq: number; readSeq: number }> {
+    return messages.advanceCursors(this.db, userId, conversationId, cursors);
+  }
+
+  /** Closes the database it was given. */
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}

@@ -1,0 +1,160 @@
+/** Conversations: direct pairs, new groups, and who is in what. */
+import { randomUUID } from 'node:crypto';
+import type {
+  ConversationId,
+  ConversationRecord,
+  ConversationView,
+  MemberRecord,
+  MessageRecord,
+  UserId,
+} from '../chat-store.js';
+import type { Database, Queryable } from '../database.js';
+import { ConflictError, NotFoundError } from '../errors.js';
+import {
+  CONVERSATION_COLUMNS,
+  type ConversationRow,
+  distinct,
+  MEMBER_COLUMNS,
+  type MemberRow,
+  toConversation,
+  toMember,
+} from './rows.js';
+import { appendRows, type NewRow } from './sequence.js';
+
+export async function directConversation(db: Database, a: UserId, b: UserId): Promise<ConversationId> {
+  if (a === b) throw new ConflictError('a direct conversation is between two different users');
+  const key = `${Math.min(a, b)}:${Math.max(a, b)}`;
+  // Usually it exists: one indexed read, no transaction.
+  const existing = await conversationByKey(db, key);
+  if (existing !== undefined) return existing;
+
+  return db.transaction(async (tx) => {
+    await assertUsersExist(tx, [a, b]);
+    // A concurrent creator makes this wait for its commit, then do nothing; the SELECT after it
+    // (a new statement, so a new snapshot) then sees that conversation.
+    const { rows } = await tx.query<{ id: number }>(
+      `INSERT INTO conversations (kind, direct_key) VALUES ('direct', $1)
+       ON CONFLICT (direct_key) DO NOTHING
+       RETURNING id`,
+      [key],
+    );
+    const created = rows[0]?.id;
+    if (created === undefined) return (await conversationByKey(tx, key))!;
+    await tx.query(
+      `INSERT INTO members (conversation_id, user_id, role, joined_seq)
+       SELECT $1, u.id, 'member', 0 FROM unnest($2::bigint[]) AS u(id)`,
+      [created, [a, b]],
+    );
+    return created;
+  });
+}
+
+async function conversationByKey(db: Queryable, key: string): Promise<ConversationId | undefined> {
+  const { rows } = await db.query<{ id: number }>(
+    'SELECT id FROM conversations WHERE direct_key = $1',
+    [key],
+  );
+  return rows[0]?.id;
+}
+
+export async function createGroup(
+  db: Database,
+  creatorId: UserId,
+  name: string,
+  memberIds: readonly UserId[],
+): Promise<{ conversation: ConversationRecord; events: MessageRecord[] }> {
+  const others = distinct(memberIds).filter((id) => id !== creatorId);
+  const everyone = [creatorId, ...others];
+  return db.transaction(async (tx) => {
+    await assertUsersExist(tx, everyone);
+    const { rows } = await tx.query<ConversationRow>(
+      `INSERT INTO conversations AS c (kind, name) VALUES ('group', $1)
+       RETURNING ${CONVERSATION_COLUMNS}`,
+      [name],
+    );
+    const row = rows[0]!;
+    await tx.query(
+      `INSERT INTO members (conversation_id, user_id, role, joined_seq)
+       SELECT $1, u.id, CASE WHEN u.id = $2 THEN 'admin' ELSE 'member' END, 0
+       FROM unnest($3::bigint[]) AS u(id)`,
+      [row.id, creatorId, everyone],
+    );
+    const event = (kind: NewRow['kind'], body: Uint8Array, subjectId: UserId | null): NewRow => ({
+      conversationId: row.id,
+      senderId: creatorId,
+      clientId: eventClientId(),
+      kind,
+      body,
+      subjectId,
+    });
+    const events = await appendRows(tx, [
+      event('created', new TextEncoder().encode(name), null),
+      ...others.map((id) => event('member_added', new Uint8Array(0), id)),
+    ]);
+    return { conversation: { ...toConversation(row), lastSeq: events.at(-1)!.seq }, events };
+  });
+}
+
+/** A client id for an event the server writes: unique, and unlike anything a client may choose. */
+export function eventClientId(): string {
+  return `event:${randomUUID()}`;
+}
+
+/** @throws NotFoundError naming the ids among `ids` that are no user's */
+export async function assertUsersExist(tx: Queryable, ids: readonly UserId[]): Promise<void> {
+  const { rows } = await tx.query<{ id: number }>(
+    'SELECT id FROM users WHERE id = ANY($1::bigint[])',
+    [ids],
+  );
+  const found = new Set(rows.map((row) => row.id));
+  const missing = distinct(ids).filter((id) => !found.has(id));
+  if (missing.length > 0) throw new NotFoundError(`no user with id ${missing.join(', ')}`);
+}
+
+interface ConversationMemberRow extends ConversationRow, Partial<MemberRow> {}
+
+export async function conversationMembers(
+  db: Queryable,
+  conversationId: ConversationId,
+): Promise<{ conversation: ConversationRecord; members: MemberRecord[] } | undefined> {
+  // One statement, so the conversation and its members come from one snapshot.
+  const { rows } = await db.query<ConversationMemberRow>(
+    `SELECT ${CONVERSATION_COLUMNS}, ${MEMBER_COLUMNS}
+     FROM conversations AS c LEFT JOIN members AS m ON m.conversation_id = c.id
+     WHERE c.id = $1
+     ORDER BY m.user_id`,
+    [conversationId],
+  );
+  const first = rows[0];
+  if (first === undefined) return undefined;
+  const members = rows.filter((row) => row.user_id != null).map((row) => toMember(row as MemberRow));
+  return { conversation: toConversation(first), members };
+}
+
+interface ViewRow extends ConversationRow, MemberRow {}
+
+export async function conversationsOf(db: Queryable, userId: UserId): Promise<ConversationView[]> {
+  // Per conversation of the user: their own membership row, and every current member's.
+  const { rows } = await db.query<ViewRow>(
+    `SELECT ${CONVERSATION_COLUMNS}, ${MEMBER_COLUMNS}
+     FROM members AS self
+     JOIN conversations AS c ON c.id = self.conversation_id
+     JOIN members AS m ON m.conversation_id = c.id AND (m.left_seq IS NULL OR m.user_id = $1)
+     WHERE self.user_id = $1
+     ORDER BY c.id, m.user_id`,
+    [userId],
+  );
+  const views: ConversationView[] = [];
+  for (let start = 0; start < rows.length; ) {
+    let end = start;
+    while (end < rows.length && rows[end]!.id === rows[start]!.id) end++;
+    const group = rows.slice(start, end);
+    views.push({
+      conversation: toConversation(group[0]!),
+      self: toMember(group.find((row) => row.user_id === userId)!),
+      members: group.filter((row) => row.left_seq === null).map(toMember),
+    });
+    start = end;
+  }
+  return views;
+}

@@ -1,0 +1,175 @@
+/** The hot path: committing batches of messages; and reading them back. */
+import type {
+  ConversationId,
+  MessageRecord,
+  SendItem,
+  SendOutcome,
+  UserId,
+} from '../chat-store.js';
+import type { Database, Queryable } from '../database.js';
+import { NotFoundError } from '../errors.js';
+import {
+  distinct,
+  MESSAGE_COLUMNS,
+  type MessageRow,
+  sqlState,
+  toMessage,
+  UNIQUE_VIOLATION,
+} from './rows.js';
+import { appendRows, lockConversations, type NewRow } from './sequence.js';
+
+/**
+ * How often a batch is tried. A retry is needed only when another process commits the same sender
+ * and client id, in another conversation, between our duplicate check and our insert: rare, and
+ * the next try finds it as a duplicate.
+ */
+const COMMIT_ATTEMPTS = 5;
+
+/** The unique (sender_id, client_id) constraint in schema.sql. */
+const RESEND_KEY = 'messages_sender_client_key';
+
+export async function commitMessages(db: Database, items: readonly SendItem[]): Promise<SendOutcome[]> {
+  if (items.length === 0) return [];
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction((tx) => commitBatch(tx, items));
+    } catch (error) {
+      if (attempt >= COMMIT_ATTEMPTS || !isTransient(error)) throw error;
+      // Rolled back, so no seq was used: trying again leaves no gap.
+    }
+  }
+}
+
+/** A failure that another try of the same transaction can avoid. */
+function isTransient(error: unknown): boolean {
+  const { code, constraint } = sqlState(error);
+  // 40P01 deadlock_detected and 40001 serialization_failure: not expected with ordered locks,
+  // but PostgreSQL's advice for both is to retry.
+  return (code === UNIQUE_VIOLATION && constraint === RESEND_KEY) || code === '40P01' || code === '40001';
+}
+
+interface CheckRow extends Partial<MessageRow> {
+  ord: number;
+  member: boolean;
+}
+
+// Per item, in one statement: the message its sender already stored under its client id, if any,
+// and whether the sender is a current member of the conversation it names.
+const CHECK_SQL = `
+  SELECT i.ord, i.member, ${MESSAGE_COLUMNS}
+  FROM (
+    SELECT u.ord, u.sender_id, u.client_id, EXISTS (
+      SELECT 1 FROM members AS p
+      WHERE p.conversation_id = u.conversation_id AND p.user_id = u.sender_id AND p.left_seq IS NULL
+    ) AS member
+    FROM unnest($1::bigint[], $2::bigint[], $3::text[])
+      WITH ORDINALITY AS u(conversation_id, sender_id, client_id, ord)
+  ) AS i
+  LEFT JOIN messages AS g ON g.sender_id = i.sender_id AND g.client_id = i.client_id`;
+
+/**
+ * Three statements, whatever the batch size: lock the conversations named (in id order), check
+ * every item, append the new ones. Items are decided in order, as if committed one by one: the same
+ * client id twice in a batch is stored once, the second being a duplicate of the first.
+ */
+async function commitBatch(tx: Queryable, items: readonly SendItem[]): Promise<SendOutcome[]> {
+  await lockConversations(tx, distinct(items.map((item) => item.conversationId)));
+  const { rows } = await tx.query<CheckRow>(CHECK_SQL, [
+    items.map((item) => item.conversationId),
+    items.map((item) => item.senderId),
+    items.map((item) => item.clientId),
+  ]);
+  const checks = new Array<CheckRow>(items.length);
+  for (const row of rows) checks[row.ord - 1] = row;
+
+  const outcomes = new Array<SendOutcome | number>(items.length); // number: index into `fresh`
+  const fresh: NewRow[] = [];
+  const freshByKey = new Map<string, number>();
+  items.forEach((item, index) => {
+    const check = checks[index]!;
+    const key = `${item.senderId} ${item.clientId}`;
+    const earlier = freshByKey.get(key);
+    if (check.mid != null) {
+      outcomes[index] = { status: 'duplicate', message: toMessage(check as MessageRow) };
+    } else if (earlier !== undefined) {
+      outcomes[index] = earlier;
+    } else if (!check.member) {
+      outcomes[index] = { status: 'forbidden' };
+    } else {
+      freshByKey.set(key, fresh.length);
+      outcomes[index] = fresh.length;
+      const { conversationId, senderId, clientId, body } = item;
+      fresh.push({ conversationId, senderId, clientId, body, kind: 'message', subjectId: null });
+    }
+  });
+
+  const stored = await appendRows(tx, fresh);
+  const firstUse = new Set<number>();
+  return outcomes.map((outcome) => {
+    if (typeof outcome !== 'number') return outcome;
+    const message = stored[outcome]!;
+    if (firstUse.has(outcome)) return { status: 'duplicate', message };
+    firstUse.add(outcome);
+    return { status: 'stored', message };
+  });
+}
+
+export async function messagesAfter(
+  db: Queryable,
+  conversationId: ConversationId,
+  afterSeq: number,
+  throughSeq: number | null,
+  limit: number,
+): Promise<MessageRecord[]> {
+  const { rows } = await db.query<MessageRow>(
+    `SELECT ${MESSAGE_COLUMNS} FROM messages AS g
+     WHERE g.conversation_id = $1 AND g.seq > $2 AND ($3::bigint IS NULL OR g.seq <= $3::bigint)
+     ORDER BY g.seq
+     LIMIT $4`,
+    [conversationId, afterSeq, throughSeq, limit],
+  );
+  return rows.map(toMessage);
+}
+
+export async function messagesBefore(
+  db: Queryable,
+  conversationId: ConversationId,
+  beforeSeq: number,
+  floorSeq: number,
+  limit: number,
+): Promise<MessageRecord[]> {
+  const { rows } = await db.query<MessageRow>(
+    `SELECT ${MESSAGE_COLUMNS} FROM messages AS g
+     WHERE g.conversation_id = $1 AND g.seq < $2 AND g.seq > $3
+     ORDER BY g.seq DESC
+     LIMIT $4`,
+    [conversationId, beforeSeq, floorSeq, limit],
+  );
+  return rows.map(toMessage).reverse();
+}
+
+export async function advanceCursors(
+  db: Queryable,
+  userId: UserId,
+  conversationId: ConversationId,
+  cursors: { delivered?: number; read?: number },
+): Promise<{ deliveredSeq: number; readSeq: number }> {
+  const read = cursors.read ?? 0;
+  const delivered = Math.max(cursors.delivered ?? 0, read); // read implies delivered
+  // GREATEST keeps them monotonic; LEAST caps them at the last seq the member may see. The
+  // conversation row is only read, not locked: a cap a moment old is still a seq they may see.
+  const { rows } = await db.query<{ delivered_seq: number; read_seq: number }>(
+    `UPDATE members AS m SET
+       delivered_seq = GREATEST(m.delivered_seq, LEAST($3::bigint, coalesce(m.left_seq, c.last_seq))),
+       read_seq = GREATEST(m.read_seq, LEAST($4::bigint, coalesce(m.left_seq, c.last_seq)))
+     FROM conversations AS c
+     WHERE m.conversation_id = $1 AND m.user_id = $2 AND c.id = m.conversation_id
+     RETURNING m.delivered_seq, m.read_seq`,
+    [conversationId, userId, delivered, read],
+  );
+  const row = rows[0];
+  if (row === undefined) {
+    throw new NotFoundError(`user ${userId} was never a member of conversation ${conversationId}`);
+  }
+  return { deliveredSeq: row.delivered_seq, readSeq: row.read_seq };
+}

@@ -1,0 +1,71 @@
+/** Accounts: signup, login lookup, listing. */
+import type { Credentials, ListUsersOptions, NewUser, UserId, UserRecord } from '../chat-store.js';
+import type { Queryable } from '../database.js';
+import { NameTakenError } from '../errors.js';
+import { bytes, sqlState, toUser, UNIQUE_VIOLATION, USER_COLUMNS, type UserRow } from './rows.js';
+
+/** The unique index on lower(name) in schema.sql. */
+const NAME_INDEX = 'users_name_lower_key';
+
+export async function createUser(db: Queryable, user: NewUser): Promise<UserRecord> {
+  try {
+    const { rows } = await db.query<UserRow>(
+      `INSERT INTO users AS u (name, kind, verifier, salt, kdf, public_key)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       RETURNING ${USER_COLUMNS}`,
+      [user.name, user.kind, user.verifier, user.salt, user.kdf, user.publicKey],
+    );
+    return toUser(rows[0]!);
+  } catch (error) {
+    const { code, constraint } = sqlState(error);
+    if (code === UNIQUE_VIOLATION && constraint === NAME_INDEX) {
+      throw new NameTakenError(user.name, { cause: error });
+    }
+    throw error;
+  }
+}
+
+interface CredentialsRow extends UserRow {
+  verifier: Uint8Array;
+  salt: Uint8Array;
+  kdf: string;
+}
+
+export async function credentialsByName(
+  db: Queryable,
+  name: string,
+): Promise<Credentials | undefined> {
+  const { rows } = await db.query<CredentialsRow>(
+    `SELECT ${USER_COLUMNS}, u.verifier, u.salt, u.kdf FROM users AS u
+     WHERE lower(u.name) = lower($1)`,
+    [name],
+  );
+  const row = rows[0];
+  if (row === undefined) return undefined;
+  return { user: toUser(row), verifier: bytes(row.verifier), salt: bytes(row.salt), kdf: row.kdf };
+}
+
+export async function usersById(db: Queryable, ids: readonly UserId[]): Promise<UserRecord[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<UserRow>(
+    `SELECT ${USER_COLUMNS} FROM users AS u WHERE u.id = ANY($1::bigint[]) ORDER BY u.id`,
+    [ids],
+  );
+  return rows.map(toUser);
+}
+
+export async function listUsers(db: Queryable, options: ListUsersOptions): Promise<UserRecord[]> {
+  // starts_with, not LIKE: a prefix holding % or _ means those characters, not wildcards.
+  const { rows } = await db.query<UserRow>(
+    `SELECT ${USER_COLUMNS} FROM users AS u
+     WHERE u.id > $1 AND ($2::text IS NULL OR starts_with(lower(u.name), lower($2::text)))
+     ORDER BY u.id
+     LIMIT $3`,
+    [options.afterId ?? 0, options.prefix ?? null, options.limit],
+  );
+  return rows.map(toUser);
+}
+
+export async function setLastSeen(db: Queryable, userId: UserId, at: Date): Promise<void> {
+  await db.query('UPDATE users SET last_seen = $2 WHERE id = $1', [userId, at]);
+}

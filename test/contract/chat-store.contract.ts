@@ -1,0 +1,25 @@
+import { describe } from 'vitest';
+import { concurrencyContract } from './chat-store/concurrency.js';
+import { conversationsContract } from './chat-store/conversations.js';
+import { cursorsContract } from './chat-store/cursors.js';
+import { type OpenStore, useFixture } from './chat-store/fixture.js';
+import { membershipContract } from './chat-store/membership.js';
+import { messagesContract } from './chat-store/messages.js';
+import { usersContract } from './chat-store/users.js';
+
+export type { OpenStore } from './chat-store/fixture.js';
+
+/**
+ * The ChatStore contract (src/store/chat-store.ts): every backend passes this suite. `open` gives a
+ * store on an empty database; it is opened once for the whole suite and closed after it, so the
+ * tests keep out of each other's way by making their own users and conversations.
+ */
+export function chatStoreContract(open: OpenStore): void {
+  const fixture = useFixture(open);
+  describe('users', () => usersContract(fixture));
+  describe('conversations', () => conversationsContract(fixture));
+  describe('membership', () => membershipContract(fixture));
+  describe('messages', () => messagesContract(fixture));
+  describe('cursors', () => cursorsContract(fixture));
+  describe('concurrency', () => concurrencyContract(fixture));
+}
