@@ -52,3 +52,6 @@ fi
 # The SET hides "already exists, skipping" notices, which a re-run prints for every object.
 psql "${psql_opts[@]}" --single-transaction "${target[@]}" \
   -c 'SET client_min_messages = warning' -f "$schema"
+version=$(psql "${psql_opts[@]}" "${target[@]}" -At -c 'SELECT max(version) FROM schema_version')
+db=$(psql "${psql_opts[@]}" "${target[@]}" -At -c "SELECT current_database() || ' on ' || coalesce(host(inet_server_addr()), 'local socket') || ':' || current_setting('port')")
+echo "make db: schema.sql applied to database ${db} (schema version ${version})"

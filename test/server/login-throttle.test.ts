@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { LoginThrottle } from '../../src/server/login-throttle.js';
+
+function throttleAt(start = 1_000_000) {
+  const clock = { now: start };
+  const throttle = new LoginThrottle({ now: () => clock.now });
+  return { throttle, clock };
+}
+
+describe('LoginThrottle', () => {
+  it('lets a name fail four times, then locks it for 2 s, doubling with each further failure', () => {
+    const { throttle, clock } = throttleAt();
+    for (let i = 0; i < 4; i++) throttle.failed('Alice', '10.0.0.1');
+    expect(throttle.retryAfter('alice', '10.0.0.2')).toBe(0);
+    throttle.failed('ALICE', '10.0.0.1');
+    expect(throttle.retryAfter('alice', '10.0.0.2')).toBe(2000);
+    clock.now += 2000;
+    expect(throttle.retryAfter('alice', '10.0.0.2')).toBe(0);
+    throttle.failed('alice', '10.0.0.3');
+    expect(throttle.retryAfter('alice', '10.0.0.4')).toBe(4000);
+  });
+
+  it('locks an address that fails across many names', () => {
+    const { throttle } = throttleAt();
+    for (let i = 0; i < 20; i++) throttle.failed(`user${i}`, '10.0.0.9');
+    expect(throttle.retryAfter('someone-else', '10.0.0.9')).toBe(2000);
+    expect(throttle.retryAfter('someone-else', '10.0.0.8')).toBe(0);
+  });
+
+  it('forgets failures after the window, and a success clears the name', () => {
+    const { throttle, clock } = throttleAt();
+    for (let i = 0; i < 4; i++) throttle.failed('bob', undefined);
+    clock.now += 16 * 60_000;
+    throttle.failed('bob', undefined);
+    expect(throttle.retryAfter('bob', undefined)).toBe(0);
+    for (let i = 0; i < 3; i++) throttle.failed('bob', undefined);
+    throttle.succeeded('bob');
+    throttle.failed('bob', undefined);
+    expect(throttle.retryAfter('bob', undefined)).toBe(0);
+  });
+
+  it('caps the lock at 15 minutes', () => {
+    const { throttle } = throttleAt();
+    for (let i = 0; i < 40; i++) throttle.failed('carol', undefined);
+    expect(throttle.retryAfter('carol', undefined)).toBe(15 * 60_000);
+  });
+});

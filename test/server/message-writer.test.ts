@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MessageWriter } from '../../src/server/message-writer.js';
+import type { ChatStore, MessageRecord, SendItem } from '../../src/store/chat-store.js';
+import { silentLogger } from '../../src/util/logger.js';
+import { openTestServices, type TestServices } from '../support/test-services.js';
+
+let test: TestServices;
+let store: ChatStore;
+let conversation: number;
+let sender: number;
+
+beforeAll(async () => {
+  test = await openTestServices();
+  store = test.services.store;
+  const verifier = { verifier: Buffer.alloc(32), salt: Buffer.alloc(16), kdf: 'scrypt:16384:8:1:32', publicKey: null, kind: 'modern' as const };
+  const a = await store.createUser({ name: 'writer_a', ...verifier });
+  const b = await store.createUser({ name: 'writer_b', ...verifier });
+  sender = a.id;
+  conversation = await store.directConversation(a.id, b.id);
+});
+afterAll(async () => {
+  await test?.close();
+});
+
+/** The real store, counting the transactions the writer asks for. */
+function counting(): { store: ChatStore; batches: number[] } {
+  const batches: number[] = [];
+  const wrapped = Object.create(store) as ChatStore;
+  wrapped.commitMessages = (items: readonly SendItem[]) => {
+    batches.push(items.length);
+    return store.commitMessages(items);
+  };
+  return { store: wrapped, batches };
+}
+
+const item = (cid: string): SendItem => ({ senderId: sender, conversationId: conversation, clientId: cid, body: Buffer.from(cid) });
+
+describe('MessageWriter', () => {
+  it('commits sends queued in the same turn as one transaction, in order, and delivers them after', async () => {
+    const { store: counted, batches } = counting();
+    const delivered: MessageRecord[][] = [];
+    const writer = new MessageWriter(counted, async (m) => void delivered.push([...m]), silentLogger);
+    const outcomes = await Promise.all(Array.from({ length: 120 }, (_, i) => writer.send(item(`turn-${i}`))));
+    expect(batches).toEqual([120]);
+    const seqs = outcomes.map((o) => (o.status === 'stored' ? o.message.seq : -1));
+    expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));
+    expect(delivered.flat().map((m) => m.clientId)).toEqual(outcomes.map((_, i) => `turn-${i}`));
+  });
+
+  it('splits a large queue into batches of at most maxBatch, and commits a lone send at once', async () => {
+    const { store: counted, batches } = counting();
+    const writer = new MessageWriter(counted, async () => undefined, silentLogger, { maxBatch: 50 });
+    await Promise.all(Array.from({ length: 120 }, (_, i) => writer.send(item(`big-${i}`))));
+    expect(batches).toEqual([50, 50, 20]);
+    await writer.send(item('alone'));
+    expect(batches.at(-1)).toBe(1);
+  });
+
+  it('runs exclusive work between batches, in queue order', async () => {
+    const order: string[] = [];
+    const writer = new MessageWriter(store, async (m) => void order.push(...m.map((r) => r.clientId)), silentLogger);
+    const first = writer.send(item('ex-1'));
+    const between = writer.exclusive(async () => void order.push('exclusive'));
+    const last = writer.send(item('ex-2'));
+    await Promise.all([first, between, last]);
+    expect(order).toEqual(['ex-1', 'exclusive', 'ex-2']);
+  });
+
+  it('finishes what is queued on close and refuses what comes after', async () => {
+    const writer = new MessageWriter(store, async () => undefined, silentLogger);
+    const queued = writer.send(item('before-close'));
+    const closed = writer.close();
+    await expect(writer.send(item('after-close'))).rejects.toMatchObject({ code: 'shutting_down' });
+    await closed;
+    expect((await queued).status).toBe('stored');
+  });
+});
