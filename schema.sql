@@ -95,6 +95,11 @@ CREATE TABLE IF NOT EXISTS nodes (
 -- Live nodes: heartbeat_at newer than a cut-off.
 CREATE INDEX IF NOT EXISTS nodes_heartbeat_idx ON nodes (heartbeat_at);
 
+-- Version 3: the private-key backup each user keeps on the server, encrypted on their machine
+-- under a key derived from their password (the server cannot open it; see docs/security.md).
+ALTER TABLE users ADD COLUMN IF NOT EXISTS key_backup bytea;
+
 -- One row per schema version this file brings the database to; keep them in ascending order.
 INSERT INTO schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;
 INSERT INTO schema_version (version) VALUES (2) ON CONFLICT DO NOTHING;
+INSERT INTO schema_version (version) VALUES (3) ON CONFLICT DO NOTHING;

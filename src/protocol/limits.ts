@@ -47,3 +47,9 @@ export const HISTORY_PAGE_MAX = 200;
 
 /** Cursors a `sync` may carry. */
 export const SYNC_CURSORS_MAX = 10_000;
+
+/** A private-key backup (sealed by the client) stored with the account. @default 16 KiB */
+export const KEY_BACKUP_MAX_BYTES = 16 * 1024;
+
+/** Users looked up by id in one `users` request. */
+export const USER_IDS_MAX = 500;

@@ -4,12 +4,14 @@ import {
   GROUP_MEMBERS_MAX,
   GROUP_NAME_MAX,
   HISTORY_PAGE_MAX,
+  KEY_BACKUP_MAX_BYTES,
   MESSAGE_BODY_MAX_BYTES,
   PUBLIC_KEY_MAX_BYTES,
   SECRET_MAX_BYTES,
   SECRET_MIN_BYTES,
   SYNC_CURSORS_MAX,
   USER_NAME_MAX,
+  USER_IDS_MAX,
   USER_NAME_PATTERN,
   USERS_PAGE_MAX,
 } from './limits.js';
@@ -44,6 +46,8 @@ export const signupRequest = object({
   }),
   secret,
   publicKey: optional(bytes({ max: PUBLIC_KEY_MAX_BYTES })),
+  /** The private key sealed under a key derived from the password: the server cannot open it. */
+  keyBackup: optional(bytes({ max: KEY_BACKUP_MAX_BYTES })),
 });
 
 export const loginRequest = object({
@@ -61,6 +65,15 @@ export const usersRequest = object({
   after: optional(seqNumber),
   limit: optional(int({ min: 1, max: USERS_PAGE_MAX })),
   prefix: optional(str({ max: USER_NAME_MAX })),
+  /** Look these users up instead of listing (paging fields are then ignored). */
+  ids: optional(arrayOf(entityId, { min: 1, max: USER_IDS_MAX })),
+});
+
+export const publishKeysRequest = object({
+  t: literal('publish_keys'),
+  id: requestId,
+  publicKey: bytes({ min: 1, max: PUBLIC_KEY_MAX_BYTES }),
+  keyBackup: optional(bytes({ max: KEY_BACKUP_MAX_BYTES })),
 });
 
 export const conversationsRequest = object({ t: literal('conversations'), id: requestId });

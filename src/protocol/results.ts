@@ -1,5 +1,5 @@
 import { entityId, seqNumber, timestamp } from './ids.js';
-import { arrayOf, bool, int, object, str } from './schema.js';
+import { arrayOf, bool, bytes, int, object, optional, str } from './schema.js';
 import { conversationView, emptyResult, messageView, userView } from './views.js';
 
 /** The result fields of each request's `ok` reply (docs/protocol.md § Messages). */
@@ -23,7 +23,11 @@ export const routeResult = object({
   port: int({ min: 1, max: 65535 }),
 });
 
-export const accountResult = object({ user: userView });
+export const accountResult = object({
+  user: userView,
+  /** The account's key backup, to the user who just proved the password (login and signup only). */
+  keyBackup: optional(bytes({ max: 16 * 1024 })),
+});
 
 export const usersResult = object({
   users: arrayOf(userView, { max: 500 }),

@@ -50,6 +50,11 @@ export class ClientSession implements FeedSink {
     this.#user = user;
   }
 
+  /** The logged-in user's record changed (new keys). */
+  refreshUser(user: UserRecord): void {
+    if (this.#user?.id === user.id) this.#user = user;
+  }
+
   logOut(): void {
     this.#user = undefined;
     this.#synced = false;

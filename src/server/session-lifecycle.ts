@@ -1,9 +1,13 @@
 import type { UserId, UserRecord } from '../store/chat-store.js';
 import type { ClientSession } from './client-session.js';
+import { RequestError } from './errors.js';
 import type { ServerServices } from './services.js';
 
 /** Logs `session` in as `user`; the user's first session announces them online to their contacts. */
 export async function logIn(services: ServerServices, session: ClientSession, user: UserRecord): Promise<void> {
+  // The connection may have closed while the secret was being checked: a session registered now
+  // would never be removed, and the user would look online for ever.
+  if (!session.open) throw new RequestError('internal', 'the connection closed during login');
   session.logIn(user);
   if (services.presence.add(user.id, session)) await announce(services, user.id, true);
 }

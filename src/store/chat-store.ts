@@ -31,6 +31,8 @@ export interface Credentials {
   readonly salt: Uint8Array;
   /** The verifier's parameters, e.g. `scrypt:16384:8:1:32`, so they can be raised later. */
   readonly kdf: string;
+  /** The user's private-key backup, sealed on their machine; opaque here. */
+  readonly keyBackup: Uint8Array | null;
 }
 
 export interface NewUser {
@@ -40,6 +42,7 @@ export interface NewUser {
   readonly salt: Uint8Array;
   readonly kdf: string;
   readonly publicKey: Uint8Array | null;
+  readonly keyBackup?: Uint8Array | null;
 }
 
 export type ConversationKind = 'direct' | 'group';
@@ -137,6 +140,8 @@ export interface ChatStore {
   /** Ordered by id. */
   listUsers(options: ListUsersOptions): Promise<UserRecord[]>;
   setLastSeen(userId: UserId, at: Date): Promise<void>;
+  /** Replaces the user's published public key and key backup (after a key import or rotation). */
+  setKeys(userId: UserId, keys: { publicKey: Uint8Array; keyBackup: Uint8Array | null }): Promise<UserRecord>;
 
   /**
    * The direct conversation of two distinct users, created on first use with both as members.

@@ -48,6 +48,10 @@ export class SqlChatStore implements ChatStore {
     return users.setLastSeen(this.db, userId, at);
   }
 
+  setKeys(userId: UserId, keys: { publicKey: Uint8Array; keyBackup: Uint8Array | null }): Promise<UserRecord> {
+    return users.setKeys(this.db, userId, keys);
+  }
+
   directConversation(a: UserId, b: UserId): Promise<ConversationId> {
     return conversations.directConversation(this.db, a, b);
   }

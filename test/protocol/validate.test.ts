@@ -18,6 +18,7 @@ const valid: Record<keyof typeof REQUEST_SCHEMAS, RawMessage> = {
   signup: { t: 'signup', id: 4, name: 'alice', secret, publicKey: Buffer.from('key') },
   login: { t: 'login', id: 5, name: 'ALICE', secret },
   logout: { t: 'logout', id: 6 },
+  publish_keys: { t: 'publish_keys', id: 19, publicKey: Buffer.from('spki'), keyBackup: Buffer.from('sealed') },
   users: { t: 'users', id: 7, after: 10, limit: 50, prefix: 'al' },
   conversations: { t: 'conversations', id: 8 },
   sync: { t: 'sync', id: 9, cursors: [[1, 5], [2, 0]] },

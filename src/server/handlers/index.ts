@@ -13,6 +13,7 @@ import { history } from './history.js';
 import { login } from './login.js';
 import { logout } from './logout.js';
 import { ping } from './ping.js';
+import { publishKeys } from './publish-keys.js';
 import { receipt } from './receipt.js';
 import { route } from './route.js';
 import { send } from './send.js';
@@ -29,6 +30,7 @@ export const HANDLERS: { readonly [T in RequestType]: Handler<T> } = {
   signup,
   login,
   logout,
+  publish_keys: publishKeys,
   users,
   conversations,
   sync,

@@ -28,6 +28,6 @@ export const login: Handler<'login'> = {
     }
     throttle.succeeded(request.name);
     await logIn(services, session, credentials.user);
-    return { user: userView(credentials.user, true) };
+    return { user: userView(credentials.user, true), ...(credentials.keyBackup ? { keyBackup: credentials.keyBackup } : {}) };
   },
 };

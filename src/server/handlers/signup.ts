@@ -17,9 +17,10 @@ export const signup: Handler<'signup'> = {
       kind: 'modern',
       ...verifier,
       publicKey: request.publicKey ?? null,
+      keyBackup: request.keyBackup ?? null,
     });
     services.logger.info('signup', { user: user.id });
     await logIn(services, session, user);
-    return { user: userView(user, true) };
+    return { user: userView(user, true), ...(request.keyBackup ? { keyBackup: request.keyBackup } : {}) };
   },
 };

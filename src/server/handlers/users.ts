@@ -8,6 +8,10 @@ const DEFAULT_PAGE = 100;
 export const users: Handler<'users'> = {
   roles: NODE_ONLY,
   async handle(request, { services }) {
+    if (request.ids) {
+      const found = await services.store.usersById(request.ids);
+      return { users: found.map((user) => userView(user, services.presence.isOnline(user.id))), more: false };
+    }
     const limit = request.limit ?? DEFAULT_PAGE;
     const rows = await services.store.listUsers({ afterId: request.after ?? 0, limit: limit + 1, ...(request.prefix ? { prefix: request.prefix } : {}) });
     return {

@@ -1,7 +1,7 @@
 /** Accounts: signup, login lookup, listing. */
 import type { Credentials, ListUsersOptions, NewUser, UserId, UserRecord } from '../chat-store.js';
 import type { Queryable } from '../database.js';
-import { NameTakenError } from '../errors.js';
+import { NameTakenError, NotFoundError } from '../errors.js';
 import { bytes, sqlState, toUser, UNIQUE_VIOLATION, USER_COLUMNS, type UserRow } from './rows.js';
 
 /** The unique index on lower(name) in schema.sql. */
@@ -10,10 +10,10 @@ const NAME_INDEX = 'users_name_lower_key';
 export async function createUser(db: Queryable, user: NewUser): Promise<UserRecord> {
   try {
     const { rows } = await db.query<UserRow>(
-      `INSERT INTO users AS u (name, kind, verifier, salt, kdf, public_key)
-       VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO users AS u (name, kind, verifier, salt, kdf, public_key, key_backup)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
        RETURNING ${USER_COLUMNS}`,
-      [user.name, user.kind, user.verifier, user.salt, user.kdf, user.publicKey],
+      [user.name, user.kind, user.verifier, user.salt, user.kdf, user.publicKey, user.keyBackup ?? null],
     );
     return toUser(rows[0]!);
   } catch (error) {
@@ -29,6 +29,7 @@ interface CredentialsRow extends UserRow {
   verifier: Uint8Array;
   salt: Uint8Array;
   kdf: string;
+  key_backup: Uint8Array | null;
 }
 
 export async function credentialsByName(
@@ -36,13 +37,19 @@ export async function credentialsByName(
   name: string,
 ): Promise<Credentials | undefined> {
   const { rows } = await db.query<CredentialsRow>(
-    `SELECT ${USER_COLUMNS}, u.verifier, u.salt, u.kdf FROM users AS u
+    `SELECT ${USER_COLUMNS}, u.verifier, u.salt, u.kdf, u.key_backup FROM users AS u
      WHERE lower(u.name) = lower($1)`,
     [name],
   );
   const row = rows[0];
   if (row === undefined) return undefined;
-  return { user: toUser(row), verifier: bytes(row.verifier), salt: bytes(row.salt), kdf: row.kdf };
+  return {
+    user: toUser(row),
+    verifier: bytes(row.verifier),
+    salt: bytes(row.salt),
+    kdf: row.kdf,
+    keyBackup: row.key_backup === null ? null : bytes(row.key_backup),
+  };
 }
 
 export async function usersById(db: Queryable, ids: readonly UserId[]): Promise<UserRecord[]> {
@@ -68,4 +75,17 @@ export async function listUsers(db: Queryable, options: ListUsersOptions): Promi
 
 export async function setLastSeen(db: Queryable, userId: UserId, at: Date): Promise<void> {
   await db.query('UPDATE users SET last_seen = $2 WHERE id = $1', [userId, at]);
+}
+
+export async function setKeys(
+  db: Queryable,
+  userId: UserId,
+  keys: { publicKey: Uint8Array; keyBackup: Uint8Array | null },
+): Promise<UserRecord> {
+  const { rows } = await db.query<UserRow>(
+    `UPDATE users AS u SET public_key = $2, key_backup = $3 WHERE u.id = $1 RETURNING ${USER_COLUMNS}`,
+    [userId, keys.publicKey, keys.keyBackup],
+  );
+  if (rows[0] === undefined) throw new NotFoundError(`no user with id ${userId}`);
+  return toUser(rows[0]);
 }

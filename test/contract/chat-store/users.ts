@@ -29,7 +29,25 @@ export function usersContract(f: Fixture): void {
       verifier: utf8('verifier'),
       salt: utf8('salt'),
       kdf: 'scrypt:16384:8:1:32',
+      keyBackup: null,
     });
+  });
+
+  it('keeps the key backup with the credentials, and replaces keys on request', async () => {
+    const user = await f.store.createUser({
+      name: 'backed-up',
+      kind: 'modern',
+      verifier: utf8('v'),
+      salt: utf8('s'),
+      kdf: 'scrypt:16384:8:1:32',
+      publicKey: utf8('first key'),
+      keyBackup: utf8('sealed first key'),
+    });
+    expect((await f.store.credentialsByName('BACKED-UP'))?.keyBackup).toEqual(utf8('sealed first key'));
+    const updated = await f.store.setKeys(user.id, { publicKey: utf8('second key'), keyBackup: utf8('sealed second key') });
+    expect(updated).toEqual({ ...user, publicKey: utf8('second key') });
+    expect((await f.store.credentialsByName('backed-up'))?.keyBackup).toEqual(utf8('sealed second key'));
+    expect((await f.store.usersById([user.id]))[0]?.publicKey).toEqual(utf8('second key'));
   });
 
   it('a user may sign up without a public key', async () => {
