@@ -1,6 +1,14 @@
 import yargs from 'yargs';
 import { VERSION } from '../version.js';
+import { groupCommand } from './commands/group.js';
+import { groupsCommand } from './commands/groups.js';
+import { historyCommand } from './commands/history.js';
+import { keysCommand } from './commands/keys.js';
 import { pingCommand } from './commands/ping.js';
+import { readCommand } from './commands/read.js';
+import { sendCommand } from './commands/send.js';
+import { signupCommand } from './commands/signup.js';
+import { usersCommand } from './commands/users.js';
 import { withGlobalOptions } from './global-options.js';
 import { exitWithError, strictCli } from './run-cli.js';
 
@@ -11,8 +19,16 @@ export async function main(argv: string[]): Promise<void> {
   const cli = strictCli(withGlobalOptions(yargs(argv)), NAME)
     .usage('$0 <command> [options]\n\nEnd-to-end encrypted chat in the terminal.')
     .version(VERSION)
+    .command(signupCommand)
+    .command(sendCommand)
+    .command(readCommand)
+    .command(usersCommand)
+    .command(groupsCommand)
+    .command(groupCommand)
+    .command(historyCommand)
+    .command(keysCommand)
     .command(pingCommand)
-    .demandCommand(1, 'name a command, such as ping');
+    .demandCommand(1, 'name a command, such as signup, send or read');
   try {
     await cli.parseAsync();
   } catch (error) {

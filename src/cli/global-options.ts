@@ -1,9 +1,12 @@
 import type { Argv } from 'yargs';
+import { defaultClientHome } from '../util/paths.js';
 import { hostPortOption } from './options.js';
 
 /** Flags every `fastchat` command takes. */
 export interface GlobalArgs {
   server: { host: string; port: number };
+  user: string | undefined;
+  home: string;
 }
 
 export function withGlobalOptions(cli: Argv): Argv<GlobalArgs> {
@@ -13,6 +16,18 @@ export function withGlobalOptions(cli: Argv): Argv<GlobalArgs> {
       default: '127.0.0.1:8000',
       describe: "the server's coordinator, HOST:PORT",
       coerce: hostPortOption('server'),
+      global: true,
+    },
+    user: {
+      type: 'string',
+      describe: 'who you are (default: $FASTCHAT_USER, or the only user in --home)',
+      global: true,
+    },
+    home: {
+      type: 'string',
+      default: defaultClientHome(),
+      defaultDescription: '$XDG_DATA_HOME/fastchat',
+      describe: 'folder for keys and local state',
       global: true,
     },
   }) as unknown as Argv<GlobalArgs>;

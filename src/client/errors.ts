@@ -40,3 +40,47 @@ export class ServerProtocolError extends Error {
     super(`the server broke the protocol: ${message}`, options);
   }
 }
+
+/** Local state (keys, cursors, outbox) could not be read or written. */
+export class LocalStateError extends Error {
+  override readonly name = 'LocalStateError';
+  readonly code = 'local_state';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The password does not open this user's key (local file or server backup). */
+export class WrongPasswordError extends Error {
+  override readonly name = 'WrongPasswordError';
+  readonly code = 'wrong_password';
+  constructor(message = 'wrong name or password', options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A contact's key differs from the one first seen for them: never trusted silently. */
+export class KeyChangedError extends Error {
+  override readonly name = 'KeyChangedError';
+  readonly code = 'key_changed';
+  constructor(
+    readonly userName: string,
+    readonly pinned: string,
+    readonly current: string,
+  ) {
+    super(
+      `${userName}'s key has CHANGED (was ${pinned}, now ${current}). Check the new fingerprint with them, then run: fastchat keys trust ${userName}`,
+    );
+  }
+}
+
+/** A message cannot be sent as asked (unknown user, not a member, too long). */
+export class SendError extends Error {
+  override readonly name = 'SendError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

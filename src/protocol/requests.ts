@@ -78,6 +78,9 @@ export const publishKeysRequest = object({
 
 export const conversationsRequest = object({ t: literal('conversations'), id: requestId });
 
+/** The direct conversation with `user`, made on first use (so a client knows its id before sending). */
+export const openDirectRequest = object({ t: literal('open_direct'), id: requestId, user: entityId });
+
 export const syncRequest = object({
   t: literal('sync'),
   id: requestId,

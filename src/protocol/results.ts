@@ -50,6 +50,7 @@ export const receiptResult = object({ deliveredSeq: seqNumber, readSeq: seqNumbe
 
 export const historyResult = object({ messages: arrayOf(messageView, { max: 200 }) });
 
+/** `group_create` and `open_direct`: the caller's view of the conversation. */
 export const groupCreateResult = object({ conversation: conversationView });
 
 export const membershipResult = object({

@@ -11,3 +11,8 @@ export function xdgDataHome(env: NodeJS.ProcessEnv = process.env): string {
 export function defaultServerDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(xdgDataHome(env), 'fastchat', 'server');
 }
+
+/** Default folder of a client's keys and state. */
+export function defaultClientHome(env: NodeJS.ProcessEnv = process.env): string {
+  return join(xdgDataHome(env), 'fastchat');
+}

@@ -21,6 +21,7 @@ const valid: Record<keyof typeof REQUEST_SCHEMAS, RawMessage> = {
   publish_keys: { t: 'publish_keys', id: 19, publicKey: Buffer.from('spki'), keyBackup: Buffer.from('sealed') },
   users: { t: 'users', id: 7, after: 10, limit: 50, prefix: 'al' },
   conversations: { t: 'conversations', id: 8 },
+  open_direct: { t: 'open_direct', id: 20, user: 2 },
   sync: { t: 'sync', id: 9, cursors: [[1, 5], [2, 0]] },
   send: { t: 'send', id: 10, to: 2, cid: 'c-1', body: Buffer.from([1, 2, 3]) },
   receipt: { t: 'receipt', id: 11, conversation: 1, delivered: 3, read: 2 },

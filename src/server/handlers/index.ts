@@ -12,6 +12,7 @@ import { hello } from './hello.js';
 import { history } from './history.js';
 import { login } from './login.js';
 import { logout } from './logout.js';
+import { openDirect } from './open-direct.js';
 import { ping } from './ping.js';
 import { publishKeys } from './publish-keys.js';
 import { receipt } from './receipt.js';
@@ -33,6 +34,7 @@ export const HANDLERS: { readonly [T in RequestType]: Handler<T> } = {
   publish_keys: publishKeys,
   users,
   conversations,
+  open_direct: openDirect,
   sync,
   send,
   receipt,

@@ -1,0 +1,20 @@
+import type { CommandModule } from 'yargs';
+import type { GlobalArgs } from '../global-options.js';
+import { withClient } from '../open-client.js';
+
+/** `fastchat groups`: the groups you are in, with members and unread counts. */
+export const groupsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+  command: 'groups',
+  describe: 'list your groups with their members and unread counts',
+  handler: async (args) =>
+    withClient(args, async (client) => {
+      const groups = [...client.conversations.values()].filter((c) => c.kind === 'group' && c.leftSeq === undefined);
+      if (groups.length === 0) process.stdout.write('you are in no group\n');
+      await client.keyring.keysOf([...new Set(groups.flatMap((g) => g.members.map((m) => m.user)))]);
+      for (const group of groups) {
+        const unread = Math.max(0, group.lastSeq - group.readSeq);
+        const members = group.members.map((m) => `${client.nameOf(m.user)}${m.role === 'admin' ? '*' : ''}`).join(', ');
+        process.stdout.write(`#${group.name} (${group.members.length} members, ${unread} unread): ${members}\n`);
+      }
+    }),
+};

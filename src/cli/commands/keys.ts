@@ -1,0 +1,83 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import type { Argv, CommandModule } from 'yargs';
+import { IDENTITY_FILE } from '../../client/account.js';
+import { LocalStore } from '../../client/local-store.js';
+import { decryptPrivateKeyPem, fingerprint, publicKeyDer } from '../../crypto/identity.js';
+import { sealKeyBackup } from '../../crypto/key-backup.js';
+import { derivePasswordKeys } from '../../crypto/password-keys.js';
+import type { GlobalArgs } from '../global-options.js';
+import { readPassword } from '../password.js';
+import { resolveUser, withClient } from '../open-client.js';
+
+interface KeysArgs extends GlobalArgs {
+  who?: string;
+  file?: string;
+}
+
+const fingerprintCommand: CommandModule<GlobalArgs, KeysArgs> = {
+  command: 'fingerprint [who]',
+  describe: 'print your key fingerprint, or a user\'s (compare it with them in person)',
+  handler: async (args) =>
+    withClient(args, async (client) => {
+      if (args.who === undefined) {
+        process.stdout.write(`${client.user.name}: ${client.identity.fingerprint}\n`);
+        return;
+      }
+      const user = await client.findUser(args.who);
+      const contact = client.keyring.get(user.id);
+      if (!contact) throw new Error(`${user.name} has published no key`);
+      process.stdout.write(`${user.name}: ${contact.fingerprint}\n`);
+      if (contact.changed) process.stdout.write(`WARNING: ${user.name}'s key CHANGED; you had pinned ${contact.pinnedFingerprint}\n`);
+    }),
+};
+
+const exportCommand: CommandModule<GlobalArgs, KeysArgs> = {
+  command: 'export <file>',
+  describe: 'write your identity key to FILE (encrypted PKCS#8 PEM, mode 0600)',
+  handler: async (args) => {
+    const user = await resolveUser(args);
+    const pem = await new LocalStore(args.home, user).read(IDENTITY_FILE);
+    if (pem === undefined) throw new Error(`no identity key for ${user} in ${args.home}`);
+    await writeFile(args.file!, pem, { mode: 0o600, flag: 'wx' });
+    process.stdout.write(`wrote ${user}'s encrypted key to ${args.file} (it opens with your password)\n`);
+  },
+};
+
+const importCommand: CommandModule<GlobalArgs, KeysArgs> = {
+  command: 'import <file>',
+  describe: 'make the key in FILE your identity key and publish it (contacts will see it changed)',
+  handler: async (args) => {
+    const user = await resolveUser(args);
+    const pem = await readFile(args.file!, 'utf8');
+    const password = await readPassword(`password for ${user}: `);
+    const privateKey = decryptPrivateKeyPem(pem, password);
+    const { backupKey } = await derivePasswordKeys(user, password);
+    await withClient(args, async (client) => {
+      await client.request({ t: 'publish_keys', publicKey: publicKeyDer(privateKey), keyBackup: sealKeyBackup(privateKey, backupKey) });
+    });
+    await new LocalStore(args.home, user).write(IDENTITY_FILE, pem);
+    process.stdout.write(`imported and published; your fingerprint is now ${fingerprint(publicKeyDer(privateKey))}\n`);
+  },
+};
+
+const trustCommand: CommandModule<GlobalArgs, KeysArgs> = {
+  command: 'trust <who>',
+  describe: "accept a user's changed key (after checking the fingerprint with them)",
+  handler: async (args) =>
+    withClient(args, async (client) => {
+      const user = await client.findUser(args.who!);
+      const contact = client.keyring.trust(user.id);
+      if (!contact) throw new Error(`${user.name} has published no key`);
+      await client.state.flush();
+      process.stdout.write(`now trusting ${user.name}'s key ${contact.fingerprint}\n`);
+    }),
+};
+
+/** `fastchat keys fingerprint|export|import|trust`. */
+export const keysCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+  command: 'keys <command>',
+  describe: 'fingerprints, key export and import, trusting a changed key',
+  builder: (cli: Argv<GlobalArgs>) =>
+    cli.command(fingerprintCommand).command(exportCommand).command(importCommand).command(trustCommand).demandCommand(1) as never,
+  handler: () => undefined,
+};

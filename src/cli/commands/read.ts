@@ -1,0 +1,57 @@
+import type { CommandModule } from 'yargs';
+import type { ChatMessage } from '../../client/message-reader.js';
+import { formatJson, formatLine } from '../format-message.js';
+import type { GlobalArgs } from '../global-options.js';
+import { openClient } from '../open-client.js';
+
+interface ReadArgs extends GlobalArgs {
+  follow: boolean;
+  json: boolean;
+}
+
+/**
+ * `fastchat read [--follow] [--json]`: prints the messages that arrived since the last read,
+ * decrypted, and marks them read; with --follow keeps printing until interrupted.
+ */
+export const readCommand: CommandModule<GlobalArgs, ReadArgs> = {
+  command: 'read',
+  describe: 'print new messages (decrypted) and mark them read',
+  builder: (cli) =>
+    cli
+      .option('follow', { alias: 'f', type: 'boolean', default: false, describe: 'keep printing new messages as they arrive' })
+      .option('json', { type: 'boolean', default: false, describe: 'one JSON object per line' }) as never,
+  handler: async (args) => {
+    const client = await openClient(args);
+    const newest = new Map<number, number>();
+    const print = (message: ChatMessage) => {
+      newest.set(message.conversation, message.seq);
+      if (message.from === client.user.id && message.trust !== 'event') return;
+      process.stdout.write((args.json ? formatJson(client, message) : formatLine(client, message)) + '\n');
+    };
+    client.on('message', print);
+    await client.start();
+    const markRead = async () => {
+      for (const [conversation, seq] of newest) await client.markRead(conversation, seq);
+      newest.clear();
+    };
+    const total = client.backlog;
+    if (total > 200 && process.stderr.isTTY) {
+      const timer = setInterval(() => process.stderr.write(`\rdecrypting backlog: ${total - client.backlog}/${total}`), 200);
+      await client.caughtUp();
+      clearInterval(timer);
+      process.stderr.write(`\rdecrypting backlog: ${total}/${total}\n`);
+    }
+    await client.caughtUp();
+    await markRead();
+    if (!args.follow) return client.close();
+    client.on('message', () => void markRead().catch(() => undefined));
+    client.on('status', (status) => {
+      if (process.stderr.isTTY && status.state === 'reconnecting') process.stderr.write(`connection lost (${status.reason}); reconnecting…\n`);
+    });
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await client.close();
+  },
+};

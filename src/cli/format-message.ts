@@ -1,0 +1,64 @@
+import type { ChatClient } from '../client/chat-client.js';
+import type { ChatMessage } from '../client/message-reader.js';
+import { inert } from '../util/inert-text.js';
+
+/** Where a message was said: "you" for a direct conversation, "#name" for a group. */
+function place(client: ChatClient, message: ChatMessage): { to?: string; group?: string } {
+  const conversation = client.conversations.get(message.conversation);
+  if (conversation?.kind === 'group') return { group: conversation.name ?? `group#${message.conversation}` };
+  const other = conversation?.members.find((m) => m.user !== message.from)?.user ?? client.user.id;
+  return { to: client.nameOf(other) };
+}
+
+const TRUST_MARK: Record<ChatMessage['trust'], string> = {
+  verified: '✓',
+  unverified: '⚠ UNVERIFIED',
+  undecryptable: '✗ UNDECRYPTABLE',
+  event: '*',
+};
+
+function describeEvent(client: ChatClient, message: ChatMessage): string {
+  const actor = client.nameOf(message.from);
+  const subject = message.subject === undefined ? '' : client.nameOf(message.subject);
+  switch (message.kind) {
+    case 'created':
+      return `${actor} created the group "${inert(message.text ?? '')}"`;
+    case 'renamed':
+      return `${actor} renamed the group to "${inert(message.text ?? '')}"`;
+    case 'member_added':
+      return `${actor} added ${subject}`;
+    case 'member_removed':
+      return `${actor} removed ${subject}`;
+    case 'member_left':
+      return `${subject || actor} left`;
+    case 'message':
+      return '';
+  }
+}
+
+/** One line for a person: `2026-11-25 10:00 alice → bob ✓ text` (control characters shown inert). */
+export function formatLine(client: ChatClient, message: ChatMessage): string {
+  const time = new Date(message.ts).toISOString().slice(0, 16).replace('T', ' ');
+  const where = place(client, message);
+  const route = where.group ? `#${inert(where.group)} ${client.nameOf(message.from)}` : `${client.nameOf(message.from)} → ${where.to}`;
+  if (message.trust === 'event') return `${time} ${where.group ? `#${inert(where.group)} ` : ''}* ${describeEvent(client, message)}`;
+  const reason = message.reason ? ` (${message.reason})` : '';
+  const text = message.text === undefined ? '' : ` ${inert(message.text)}`;
+  return `${time} ${route} ${TRUST_MARK[message.trust]}${reason}${text}`;
+}
+
+/** One JSON object for scripts: at least from, to or group, text, ts, verified. */
+export function formatJson(client: ChatClient, message: ChatMessage): string {
+  return JSON.stringify({
+    from: client.nameOf(message.from),
+    ...place(client, message),
+    text: message.text ?? null,
+    ts: new Date(message.ts).toISOString(),
+    verified: message.trust === 'verified',
+    trust: message.trust,
+    ...(message.reason ? { reason: message.reason } : {}),
+    kind: message.kind,
+    conversation: message.conversation,
+    seq: message.seq,
+  });
+}

@@ -1,0 +1,347 @@
+import { randomUUID } from 'node:crypto';
+import { encodeContent, parseEnvelope, type ParsedEnvelope } from '../crypto/envelope.js';
+import { openLocal, sealLocal } from '../crypto/local-seal.js';
+import type { ConversationView, Push, UserView } from '../protocol/index.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../util/backoff.js';
+import { TypedEmitter } from '../util/typed-emitter.js';
+import { logIn, signUp, type Identity, type Progress } from './account.js';
+import { ClientState } from './client-state.js';
+import { connectToNode, type ServerAddress } from './connect.js';
+import { ConnectionClosedError, RequestFailedError } from './errors.js';
+import { Keyring } from './keyring.js';
+import { LocalStore } from './local-store.js';
+import { MessageReader, type ChatMessage } from './message-reader.js';
+import { Outbox } from './outbox.js';
+import type { RpcConnection } from './rpc-connection.js';
+import { Sender, type SendReceipt } from './sender.js';
+
+export type ClientStatus =
+  | { readonly state: 'connecting' }
+  | { readonly state: 'connected'; readonly node: ServerAddress }
+  | { readonly state: 'reconnecting'; readonly attempt: number; readonly delayMs: number; readonly reason: string }
+  | { readonly state: 'closed' };
+
+export interface ClientEvents {
+  status: (status: ClientStatus) => void;
+  /** A conversation row, decrypted, in seq order per conversation, once. */
+  message: (message: ChatMessage) => void;
+  conversation: (conversation: ConversationView) => void;
+  presence: (presence: Extract<Push, { t: 'presence' }>) => void;
+  typing: (typing: Extract<Push, { t: 'typing' }>) => void;
+  receipt: (receipt: Extract<Push, { t: 'receipt' }>) => void;
+  /** The server stored a message this client sent. */
+  sent: (receipt: SendReceipt) => void;
+  /** A queued message cannot be sent (not a member, key changed…). */
+  failed: (failure: { cid: string; code: string; message: string }) => void;
+}
+
+export interface ChatClientOptions {
+  readonly coordinator: ServerAddress;
+  /** Folder for keys and state (one subfolder per user). */
+  readonly home: string;
+  readonly name: string;
+  readonly password: string;
+  readonly mode: 'signup' | 'login';
+  readonly progress?: Progress;
+  /** @default DEFAULT_BACKOFF */
+  readonly backoff?: BackoffOptions;
+  /** Deadline of connecting and of each request. @default 10000 */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * The headless client that both the TUI and the scriptable commands use. It keeps one connection
+ * through the coordinator, logs in, syncs from its cursors, decrypts what arrives, and sends through
+ * an on-disk outbox. When the connection drops it reconnects on its own (one loop, exponential
+ * backoff with jitter), logs in again, resumes from its cursors and resends what was not acknowledged.
+ */
+export class ChatClient extends TypedEmitter<ClientEvents> {
+  readonly conversations = new Map<number, ConversationView>();
+  #rpc: RpcConnection | undefined;
+  /** The logged-in connection open() made, until start() takes it into use. */
+  #pending: RpcConnection | undefined;
+  #status: ClientStatus = { state: 'connecting' };
+  #closing = false;
+  #inbound: Promise<void> = Promise.resolve();
+  /** The last seq of each conversation at the latest sync, and who waits for the client to reach them. */
+  #targets = new Map<number, number>();
+  #caughtUpWaiters: Array<() => void> = [];
+
+  private constructor(
+    private readonly options: ChatClientOptions,
+    readonly identity: Identity,
+    readonly state: ClientState,
+    readonly keyring: Keyring,
+    readonly outbox: Outbox,
+    private readonly reader: MessageReader,
+    private readonly sender: Sender,
+  ) {
+    super();
+  }
+
+  /**
+   * Connects and signs up or logs in. Rejects with a typed error when any step fails. Nothing is
+   * received until `start()`, so listeners can be attached first.
+   */
+  static async open(options: ChatClientOptions): Promise<ChatClient> {
+    const progress = options.progress ?? (() => undefined);
+    const local = new LocalStore(options.home, options.name);
+    const { rpc } = await connectToNode({ coordinator: options.coordinator, timeoutMs: options.timeoutMs ?? 10_000 });
+    try {
+      const identity = options.mode === 'signup'
+        ? await signUp(rpc, local, options.name, options.password, progress)
+        : await logIn(rpc, local, options.name, options.password, progress);
+      const state = await ClientState.load(local, identity.localKey, identity.user.id);
+      const outbox = await Outbox.load(local);
+      let client: ChatClient | undefined;
+      const online = (): RpcConnection => {
+        if (!client) throw new ConnectionClosedError('the client is still starting');
+        return client.connection();
+      };
+      const keyring = new Keyring(state, async (ids) => (await online().request({ t: 'users', ids })).users);
+      keyring.learn(identity.user);
+      const reader = new MessageReader(identity.user.id, identity.privateKey, keyring, (c, s, id, before) => client!.#findSessionKey(c, s, id, before));
+      const sender = new Sender(identity, state, keyring, outbox, (conversation) => client!.#members(conversation), online);
+      client = new ChatClient(options, identity, state, keyring, outbox, reader, sender);
+      sender.onOutcome((outcome) => (outcome.ok ? client!.emit('sent', outcome.receipt) : client!.emit('failed', outcome.failure)));
+      client.#pending = rpc;
+      return client;
+    } catch (error) {
+      rpc.close();
+      throw error;
+    }
+  }
+
+  /** Starts receiving: syncs from the cursors, resends the outbox, and keeps the connection up from then on. */
+  async start(): Promise<void> {
+    const rpc = this.#pending;
+    if (!rpc) throw new Error('start() was already called');
+    this.#pending = undefined;
+    await this.#attach(rpc);
+  }
+
+  get status(): ClientStatus {
+    return this.#status;
+  }
+
+  get user(): UserView {
+    return this.identity.user;
+  }
+
+  /** Queues `text` for a user's direct conversation or a conversation; resolves once it is on disk. */
+  async send(target: { user: number } | { conversation: number }, text: string): Promise<{ cid: string; acked: Promise<SendReceipt> }> {
+    const cid = randomUUID();
+    const content = encodeContent({ text, sentAt: Date.now() });
+    const sealedContent = sealLocal(this.identity.localKey, content).toString('base64');
+    const acked = this.sender.waitFor(cid);
+    // Callers that do not wait for the ack must not crash the process when it fails.
+    acked.catch(() => undefined);
+    await this.outbox.add({ cid, ...('user' in target ? { to: target.user } : { conversation: target.conversation }), sealedContent, createdAt: Date.now() });
+    if (this.#rpc) this.sender.flush();
+    return { cid, acked };
+  }
+
+  /** The user with this name (any letter case), or a `not_found` error. */
+  async findUser(name: string): Promise<UserView> {
+    const { users } = await this.connection().request({ t: 'users', prefix: name, limit: 500 });
+    const user = users.find((u) => u.name.toLowerCase() === name.toLowerCase());
+    if (!user) throw new RequestFailedError('not_found', `no user named ${name}`);
+    this.keyring.learn(user);
+    return user;
+  }
+
+  /** The group with this name that the user is in, or a `not_found` / ambiguity error. */
+  findGroup(name: string): ConversationView {
+    const matches = [...this.conversations.values()].filter(
+      (c) => c.kind === 'group' && c.leftSeq === undefined && c.name?.toLowerCase() === name.toLowerCase(),
+    );
+    if (matches.length === 0) throw new RequestFailedError('not_found', `you are in no group named ${name}`);
+    if (matches.length > 1) throw new RequestFailedError('conflict', `you are in ${matches.length} groups named ${name}`);
+    return matches[0]!;
+  }
+
+  /** A user's name, as far as the client knows it. */
+  nameOf(userId: number): string {
+    if (userId === this.identity.user.id) return this.identity.user.name;
+    return this.keyring.get(userId)?.name ?? `user#${userId}`;
+  }
+
+  /** Resolves once every conversation is read up to where it stood at the last sync (the backlog is in). */
+  caughtUp(): Promise<void> {
+    if (this.#isCaughtUp()) return Promise.resolve();
+    return new Promise((resolve) => this.#caughtUpWaiters.push(resolve));
+  }
+
+  /** Rows still to come from the backlog of the last sync. */
+  get backlog(): number {
+    let left = 0;
+    for (const [conversation, last] of this.#targets) left += Math.max(0, last - this.state.cursor(conversation));
+    return left;
+  }
+
+  #isCaughtUp(): boolean {
+    return this.backlog === 0;
+  }
+
+  /** The plaintext of a queued message, for showing the outbox. */
+  queuedText(sealedContent: string): string {
+    return openLocal(this.identity.localKey, Buffer.from(sealedContent, 'base64')).toString('utf8');
+  }
+
+  /** A page of older rows, decrypted (cursors are not moved). */
+  async history(conversation: number, before?: number, limit = 50): Promise<ChatMessage[]> {
+    const { messages } = await this.connection().request({ t: 'history', conversation, limit, ...(before === undefined ? {} : { before }) });
+    const out: ChatMessage[] = [];
+    for (const row of messages) out.push(await this.reader.read(row));
+    return out;
+  }
+
+  /** The live connection, or ConnectionClosedError while offline. */
+  request: RpcConnection['request'] = (body, options) => this.connection().request(body, options);
+
+  /** Tells the server (and so the senders) what has been read. */
+  async markRead(conversation: number, seq: number): Promise<void> {
+    await this.connection().request({ t: 'receipt', conversation, read: seq });
+  }
+
+  async close(): Promise<void> {
+    this.#closing = true;
+    this.#rpc?.close();
+    this.#pending?.close();
+    await this.#inbound;
+    await this.state.flush();
+    this.#setStatus({ state: 'closed' });
+  }
+
+  /** The live connection; ConnectionClosedError while offline. */
+  connection(): RpcConnection {
+    if (!this.#rpc) throw new ConnectionClosedError('offline: not connected to the server');
+    return this.#rpc;
+  }
+
+  /** Takes a logged-in connection into use: sync, resend, and watch for it to drop. */
+  async #attach(rpc: RpcConnection): Promise<void> {
+    rpc.onPush((push) => this.#onPush(push));
+    // Online before sync: the backlog that follows the sync reply may need requests (keys, history).
+    this.#rpc = rpc;
+    const { conversations } = await rpc.request({ t: 'sync', cursors: this.state.cursors() });
+    for (const view of conversations) {
+      this.conversations.set(view.conversation, view);
+      this.#targets.set(view.conversation, Math.max(view.lastSeq, view.joinedSeq));
+      // Rows before the member's window never come: start the cursor where the window starts.
+      this.state.advance(view.conversation, view.joinedSeq);
+    }
+    if (this.#isCaughtUp()) this.#caughtUpWaiters.splice(0).forEach((wake) => wake());
+    this.#setStatus({ state: 'connected', node: { host: rpc.address.replace(/:\d+$/, ''), port: Number(rpc.address.split(':').pop()) } });
+    this.sender.flush();
+    void rpc.closed.then((reason) => this.#lost(rpc, reason));
+  }
+
+  #lost(rpc: RpcConnection, reason: Error): void {
+    if (this.#rpc !== rpc) return;
+    this.#rpc = undefined;
+    if (!this.#closing) void this.#reconnect(reason.message);
+  }
+
+  /** The one reconnect loop: through the coordinator, with backoff and jitter, until it works or the client closes. */
+  async #reconnect(reason: string): Promise<void> {
+    for (let attempt = 1; !this.#closing; attempt++) {
+      const delayMs = backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF);
+      this.#setStatus({ state: 'reconnecting', attempt, delayMs, reason });
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      if (this.#closing) return;
+      try {
+        const { rpc } = await connectToNode({ coordinator: this.options.coordinator, timeoutMs: this.options.timeoutMs ?? 10_000 });
+        try {
+          await rpc.request({ t: 'login', name: this.identity.user.name, secret: this.identity.loginSecret });
+          await this.#attach(rpc);
+          return;
+        } catch (error) {
+          rpc.close();
+          throw error;
+        }
+      } catch (error) {
+        reason = error instanceof Error ? error.message : String(error);
+      }
+    }
+  }
+
+  #setStatus(status: ClientStatus): void {
+    this.#status = status;
+    this.emit('status', status);
+  }
+
+  #onPush(push: Push): void {
+    switch (push.t) {
+      case 'msg':
+        // Decrypt in arrival order, one at a time: events and cursors follow seq order.
+        // A row that fails here (the connection dropped mid-way) leaves its cursor behind, so the
+        // next sync delivers it again: dropping the error loses nothing.
+        this.#inbound = this.#inbound.then(() => this.#receive(push)).catch(() => undefined);
+        return;
+      case 'conversation': {
+        const { t: _t, ...view } = push;
+        this.conversations.set(view.conversation, view);
+        this.emit('conversation', view);
+        return;
+      }
+      case 'presence':
+        return this.emit('presence', push);
+      case 'typing':
+        return this.emit('typing', push);
+      case 'receipt':
+        return this.emit('receipt', push);
+      default: {
+        const unreachable: never = push;
+        return unreachable;
+      }
+    }
+  }
+
+  async #receive(row: Extract<Push, { t: 'msg' }>): Promise<void> {
+    // The server delivers each row once per session; a reconnect can still replay what was processed.
+    if (row.seq <= this.state.cursor(row.conversation)) return;
+    if (!this.conversations.has(row.conversation)) await this.#refreshConversations();
+    const message = await this.reader.read(row);
+    this.state.advance(row.conversation, row.seq);
+    this.emit('message', message);
+    if (this.#caughtUpWaiters.length > 0 && this.#isCaughtUp()) this.#caughtUpWaiters.splice(0).forEach((wake) => wake());
+  }
+
+  async #refreshConversations(): Promise<void> {
+    const { conversations } = await this.connection().request({ t: 'conversations' });
+    for (const view of conversations) {
+      const known = this.conversations.has(view.conversation);
+      this.conversations.set(view.conversation, view);
+      if (!known) this.emit('conversation', view);
+    }
+  }
+
+  async #members(conversation: number): Promise<number[]> {
+    if (!this.conversations.has(conversation)) await this.#refreshConversations();
+    const view = this.conversations.get(conversation);
+    if (!view) throw new RequestFailedError('not_found', `no conversation ${conversation}`);
+    return view.members.map((m) => m.user);
+  }
+
+  /** Pages back through a conversation for the message that carried a session's key. */
+  async #findSessionKey(conversation: number, sender: number, sessionId: Buffer, beforeSeq: number): Promise<ParsedEnvelope | undefined> {
+    const MAX_PAGES = 20;
+    let before = beforeSeq;
+    for (let page = 0; page < MAX_PAGES && before > 1 && this.#rpc; page++) {
+      const { messages } = await this.#rpc.request({ t: 'history', conversation, before, limit: 200 });
+      if (messages.length === 0) return undefined;
+      for (const row of [...messages].reverse()) {
+        if (row.from !== sender || row.kind !== 'message') continue;
+        try {
+          const envelope = parseEnvelope(row.body);
+          if (envelope.carriesKeys && envelope.sessionId.equals(sessionId)) return envelope;
+        } catch {
+          // Not an envelope: skip it; the search is for one specific session's key carrier.
+        }
+      }
+      before = messages[0]!.seq;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,123 @@
+import { openLocal, sealLocal } from '../crypto/local-seal.js';
+import type { LocalStore } from './local-store.js';
+
+/** A contact's key as first seen (trust on first use), or as accepted later with `keys trust`. */
+export interface PinnedKey {
+  readonly name: string;
+  readonly fingerprint: string;
+  /** SPKI DER, base64. */
+  readonly key: string;
+}
+
+/** An outbound sender-key session as kept on disk (inside the sealed part). */
+export interface StoredSession {
+  readonly id: string;
+  readonly key: string;
+  index: number;
+  readonly recipients: readonly number[];
+  readonly createdAt: number;
+}
+
+interface StateFile {
+  readonly version: 1;
+  userId: number;
+  /** Last seq processed per conversation id. */
+  cursors: Record<string, number>;
+  /** Pinned keys per user id. */
+  pins: Record<string, PinnedKey>;
+  /** Outbound sessions per conversation id, sealed with the local key (base64). */
+  sealedSessions?: string;
+}
+
+const FILE = 'state.json';
+
+/**
+ * The client's durable state: where it is in each conversation, whose keys it trusts, and its
+ * outbound sessions. Saves are coalesced: many changes in a burst become one write.
+ */
+export class ClientState {
+  #file: StateFile;
+  #sessions: Record<string, StoredSession>;
+  #saving: Promise<void> | undefined;
+  #dirty = false;
+
+  private constructor(
+    private readonly store: LocalStore,
+    private readonly localKey: Uint8Array,
+    file: StateFile,
+    sessions: Record<string, StoredSession>,
+  ) {
+    this.#file = file;
+    this.#sessions = sessions;
+  }
+
+  static async load(store: LocalStore, localKey: Uint8Array, userId: number): Promise<ClientState> {
+    const file = await store.readJson<StateFile>(FILE);
+    if (!file || file.userId !== userId) {
+      return new ClientState(store, localKey, { version: 1, userId, cursors: {}, pins: {} }, {});
+    }
+    const sessions = file.sealedSessions
+      ? (JSON.parse(openLocal(localKey, Buffer.from(file.sealedSessions, 'base64')).toString('utf8')) as Record<string, StoredSession>)
+      : {};
+    return new ClientState(store, localKey, file, sessions);
+  }
+
+  cursor(conversationId: number): number {
+    return this.#file.cursors[conversationId] ?? 0;
+  }
+
+  cursors(): Array<[number, number]> {
+    return Object.entries(this.#file.cursors).map(([id, seq]) => [Number(id), seq]);
+  }
+
+  /** Records that `seq` was processed; never moves backwards. */
+  advance(conversationId: number, seq: number): void {
+    if (seq <= this.cursor(conversationId)) return;
+    this.#file.cursors[conversationId] = seq;
+    this.#changed();
+  }
+
+  pin(userId: number): PinnedKey | undefined {
+    return this.#file.pins[userId];
+  }
+
+  setPin(userId: number, pin: PinnedKey): void {
+    this.#file.pins[userId] = pin;
+    this.#changed();
+  }
+
+  session(conversationId: number): StoredSession | undefined {
+    return this.#sessions[conversationId];
+  }
+
+  setSession(conversationId: number, session: StoredSession): void {
+    this.#sessions[conversationId] = session;
+    this.#changed();
+  }
+
+  /** Marks a change (such as a session's index moving) for the next save. */
+  touch(): void {
+    this.#changed();
+  }
+
+  /** Writes now if anything changed; resolves when what was changed before the call is on disk. */
+  async flush(): Promise<void> {
+    while (this.#saving) await this.#saving;
+    if (!this.#dirty) return;
+    this.#dirty = false;
+    const sealed = sealLocal(this.localKey, Buffer.from(JSON.stringify(this.#sessions)));
+    this.#saving = this.store.writeJson(FILE, { ...this.#file, sealedSessions: sealed.toString('base64') });
+    try {
+      await this.#saving;
+    } finally {
+      this.#saving = undefined;
+    }
+  }
+
+  #changed(): void {
+    this.#dirty = true;
+    // Coalesce a burst of changes (a backlog being read) into one write shortly after.
+    // A failed background save stays dirty: the next change or the flush() at close retries it and reports it.
+    setTimeout(() => void this.flush().catch(() => (this.#dirty = true)), 50).unref();
+  }
+}

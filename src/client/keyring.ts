@@ -1,0 +1,77 @@
+import type { KeyObject } from 'node:crypto';
+import { fingerprint, importPublicKey } from '../crypto/identity.js';
+import type { UserView } from '../protocol/index.js';
+import type { ClientState } from './client-state.js';
+
+/** What the client knows of a user's key. */
+export interface ContactKey {
+  readonly userId: number;
+  readonly name: string;
+  readonly fingerprint: string;
+  readonly publicKey: KeyObject;
+  /** The server now shows a different key than the one pinned: not trusted until accepted. */
+  readonly changed: boolean;
+  /** The pinned fingerprint, when `changed`. */
+  readonly pinnedFingerprint?: string;
+}
+
+/**
+ * Other users' public keys, checked against the ones first seen (trust on first use): a key that
+ * changes is reported as changed, never silently trusted, until the person accepts it (`trust`).
+ */
+export class Keyring {
+  readonly #keys = new Map<number, ContactKey>();
+
+  constructor(
+    private readonly state: ClientState,
+    private readonly lookup: (ids: number[]) => Promise<readonly UserView[]>,
+  ) {}
+
+  /** Known keys for `ids`, looked up on the server for those not known yet. Users without a key are left out. */
+  async keysOf(ids: readonly number[]): Promise<Map<number, ContactKey>> {
+    const missing = ids.filter((id) => !this.#keys.has(id));
+    if (missing.length > 0) await this.refresh(missing);
+    return new Map(ids.flatMap((id) => (this.#keys.has(id) ? [[id, this.#keys.get(id)!] as const] : [])));
+  }
+
+  /** Looks the users up again (their key may have changed). */
+  async refresh(ids: readonly number[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += 500) {
+      for (const user of await this.lookup(ids.slice(i, i + 500))) this.learn(user);
+    }
+  }
+
+  /** Records a user's key as the server shows it, comparing it with the pin. */
+  learn(user: UserView): ContactKey | undefined {
+    if (!user.publicKey) return undefined;
+    const print = fingerprint(user.publicKey);
+    const pin = this.state.pin(user.id);
+    if (!pin) this.state.setPin(user.id, { name: user.name, fingerprint: print, key: Buffer.from(user.publicKey).toString('base64') });
+    const changed = pin !== undefined && pin.fingerprint !== print;
+    const contact: ContactKey = {
+      userId: user.id,
+      name: user.name,
+      fingerprint: print,
+      publicKey: importPublicKey(user.publicKey),
+      changed,
+      ...(changed ? { pinnedFingerprint: pin.fingerprint } : {}),
+    };
+    this.#keys.set(user.id, contact);
+    return contact;
+  }
+
+  /** Accepts a user's current key: it becomes the pin. */
+  trust(userId: number): ContactKey | undefined {
+    const contact = this.#keys.get(userId);
+    if (!contact) return undefined;
+    const key = contact.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+    this.state.setPin(userId, { name: contact.name, fingerprint: contact.fingerprint, key });
+    const trusted: ContactKey = { userId, name: contact.name, fingerprint: contact.fingerprint, publicKey: contact.publicKey, changed: false };
+    this.#keys.set(userId, trusted);
+    return trusted;
+  }
+
+  get(userId: number): ContactKey | undefined {
+    return this.#keys.get(userId);
+  }
+}

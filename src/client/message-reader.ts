@@ -1,0 +1,111 @@
+import type { KeyObject } from 'node:crypto';
+import { decodeContent, openMessage, parseEnvelope, SessionKeyCache, unwrapSessionKey, type ParsedEnvelope } from '../crypto/envelope.js';
+import type { MessageView } from '../protocol/index.js';
+import type { Keyring } from './keyring.js';
+
+/** How far a message can be trusted, as the person should see it. */
+export type Trust =
+  /** Decrypted, and signed by the key pinned for its sender. */
+  | 'verified'
+  /** Decrypted, but the signature does not check out, or the sender's key changed or is unknown. */
+  | 'unverified'
+  /** Could not be decrypted (no key for this device, tampered, malformed). */
+  | 'undecryptable'
+  /** A membership event written by the server (no ciphertext). */
+  | 'event';
+
+/** A conversation row as the client shows it. */
+export interface ChatMessage {
+  readonly conversation: number;
+  readonly seq: number;
+  readonly mid: number;
+  readonly cid: string;
+  readonly from: number;
+  readonly kind: MessageView['kind'];
+  /** The decrypted text (`message`), or the group name (`created`, `renamed`). */
+  readonly text: string | undefined;
+  /** The sender's clock when written (from inside the ciphertext). */
+  readonly sentAt: number | undefined;
+  /** The server's commit time. */
+  readonly ts: number;
+  readonly trust: Trust;
+  /** Why it is not verified. */
+  readonly reason?: string;
+  readonly subject?: number;
+}
+
+/** Finds a session key that arrived in an earlier message (the session's first), e.g. by paging history. */
+export type KeyFinder = (conversation: number, sender: number, sessionId: Buffer, beforeSeq: number) => Promise<ParsedEnvelope | undefined>;
+
+/**
+ * Turns `msg` rows into ChatMessages: one RSA private operation per sender session (cached), then
+ * AES-GCM and a signature check per message. Never throws on bad content: it reports it as the
+ * message's trust.
+ */
+export class MessageReader {
+  readonly #cache = new SessionKeyCache();
+
+  constructor(
+    private readonly myUserId: number,
+    private readonly myPrivateKey: KeyObject,
+    private readonly keyring: Keyring,
+    private readonly findKey: KeyFinder,
+  ) {}
+
+  async read(row: MessageView): Promise<ChatMessage> {
+    const base = {
+      conversation: row.conversation,
+      seq: row.seq,
+      mid: row.mid,
+      cid: row.cid,
+      from: row.from,
+      kind: row.kind,
+      ts: row.ts,
+      ...(row.subject === undefined ? {} : { subject: row.subject }),
+    };
+    if (row.kind !== 'message') {
+      // Learn the names an event mentions, so it can be shown with them.
+      await this.keyring.keysOf(row.subject === undefined ? [row.from] : [row.from, row.subject]);
+      const text = row.kind === 'created' || row.kind === 'renamed' ? Buffer.from(row.body).toString('utf8') : undefined;
+      return { ...base, text, sentAt: undefined, trust: 'event' };
+    }
+    let envelope: ParsedEnvelope;
+    try {
+      envelope = parseEnvelope(row.body);
+    } catch {
+      // Garbage from a broken or hostile sender: shown as undecryptable, like any other failure.
+      return { ...base, text: undefined, sentAt: undefined, trust: 'undecryptable', reason: 'malformed' };
+    }
+    const sessionKey = await this.#sessionKey(row, envelope);
+    const sender = (await this.keyring.keysOf([row.from])).get(row.from);
+    const opened = openMessage({
+      envelope,
+      conversationId: row.conversation,
+      senderId: row.from,
+      sessionKey,
+      senderPublicKey: sender?.publicKey,
+    });
+    if (opened.status === 'undecryptable') return { ...base, text: undefined, sentAt: undefined, trust: 'undecryptable', reason: opened.reason };
+    let content;
+    try {
+      content = decodeContent(opened.plaintext);
+    } catch {
+      // Decrypted bytes that are not our content format: treat as undecryptable, never as text.
+      return { ...base, text: undefined, sentAt: undefined, trust: 'undecryptable', reason: 'malformed' };
+    }
+    const keyChanged = sender?.changed === true;
+    const trust: Trust = opened.status === 'verified' && !keyChanged ? 'verified' : 'unverified';
+    const reason = keyChanged ? 'key_changed' : opened.status === 'unverified' ? opened.reason : undefined;
+    return { ...base, text: content.text, sentAt: content.sentAt, trust, ...(reason ? { reason } : {}) };
+  }
+
+  async #sessionKey(row: MessageView, envelope: ParsedEnvelope): Promise<Buffer | undefined> {
+    const cached = this.#cache.get(row.conversation, row.from, envelope.sessionId);
+    if (cached) return cached;
+    let carrier: ParsedEnvelope | undefined = envelope.carriesKeys ? envelope : undefined;
+    carrier ??= await this.findKey(row.conversation, row.from, envelope.sessionId, row.seq);
+    const key = carrier ? unwrapSessionKey(carrier, this.myUserId, this.myPrivateKey) : undefined;
+    if (key) this.#cache.set(row.conversation, row.from, envelope.sessionId, key);
+    return key;
+  }
+}

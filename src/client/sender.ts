@@ -1,0 +1,187 @@
+import { needsRotation, newOutboundSession, sealMessage, type OutboundSession } from '../crypto/envelope.js';
+import { openLocal } from '../crypto/local-seal.js';
+import type { Identity } from './account.js';
+import type { ClientState, StoredSession } from './client-state.js';
+import { KeyChangedError, RequestFailedError, SendError } from './errors.js';
+import type { Keyring } from './keyring.js';
+import type { Outbox, OutboxEntry } from './outbox.js';
+import type { RpcConnection } from './rpc-connection.js';
+
+export interface SendReceipt {
+  readonly cid: string;
+  readonly conversation: number;
+  readonly seq: number;
+  readonly mid: number;
+  readonly ts: number;
+}
+
+export type SendOutcome =
+  | { readonly ok: true; readonly receipt: SendReceipt }
+  | { readonly ok: false; readonly failure: { readonly cid: string; readonly code: string; readonly message: string } };
+
+/** Server refusals after which resending the same message cannot succeed. */
+const FINAL_CODES = new Set(['forbidden', 'not_found', 'bad_request']);
+
+/**
+ * Takes the outbox to the server in order: makes sure each message has its conversation, seals it
+ * once (the bytes are kept, so a resend is the same message), and pipelines the sends. An ack removes
+ * it from the outbox; a lost connection leaves it there for the next flush.
+ */
+export class Sender {
+  readonly #waiters = new Map<string, { resolve: (r: SendReceipt) => void; reject: (e: Error) => void }>();
+  readonly #inFlight = new Set<string>();
+  readonly #listeners = new Set<(outcome: SendOutcome) => void>();
+  #running = false;
+  #again = false;
+
+  constructor(
+    private readonly identity: Identity,
+    private readonly state: ClientState,
+    private readonly keyring: Keyring,
+    private readonly outbox: Outbox,
+    private readonly members: (conversation: number) => Promise<number[]>,
+    private readonly online: () => RpcConnection,
+  ) {}
+
+  /** Resolves when the message with this cid is stored by the server; rejects when it cannot be. */
+  waitFor(cid: string): Promise<SendReceipt> {
+    return new Promise((resolve, reject) => this.#waiters.set(cid, { resolve, reject }));
+  }
+
+  onOutcome(listener: (outcome: SendOutcome) => void): void {
+    this.#listeners.add(listener);
+  }
+
+  /** Sends what is waiting, if connected. Safe to call often. */
+  flush(): void {
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = true;
+    void this.#loop().finally(() => {
+      this.#running = false;
+      if (this.#again) {
+        this.#again = false;
+        this.flush();
+      }
+    });
+  }
+
+  async #loop(): Promise<void> {
+    const held = new Set<number>();
+    for (const entry of [...this.outbox.entries()]) {
+      if (this.#inFlight.has(entry.cid)) continue;
+      let rpc: RpcConnection;
+      try {
+        rpc = this.online();
+      } catch {
+        // Offline: the reconnect flushes again.
+        return;
+      }
+      try {
+        if (entry.blocked || (entry.conversation !== undefined && held.has(entry.conversation))) {
+          if (entry.conversation !== undefined) held.add(entry.conversation);
+          continue;
+        }
+        await this.#prepare(rpc, entry);
+      } catch (error) {
+        if (error instanceof KeyChangedError) {
+          entry.blocked = error.message;
+          held.add(entry.conversation!);
+          await this.outbox.save();
+          this.#settle(entry.cid, { ok: false, failure: { cid: entry.cid, code: error.code, message: error.message } });
+          continue;
+        }
+        if (error instanceof RequestFailedError && FINAL_CODES.has(error.code)) {
+          await this.outbox.remove(entry.cid);
+          this.#settle(entry.cid, { ok: false, failure: { cid: entry.cid, code: error.code, message: error.message } });
+          continue;
+        }
+        // Anything else (the connection dropped): keep it for the next flush.
+        return;
+      }
+      this.#transmit(rpc, entry);
+    }
+  }
+
+  /** Gives the entry its conversation and its envelope, once. */
+  async #prepare(rpc: RpcConnection, entry: OutboxEntry): Promise<void> {
+    if (entry.conversation === undefined) {
+      const { conversation } = await rpc.request({ t: 'open_direct', user: entry.to! });
+      entry.conversation = conversation.conversation;
+      await this.outbox.save();
+    }
+    if (entry.envelope !== undefined) return;
+    const conversation = entry.conversation;
+    const recipients = await this.members(conversation);
+    const keys = await this.keyring.keysOf(recipients);
+    for (const contact of keys.values()) {
+      if (contact.changed && contact.userId !== this.identity.user.id) {
+        throw new KeyChangedError(contact.name, contact.pinnedFingerprint ?? '?', contact.fingerprint);
+      }
+    }
+    const withKeys = recipients.filter((id) => keys.has(id)).sort((a, b) => a - b);
+    let session = toOutbound(this.state.session(conversation));
+    if (!session || needsRotation(session, withKeys)) session = newOutboundSession(withKeys);
+    const envelope = sealMessage({
+      session,
+      conversationId: conversation,
+      senderId: this.identity.user.id,
+      senderKey: this.identity.privateKey,
+      recipientKeys: new Map([...keys].map(([id, contact]) => [id, contact.publicKey])),
+      plaintext: openLocal(this.identity.localKey, Buffer.from(entry.sealedContent, 'base64')),
+    });
+    this.state.setSession(conversation, toStored(session));
+    entry.envelope = envelope.toString('base64');
+    await this.outbox.save();
+  }
+
+  #transmit(rpc: RpcConnection, entry: OutboxEntry): void {
+    this.#inFlight.add(entry.cid);
+    rpc.request({ t: 'send', conversation: entry.conversation!, cid: entry.cid, body: Buffer.from(entry.envelope!, 'base64') }).then(
+      async (ack) => {
+        this.#inFlight.delete(entry.cid);
+        await this.outbox.remove(entry.cid);
+        this.#settle(entry.cid, { ok: true, receipt: { cid: entry.cid, conversation: ack.conversation, seq: ack.seq, mid: ack.mid, ts: ack.ts } });
+      },
+      async (error: unknown) => {
+        this.#inFlight.delete(entry.cid);
+        if (error instanceof RequestFailedError && FINAL_CODES.has(error.code)) {
+          await this.outbox.remove(entry.cid);
+          this.#settle(entry.cid, { ok: false, failure: { cid: entry.cid, code: error.code, message: error.message } });
+        }
+        // Otherwise the connection failed: the entry stays and goes out again after the reconnect.
+      },
+    );
+  }
+
+  #settle(cid: string, outcome: SendOutcome): void {
+    const waiter = this.#waiters.get(cid);
+    this.#waiters.delete(cid);
+    if (outcome.ok) waiter?.resolve(outcome.receipt);
+    else waiter?.reject(new SendError(outcome.failure.code, outcome.failure.message));
+    for (const listener of this.#listeners) listener(outcome);
+  }
+}
+
+function toOutbound(stored: StoredSession | undefined): OutboundSession | undefined {
+  if (!stored) return undefined;
+  return {
+    id: Buffer.from(stored.id, 'base64'),
+    key: Buffer.from(stored.key, 'base64'),
+    index: stored.index,
+    recipients: stored.recipients,
+    createdAt: stored.createdAt,
+  };
+}
+
+function toStored(session: OutboundSession): StoredSession {
+  return {
+    id: session.id.toString('base64'),
+    key: session.key.toString('base64'),
+    index: session.index,
+    recipients: session.recipients,
+    createdAt: session.createdAt,
+  };
+}

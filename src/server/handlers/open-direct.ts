@@ -1,0 +1,17 @@
+import { RequestError } from '../errors.js';
+import { NODE_ONLY, type Handler } from '../handler.js';
+import { viewFor } from '../membership-change.js';
+
+/** `open_direct` (protocol.md § open_direct): the direct conversation with a user, made on first use. */
+export const openDirect: Handler<'open_direct'> = {
+  roles: NODE_ONLY,
+  async handle(request, { session, services }) {
+    const user = session.requireUser();
+    if (request.user === user.id) throw new RequestError('bad_request', 'user: cannot open a direct conversation with yourself');
+    const id = await services.memberships.directConversation(user.id, request.user);
+    const entry = await services.memberships.get(id);
+    const view = entry && viewFor(entry, user.id);
+    if (!view) throw new RequestError('internal', 'the conversation could not be read back');
+    return { conversation: view };
+  },
+};
