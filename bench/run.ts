@@ -1,3 +1,4 @@
+import { runBacklogScenario } from './backlog.js';
 import { formatCodecResults, runCodecBench } from './codec.js';
 
 /**
@@ -6,6 +7,7 @@ import { formatCodecResults, runCodecBench } from './codec.js';
  */
 const SCENARIOS: Record<string, () => string | Promise<string>> = {
   codecs: () => formatCodecResults(runCodecBench()),
+  backlog: runBacklogScenario,
 };
 
 const only = process.argv.indexOf('--scenario');

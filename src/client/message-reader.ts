@@ -76,7 +76,8 @@ export class MessageReader {
       // Garbage from a broken or hostile sender: shown as undecryptable, like any other failure.
       return { ...base, text: undefined, sentAt: undefined, trust: 'undecryptable', reason: 'malformed' };
     }
-    const sessionKey = await this.#sessionKey(row, envelope);
+    const cached = this.#cache.get(row.conversation, row.from, envelope.sessionId);
+    const sessionKey = cached ?? (await this.#unwrap(row, envelope));
     const sender = (await this.keyring.keysOf([row.from])).get(row.from);
     const opened = openMessage({
       envelope,
@@ -85,6 +86,8 @@ export class MessageReader {
       sessionKey,
       senderPublicKey: sender?.publicKey,
     });
+    // Cache a key only once a message it opens is verified: a forged key message cannot poison the cache.
+    if (!cached && sessionKey && opened.status === 'verified') this.#cache.set(row.conversation, row.from, envelope.sessionId, sessionKey);
     if (opened.status === 'undecryptable') return { ...base, text: undefined, sentAt: undefined, trust: 'undecryptable', reason: opened.reason };
     let content;
     try {
@@ -99,13 +102,10 @@ export class MessageReader {
     return { ...base, text: content.text, sentAt: content.sentAt, trust, ...(reason ? { reason } : {}) };
   }
 
-  async #sessionKey(row: MessageView, envelope: ParsedEnvelope): Promise<Buffer | undefined> {
-    const cached = this.#cache.get(row.conversation, row.from, envelope.sessionId);
-    if (cached) return cached;
+  /** The session key from this envelope, or from the session's first message found further back. */
+  async #unwrap(row: MessageView, envelope: ParsedEnvelope): Promise<Buffer | undefined> {
     let carrier: ParsedEnvelope | undefined = envelope.carriesKeys ? envelope : undefined;
     carrier ??= await this.findKey(row.conversation, row.from, envelope.sessionId, row.seq);
-    const key = carrier ? unwrapSessionKey(carrier, this.myUserId, this.myPrivateKey) : undefined;
-    if (key) this.#cache.set(row.conversation, row.from, envelope.sessionId, key);
-    return key;
+    return carrier ? unwrapSessionKey(carrier, this.myUserId, this.myPrivateKey) : undefined;
   }
 }

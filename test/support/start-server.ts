@@ -7,21 +7,36 @@ import { silentLogger } from '../../src/util/logger.js';
 import { describePostgres } from './databases.js';
 
 export interface TestServer extends RunningServer {
-  /** Stops the server and removes its data folder. */
+  /** The embedded database's folder (when no databaseUrl was given). */
+  readonly dataDir: string;
+  /** Stops the server (if still running) and removes the data folder it made. */
   stop(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  /** How many node ports, each a free one. @default 2 */
+  nodePorts?: number;
+  /** Or these exact ports (to restart a server where it was). */
+  ports?: { node: readonly number[]; coordinator: number };
+  databaseUrl?: string;
+  /** Reuse this embedded database folder (it is then not removed by stop). */
+  dataDir?: string;
+  maxFrameBytes?: number;
 }
 
 /**
  * Starts the real server on free ports (port 0) of 127.0.0.1 with an embedded database in a fresh
  * temp folder, or on the PostgreSQL at `databaseUrl`. Call stop() in afterEach/afterAll.
  */
-export async function startTestServer(options: { nodePorts?: number; databaseUrl?: string; maxFrameBytes?: number } = {}): Promise<TestServer> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'fastchat-test-'));
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const owned = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'fastchat-test-')));
+  const remove = () => (owned ? rm(dataDir, { recursive: true, force: true }) : Promise.resolve());
   try {
     const server = await startServer({
       host: '127.0.0.1',
-      ports: Array.from({ length: options.nodePorts ?? 2 }, () => 0),
-      coordinatorPort: 0,
+      ports: options.ports?.node ?? Array.from({ length: options.nodePorts ?? 2 }, () => 0),
+      coordinatorPort: options.ports?.coordinator ?? 0,
       databaseUrl: options.databaseUrl,
       dataDir,
       maxFrameBytes: options.maxFrameBytes ?? 1024 * 1024,
@@ -29,13 +44,14 @@ export async function startTestServer(options: { nodePorts?: number; databaseUrl
     });
     return {
       ...server,
+      dataDir,
       stop: async () => {
         await server.close();
-        await rm(dataDir, { recursive: true, force: true });
+        await remove();
       },
     };
   } catch (error) {
-    await rm(dataDir, { recursive: true, force: true });
+    await remove();
     throw error;
   }
 }

@@ -1,0 +1,82 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ChatClient } from '../../src/client/chat-client.js';
+import type { ChatMessage } from '../../src/client/message-reader.js';
+
+export interface OpenOptions {
+  home?: string;
+  password?: string;
+  coordinatorPort?: number;
+  /** Start receiving at once. Pass false to attach listeners first, then call start(). @default true */
+  start?: boolean;
+}
+
+/** Real clients against a real server, each with its own home folder unless told otherwise. */
+export interface TestClients {
+  /** A client with its own fresh home folder (started unless `start: false`). */
+  open(name: string, mode: 'signup' | 'login', options?: OpenOptions): Promise<ChatClient>;
+  /** A fresh home folder, removed at cleanup. */
+  home(): Promise<string>;
+  /** Closes every client and removes every folder. */
+  cleanup(): Promise<void>;
+}
+
+export function testClients(defaultCoordinatorPort: () => number): TestClients {
+  const clients: ChatClient[] = [];
+  const homes: string[] = [];
+  const home = async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fastchat-home-'));
+    homes.push(dir);
+    return dir;
+  };
+  return {
+    home,
+    async open(name, mode, options = {}) {
+      const client = await ChatClient.open({
+        coordinator: { host: '127.0.0.1', port: options.coordinatorPort ?? defaultCoordinatorPort() },
+        home: options.home ?? (await home()),
+        name,
+        password: options.password ?? `password of ${name}`,
+        mode,
+        backoff: { baseMs: 50, maxMs: 500 },
+      });
+      clients.push(client);
+      if (options.start !== false) await client.start();
+      return client;
+    },
+    async cleanup() {
+      await Promise.all(clients.splice(0).map((c) => c.close()));
+      await Promise.all(homes.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+    },
+  };
+}
+
+/** Collects a client's messages; `until` waits for a condition over them. */
+export function collect(client: ChatClient): { messages: ChatMessage[]; texts(): string[]; until(condition: (m: ChatMessage[]) => boolean, what: string, timeoutMs?: number): Promise<void> } {
+  const messages: ChatMessage[] = [];
+  const waiters = new Set<() => void>();
+  client.on('message', (message) => {
+    messages.push(message);
+    waiters.forEach((w) => w());
+  });
+  return {
+    messages,
+    texts: () => messages.filter((m) => m.kind === 'message').map((m) => m.text ?? `<${m.trust}>`),
+    until: (condition, what, timeoutMs = 15_000) =>
+      new Promise((resolve, reject) => {
+        if (condition(messages)) return resolve();
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`timed out waiting for ${what}; have ${messages.length} messages`));
+        }, timeoutMs);
+        const check = () => {
+          if (!condition(messages)) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve();
+        };
+        waiters.add(check);
+      }),
+  };
+}
