@@ -183,6 +183,20 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     return this.backlog === 0;
   }
 
+  /**
+   * Accepts a contact's current (changed) key after the person checked it, and retries the messages
+   * that were held back because of it.
+   */
+  async trust(userId: number): Promise<void> {
+    await this.keyring.refresh([userId]);
+    // The next message to them starts a new session, wrapped for the accepted key (sender.ts).
+    if (!this.keyring.trust(userId)) throw new RequestFailedError('not_found', `${this.nameOf(userId)} has published no key`);
+    for (const entry of this.outbox.entries()) delete entry.blocked;
+    await this.outbox.save();
+    await this.state.flush();
+    if (this.#rpc) this.sender.flush();
+  }
+
   /** The plaintext of a queued message, for showing the outbox. */
   queuedText(sealedContent: string): string {
     return openLocal(this.identity.localKey, Buffer.from(sealedContent, 'base64')).toString('utf8');

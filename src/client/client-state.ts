@@ -16,6 +16,8 @@ export interface StoredSession {
   index: number;
   readonly recipients: readonly number[];
   readonly createdAt: number;
+  /** Each recipient's key fingerprint when the session key was wrapped for them. */
+  readonly fingerprints?: Readonly<Record<string, string>>;
 }
 
 interface StateFile {

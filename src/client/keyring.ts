@@ -21,15 +21,20 @@ export interface ContactKey {
  */
 export class Keyring {
   readonly #keys = new Map<number, ContactKey>();
+  readonly #fetchedAt = new Map<number, number>();
 
   constructor(
     private readonly state: ClientState,
     private readonly lookup: (ids: number[]) => Promise<readonly UserView[]>,
   ) {}
 
-  /** Known keys for `ids`, looked up on the server for those not known yet. Users without a key are left out. */
-  async keysOf(ids: readonly number[]): Promise<Map<number, ContactKey>> {
-    const missing = ids.filter((id) => !this.#keys.has(id));
+  /**
+   * Known keys for `ids`, looked up on the server for those not known yet (or, with `maxAgeMs`, not
+   * looked up that recently). Users without a key are left out.
+   */
+  async keysOf(ids: readonly number[], maxAgeMs = Infinity): Promise<Map<number, ContactKey>> {
+    const now = Date.now();
+    const missing = ids.filter((id) => !this.#keys.has(id) || now - (this.#fetchedAt.get(id) ?? 0) > maxAgeMs);
     if (missing.length > 0) await this.refresh(missing);
     return new Map(ids.flatMap((id) => (this.#keys.has(id) ? [[id, this.#keys.get(id)!] as const] : [])));
   }
@@ -48,6 +53,7 @@ export class Keyring {
     const pin = this.state.pin(user.id);
     if (!pin) this.state.setPin(user.id, { name: user.name, fingerprint: print, key: Buffer.from(user.publicKey).toString('base64') });
     const changed = pin !== undefined && pin.fingerprint !== print;
+    this.#fetchedAt.set(user.id, Date.now());
     const contact: ContactKey = {
       userId: user.id,
       name: user.name,

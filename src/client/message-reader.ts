@@ -78,14 +78,16 @@ export class MessageReader {
     }
     const cached = this.#cache.get(row.conversation, row.from, envelope.sessionId);
     const sessionKey = cached ?? (await this.#unwrap(row, envelope));
-    const sender = (await this.keyring.keysOf([row.from])).get(row.from);
-    const opened = openMessage({
-      envelope,
-      conversationId: row.conversation,
-      senderId: row.from,
-      sessionKey,
-      senderPublicKey: sender?.publicKey,
-    });
+    const open = (senderPublicKey: import('node:crypto').KeyObject | undefined) =>
+      openMessage({ envelope, conversationId: row.conversation, senderId: row.from, sessionKey, senderPublicKey });
+    let sender = (await this.keyring.keysOf([row.from])).get(row.from);
+    let opened = open(sender?.publicKey);
+    if (opened.status === 'unverified') {
+      // The sender may have a new key since it was looked up: look again, and let the keyring judge it.
+      await this.keyring.refresh([row.from]);
+      sender = this.keyring.get(row.from);
+      opened = open(sender?.publicKey);
+    }
     // Cache a key only once a message it opens is verified: a forged key message cannot poison the cache.
     if (!cached && sessionKey && opened.status === 'verified') this.#cache.set(row.conversation, row.from, envelope.sessionId, sessionKey);
     if (opened.status === 'undecryptable') return { ...base, text: undefined, sentAt: undefined, trust: 'undecryptable', reason: opened.reason };

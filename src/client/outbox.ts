@@ -11,8 +11,8 @@ export interface OutboxEntry {
   /** The envelope once sealed for the conversation (base64); a resend sends these same bytes. */
   envelope?: string;
   readonly createdAt: number;
-  /** Why it is held back, when it cannot go out as it is (a contact's key changed). */
-  blocked?: string;
+  /** Why it is held back, when it cannot go out as it is (a contact's key changed); cleared by trust. */
+  blocked?: string | undefined;
 }
 
 const FILE = 'outbox.json';

@@ -19,6 +19,9 @@ export type SendOutcome =
   | { readonly ok: true; readonly receipt: SendReceipt }
   | { readonly ok: false; readonly failure: { readonly cid: string; readonly code: string; readonly message: string } };
 
+/** How old a looked-up key may be before sealing looks it up again. */
+const KEY_MAX_AGE_MS = 60_000;
+
 /** Server refusals after which resending the same message cannot succeed. */
 const FINAL_CODES = new Set(['forbidden', 'not_found', 'bad_request']);
 
@@ -115,15 +118,20 @@ export class Sender {
     if (entry.envelope !== undefined) return;
     const conversation = entry.conversation;
     const recipients = await this.members(conversation);
-    const keys = await this.keyring.keysOf(recipients);
+    // Keys are looked up again when a minute old, so a contact's new key is noticed while chatting.
+    const keys = await this.keyring.keysOf(recipients, KEY_MAX_AGE_MS);
     for (const contact of keys.values()) {
       if (contact.changed && contact.userId !== this.identity.user.id) {
         throw new KeyChangedError(contact.name, contact.pinnedFingerprint ?? '?', contact.fingerprint);
       }
     }
     const withKeys = recipients.filter((id) => keys.has(id)).sort((a, b) => a - b);
-    let session = toOutbound(this.state.session(conversation));
-    if (!session || needsRotation(session, withKeys)) session = newOutboundSession(withKeys);
+    const fingerprints = Object.fromEntries(withKeys.map((id) => [id, keys.get(id)!.fingerprint]));
+    const stored = this.state.session(conversation);
+    let session = toOutbound(stored);
+    // A recipient whose key changed cannot open the old session key: start a new session for them.
+    const rekeyed = withKeys.some((id) => stored?.fingerprints?.[id] !== fingerprints[id]);
+    if (!session || rekeyed || needsRotation(session, withKeys)) session = newOutboundSession(withKeys);
     const envelope = sealMessage({
       session,
       conversationId: conversation,
@@ -132,7 +140,7 @@ export class Sender {
       recipientKeys: new Map([...keys].map(([id, contact]) => [id, contact.publicKey])),
       plaintext: openLocal(this.identity.localKey, Buffer.from(entry.sealedContent, 'base64')),
     });
-    this.state.setSession(conversation, toStored(session));
+    this.state.setSession(conversation, { ...toStored(session), fingerprints });
     entry.envelope = envelope.toString('base64');
     await this.outbox.save();
   }

@@ -27,6 +27,7 @@ export function runBin(name: string, args: string[], env: NodeJS.ProcessEnv = {}
 export interface RunningBin {
   readonly child: ChildProcess;
   stderr(): string;
+  stdout(): string;
   /** Resolves once stderr matches `pattern`; rejects if the process exits first. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** Sends `signal` and resolves with the exit code. */
@@ -36,11 +37,14 @@ export interface RunningBin {
 export function startBin(name: string, args: string[], env: NodeJS.ProcessEnv = {}): RunningBin {
   const child = spawn(BIN_DIR + name, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
+  let stdout = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   child.stderr!.on('data', (c) => (stderr += c));
+  child.stdout!.on('data', (c) => (stdout += c));
   return {
     child,
     stderr: () => stderr,
+    stdout: () => stdout,
     waitFor: (pattern, timeoutMs = 20_000) =>
       new Promise((resolve, reject) => {
         const check = () => {

@@ -66,10 +66,8 @@ const trustCommand: CommandModule<GlobalArgs, KeysArgs> = {
   handler: async (args) =>
     withClient(args, async (client) => {
       const user = await client.findUser(args.who!);
-      const contact = client.keyring.trust(user.id);
-      if (!contact) throw new Error(`${user.name} has published no key`);
-      await client.state.flush();
-      process.stdout.write(`now trusting ${user.name}'s key ${contact.fingerprint}\n`);
+      await client.trust(user.id);
+      process.stdout.write(`now trusting ${user.name}'s key ${client.keyring.get(user.id)!.fingerprint}\n`);
     }),
 };
 

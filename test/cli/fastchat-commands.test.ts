@@ -1,0 +1,128 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePorts, runBin, startBin, type RunningBin } from '../support/run-bin.js';
+
+/**
+ * The scriptable commands as a user runs them: real processes, two homes, one real server.
+ * The tests build on each other in order, like a session at the terminal.
+ */
+let server: RunningBin;
+let root: string;
+let coordinator: number;
+
+function fastchat(user: string, args: string[], password = `pw-${user}`) {
+  return runBin('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, user), '--user', user, ...args], {
+    FASTCHAT_PASSWORD: password,
+  });
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'fastchat-cli-'));
+  const [a, b, c] = await freePorts(3);
+  coordinator = c!;
+  server = startBin('fastchat-server', ['--ports', `${a},${b}`, '--coordinator-port', String(c), '--data-dir', join(root, 'server')]);
+  await server.waitFor(/fastchat-server ready/);
+}, 60_000);
+
+afterAll(async () => {
+  await server?.stop('SIGTERM');
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('fastchat commands between two homes', () => {
+  it('signup creates the account and keys and prints the fingerprint; the key file is encrypted, mode 0600', async () => {
+    for (const user of ['alice', 'bob', 'carol']) {
+      const { code, stdout } = await fastchat(user, ['signup', user]);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(new RegExp(`^signed up as ${user} \\(id \\d+\\)\\nyour key fingerprint: (\\d{5} ){11}\\d{5}\\n`));
+    }
+    const keyFile = join(root, 'alice', 'alice', 'identity.pem');
+    expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
+    expect(await readFile(keyFile, 'utf8')).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
+  });
+
+  it('send, then read prints the message decrypted and verified, once', async () => {
+    expect((await fastchat('alice', ['send', 'bob', 'hello bob'])).stdout).toMatch(/^sent to bob \(message 1 of conversation \d+\)/);
+    const first = await fastchat('bob', ['read', '--json']);
+    expect(first.code).toBe(0);
+    const lines = first.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toEqual([expect.objectContaining({ from: 'alice', to: 'bob', text: 'hello bob', verified: true })]);
+    expect(typeof lines[0]!.ts).toBe('string');
+    expect((await fastchat('bob', ['read'])).stdout).toBe('');
+  });
+
+  it('groups: create, send to all, remove a member who then reads nothing new', async () => {
+    expect((await fastchat('alice', ['group', 'create', 'team', 'bob', 'carol'])).stdout).toBe('created #team with 3 members\n');
+    await fastchat('alice', ['send', '--group', 'team', 'hi team']);
+    expect((await fastchat('carol', ['read'])).stdout).toMatch(/#team alice ✓ hi team/);
+    expect((await fastchat('alice', ['groups'])).stdout).toMatch(/^#team \(3 members, \d+ unread\): alice\*, bob, carol/);
+    await fastchat('alice', ['group', 'remove', 'team', 'carol']);
+    await fastchat('alice', ['send', '--group', 'team', 'carol cannot read this']);
+    const carol = await fastchat('carol', ['read']);
+    expect(carol.stdout).toMatch(/alice removed carol/);
+    expect(carol.stdout).not.toContain('carol cannot read this');
+    expect((await fastchat('bob', ['read'])).stdout).toContain('carol cannot read this');
+  });
+
+  it('a fresh home logs in with the password, recovers the key from the backup, and reads the history', async () => {
+    const fresh = await runBin('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, 'bob-laptop'), '--user', 'bob', 'history', 'alice'], {
+      FASTCHAT_PASSWORD: 'pw-bob',
+    });
+    expect(fresh.code).toBe(0);
+    expect(fresh.stdout).toMatch(/alice → bob ✓ hello bob/);
+    const fingerprints = await Promise.all(['bob', 'bob-laptop'].map((home) =>
+      runBin('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, home), '--user', 'bob', 'keys', 'fingerprint'], { FASTCHAT_PASSWORD: 'pw-bob' }),
+    ));
+    expect(fingerprints[0]!.stdout).toBe(fingerprints[1]!.stdout);
+  });
+
+  it('read --follow prints messages as they arrive', async () => {
+    const follower = startBin('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, 'bob'), '--user', 'bob', 'read', '--follow'], {
+      FASTCHAT_PASSWORD: 'pw-bob',
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 1500));
+      await fastchat('alice', ['send', 'bob', 'live one']);
+      await expect.poll(() => follower.stdout(), { timeout: 10_000 }).toMatch(/alice → bob ✓ live one/);
+    } finally {
+      expect(await follower.stop('SIGINT')).toBe(0);
+    }
+  });
+
+  it.each([
+    [['send', 'nobody', 'x'], 'fastchat: no user named nobody'],
+    [['send', '--group', 'no-such-group', 'x'], 'fastchat: you are in no group named no-such-group'],
+    [['history', '--group', 'team', 'alice'], 'fastchat: name a user or a --group (one of them)'],
+  ])('%j fails with one clear line', async (args, line) => {
+    const { code, stderr } = await fastchat('alice', args as string[]);
+    expect(code).not.toBe(0);
+    expect(stderr.trim().split('\n')[0]).toBe(line);
+  });
+
+  it('a wrong password, and a server that is down, are one line each', async () => {
+    const wrong = await fastchat('alice', ['users'], 'not my password');
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toBe('fastchat: wrong name or password\n');
+    const [closed] = await freePorts(1);
+    const down = await runBin('fastchat', ['--server', `127.0.0.1:${closed}`, '--home', join(root, 'alice'), '--user', 'alice', 'users'], {
+      FASTCHAT_PASSWORD: 'pw-alice',
+    });
+    expect(down.code).toBe(1);
+    expect(down.stderr).toBe(`fastchat: cannot reach the server at 127.0.0.1:${closed}: connection refused (is fastchat-server running?)\n`);
+  });
+
+  it('keys export writes the encrypted key (mode 0600); users lists everyone with fingerprints', async () => {
+    const file = join(root, 'alice-key.pem');
+    expect((await fastchat('alice', ['keys', 'export', file])).code).toBe(0);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(await readFile(file, 'utf8')).toMatch(/ENCRYPTED PRIVATE KEY/);
+    const before = (await fastchat('alice', ['keys', 'fingerprint'])).stdout.split(': ')[1]!.trim();
+    const imported = await fastchat('alice', ['keys', 'import', file]);
+    expect(imported.stdout).toBe(`imported and published; your fingerprint is now ${before}\n`);
+    const { stdout } = await fastchat('alice', ['users']);
+    expect(stdout.split('\n').filter(Boolean).map((l) => l.split(/\s+/)[0])).toEqual(['alice', 'bob', 'carol']);
+    expect(stdout).toMatch(/alice\s+online\s+(\d{5} ){11}\d{5}/);
+  });
+});

@@ -1,0 +1,48 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { generateIdentityKey, publicKeyDer } from '../../src/crypto/identity.js';
+import { sealKeyBackup } from '../../src/crypto/key-backup.js';
+import { derivePasswordKeys } from '../../src/crypto/password-keys.js';
+import { collect, testClients } from '../support/client-harness.js';
+import { startTestServer, type TestServer } from '../support/start-server.js';
+
+let server: TestServer;
+const clients = testClients(() => server.listening.coordinatorPort);
+beforeEach(async () => {
+  server = await startTestServer();
+});
+afterEach(async () => {
+  await clients.cleanup();
+  await server?.stop();
+});
+
+it('a contact whose key changes is flagged, never silently trusted, until accepted', async () => {
+  const alice = await clients.open('alice', 'signup');
+  const bob = await clients.open('bob', 'signup');
+  const aliceInbox = collect(alice);
+  await (await alice.send({ user: bob.user.id }, 'hi bob')).acked;
+  expect(alice.keyring.get(bob.user.id)?.changed).toBe(false);
+
+  // bob gets a new key (say, `fastchat keys import`) and publishes it with a backup of it.
+  const newKey = await generateIdentityKey();
+  const { backupKey } = await derivePasswordKeys('bob', 'password of bob');
+  await bob.request({ t: 'publish_keys', publicKey: publicKeyDer(newKey), keyBackup: sealKeyBackup(newKey, backupKey) });
+  const newBob = await clients.open('bob', 'login');
+  expect(newBob.identity.fingerprint).not.toBe(bob.identity.fingerprint);
+
+  await (await newBob.send({ user: alice.user.id }, 'it is me, new key')).acked;
+  await aliceInbox.until((m) => m.some((x) => x.text === 'it is me, new key'), 'the message under the new key');
+  expect(aliceInbox.messages.find((x) => x.text === 'it is me, new key')).toMatchObject({ trust: 'unverified', reason: 'key_changed' });
+  const contact = alice.keyring.get(newBob.user.id)!;
+  expect(contact).toMatchObject({ changed: true, fingerprint: newBob.identity.fingerprint, pinnedFingerprint: bob.identity.fingerprint });
+
+  // alice's client will not wrap a session key for the changed key until she accepts it.
+  const { acked, cid } = await alice.send({ user: bob.user.id }, 'are you really bob?');
+  await expect(acked).rejects.toMatchObject({ code: 'key_changed' });
+  expect(alice.outbox.entries().find((e) => e.cid === cid)?.blocked).toMatch(/bob's key has CHANGED/);
+
+  const bobInbox = collect(newBob);
+  await alice.trust(newBob.user.id);
+  await bobInbox.until((m) => m.some((x) => x.text === 'are you really bob?'), 'the held message, after trust');
+  expect(bobInbox.messages.find((x) => x.text === 'are you really bob?')?.trust).toBe('verified');
+  await expect.poll(() => alice.outbox.size).toBe(0);
+});
