@@ -1,9 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { collect, testClients } from '../support/client-harness.js';
-import { describePostgres } from '../support/databases.js';
+import { itOnEachDataStore } from '../support/databases.js';
 import { freePorts, startBin, type RunningBin } from '../support/run-bin.js';
 
 const MESSAGES = 60;
@@ -56,19 +53,9 @@ async function killMidSend(databaseArgs: string[]): Promise<void> {
   expect(sender.outbox.size).toBe(0);
 }
 
-describe('client reconnect [pglite]', () => {
-  let dataDir: string | undefined;
-  afterEach(async () => {
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
-  it('the server killed and restarted mid-send: the client reconnects on its own and every message arrives once, in order', async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'fastchat-reconnect-'));
-    await killMidSend(['--data-dir', dataDir]);
-  }, 120_000);
-});
-
-describePostgres('client reconnect', (postgres) => {
-  it('the server killed and restarted mid-send: the client reconnects on its own and every message arrives once, in order', async () => {
-    await killMidSend(['--db', await postgres.databaseWithSchema()]);
-  }, 120_000);
-});
+itOnEachDataStore(
+  'client reconnect',
+  'the server killed and restarted mid-send: the client reconnects on its own and every message arrives once, in order',
+  (store) => killMidSend(store.args),
+  120_000,
+);

@@ -1,11 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { ChatTestClient } from '../support/chat-client.js';
-import { describePostgres } from '../support/databases.js';
+import { itOnEachDataStore } from '../support/databases.js';
 import { freePorts, startBin, type RunningBin } from '../support/run-bin.js';
-import { describe } from 'vitest';
 
 const MESSAGES = 200;
 const running: RunningBin[] = [];
@@ -59,19 +55,4 @@ async function crashAndRecover(databaseArgs: string[]): Promise<void> {
   expect(new Set(cids)).toEqual(new Set(acked));
 }
 
-describe('crash recovery [pglite]', () => {
-  let dataDir: string | undefined;
-  afterEach(async () => {
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
-  it('the server killed with SIGKILL after acks, restarted: everything acknowledged is there', async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'fastchat-crash-'));
-    await crashAndRecover(['--data-dir', dataDir]);
-  }, 90_000);
-});
-
-describePostgres('crash recovery', (postgres) => {
-  it('the server killed with SIGKILL after acks, restarted: everything acknowledged is there', async () => {
-    await crashAndRecover(['--db', await postgres.databaseWithSchema()]);
-  }, 90_000);
-});
+itOnEachDataStore('crash recovery', 'the server killed with SIGKILL after acks, restarted: everything acknowledged is there', (store) => crashAndRecover(store.args), 90_000);

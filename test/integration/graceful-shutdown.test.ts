@@ -1,13 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { startServer } from '../../src/server/start-server.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { SqlChatStore } from '../../src/store/sql-chat-store.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { ChatTestClient } from '../support/chat-client.js';
-import { describePostgres } from '../support/databases.js';
+import { itOnEachDataStore } from '../support/databases.js';
 
 const SENDS = 300;
 
@@ -58,19 +55,6 @@ async function stopUnderLoad(databaseUrl: string | undefined, dataDir: string): 
   }
 }
 
-describe('graceful shutdown [pglite]', () => {
-  let dataDir: string | undefined;
-  afterEach(async () => {
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
-  it('answers every in-flight send, tells the client, and loses no acknowledged message', async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'fastchat-stop-'));
-    await stopUnderLoad(undefined, dataDir);
-  });
-});
-
-describePostgres('graceful shutdown', (postgres) => {
-  it('answers every in-flight send, tells the client, and loses no acknowledged message', async () => {
-    await stopUnderLoad(await postgres.databaseWithSchema(), 'unused');
-  });
-});
+itOnEachDataStore('graceful shutdown', 'answers every in-flight send, tells the client, and loses no acknowledged message', (store) =>
+  stopUnderLoad(store.url, store.dataDir),
+);

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, afterEach, describe, inject } from 'vitest';
+import { afterAll, afterEach, describe, inject, it } from 'vitest';
 import type { Database } from '../../src/store/database.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { readSchemaSql } from '../../src/store/schema.js';
@@ -196,4 +196,37 @@ function unavailableServer(): PostgresServer {
     throw new Error(`no PostgreSQL server: ${SKIP_REASON}`);
   };
   return { serverUrl: '', emptyDatabase: fail, databaseWithSchema: fail, unusedDatabaseUrl: fail };
+}
+
+/** Where a server keeps its data in a test: an embedded folder, or a PostgreSQL database URL. */
+export interface DataStore {
+  /** Set for PostgreSQL. */
+  readonly url: string | undefined;
+  /** The embedded database's folder (a fresh temp folder; unused with `url`). */
+  readonly dataDir: string;
+  /** The fastchat-server flags that select this store. */
+  readonly args: string[];
+}
+
+/**
+ * One test, run twice: on a fresh embedded database folder and on a fresh PostgreSQL database.
+ * The folder is removed and the database dropped afterwards.
+ */
+export function itOnEachDataStore(name: string, title: string, run: (store: DataStore) => Promise<void>, timeoutMs?: number): void {
+  describe(`${name} [pglite]`, () => {
+    let dataDir: string | undefined;
+    afterEach(async () => {
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    });
+    it(title, async () => {
+      dataDir = await mkdtemp(join(tmpdir(), 'fastchat-store-'));
+      await run({ url: undefined, dataDir, args: ['--data-dir', dataDir] });
+    }, timeoutMs);
+  });
+  describePostgres(name, (postgres) => {
+    it(title, async () => {
+      const url = await postgres.databaseWithSchema();
+      await run({ url, dataDir: 'unused: a url is given', args: ['--db', url] });
+    }, timeoutMs);
+  });
 }
