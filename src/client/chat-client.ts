@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { encodeContent, parseEnvelope, type ParsedEnvelope } from '../crypto/envelope.js';
+import { encodeContent } from '../crypto/envelope.js';
 import { openLocal, sealLocal } from '../crypto/local-seal.js';
 import type { ConversationView, Push, UserView } from '../protocol/index.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../util/backoff.js';
@@ -14,6 +14,7 @@ import { MessageReader, type ChatMessage } from './message-reader.js';
 import { Outbox } from './outbox.js';
 import type { RpcConnection } from './rpc-connection.js';
 import { Sender, type SendReceipt } from './sender.js';
+import { findSessionKeyCarrier } from './session-key-search.js';
 
 export type ClientStatus =
   | { readonly state: 'connecting' }
@@ -100,7 +101,9 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
       };
       const keyring = new Keyring(state, async (ids) => (await online().request({ t: 'users', ids })).users);
       keyring.learn(identity.user);
-      const reader = new MessageReader(identity.user.id, identity.privateKey, keyring, (c, s, id, before) => client!.#findSessionKey(c, s, id, before));
+      const reader = new MessageReader(identity.user.id, identity.privateKey, keyring, (c, s, id, before) =>
+        findSessionKeyCarrier(online(), c, s, id, before),
+      );
       const sender = new Sender(identity, state, keyring, outbox, (conversation) => client!.#members(conversation), online);
       client = new ChatClient(options, identity, state, keyring, outbox, reader, sender);
       sender.onOutcome((outcome) => (outcome.ok ? client!.emit('sent', outcome.receipt) : client!.emit('failed', outcome.failure)));
@@ -336,26 +339,5 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     const view = this.conversations.get(conversation);
     if (!view) throw new RequestFailedError('not_found', `no conversation ${conversation}`);
     return view.members.map((m) => m.user);
-  }
-
-  /** Pages back through a conversation for the message that carried a session's key. */
-  async #findSessionKey(conversation: number, sender: number, sessionId: Buffer, beforeSeq: number): Promise<ParsedEnvelope | undefined> {
-    const MAX_PAGES = 20;
-    let before = beforeSeq;
-    for (let page = 0; page < MAX_PAGES && before > 1 && this.#rpc; page++) {
-      const { messages } = await this.#rpc.request({ t: 'history', conversation, before, limit: 200 });
-      if (messages.length === 0) return undefined;
-      for (const row of [...messages].reverse()) {
-        if (row.from !== sender || row.kind !== 'message') continue;
-        try {
-          const envelope = parseEnvelope(row.body);
-          if (envelope.carriesKeys && envelope.sessionId.equals(sessionId)) return envelope;
-        } catch {
-          // Not an envelope: skip it; the search is for one specific session's key carrier.
-        }
-      }
-      before = messages[0]!.seq;
-    }
-    return undefined;
   }
 }

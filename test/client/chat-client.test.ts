@@ -72,6 +72,23 @@ describe('ChatClient', () => {
     await expect(clients.open('eli', 'login', { password: 'not the password' })).rejects.toMatchObject({ code: 'wrong_password' });
   });
 
+  it('finds a session key further back when a device starts reading in the middle of a session', async () => {
+    const hal = await clients.open('hal', 'signup');
+    const ida = await clients.open('ida', 'signup');
+    let conversation = 0;
+    for (const text of ['one (carries the key)', 'two', 'three']) conversation = (await (await hal.send({ user: ida.user.id }, text)).acked).conversation;
+    // ida's clients confirmed the first message: a new device starts after it, never seeing the key message.
+    await ida.request({ t: 'receipt', conversation, delivered: 1 });
+    const laptop = await clients.open('ida', 'login', { start: false });
+    const inbox = collect(laptop);
+    await laptop.start();
+    await inbox.until((m) => m.filter((x) => x.kind === 'message').length === 2, 'the two later messages');
+    expect(inbox.messages.map((m) => [m.seq, m.text, m.trust])).toEqual([
+      [2, 'two', 'verified'],
+      [3, 'three', 'verified'],
+    ]);
+  });
+
   it('keeps messages written while the server is down in the outbox, across a client restart, and sends them when it returns', async () => {
     const home = await clients.home();
     const fay = await clients.open('fay', 'signup', { home });
