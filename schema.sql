@@ -99,7 +99,13 @@ CREATE INDEX IF NOT EXISTS nodes_heartbeat_idx ON nodes (heartbeat_at);
 -- under a key derived from their password (the server cannot open it; see docs/security.md).
 ALTER TABLE users ADD COLUMN IF NOT EXISTS key_backup bytea;
 
+-- Version 4: the RSA public key a user publishes for the 2022 legacy clients (SPKI DER). A legacy
+-- user's only key is this one (also in public_key); a modern user's is a separate pair that is never
+-- used for modern envelopes (docs/legacy.md).
+ALTER TABLE users ADD COLUMN IF NOT EXISTS legacy_key bytea;
+
 -- One row per schema version this file brings the database to; keep them in ascending order.
 INSERT INTO schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;
 INSERT INTO schema_version (version) VALUES (2) ON CONFLICT DO NOTHING;
 INSERT INTO schema_version (version) VALUES (3) ON CONFLICT DO NOTHING;
+INSERT INTO schema_version (version) VALUES (4) ON CONFLICT DO NOTHING;

@@ -22,6 +22,7 @@ export async function main(argv: string[]): Promise<void> {
       'data-dir': { type: 'string', default: defaultServerDataDir(), describe: 'folder of the embedded database (unused with --db)' },
       db: { type: 'string', describe: 'PostgreSQL URL (postgres://user@host:port/db); DATABASE_URL also works', default: process.env.DATABASE_URL, defaultDescription: '$DATABASE_URL, else the embedded database' },
       'max-frame-bytes': { type: 'string', default: String(DEFAULT_MAX_FRAME_BYTES), describe: 'largest frame accepted', coerce: integerOption('max-frame-bytes', 64, MAX_FRAME_BYTES_CEILING) },
+      legacy: { type: 'boolean', default: true, describe: 'serve the original 2022 clients (--no-legacy refuses them)' },
       'log-level': { choices: LOG_LEVELS, default: 'info' as const, describe: 'lowest log level written to stderr' },
     })
     .check((a) => {
@@ -44,6 +45,7 @@ export async function main(argv: string[]): Promise<void> {
       dataDir: args['data-dir'],
       maxFrameBytes: args['max-frame-bytes'],
       advertiseHost: args['advertise-host'],
+      legacy: args.legacy,
       logger,
     });
   } catch (error) {
@@ -56,6 +58,7 @@ export async function main(argv: string[]): Promise<void> {
     ports: listening.ports.join(','),
     coordinator: listening.coordinatorPort,
     database: database.description,
+    legacy: args.legacy,
   });
 
   let stopping = false;

@@ -42,7 +42,8 @@ export function formatLine(client: ChatClient, message: ChatMessage): string {
   const where = place(client, message);
   const route = where.group ? `#${inert(where.group)} ${client.nameOf(message.from)}` : `${client.nameOf(message.from)} → ${where.to}`;
   if (message.trust === 'event') return `${time} ${where.group ? `#${inert(where.group)} ` : ''}* ${describeEvent(client, message)}`;
-  const reason = message.reason ? ` (${message.reason})` : '';
+  // A legacy (2022) client signs nothing: say where the message came from rather than just "legacy".
+  const reason = message.reason === 'legacy' ? ' (from a legacy 2022 client)' : message.reason ? ` (${message.reason})` : '';
   const text = message.text === undefined ? '' : ` ${inert(message.text)}`;
   return `${time} ${route} ${TRUST_MARK[message.trust]}${reason}${text}`;
 }

@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { openKeyBackup, sealKeyBackup } from '../crypto/key-backup.js';
 import { decryptPrivateKeyPem, encryptPrivateKeyPem, fingerprint, generateIdentityKey, publicKeyDer } from '../crypto/identity.js';
+import { generateLegacyKey, legacyPublicKeyDer } from '../crypto/legacy-rsa.js';
 import { derivePasswordKeys } from '../crypto/password-keys.js';
 import type { UserView } from '../protocol/index.js';
 import { LocalStateError, RequestFailedError, WrongPasswordError } from './errors.js';
@@ -9,6 +10,8 @@ import type { RpcConnection } from './rpc-connection.js';
 
 /** The identity file under the user's folder: encrypted PKCS#8 PEM, mode 0600. */
 export const IDENTITY_FILE = 'identity.pem';
+/** The legacy key pair's file beside it (docs/legacy.md): encrypted PKCS#8 PEM, mode 0600. */
+export const LEGACY_KEY_FILE = 'legacy.pem';
 
 /** Who the client is: the account, its identity key, and the keys derived from the password. */
 export interface Identity {
@@ -20,6 +23,11 @@ export interface Identity {
   readonly loginSecret: Buffer;
   /** Seals the client's own secrets at rest. */
   readonly localKey: Buffer;
+  /**
+   * The separate RSA key pair for talking to legacy (2022) clients: they encrypt to its public half
+   * (published as `legacyKey`). Never used for modern envelopes.
+   */
+  readonly legacyKey: KeyObject;
 }
 
 export type Progress = (message: string) => void;
@@ -33,7 +41,7 @@ export async function signUp(rpc: RpcConnection, local: LocalStore, name: string
   progress('deriving keys from the password…');
   const keys = await derivePasswordKeys(name, password);
   progress('generating your RSA-3072 identity key…');
-  const privateKey = await generateIdentityKey();
+  const [privateKey, legacyKey] = await Promise.all([generateIdentityKey(), generateLegacyKey()]);
   const spki = publicKeyDer(privateKey);
   const { user } = await rpc.request({
     t: 'signup',
@@ -41,9 +49,11 @@ export async function signUp(rpc: RpcConnection, local: LocalStore, name: string
     secret: keys.loginSecret,
     publicKey: spki,
     keyBackup: sealKeyBackup(privateKey, keys.backupKey),
+    legacyKey: legacyPublicKeyDer(legacyKey),
   });
   await local.write(IDENTITY_FILE, encryptPrivateKeyPem(privateKey, password));
-  return { user, privateKey, publicKeyDer: spki, fingerprint: fingerprint(spki), loginSecret: keys.loginSecret, localKey: keys.localKey };
+  await local.write(LEGACY_KEY_FILE, encryptPrivateKeyPem(legacyKey, password));
+  return { user, privateKey, publicKeyDer: spki, fingerprint: fingerprint(spki), loginSecret: keys.loginSecret, localKey: keys.localKey, legacyKey };
 }
 
 /**
@@ -79,5 +89,42 @@ export async function logIn(rpc: RpcConnection, local: LocalStore, name: string,
     await local.write(IDENTITY_FILE, encryptPrivateKeyPem(privateKey, password));
   }
   const spki = publicKeyDer(privateKey);
-  return { user: reply.user, privateKey, publicKeyDer: spki, fingerprint: fingerprint(spki), loginSecret: keys.loginSecret, localKey: keys.localKey };
+  const { user, legacyKey } = await openLegacyKey(rpc, local, password, reply.user, spki, reply.keyBackup, progress);
+  return { user, privateKey, publicKeyDer: spki, fingerprint: fingerprint(spki), loginSecret: keys.loginSecret, localKey: keys.localKey, legacyKey };
+}
+
+/**
+ * The legacy key pair from this machine's file when it is the published one; otherwise (a new machine,
+ * an account from before legacy keys) a new pair, published. The legacy key has no server backup:
+ * messages legacy users sent to the old key cannot be read on the new machine, and say so as undecryptable.
+ */
+async function openLegacyKey(
+  rpc: RpcConnection,
+  local: LocalStore,
+  password: string,
+  user: UserView,
+  spki: Buffer,
+  keyBackup: Uint8Array | undefined,
+  progress: Progress,
+): Promise<{ user: UserView; legacyKey: KeyObject }> {
+  const published = user.legacyKey ? Buffer.from(user.legacyKey) : undefined;
+  const pem = await local.read(LEGACY_KEY_FILE);
+  if (pem !== undefined && published) {
+    try {
+      const legacyKey = decryptPrivateKeyPem(pem, password);
+      if (legacyPublicKeyDer(legacyKey).equals(published)) return { user, legacyKey };
+    } catch {
+      // Sealed under an older password, or damaged: a new pair replaces it below.
+    }
+  }
+  progress('generating a key for talking to legacy (2022) clients…');
+  const legacyKey = await generateLegacyKey();
+  const reply = await rpc.request({
+    t: 'publish_keys',
+    publicKey: spki,
+    ...(keyBackup ? { keyBackup } : {}),
+    legacyKey: legacyPublicKeyDer(legacyKey),
+  });
+  await local.write(LEGACY_KEY_FILE, encryptPrivateKeyPem(legacyKey, password));
+  return { user: reply.user, legacyKey };
 }

@@ -7,7 +7,8 @@ import { TypedEmitter } from '../util/typed-emitter.js';
 import { logIn, signUp, type Identity, type Progress } from './account.js';
 import { ClientState } from './client-state.js';
 import { connectToNode, type ServerAddress } from './connect.js';
-import { ConnectionClosedError, RequestFailedError } from './errors.js';
+import { isLegacyText } from '../crypto/legacy-rsa.js';
+import { ConnectionClosedError, legacyTextRefusal, RequestFailedError } from './errors.js';
 import { Keyring } from './keyring.js';
 import { LocalStore } from './local-store.js';
 import { MessageReader, type ChatMessage } from './message-reader.js';
@@ -103,6 +104,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
       keyring.learn(identity.user);
       const reader = new MessageReader(identity.user.id, identity.privateKey, keyring, (c, s, id, before) =>
         findSessionKeyCarrier(online(), c, s, id, before),
+        identity.legacyKey,
       );
       const sender = new Sender(identity, state, keyring, outbox, (conversation) => client!.#members(conversation), online);
       client = new ChatClient(options, identity, state, keyring, outbox, reader, sender);
@@ -133,6 +135,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
 
   /** Queues `text` for a user's direct conversation or a conversation; resolves once it is on disk. */
   async send(target: { user: number } | { conversation: number }, text: string): Promise<{ cid: string; acked: Promise<SendReceipt> }> {
+    this.#checkLegacyText(target, text);
     const cid = randomUUID();
     const content = encodeContent({ text, sentAt: Date.now() });
     const sealedContent = sealLocal(this.identity.localKey, content).toString('base64');
@@ -142,6 +145,17 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     await this.outbox.add({ cid, ...('user' in target ? { to: target.user } : { conversation: target.conversation }), sealedContent, createdAt: Date.now() });
     if (this.#rpc) this.sender.flush();
     return { cid, acked };
+  }
+
+  /**
+   * Refuses at once, when the client already knows a legacy member is among the recipients, text the
+   * legacy scheme cannot carry (not ASCII). Long text is split into several legacy messages instead
+   * (sender.ts). The sender checks again when it seals, for recipients it learns of later.
+   */
+  #checkLegacyText(target: { user: number } | { conversation: number }, text: string): void {
+    const ids = 'user' in target ? [target.user] : (this.conversations.get(target.conversation)?.members.map((m) => m.user) ?? []);
+    const legacy = this.keyring.legacyOf(ids);
+    if (legacy.size > 0 && !isLegacyText(text)) throw legacyTextRefusal([...legacy.values()].map((c) => c.name));
   }
 
   /** The user with this name (any letter case), or a `not_found` error. */
@@ -166,7 +180,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   /** A user's name, as far as the client knows it. */
   nameOf(userId: number): string {
     if (userId === this.identity.user.id) return this.identity.user.name;
-    return this.keyring.get(userId)?.name ?? `user#${userId}`;
+    return this.keyring.get(userId)?.name ?? this.keyring.legacyContact(userId)?.name ?? `user#${userId}`;
   }
 
   /** Resolves once every conversation is read up to where it stood at the last sync (the backlog is in). */
@@ -209,7 +223,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   async history(conversation: number, before?: number, limit = 50): Promise<ChatMessage[]> {
     const { messages } = await this.connection().request({ t: 'history', conversation, limit, ...(before === undefined ? {} : { before }) });
     const out: ChatMessage[] = [];
-    for (const row of messages) out.push(await this.reader.read(row));
+    for (const row of messages) if (!this.reader.isForOthers(row)) out.push(await this.reader.read(row));
     return out;
   }
 
@@ -319,9 +333,14 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     // The server delivers each row once per session; a reconnect can still replay what was processed.
     if (row.seq <= this.state.cursor(row.conversation)) return;
     if (!this.conversations.has(row.conversation)) await this.#refreshConversations();
-    const message = await this.reader.read(row);
-    this.state.advance(row.conversation, row.seq);
-    this.emit('message', message);
+    if (this.reader.isForOthers(row)) {
+      // Another member's legacy copy: counted as processed, never shown.
+      this.state.advance(row.conversation, row.seq);
+    } else {
+      const message = await this.reader.read(row);
+      this.state.advance(row.conversation, row.seq);
+      this.emit('message', message);
+    }
     if (this.#caughtUpWaiters.length > 0 && this.#isCaughtUp()) this.#caughtUpWaiters.splice(0).forEach((wake) => wake());
   }
 

@@ -84,3 +84,11 @@ export class SendError extends Error {
     super(message);
   }
 }
+
+/** The refusal of text that legacy (2022) recipients cannot receive: it is not plain ASCII. */
+export function legacyTextRefusal(names: readonly string[]): SendError {
+  return new SendError(
+    'legacy_text',
+    `${names.join(', ')} ${names.length === 1 ? 'uses' : 'use'} a legacy (2022) client, which can only receive plain ASCII text: remove accents, emoji and other characters`,
+  );
+}

@@ -15,12 +15,21 @@ export interface ContactKey {
   readonly pinnedFingerprint?: string;
 }
 
+/** A legacy (2022) user: reached only through the legacy scheme, with the key their client published. */
+export interface LegacyContact {
+  readonly userId: number;
+  readonly name: string;
+  /** SPKI DER of their RSA key (shown to them as `PublicKey(n, e)`). */
+  readonly legacyKey: Uint8Array;
+}
+
 /**
  * Other users' public keys, checked against the ones first seen (trust on first use): a key that
  * changes is reported as changed, never silently trusted, until the person accepts it (`trust`).
  */
 export class Keyring {
   readonly #keys = new Map<number, ContactKey>();
+  readonly #legacy = new Map<number, LegacyContact>();
   readonly #fetchedAt = new Map<number, number>();
 
   constructor(
@@ -34,7 +43,7 @@ export class Keyring {
    */
   async keysOf(ids: readonly number[], maxAgeMs = Infinity): Promise<Map<number, ContactKey>> {
     const now = Date.now();
-    const missing = ids.filter((id) => !this.#keys.has(id) || now - (this.#fetchedAt.get(id) ?? 0) > maxAgeMs);
+    const missing = ids.filter((id) => !this.#fetchedAt.has(id) || now - (this.#fetchedAt.get(id) ?? 0) > maxAgeMs);
     if (missing.length > 0) await this.refresh(missing);
     return new Map(ids.flatMap((id) => (this.#keys.has(id) ? [[id, this.#keys.get(id)!] as const] : [])));
   }
@@ -48,6 +57,13 @@ export class Keyring {
 
   /** Records a user's key as the server shows it, comparing it with the pin. */
   learn(user: UserView): ContactKey | undefined {
+    if (user.kind === 'legacy') {
+      // A legacy user's key is for the legacy scheme only: never a modern contact key (docs/legacy.md).
+      this.#fetchedAt.set(user.id, Date.now());
+      if (user.legacyKey) this.#legacy.set(user.id, { userId: user.id, name: user.name, legacyKey: user.legacyKey });
+      return undefined;
+    }
+    this.#fetchedAt.set(user.id, Date.now());
     if (!user.publicKey) return undefined;
     const print = fingerprint(user.publicKey);
     const pin = this.state.pin(user.id);
@@ -79,5 +95,15 @@ export class Keyring {
 
   get(userId: number): ContactKey | undefined {
     return this.#keys.get(userId);
+  }
+
+  /** The legacy users among `ids` (as last looked up by keysOf). */
+  legacyOf(ids: readonly number[]): Map<number, LegacyContact> {
+    return new Map(ids.flatMap((id) => (this.#legacy.has(id) ? [[id, this.#legacy.get(id)!] as const] : [])));
+  }
+
+  /** The legacy user with this id, if known. */
+  legacyContact(userId: number): LegacyContact | undefined {
+    return this.#legacy.get(userId);
   }
 }

@@ -1,4 +1,6 @@
 import type { KeyObject } from 'node:crypto';
+import { decodeLegacyBody } from '../crypto/legacy-body.js';
+import { legacyDecrypt } from '../crypto/legacy-rsa.js';
 import { decodeContent, openMessage, parseEnvelope, SessionKeyCache, unwrapSessionKey, type ParsedEnvelope } from '../crypto/envelope.js';
 import type { MessageView } from '../protocol/index.js';
 import type { Keyring } from './keyring.js';
@@ -29,7 +31,7 @@ export interface ChatMessage {
   /** The server's commit time. */
   readonly ts: number;
   readonly trust: Trust;
-  /** Why it is not verified. */
+  /** Why it is not verified (`legacy`: from an unverified legacy (2022) client). */
   readonly reason?: string;
   readonly subject?: number;
 }
@@ -50,7 +52,18 @@ export class MessageReader {
     private readonly myPrivateKey: KeyObject,
     private readonly keyring: Keyring,
     private readonly findKey: KeyFinder,
+    private readonly myLegacyKey?: KeyObject,
   ) {}
+
+  /**
+   * True for a legacy copy addressed to another member (a group message from or to a legacy client is
+   * one row per member, docs/legacy.md): not this user's to read, and not shown at all.
+   */
+  isForOthers(row: MessageView): boolean {
+    if (row.kind !== 'message') return false;
+    const legacy = decodeLegacyBody(row.body);
+    return legacy !== undefined && legacy.to !== this.myUserId;
+  }
 
   async read(row: MessageView): Promise<ChatMessage> {
     const base = {
@@ -68,6 +81,13 @@ export class MessageReader {
       await this.keyring.keysOf(row.subject === undefined ? [row.from] : [row.from, row.subject]);
       const text = row.kind === 'created' || row.kind === 'renamed' ? Buffer.from(row.body).toString('utf8') : undefined;
       return { ...base, text, sentAt: undefined, trust: 'event' };
+    }
+    const legacy = decodeLegacyBody(row.body);
+    if (legacy) {
+      // The 2022 scheme: one RSA block to our legacy key, nothing signed. A failure looks like any other.
+      const text = legacy.to === this.myUserId && this.myLegacyKey ? legacyDecrypt(this.myLegacyKey, legacy.text) : undefined;
+      if (text === undefined) return { ...base, text: undefined, sentAt: undefined, trust: 'undecryptable', reason: 'bad_ciphertext' };
+      return { ...base, text, sentAt: undefined, trust: 'unverified', reason: 'legacy' };
     }
     let envelope: ParsedEnvelope;
     try {

@@ -10,6 +10,8 @@ export interface OutboxEntry {
   readonly sealedContent: string;
   /** The envelope once sealed for the conversation (base64); a resend sends these same bytes. */
   envelope?: string;
+  /** Legacy copies for the conversation's legacy members, sent before the envelope (base64 bodies; docs/legacy.md). */
+  legacy?: string[];
   readonly createdAt: number;
   /** Why it is held back, when it cannot go out as it is (a contact's key changed); cleared by trust. */
   blocked?: string | undefined;

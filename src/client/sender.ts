@@ -1,9 +1,12 @@
-import { needsRotation, newOutboundSession, sealMessage, type OutboundSession } from '../crypto/envelope.js';
+import { decodeContent, needsRotation, newOutboundSession, sealMessage, type OutboundSession } from '../crypto/envelope.js';
+import { LegacyTextError } from '../crypto/errors.js';
+import { encodeLegacyBody } from '../crypto/legacy-body.js';
+import { legacyEncrypt, legacyMaxBytes, splitLegacyText } from '../crypto/legacy-rsa.js';
 import { openLocal } from '../crypto/local-seal.js';
 import type { Identity } from './account.js';
 import type { ClientState, StoredSession } from './client-state.js';
-import { KeyChangedError, RequestFailedError, SendError } from './errors.js';
-import type { Keyring } from './keyring.js';
+import { KeyChangedError, legacyTextRefusal, RequestFailedError, SendError } from './errors.js';
+import type { Keyring, LegacyContact } from './keyring.js';
 import type { Outbox, OutboxEntry } from './outbox.js';
 import type { RpcConnection } from './rpc-connection.js';
 
@@ -96,7 +99,7 @@ export class Sender {
           this.#settle(entry.cid, { ok: false, failure: { cid: entry.cid, code: error.code, message: error.message } });
           continue;
         }
-        if (error instanceof RequestFailedError && FINAL_CODES.has(error.code)) {
+        if ((error instanceof RequestFailedError && FINAL_CODES.has(error.code)) || error instanceof SendError) {
           await this.outbox.remove(entry.cid);
           this.#settle(entry.cid, { ok: false, failure: { cid: entry.cid, code: error.code, message: error.message } });
           continue;
@@ -132,13 +135,17 @@ export class Sender {
     // A recipient whose key changed cannot open the old session key: start a new session for them.
     const rekeyed = withKeys.some((id) => stored?.fingerprints?.[id] !== fingerprints[id]);
     if (!session || rekeyed || needsRotation(session, withKeys)) session = newOutboundSession(withKeys);
+    const plaintext = openLocal(this.identity.localKey, Buffer.from(entry.sealedContent, 'base64'));
+    const legacy = this.keyring.legacyOf(recipients);
+    // Legacy copies first: a refusal (not ASCII) must come before anything is sent.
+    if (legacy.size > 0) entry.legacy = legacyCopies(decodeContent(plaintext).text, legacy);
     const envelope = sealMessage({
       session,
       conversationId: conversation,
       senderId: this.identity.user.id,
       senderKey: this.identity.privateKey,
       recipientKeys: new Map([...keys].map(([id, contact]) => [id, contact.publicKey])),
-      plaintext: openLocal(this.identity.localKey, Buffer.from(entry.sealedContent, 'base64')),
+      plaintext,
     });
     this.state.setSession(conversation, { ...toStored(session), fingerprints });
     entry.envelope = envelope.toString('base64');
@@ -147,8 +154,14 @@ export class Sender {
 
   #transmit(rpc: RpcConnection, entry: OutboxEntry): void {
     this.#inFlight.add(entry.cid);
-    rpc.request({ t: 'send', conversation: entry.conversation!, cid: entry.cid, body: Buffer.from(entry.envelope!, 'base64') }).then(
-      async (ack) => {
+    // Legacy copies go first, each under its own cid derived from the message's, so a resend is recognised.
+    const copies = (entry.legacy ?? []).map((body, i) =>
+      rpc.request({ t: 'send', conversation: entry.conversation!, cid: `${entry.cid}.L${i}`, body: Buffer.from(body, 'base64') }),
+    );
+    const main = rpc.request({ t: 'send', conversation: entry.conversation!, cid: entry.cid, body: Buffer.from(entry.envelope!, 'base64') });
+    Promise.all([...copies, main]).then(
+      async (acks) => {
+        const ack = acks.at(-1)!;
         this.#inFlight.delete(entry.cid);
         await this.outbox.remove(entry.cid);
         this.#settle(entry.cid, { ok: true, receipt: { cid: entry.cid, conversation: ack.conversation, seq: ack.seq, mid: ack.mid, ts: ack.ts } });
@@ -171,6 +184,27 @@ export class Sender {
     else waiter?.reject(new SendError(outcome.failure.code, outcome.failure.message));
     for (const listener of this.#listeners) listener(outcome);
   }
+}
+
+/**
+ * One legacy body per piece per legacy member: the text split to fit each member's key (k − 11 bytes a
+ * message, at spaces where possible) and encrypted in the 2022 format. SendError when it is not ASCII.
+ */
+function legacyCopies(text: string, members: ReadonlyMap<number, LegacyContact>): string[] {
+  const bodies: string[] = [];
+  for (const member of members.values()) {
+    let pieces: string[];
+    try {
+      pieces = splitLegacyText(text, legacyMaxBytes(member.legacyKey));
+    } catch (error) {
+      if (error instanceof LegacyTextError) throw legacyTextRefusal([member.name]);
+      throw error;
+    }
+    for (const piece of pieces) {
+      bodies.push(encodeLegacyBody({ to: member.userId, text: legacyEncrypt(member.legacyKey, piece) }).toString('base64'));
+    }
+  }
+  return bodies;
 }
 
 function toOutbound(stored: StoredSession | undefined): OutboundSession | undefined {

@@ -5,7 +5,8 @@ export type CryptoErrorCode =
   | 'backup_key_mismatch'
   | 'bad_envelope'
   | 'missing_recipient_key'
-  | 'invalid_seal_input';
+  | 'invalid_seal_input'
+  | 'legacy_text';
 
 /**
  * Base of every error `src/crypto` raises. `code` is stable across releases; `message` is for people.
@@ -70,5 +71,16 @@ export class InvalidSealInputError extends CryptoError {
   override readonly name = 'InvalidSealInputError';
   constructor(message: string) {
     super('invalid_seal_input', message);
+  }
+}
+
+/** Text a legacy (2022) client cannot receive: not printable ASCII, or longer than one block. */
+export class LegacyTextError extends CryptoError {
+  override readonly name = 'LegacyTextError';
+  constructor(
+    readonly reason: 'not_ascii' | 'too_long',
+    message: string,
+  ) {
+    super('legacy_text', message);
   }
 }

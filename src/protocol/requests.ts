@@ -48,6 +48,8 @@ export const signupRequest = object({
   publicKey: optional(bytes({ max: PUBLIC_KEY_MAX_BYTES })),
   /** The private key sealed under a key derived from the password: the server cannot open it. */
   keyBackup: optional(bytes({ max: KEY_BACKUP_MAX_BYTES })),
+  /** A separate RSA public key (SPKI DER) for legacy (2022) clients to encrypt to (docs/legacy.md). */
+  legacyKey: optional(bytes({ min: 1, max: PUBLIC_KEY_MAX_BYTES })),
 });
 
 export const loginRequest = object({
@@ -74,6 +76,8 @@ export const publishKeysRequest = object({
   id: requestId,
   publicKey: bytes({ min: 1, max: PUBLIC_KEY_MAX_BYTES }),
   keyBackup: optional(bytes({ max: KEY_BACKUP_MAX_BYTES })),
+  /** Replaces the legacy key (docs/legacy.md); absent keeps the one published. */
+  legacyKey: optional(bytes({ min: 1, max: PUBLIC_KEY_MAX_BYTES })),
 });
 
 export const conversationsRequest = object({ t: literal('conversations'), id: requestId });

@@ -12,6 +12,8 @@ export const userView = object({
   /** When the user's last session closed (ms since the epoch); absent while online or if never seen. */
   lastSeen: optional(timestamp),
   publicKey: optional(bytes({ max: 64 * 1024 })),
+  /** RSA public key (SPKI DER) for the 2022 legacy scheme (docs/legacy.md); for a legacy user, their only key. */
+  legacyKey: optional(bytes({ max: 64 * 1024 })),
 });
 export type UserView = Infer<typeof userView>;
 

@@ -9,7 +9,12 @@ import type { ServerServices } from './services.js';
 export interface ChatServerOptions {
   /** Bytes queued for a client that is not reading before it is dropped. @default 8 MiB */
   readonly maxOutboundBytes?: number;
+  /** Serve the 2022 clients' legacy JSON; when false they get a one-line refusal. @default true */
+  readonly legacy?: boolean;
 }
+
+/** What a legacy connection reads when legacy support is off (`--no-legacy`). */
+export const LEGACY_REFUSAL = 'fastchat: this server does not serve the 2022 legacy clients (started with --no-legacy)\n';
 
 export const DEFAULT_MAX_OUTBOUND_BYTES = 8 * 1024 * 1024;
 
@@ -32,6 +37,7 @@ export interface ConnectionInfo {
  */
 export class ChatServer {
   readonly #maxOutboundBytes: number;
+  readonly #legacy: boolean;
   /** Every open connection, with its session once the first byte has picked one. */
   readonly #connections = new Map<Duplex, FramedSession | LegacySession | undefined>();
   #closing = false;
@@ -41,6 +47,7 @@ export class ChatServer {
     options: ChatServerOptions = {},
   ) {
     this.#maxOutboundBytes = options.maxOutboundBytes ?? DEFAULT_MAX_OUTBOUND_BYTES;
+    this.#legacy = options.legacy ?? true;
   }
 
   get load(): PortLoad {
@@ -84,9 +91,16 @@ export class ChatServer {
   #open(stream: Duplex, info: ConnectionInfo, firstByte: number): FramedSession | LegacySession | null {
     try {
       const codec = sniffCodec(firstByte);
-      return codec === 'framed'
-        ? new FramedSession(stream, info.role, this.services, info.localAddress, info.remoteAddress, { maxOutboundBytes: this.#maxOutboundBytes })
-        : new LegacySession(stream, info.role, this.services);
+      if (codec === 'framed') {
+        return new FramedSession(stream, info.role, this.services, info.localAddress, info.remoteAddress, { maxOutboundBytes: this.#maxOutboundBytes });
+      }
+      if (!this.#legacy) {
+        this.services.logger.info('refusing a legacy connection (--no-legacy)', { role: info.role, remote: info.remoteAddress });
+        stream.end(LEGACY_REFUSAL);
+        setTimeout(() => stream.destroy(), REJECT_GRACE_MS).unref();
+        return null;
+      }
+      return new LegacySession(stream, info.role, this.services, info.remoteAddress, { maxOutboundBytes: this.#maxOutboundBytes });
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       // The peer speaks neither codec, so answer in plain text a person or a log can read.

@@ -1,5 +1,6 @@
 import type { ConversationView as WireConversation } from '../protocol/index.js';
 import type { ConversationId, MembershipChange, MessageRecord, UserId } from '../store/chat-store.js';
+import { RequestError } from './errors.js';
 import type { ConversationMembers } from './memberships.js';
 import type { ServerServices } from './services.js';
 import { conversationView } from './views.js';
@@ -23,6 +24,23 @@ export async function changeMembership(
   });
   if (entry) pushViews(services, entry, event.subjectId === null ? [] : [event.subjectId]);
   return event;
+}
+
+/**
+ * Creates a group with `creatorId` as admin (for both protocols): through the writer, between message
+ * batches; delivers its events and pushes every member their view. Returns the new membership.
+ */
+export async function createGroup(services: ServerServices, creatorId: UserId, name: string, memberIds: readonly UserId[]): Promise<ConversationMembers> {
+  const members = [...new Set(memberIds)].filter((id) => id !== creatorId);
+  const entry = await services.writer.exclusive(async () => {
+    const { conversation, events } = await services.store.createGroup(creatorId, name, members);
+    const entry = await services.memberships.refresh(conversation.id);
+    await services.fanout.messages(events);
+    return entry;
+  });
+  if (!entry) throw new RequestError('internal', 'the new group could not be read back');
+  pushViews(services, entry);
+  return entry;
 }
 
 /** Pushes a `conversation` view to every current member and to `also` (a user who just left). */

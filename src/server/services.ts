@@ -3,6 +3,7 @@ import { MESSAGE_BODY_MAX_BYTES } from '../protocol/index.js';
 import type { ChatStore } from '../store/chat-store.js';
 import type { Logger } from '../util/logger.js';
 import { Fanout } from './fanout.js';
+import { LegacyDirectory } from './legacy/legacy-directory.js';
 import { LoginThrottle, type ThrottleOptions } from './login-throttle.js';
 import { Memberships } from './memberships.js';
 import { MessageWriter } from './message-writer.js';
@@ -25,6 +26,8 @@ export interface ServerServices {
   readonly fanout: Fanout;
   readonly throttle: LoginThrottle;
   readonly verifierParams: VerifierParams;
+  /** Legacy (2022) connections, told of logins and signups. */
+  readonly legacy: LegacyDirectory;
 }
 
 export interface ServicesOptions {
@@ -60,5 +63,6 @@ export function createServices(options: ServicesOptions): ServerServices {
     fanout,
     throttle: new LoginThrottle(options.throttle),
     verifierParams: options.verifierParams ?? DEFAULT_VERIFIER_PARAMS,
+    legacy: new LegacyDirectory(),
   };
 }

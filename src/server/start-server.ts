@@ -18,6 +18,8 @@ export interface StartServerOptions {
   readonly dataDir: string;
   readonly maxFrameBytes: number;
   readonly advertiseHost?: string | undefined;
+  /** Serve the 2022 legacy clients. @default true */
+  readonly legacy?: boolean;
   readonly logger: Logger;
 }
 
@@ -79,7 +81,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     advertiseHost: options.advertiseHost,
     listenHost: options.host,
   });
-  const core = new ChatServer(services);
+  const core = new ChatServer(services, { legacy: options.legacy ?? true });
   sink.release(core);
   let closing: Promise<void> | undefined;
   return {

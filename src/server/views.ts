@@ -11,6 +11,7 @@ export function userView(user: UserRecord, online: boolean): UserView {
     online,
     ...(online || !user.lastSeen ? {} : { lastSeen: user.lastSeen.getTime() }),
     ...(user.publicKey ? { publicKey: user.publicKey } : {}),
+    ...(user.legacyKey ? { legacyKey: user.legacyKey } : {}),
   };
 }
 

@@ -18,6 +18,12 @@ export interface UserRecord {
   readonly kind: UserKind;
   /** Opaque public key material published by the client; null until it publishes one. */
   readonly publicKey: Uint8Array | null;
+  /**
+   * RSA public key (SPKI DER) for the 2022 legacy scheme, shown to legacy clients as `PublicKey(n, e)`:
+   * a legacy user's own key (the same as publicKey), or a modern user's separate legacy pair. Null
+   * when the user published none (legacy clients do not see such a user).
+   */
+  readonly legacyKey: Uint8Array | null;
   readonly createdAt: Date;
   /** When the user's last session closed; null if never. */
   readonly lastSeen: Date | null;
@@ -43,6 +49,14 @@ export interface NewUser {
   readonly kdf: string;
   readonly publicKey: Uint8Array | null;
   readonly keyBackup?: Uint8Array | null;
+  readonly legacyKey?: Uint8Array | null;
+}
+
+/** A user's published keys; `legacyKey` undefined keeps the one stored. */
+export interface SetKeys {
+  readonly publicKey: Uint8Array;
+  readonly keyBackup: Uint8Array | null;
+  readonly legacyKey?: Uint8Array | null;
 }
 
 export type ConversationKind = 'direct' | 'group';
@@ -141,7 +155,7 @@ export interface ChatStore {
   listUsers(options: ListUsersOptions): Promise<UserRecord[]>;
   setLastSeen(userId: UserId, at: Date): Promise<void>;
   /** Replaces the user's published public key and key backup (after a key import or rotation). */
-  setKeys(userId: UserId, keys: { publicKey: Uint8Array; keyBackup: Uint8Array | null }): Promise<UserRecord>;
+  setKeys(userId: UserId, keys: SetKeys): Promise<UserRecord>;
 
   /**
    * The direct conversation of two distinct users, created on first use with both as members.

@@ -1,4 +1,5 @@
 import type {
+  SetKeys,
   ChatStore,
   ConversationId,
   ConversationRecord,
@@ -48,7 +49,7 @@ export class SqlChatStore implements ChatStore {
     return users.setLastSeen(this.db, userId, at);
   }
 
-  setKeys(userId: UserId, keys: { publicKey: Uint8Array; keyBackup: Uint8Array | null }): Promise<UserRecord> {
+  setKeys(userId: UserId, keys: SetKeys): Promise<UserRecord> {
     return users.setKeys(this.db, userId, keys);
   }
 

@@ -22,6 +22,8 @@ export interface TestServerOptions {
   /** Reuse this embedded database folder (it is then not removed by stop). */
   dataDir?: string;
   maxFrameBytes?: number;
+  /** Serve legacy clients. @default true */
+  legacy?: boolean;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       databaseUrl: options.databaseUrl,
       dataDir,
       maxFrameBytes: options.maxFrameBytes ?? 1024 * 1024,
+      ...(options.legacy === undefined ? {} : { legacy: options.legacy }),
       logger: silentLogger,
     });
     return {
@@ -60,7 +63,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
  * Runs `suite` twice: against a server on the embedded PGlite and against one on a real PostgreSQL
  * (a fresh database per server). Servers started through `start` are stopped after each test.
  */
-export function describeEachServer(name: string, suite: (start: (options?: { nodePorts?: number }) => Promise<TestServer>) => void): void {
+export function describeEachServer(name: string, suite: (start: (options?: { nodePorts?: number; legacy?: boolean }) => Promise<TestServer>) => void): void {
   const trackStops = () => {
     const running: TestServer[] = [];
     afterEach(async () => {

@@ -16,7 +16,7 @@ export const usersCommand: CommandModule<GlobalArgs, GlobalArgs> = {
           const state = user.online ? 'online' : user.lastSeen ? `last seen ${new Date(user.lastSeen).toISOString().slice(0, 16).replace('T', ' ')}` : 'offline';
           const contact = client.keyring.learn(user);
           const print = user.publicKey ? fingerprint(user.publicKey) : 'no key';
-          const flag = contact?.changed ? '  KEY CHANGED' : '';
+          const flag = contact?.changed ? '  KEY CHANGED' : user.kind === 'legacy' ? '  (legacy 2022 client)' : '';
           process.stdout.write(`${user.name.padEnd(20)} ${state.padEnd(28)} ${print}${flag}\n`);
         }
         if (!more || users.length === 0) break;

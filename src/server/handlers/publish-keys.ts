@@ -1,4 +1,5 @@
 import { NODE_ONLY, type Handler } from '../handler.js';
+import { checkedLegacyKey } from '../legacy/legacy-keys.js';
 import { userView } from '../views.js';
 
 /**
@@ -11,6 +12,7 @@ export const publishKeys: Handler<'publish_keys'> = {
     const user = await services.store.setKeys(session.requireUser().id, {
       publicKey: request.publicKey,
       keyBackup: request.keyBackup ?? null,
+      ...(request.legacyKey === undefined ? {} : { legacyKey: checkedLegacyKey(request.legacyKey) }),
     });
     session.refreshUser(user);
     return { user: userView(user, true) };

@@ -1,28 +1,86 @@
 import type { Duplex } from 'node:stream';
 import { LegacyJsonDecoder, ProtocolError, encodeLegacyBare, encodeLegacyJson, type LegacyObject } from '../../protocol/index.js';
+import { ClientSession } from '../client-session.js';
+import { RequestError } from '../errors.js';
 import type { PortRole } from '../handler.js';
 import type { ServerServices } from '../services.js';
+import { logOut } from '../session-lifecycle.js';
+import { LegacyInputError } from './fields.js';
+import { LEGACY_HANDLERS } from './handlers/index.js';
+import type { LegacyPeer } from './legacy-directory.js';
+import type { LegacyContext } from './legacy-handler.js';
+import { LegacyInbox } from './legacy-inbox.js';
+
+export interface LegacySessionOptions {
+  /** Bytes queued for a client that is not reading before it is dropped. */
+  readonly maxOutboundBytes: number;
+}
 
 /**
- * One connection from a 2022 client (legacy-protocol.md). On the coordinator it answers
- * `add-connection` with the least-loaded port as bare text, as the original "superport" did. On a
- * node port it recognises `kill_thread`; the rest of the legacy protocol arrives with the legacy
- * adapter (issue 7), and until then such a connection is told nothing and closed, with a log line.
+ * One connection from a 2022 client (legacy-protocol.md, docs/legacy.md): a thin adapter onto the
+ * services modern sessions use. Objects are handled one at a time, in order, by one handler per
+ * `info-type` (handlers/index.ts); each gets its fields checked, and a bad object (or bad JSON, or
+ * one past the codec's caps) closes this connection with a log line and nothing else noticing.
+ *
+ * The login / signup reply is written alone: until the client's next object, anything else for it
+ * (an `old_user`, say) is queued, since the original reads that reply with one recv and compares it
+ * to `1`.
  */
-export class LegacySession {
+export class LegacySession implements LegacyPeer {
   readonly #decoder = new LegacyJsonDecoder();
+  readonly #context: LegacyContext;
+  readonly session: ClientSession;
   #closed = false;
+  #chain: Promise<void> = Promise.resolve();
+  /** Writes held back while a bare reply must stay alone; undefined when writing freely. */
+  #held: Buffer[] | undefined;
 
   constructor(
     private readonly stream: Duplex,
     readonly role: PortRole,
     readonly services: ServerServices,
-  ) {}
+    remoteAddress: string | undefined,
+    private readonly options: LegacySessionOptions,
+  ) {
+    const connection = this;
+    this.session = new ClientSession(
+      {
+        // Feeds hand over committed rows as `msg`; other pushes (presence, typing…) have no legacy form.
+        push: (push) => (push.t === 'msg' ? inbox.offer(push) : undefined),
+        writable: () => Promise.resolve(),
+        get open() {
+          return !connection.#closed && !stream.destroyed;
+        },
+      },
+      remoteAddress,
+    );
+    const inbox = new LegacyInbox(services, this.session, (object) => this.sendJson(object));
+    this.#context = {
+      role,
+      services,
+      session: this.session,
+      inbox,
+      sendJson: (object) => this.sendJson(object),
+      sendBare: (text, options) => {
+        this.#write(encodeLegacyBare(text));
+        if (options?.alone) this.#held ??= [];
+      },
+      end: () => this.#end(),
+    };
+    if (role === 'node') services.legacy.add(this);
+    stream.once('close', () => {
+      this.#closed = true;
+      services.legacy.remove(this);
+      logOut(services, this.session).catch((error: unknown) => services.logger.error('legacy logout on close failed', { error: String(error) }));
+    });
+  }
 
   receive(chunk: Buffer): void {
     if (this.#closed) return;
     try {
-      this.#decoder.feed(chunk, (object) => this.#onObject(object));
+      this.#decoder.feed(chunk, (object) => {
+        this.#chain = this.#chain.then(() => this.#onObject(object));
+      });
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       this.services.logger.info('closing legacy connection after protocol error', { role: this.role, error: error.message });
@@ -30,26 +88,59 @@ export class LegacySession {
     }
   }
 
-  #onObject(object: LegacyObject): void {
+  sendJson(object: LegacyObject): void {
+    this.#write(encodeLegacyJson(object));
+  }
+
+  #write(bytes: Buffer): void {
     if (this.#closed) return;
+    if (this.#held) {
+      this.#held.push(bytes);
+      return;
+    }
+    this.stream.write(bytes);
+    if (this.stream.writableLength > this.options.maxOutboundBytes) {
+      this.services.logger.warn('dropping a legacy client that does not read', { role: this.role, queued: this.stream.writableLength });
+      this.#closed = true;
+      this.stream.destroy();
+    }
+  }
+
+  async #onObject(object: LegacyObject): Promise<void> {
+    if (this.#closed) return;
+    // The client spoke again, so it has read the bare reply: release what waited behind it.
+    const held = this.#held;
+    this.#held = undefined;
+    held?.forEach((bytes) => this.#write(bytes));
+
     const type = object['info-type'];
-    if (this.role === 'coordinator' && type === 'add-connection') {
-      const port = this.services.load.leastLoaded();
-      if (port !== undefined) this.stream.write(encodeLegacyBare(String(port)));
+    const handler = typeof type === 'string' && Object.hasOwn(LEGACY_HANDLERS, type) ? LEGACY_HANDLERS[type] : undefined;
+    const name = typeof type === 'string' ? type.slice(0, 40) : typeof type;
+    if (!handler || !handler.roles.includes(this.role)) {
+      this.services.logger.warn('unsupported legacy request; closing', { role: this.role, infoType: name });
       return this.#end();
     }
-    if (this.role === 'node' && type === 'kill_thread') {
-      this.stream.write(encodeLegacyJson({ 'info-type': 'kill' }));
+    if ((handler.access ?? 'user') === 'user' && !this.session.user) {
+      this.services.logger.info('legacy request before login; closing', { role: this.role, infoType: name });
       return this.#end();
     }
-    this.services.logger.warn('unsupported legacy request; closing', {
-      role: this.role,
-      infoType: typeof type === 'string' ? type.slice(0, 40) : typeof type,
-    });
-    this.#end();
+    try {
+      await handler.handle(object, this.#context);
+    } catch (error) {
+      if (error instanceof LegacyInputError) {
+        this.services.logger.info('closing legacy connection after a bad object', { infoType: name, error: error.message });
+      } else if (error instanceof RequestError) {
+        this.services.logger.info('legacy request refused; closing', { infoType: name, code: error.code, error: error.message });
+      } else {
+        this.services.logger.error('legacy request failed', { infoType: name, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      }
+      this.#end();
+    }
   }
 
   #end(): void {
+    if (this.#closed) return;
+    this.#held?.splice(0).forEach((bytes) => this.stream.write(bytes));
     this.#closed = true;
     this.stream.end();
   }

@@ -14,13 +14,14 @@ import type {
   UserRecord,
 } from '../chat-store.js';
 
-export const USER_COLUMNS = 'u.id, u.name, u.kind, u.public_key, u.created_at, u.last_seen';
+export const USER_COLUMNS = 'u.id, u.name, u.kind, u.public_key, u.legacy_key, u.created_at, u.last_seen';
 
 export interface UserRow extends Record<string, unknown> {
   id: number;
   name: string;
   kind: UserKind;
   public_key: Uint8Array | null;
+  legacy_key: Uint8Array | null;
   created_at: Date;
   last_seen: Date | null;
 }
@@ -31,6 +32,7 @@ export function toUser(row: UserRow): UserRecord {
     name: row.name,
     kind: row.kind,
     publicKey: row.public_key === null ? null : bytes(row.public_key),
+    legacyKey: row.legacy_key === null ? null : bytes(row.legacy_key),
     createdAt: row.created_at,
     lastSeen: row.last_seen,
   };

@@ -1,5 +1,5 @@
 /** Accounts: signup, login lookup, listing. */
-import type { Credentials, ListUsersOptions, NewUser, UserId, UserRecord } from '../chat-store.js';
+import type { Credentials, ListUsersOptions, NewUser, SetKeys, UserId, UserRecord } from '../chat-store.js';
 import type { Queryable } from '../database.js';
 import { NameTakenError, NotFoundError } from '../errors.js';
 import { bytes, sqlState, toUser, UNIQUE_VIOLATION, USER_COLUMNS, type UserRow } from './rows.js';
@@ -10,10 +10,10 @@ const NAME_INDEX = 'users_name_lower_key';
 export async function createUser(db: Queryable, user: NewUser): Promise<UserRecord> {
   try {
     const { rows } = await db.query<UserRow>(
-      `INSERT INTO users AS u (name, kind, verifier, salt, kdf, public_key, key_backup)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO users AS u (name, kind, verifier, salt, kdf, public_key, key_backup, legacy_key)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        RETURNING ${USER_COLUMNS}`,
-      [user.name, user.kind, user.verifier, user.salt, user.kdf, user.publicKey, user.keyBackup ?? null],
+      [user.name, user.kind, user.verifier, user.salt, user.kdf, user.publicKey, user.keyBackup ?? null, user.legacyKey ?? null],
     );
     return toUser(rows[0]!);
   } catch (error) {
@@ -80,11 +80,14 @@ export async function setLastSeen(db: Queryable, userId: UserId, at: Date): Prom
 export async function setKeys(
   db: Queryable,
   userId: UserId,
-  keys: { publicKey: Uint8Array; keyBackup: Uint8Array | null },
+  keys: SetKeys,
 ): Promise<UserRecord> {
+  // legacy_key is kept when the call names none ($4 NULL and $5 false).
   const { rows } = await db.query<UserRow>(
-    `UPDATE users AS u SET public_key = $2, key_backup = $3 WHERE u.id = $1 RETURNING ${USER_COLUMNS}`,
-    [userId, keys.publicKey, keys.keyBackup],
+    `UPDATE users AS u SET public_key = $2, key_backup = $3,
+       legacy_key = CASE WHEN $5::boolean THEN $4::bytea ELSE u.legacy_key END
+     WHERE u.id = $1 RETURNING ${USER_COLUMNS}`,
+    [userId, keys.publicKey, keys.keyBackup, keys.legacyKey ?? null, keys.legacyKey !== undefined],
   );
   if (rows[0] === undefined) throw new NotFoundError(`no user with id ${userId}`);
   return toUser(rows[0]);

@@ -12,12 +12,14 @@ export function usersContract(f: Fixture): void {
       salt: utf8('salt'),
       kdf: 'scrypt:16384:8:1:32',
       publicKey: utf8('PublicKey(7, 65537)'),
+      legacyKey: utf8('PublicKey(7, 65537)'),
     });
     expect(user).toEqual({
       id: expect.any(Number),
       name: 'Ada-Lovelace',
       kind: 'legacy',
       publicKey: utf8('PublicKey(7, 65537)'),
+      legacyKey: utf8('PublicKey(7, 65537)'),
       createdAt: expect.any(Date),
       lastSeen: null,
     });
@@ -48,6 +50,26 @@ export function usersContract(f: Fixture): void {
     expect(updated).toEqual({ ...user, publicKey: utf8('second key') });
     expect((await f.store.credentialsByName('backed-up'))?.keyBackup).toEqual(utf8('sealed second key'));
     expect((await f.store.usersById([user.id]))[0]?.publicKey).toEqual(utf8('second key'));
+  });
+
+  it('keeps the legacy key unless setKeys names one, and replaces or clears it when it does', async () => {
+    const user = await f.store.createUser({
+      name: 'two-keys',
+      kind: 'modern',
+      verifier: utf8('v'),
+      salt: utf8('s'),
+      kdf: 'scrypt:16384:8:1:32',
+      publicKey: utf8('modern key'),
+      legacyKey: utf8('legacy key'),
+    });
+    expect(user.legacyKey).toEqual(utf8('legacy key'));
+    const kept = await f.store.setKeys(user.id, { publicKey: utf8('modern key 2'), keyBackup: null });
+    expect(kept.legacyKey).toEqual(utf8('legacy key'));
+    const replaced = await f.store.setKeys(user.id, { publicKey: utf8('modern key 2'), keyBackup: null, legacyKey: utf8('legacy key 2') });
+    expect(replaced.legacyKey).toEqual(utf8('legacy key 2'));
+    expect((await f.store.usersById([user.id]))[0]?.legacyKey).toEqual(utf8('legacy key 2'));
+    const cleared = await f.store.setKeys(user.id, { publicKey: utf8('modern key 2'), keyBackup: null, legacyKey: null });
+    expect(cleared.legacyKey).toBeNull();
   });
 
   it('a user may sign up without a public key', async () => {

@@ -1,0 +1,45 @@
+import { legacyKeyText } from '../../crypto/index.js';
+import type { LegacyObject } from '../../protocol/index.js';
+import type { UserRecord } from '../../store/chat-store.js';
+import type { ClientSession } from '../client-session.js';
+
+/** What the directory needs of a legacy connection. */
+export interface LegacyPeer {
+  readonly session: ClientSession;
+  sendJson(object: LegacyObject): void;
+}
+
+/** How a legacy client sees a name: upper case, as the original server stored them. */
+export function legacyName(name: string): string {
+  return name.toUpperCase();
+}
+
+/** A user's legacy key as `PublicKey(n, e)`, or undefined when they published none (legacy clients cannot reach them). */
+export function legacyKeyOf(user: UserRecord): string | undefined {
+  return user.legacyKey ? legacyKeyText(user.legacyKey) : undefined;
+}
+
+/**
+ * The legacy connections of this node, so that every login and signup (modern or legacy) is announced
+ * to them as `old_user` / `new_user`, as the original server did (legacy-protocol.md § Messages,
+ * server to client). Users without a legacy key are not announced: a legacy client could not write to them.
+ */
+export class LegacyDirectory {
+  readonly #peers = new Set<LegacyPeer>();
+
+  add(peer: LegacyPeer): void {
+    this.#peers.add(peer);
+  }
+
+  remove(peer: LegacyPeer): void {
+    this.#peers.delete(peer);
+  }
+
+  announce(user: UserRecord, fresh: boolean, except: ClientSession): void {
+    if (this.#peers.size === 0) return;
+    const key = legacyKeyOf(user);
+    if (key === undefined) return;
+    const object = { 'info-type': fresh ? 'new_user' : 'old_user', name: legacyName(user.name), id: String(user.id), public_key: key };
+    for (const peer of this.#peers) if (peer.session !== except && peer.session.user) peer.sendJson(object);
+  }
+}

@@ -1,0 +1,31 @@
+import type { LegacyObject } from '../../protocol/index.js';
+import type { ClientSession } from '../client-session.js';
+import type { PortRole } from '../handler.js';
+import type { ServerServices } from '../services.js';
+import type { LegacyInbox } from './legacy-inbox.js';
+
+/** What a legacy handler may do with its connection. */
+export interface LegacyContext {
+  readonly role: PortRole;
+  readonly services: ServerServices;
+  readonly session: ClientSession;
+  readonly inbox: LegacyInbox;
+  /** Writes one JSON object (queued while a bare reply must stay alone). */
+  sendJson(object: LegacyObject): void;
+  /**
+   * Writes a bare ASCII reply (`1`, `0`, a port number). With `alone`, nothing else is written until
+   * the client sends its next object: the original reads this reply with one recv (legacy-protocol.md).
+   */
+  sendBare(text: string, options?: { alone?: boolean }): void;
+  /** Ends the connection after what is written. */
+  end(): void;
+}
+
+/** One handler per `info-type` (docs/legacy.md § Requests); legacy-handlers.ts is the table. */
+export interface LegacyHandler {
+  /** Ports that serve it; elsewhere the connection is closed. */
+  readonly roles: readonly PortRole[];
+  /** @default 'user' */
+  readonly access?: 'anyone' | 'user';
+  handle(object: LegacyObject, context: LegacyContext): void | Promise<void>;
+}
