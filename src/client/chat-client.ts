@@ -180,7 +180,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   /** A user's name, as far as the client knows it. */
   nameOf(userId: number): string {
     if (userId === this.identity.user.id) return this.identity.user.name;
-    return this.keyring.get(userId)?.name ?? this.keyring.legacyContact(userId)?.name ?? `user#${userId}`;
+    return this.keyring.nameOf(userId) ?? `user#${userId}`;
   }
 
   /** Resolves once every conversation is read up to where it stood at the last sync (the backlog is in). */

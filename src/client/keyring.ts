@@ -31,6 +31,7 @@ export class Keyring {
   readonly #keys = new Map<number, ContactKey>();
   readonly #legacy = new Map<number, LegacyContact>();
   readonly #fetchedAt = new Map<number, number>();
+  readonly #names = new Map<number, string>();
 
   constructor(
     private readonly state: ClientState,
@@ -57,6 +58,7 @@ export class Keyring {
 
   /** Records a user's key as the server shows it, comparing it with the pin. */
   learn(user: UserView): ContactKey | undefined {
+    this.#names.set(user.id, user.name);
     if (user.kind === 'legacy') {
       // A legacy user's key is for the legacy scheme only: never a modern contact key (docs/legacy.md).
       this.#fetchedAt.set(user.id, Date.now());
@@ -91,6 +93,11 @@ export class Keyring {
     const trusted: ContactKey = { userId, name: contact.name, fingerprint: contact.fingerprint, publicKey: contact.publicKey, changed: false };
     this.#keys.set(userId, trusted);
     return trusted;
+  }
+
+  /** The name of a user this keyring has looked up (any kind), if any. */
+  nameOf(userId: number): string | undefined {
+    return this.#names.get(userId);
   }
 
   get(userId: number): ContactKey | undefined {

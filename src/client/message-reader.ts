@@ -84,6 +84,8 @@ export class MessageReader {
     }
     const legacy = decodeLegacyBody(row.body);
     if (legacy) {
+      // Learn the sender's name for display; a legacy key is never pinned or used to verify anything.
+      await this.keyring.keysOf([row.from]);
       // The 2022 scheme: one RSA block to our legacy key, nothing signed. A failure looks like any other.
       const text = legacy.to === this.myUserId && this.myLegacyKey ? legacyDecrypt(this.myLegacyKey, legacy.text) : undefined;
       if (text === undefined) return { ...base, text: undefined, sentAt: undefined, trust: 'undecryptable', reason: 'bad_ciphertext' };
