@@ -8,6 +8,11 @@ import { formatCodecResults, runCodecBench } from './codec.js';
 const SCENARIOS: Record<string, () => string | Promise<string>> = {
   codecs: () => formatCodecResults(runCodecBench()),
   backlog: runBacklogScenario,
+  // React's production build, as `fastchat tui` runs it: loaded only now, after NODE_ENV is set.
+  keystroke: async () => {
+    process.env.NODE_ENV ??= 'production';
+    return (await import('./keystroke.js')).runKeystrokeScenario();
+  },
 };
 
 const only = process.argv.indexOf('--scenario');

@@ -8,6 +8,7 @@ import { pingCommand } from './commands/ping.js';
 import { readCommand } from './commands/read.js';
 import { sendCommand } from './commands/send.js';
 import { signupCommand } from './commands/signup.js';
+import { tuiCommand } from './commands/tui.js';
 import { usersCommand } from './commands/users.js';
 import { withGlobalOptions } from './global-options.js';
 import { exitWithError, strictCli } from './run-cli.js';
@@ -19,6 +20,7 @@ export async function main(argv: string[]): Promise<void> {
   const cli = strictCli(withGlobalOptions(yargs(argv)), NAME)
     .usage('$0 <command> [options]\n\nEnd-to-end encrypted chat in the terminal.')
     .version(VERSION)
+    .command(tuiCommand)
     .command(signupCommand)
     .command(sendCommand)
     .command(readCommand)

@@ -1,0 +1,14 @@
+import type { ChatClient } from '../client/chat-client.js';
+import type { Keyring } from '../client/keyring.js';
+
+/**
+ * The part of ChatClient the TUI uses. A ChatClient is one; component tests pass a small fake.
+ */
+export type TuiClient = Pick<
+  ChatClient,
+  'on' | 'send' | 'history' | 'request' | 'markRead' | 'findUser' | 'findGroup' | 'nameOf' | 'conversations' | 'status' | 'user' | 'close' | 'backlog' | 'trust'
+> & {
+  readonly identity: { readonly fingerprint: string };
+  readonly keyring: Pick<Keyring, 'get'>;
+  readonly outbox: { readonly size: number };
+};

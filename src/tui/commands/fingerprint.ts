@@ -1,0 +1,26 @@
+import type { SlashCommand } from './types.js';
+
+/** `/fingerprint [USER]`: your key's fingerprint or USER's, to compare in person; warns if it changed. */
+export const fingerprintCommand: SlashCommand = {
+  name: 'fingerprint',
+  usage: '/fingerprint [USER]',
+  describe: "your key fingerprint, or USER's",
+  async run(words, _rest, { client, actions }) {
+    const [who] = words;
+    if (!who) {
+      actions.info(`your fingerprint (${client.user.name}): ${client.identity.fingerprint}`);
+      return;
+    }
+    const user = await client.findUser(who);
+    const contact = client.keyring.get(user.id);
+    if (!contact) {
+      actions.error(`${user.name} has published no key`);
+      return;
+    }
+    if (contact.changed) {
+      actions.error(`⚠ ${user.name}'s key CHANGED: now ${contact.fingerprint}, you had pinned ${contact.pinnedFingerprint}. Check it with them, then /trust ${user.name}`);
+      return;
+    }
+    actions.info(`${user.name}: ${contact.fingerprint}`);
+  },
+};

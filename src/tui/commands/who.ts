@@ -1,0 +1,18 @@
+import { userName } from '../state/selectors.js';
+import type { SlashCommand } from './types.js';
+
+/** `/who`: the members of the open conversation (or everyone known) with who is online. */
+export const whoCommand: SlashCommand = {
+  name: 'who',
+  usage: '/who',
+  describe: 'who is in the open conversation, and who is online',
+  run(_words, _rest, { state, actions }) {
+    const entry = state.open === undefined ? undefined : state.conversations[state.open];
+    const ids = entry ? entry.memberIds : Object.keys(state.users).map(Number);
+    const list = ids
+      .map((id) => `${userName(state, id)}${id === state.me.id || state.users[id]?.online ? ' (online)' : ''}`)
+      .sort()
+      .join(', ');
+    actions.info(`${entry ? `${ids.length} members` : 'users'}: ${list || 'nobody yet'}`);
+  },
+};

@@ -1,0 +1,22 @@
+import { Box, Text } from 'ink';
+import { SLASH_COMMANDS } from '../commands/registry.js';
+import { COMMAND_HELP, describeCommand } from '../keys/keyBindings.js';
+
+/** Every key and every command (`?` or `/help`), compact enough for a 24-row terminal; Esc or `?` closes it. */
+export function HelpOverlay({ width, height }: { readonly width: number; readonly height: number }) {
+  return (
+    <Box flexDirection="column" width={width} height={height} borderStyle="double" borderColor="cyan" paddingX={1}>
+      {COMMAND_HELP.filter((group) => group.where !== 'Login').map((group, i) => (
+        <Text key={group.where} wrap="wrap">
+          {i === 0 ? <Text bold color="cyan">{'fastchat help (Esc or ? closes) · '}</Text> : null}
+          <Text bold color="yellow">{`${group.where}: `}</Text>
+          {group.commands.map(([command, text]) => `${describeCommand(command)} ${text}`).join(' · ')}
+        </Text>
+      ))}
+      <Text wrap="wrap">
+        <Text bold color="yellow">{'Commands: '}</Text>
+        {SLASH_COMMANDS.map((c) => `${c.usage} ${c.describe}`).join(' · ')}
+      </Text>
+    </Box>
+  );
+}

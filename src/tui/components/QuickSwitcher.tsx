@@ -1,0 +1,51 @@
+import { Box, Text, useInput } from 'ink';
+import { useAppActions } from '../contexts/AppActionsContext.js';
+import { useAppState } from '../contexts/AppStateContext.js';
+import { Command } from '../keys/keyBindings.js';
+import { isText, matchCommand } from '../keys/keyMatchers.js';
+import { fuzzyFilter } from '../state/fuzzy.js';
+import { switchTargets } from '../state/selectors.js';
+import { inert } from '../../util/inert-text.js';
+
+const SHOWN = 10;
+
+/** Ctrl-K: type part of a name (fuzzy), pick with ↑/↓, Enter opens. */
+export function QuickSwitcher({ width }: { readonly width: number }) {
+  const state = useAppState();
+  const { dispatch, actions } = useAppActions();
+  const overlay = state.overlay.kind === 'switcher' ? state.overlay : { query: '', selected: 0 };
+  const matches = fuzzyFilter(overlay.query, switchTargets(state), (t) => t.label);
+  const selected = Math.min(overlay.selected, Math.max(0, matches.length - 1));
+  useInput((input, key) => {
+    const command = matchCommand([Command.SelectPrevious, Command.SelectNext, Command.Open, Command.DeleteBack], input, key);
+    const set = (query: string) => dispatch({ type: 'overlay', overlay: { kind: 'switcher', query, selected: 0 } });
+    if (command === Command.SelectPrevious) return dispatch({ type: 'switcherMove', by: -1 });
+    if (command === Command.SelectNext) return dispatch({ type: 'switcherMove', by: matches.length - 1 > selected ? 1 : 0 });
+    if (command === Command.DeleteBack) return set(overlay.query.slice(0, -1));
+    if (command === Command.Open) {
+      const target = matches[selected];
+      if (!target) return;
+      if (target.conversation !== undefined) actions.openConversation(target.conversation);
+      else if (target.user !== undefined) void actions.openUser(target.user).catch((error: unknown) => actions.error(error instanceof Error ? error.message : String(error)));
+      return;
+    }
+    if (isText(input, key)) set(overlay.query + input.replace(/[\r\n]/g, ''));
+  });
+  return (
+    <Box flexDirection="column" width={Math.min(width, 60)} borderStyle="double" borderColor="cyan" paddingX={1}>
+      <Text bold color="cyan">Switch to… (type to filter, Enter opens, Esc closes)</Text>
+      <Text>
+        <Text color="cyan">{'> '}</Text>
+        {overlay.query}
+        <Text inverse> </Text>
+      </Text>
+      {matches.length === 0 && <Text dimColor>no match</Text>}
+      {matches.slice(0, SHOWN).map((t, i) => (
+        <Text key={`${t.label}:${t.conversation ?? ''}:${t.user ?? ''}`} inverse={i === selected} wrap="truncate-end">
+          {inert(t.label)}
+          {t.unread > 0 ? <Text color="magenta">{` (${t.unread})`}</Text> : null}
+        </Text>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,63 @@
+import { useInput } from 'ink';
+import type { ChatActions } from '../commands/types.js';
+import { Command } from '../keys/keyBindings.js';
+import { isText, matchCommand } from '../keys/keyMatchers.js';
+import type { Action } from '../state/app-reducer.js';
+import { nextUnread } from '../state/selectors.js';
+import type { AppState } from '../state/types.js';
+
+const GLOBAL = [
+  Command.Quit,
+  Command.Back,
+  Command.QuickSwitcher,
+  Command.NextUnread,
+  Command.Search,
+  Command.RetryFailed,
+  Command.FocusNext,
+  Command.FocusPrevious,
+  Command.Help,
+  Command.StartCommand,
+] as const;
+
+/** Keys that work whatever has the focus: quit, back, switcher, next unread, search, help, focus. */
+export function useGlobalKeys(state: AppState, dispatch: (action: Action) => void, actions: ChatActions): void {
+  useInput((input, key) => {
+    const idle = state.overlay.kind === 'none';
+    // A command typed fast (or pasted) arrives as one chunk: it still goes to the composer.
+    const command = idle && state.focus !== 'composer' && isText(input, key) && input.startsWith('/') ? Command.StartCommand : matchCommand(GLOBAL, input, key);
+    switch (command) {
+      case Command.Quit:
+        return actions.quit();
+      case Command.Back:
+        return dispatch({ type: 'back' });
+      case Command.QuickSwitcher:
+        return dispatch({ type: 'overlay', overlay: { kind: 'switcher', query: '', selected: 0 } });
+      case Command.NextUnread: {
+        const next = nextUnread(state);
+        return next === undefined ? actions.info('no unread messages') : actions.openConversation(next);
+      }
+      case Command.Search:
+        if (state.open === undefined) return actions.error('open a conversation to search it');
+        return dispatch({ type: 'overlay', overlay: { kind: 'search', query: '', editing: true, hits: [], index: 0, searching: false } });
+      case Command.RetryFailed:
+        return void actions.retryFailed();
+      case Command.FocusNext:
+      case Command.FocusPrevious:
+        if (idle) dispatch({ type: 'focusStep', by: command === Command.FocusNext ? 1 : -1 });
+        return;
+      case Command.Help:
+        // In the composer `?` is text; elsewhere it opens (and closes) the help.
+        if (state.overlay.kind === 'help') return dispatch({ type: 'overlay', overlay: { kind: 'none' } });
+        if (idle && state.focus !== 'composer') dispatch({ type: 'overlay', overlay: { kind: 'help' } });
+        return;
+      case Command.StartCommand:
+        if (idle && state.focus !== 'composer') {
+          dispatch({ type: 'focus', to: 'composer' });
+          dispatch({ type: 'composer', action: { type: 'insert', text: input } });
+        }
+        return;
+      default:
+        return;
+    }
+  });
+}

@@ -1,0 +1,32 @@
+import { wrapText } from '../text/display-width.js';
+
+/** Where each region goes for a terminal of this size. */
+export interface Regions {
+  readonly leftWidth: number;
+  readonly rightWidth: number;
+  readonly contactsHeight: number;
+  readonly groupsHeight: number;
+  readonly messagesHeight: number;
+  readonly height: number;
+}
+
+/**
+ * The screen, one row short of the terminal: an Ink frame as tall as the terminal is redrawn with
+ * a full clear each time (flicker), one row less is updated in place.
+ */
+export function regions(columns: number, rows: number, composerText: string): Regions {
+  const height = Math.max(10, rows - 1);
+  const leftWidth = Math.max(18, Math.min(32, Math.floor(columns * 0.25)));
+  const rightWidth = Math.max(20, columns - leftWidth);
+  const body = height - 1; // status bar
+  const contactsHeight = Math.max(4, Math.ceil(body * 0.6));
+  const composerLines = Math.min(6, wrapText(composerText, Math.max(1, rightWidth - 5)).length);
+  return {
+    leftWidth,
+    rightWidth,
+    contactsHeight,
+    groupsHeight: Math.max(3, body - contactsHeight),
+    messagesHeight: Math.max(4, body - composerLines - 2 - 1),
+    height,
+  };
+}

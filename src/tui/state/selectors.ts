@@ -1,0 +1,85 @@
+import type { AppState, ConversationEntry, DeliveryState, MessageItem, UserEntry } from './types.js';
+
+/** A row of the contacts pane: a user, and their direct conversation once there is one. */
+export interface ContactRow {
+  readonly user: UserEntry;
+  readonly conversation: ConversationEntry | undefined;
+}
+
+export function userName(state: AppState, id: number): string {
+  if (id === state.me.id) return state.me.name;
+  return state.users[id]?.name ?? `user#${id}`;
+}
+
+/** The title of a conversation: `#group` or the other person's name. */
+export function conversationTitle(state: AppState, conversation: ConversationEntry): string {
+  if (conversation.kind === 'group') return `#${conversation.name ?? `group${conversation.id}`}`;
+  return conversation.peer === undefined ? state.me.name : userName(state, conversation.peer);
+}
+
+/** Contacts: every known user but me, most recent activity first, then online, then by name. */
+export function contactRows(state: AppState): ContactRow[] {
+  const byPeer = new Map<number, ConversationEntry>();
+  for (const c of Object.values(state.conversations)) if (c.kind === 'direct' && c.peer !== undefined) byPeer.set(c.peer, c);
+  const ids = new Set<number>([...Object.keys(state.users).map(Number), ...byPeer.keys()]);
+  ids.delete(state.me.id);
+  return [...ids]
+    .map((id) => ({ user: state.users[id] ?? { id, name: `user#${id}`, online: false }, conversation: byPeer.get(id) }))
+    .sort(
+      (a, b) =>
+        (b.conversation?.lastActivity ?? 0) - (a.conversation?.lastActivity ?? 0) ||
+        Number(b.user.online) - Number(a.user.online) ||
+        a.user.name.localeCompare(b.user.name),
+    );
+}
+
+/** Groups the user is in, most recent activity first. */
+export function groupRows(state: AppState): ConversationEntry[] {
+  return Object.values(state.conversations)
+    .filter((c) => c.kind === 'group' && !c.left)
+    .sort((a, b) => b.lastActivity - a.lastActivity || (a.name ?? '').localeCompare(b.name ?? ''));
+}
+
+/** What the quick switcher offers: contacts and groups, with the label it matches on. */
+export interface SwitchTarget {
+  readonly label: string;
+  readonly user?: number;
+  readonly conversation?: number;
+  readonly unread: number;
+}
+
+export function switchTargets(state: AppState): SwitchTarget[] {
+  return [
+    ...contactRows(state).map((r) => ({ label: r.user.name, user: r.user.id, ...(r.conversation ? { conversation: r.conversation.id } : {}), unread: r.conversation?.unread ?? 0 })),
+    ...groupRows(state).map((g) => ({ label: conversationTitle(state, g), conversation: g.id, unread: g.unread })),
+  ];
+}
+
+/** The next conversation with unread messages after the open one (contacts, then groups). */
+export function nextUnread(state: AppState): number | undefined {
+  const order = [...contactRows(state).flatMap((r) => (r.conversation ? [r.conversation] : [])), ...groupRows(state)];
+  const start = order.findIndex((c) => c.id === state.open);
+  for (let i = 1; i <= order.length; i++) {
+    const c = order[(start + i + order.length) % order.length]!;
+    if (c.unread > 0 && c.id !== state.open) return c.id;
+  }
+  return undefined;
+}
+
+/** The state of an own message: queued/failed locally, else sent, delivered or read by the others. */
+export function deliveryState(state: AppState, conversation: number, item: MessageItem): DeliveryState {
+  if (item.pending) return item.pending;
+  const seq = item.seq ?? 0;
+  const members = state.conversations[conversation]?.memberIds.filter((id) => id !== state.me.id) ?? [];
+  const receipts = state.receipts[conversation] ?? {};
+  if (members.length === 0) return 'sent';
+  if (members.every((id) => (receipts[id]?.read ?? 0) >= seq)) return 'read';
+  if (members.every((id) => (receipts[id]?.delivered ?? 0) >= seq)) return 'delivered';
+  return 'sent';
+}
+
+/** Names of the people typing in a conversation now. */
+export function typingNames(state: AppState, conversation: number, now: number): string[] {
+  const typing = state.typing[conversation] ?? {};
+  return Object.entries(typing).flatMap(([id, until]) => (until > now && Number(id) !== state.me.id ? [userName(state, Number(id))] : []));
+}

@@ -1,0 +1,98 @@
+import type { ChatMessage, Trust } from '../../client/message-reader.js';
+
+/** The pane that has the keyboard. */
+export type Focus = 'contacts' | 'groups' | 'messages' | 'composer';
+
+/** Where an own message is, as its sender sees it. */
+export type DeliveryState = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
+
+/** A conversation row (direct or group) as the panes show it. */
+export interface ConversationEntry {
+  readonly id: number;
+  readonly kind: 'direct' | 'group';
+  /** The group's name; for a direct conversation, undefined (the peer's name is shown). */
+  readonly name: string | undefined;
+  /** The other person of a direct conversation. */
+  readonly peer: number | undefined;
+  readonly memberIds: readonly number[];
+  readonly lastSeq: number;
+  readonly readSeq: number;
+  readonly left: boolean;
+  /** Unread messages from others. */
+  readonly unread: number;
+  /** ms since the epoch of the latest message, for sorting by recent activity. */
+  readonly lastActivity: number;
+}
+
+/** A user as the contacts pane shows them. */
+export interface UserEntry {
+  readonly id: number;
+  readonly name: string;
+  readonly online: boolean;
+}
+
+/** One message of a conversation as the messages pane shows it. */
+export interface MessageItem {
+  /** The client id: stable from the moment an own message is queued. */
+  readonly cid: string;
+  /** Undefined while an own message is not yet stored by the server. */
+  readonly seq: number | undefined;
+  readonly from: number;
+  readonly kind: ChatMessage['kind'];
+  readonly text: string | undefined;
+  readonly ts: number;
+  readonly trust: Trust;
+  readonly reason?: string | undefined;
+  readonly subject?: number | undefined;
+  /** Own messages only: queued until the server stores it, failed when it cannot be sent. */
+  readonly pending?: 'queued' | 'failed';
+  readonly error?: string;
+}
+
+/** A conversation's loaded messages. */
+export interface MessageList {
+  readonly items: readonly MessageItem[];
+  /** Older rows may exist on the server before the first loaded one. */
+  readonly hasOlder: boolean;
+  readonly loadingOlder: boolean;
+}
+
+export type Overlay =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'help' }
+  | { readonly kind: 'switcher'; readonly query: string; readonly selected: number }
+  | { readonly kind: 'search'; readonly query: string; readonly editing: boolean; readonly hits: readonly string[]; readonly index: number; readonly searching: boolean };
+
+export type Connection = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+
+/** A line of feedback under the messages (command results and errors), never thrown. */
+export interface Notice {
+  readonly text: string;
+  readonly level: 'info' | 'error' | 'warning';
+}
+
+export interface AppState {
+  readonly me: { readonly id: number; readonly name: string; readonly fingerprint: string };
+  readonly server: string;
+  readonly connection: Connection;
+  readonly queued: number;
+  readonly backlog: number;
+  readonly users: Readonly<Record<number, UserEntry>>;
+  readonly conversations: Readonly<Record<number, ConversationEntry>>;
+  readonly messages: Readonly<Record<number, MessageList>>;
+  /** Per conversation, per other member: the highest seq delivered to and read by them. */
+  readonly receipts: Readonly<Record<number, Readonly<Record<number, { readonly delivered: number; readonly read: number }>>>>;
+  /** Per conversation, per user: when their typing indicator expires (ms since the epoch). */
+  readonly typing: Readonly<Record<number, Readonly<Record<number, number>>>>;
+  readonly open: number | undefined;
+  readonly focus: Focus;
+  /** The list pane Esc goes back to. */
+  readonly lastList: 'contacts' | 'groups';
+  readonly selection: { readonly contacts: number; readonly groups: number };
+  /** Messages scrolled up from the newest (0: the newest is at the bottom). */
+  readonly scroll: number;
+  readonly composer: { readonly text: string; readonly cursor: number };
+  readonly overlay: Overlay;
+  readonly notice: Notice | undefined;
+  readonly quitting: boolean;
+}

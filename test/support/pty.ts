@@ -1,0 +1,62 @@
+import xterm from '@xterm/headless';
+import { spawn, type IPty } from 'node-pty';
+import { BIN_DIR } from './run-bin.js';
+
+export interface PtyScreen {
+  /** The visible screen as text, one line per row. */
+  text(): string;
+  /** Which buffer is shown: `alternate` while a full-screen app runs, `normal` after. */
+  bufferType(): 'normal' | 'alternate';
+  /** Types into the terminal, as keys (one write per argument, with a pause between). */
+  type(...chunks: string[]): Promise<void>;
+  waitFor(expected: string | RegExp | ((screen: string) => boolean), timeoutMs?: number): Promise<string>;
+  /** Resolves with the exit code once the process ends. */
+  readonly exited: Promise<number>;
+  kill(signal?: string): void;
+}
+
+/**
+ * Runs bin/<name> (compiled: `make test` builds first) in a real pseudo-terminal of `cols`×`rows`,
+ * with @xterm/headless as the screen, so escape sequences are interpreted as a terminal would.
+ */
+export function spawnPty(name: string, args: string[], options: { cols?: number; rows?: number; env?: NodeJS.ProcessEnv } = {}): PtyScreen {
+  const cols = options.cols ?? 120;
+  const rows = options.rows ?? 32;
+  const term = new xterm.Terminal({ cols, rows, allowProposedApi: true });
+  const pty: IPty = spawn(BIN_DIR + name, args, { name: 'xterm-256color', cols, rows, env: { ...process.env, FORCE_COLOR: '0', ...options.env } as Record<string, string> });
+  pty.onData((data) => term.write(data));
+  const exited = new Promise<number>((resolve) => pty.onExit(({ exitCode }) => resolve(exitCode)));
+  const text = () => {
+    const buffer = term.buffer.active;
+    const lines: string[] = [];
+    for (let y = 0; y < rows; y++) lines.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
+    return lines.join('\n');
+  };
+  return {
+    text,
+    bufferType: () => term.buffer.active.type,
+    async type(...chunks) {
+      for (const chunk of chunks) {
+        pty.write(chunk);
+        await new Promise((resolve) => setTimeout(resolve, 60));
+      }
+    },
+    waitFor: (expected, timeoutMs = 20_000) =>
+      new Promise((resolve, reject) => {
+        const started = Date.now();
+        const check = () => {
+          // Let xterm finish parsing what arrived before reading the screen.
+          term.write('', () => {
+            const screen = text();
+            const ok = typeof expected === 'string' ? screen.includes(expected) : expected instanceof RegExp ? expected.test(screen) : expected(screen);
+            if (ok) return resolve(screen);
+            if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${String(expected)}; screen:\n${screen}`));
+            setTimeout(check, 50);
+          });
+        };
+        check();
+      }),
+    exited,
+    kill: (signal) => pty.kill(signal),
+  };
+}

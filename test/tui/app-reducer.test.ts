@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { appReducer, createInitialState, TYPING_TTL_MS, type Action } from '../../src/tui/state/app-reducer.js';
+import { composerReducer } from '../../src/tui/state/composer-reducer.js';
+import { fuzzyFilter } from '../../src/tui/state/fuzzy.js';
+import { contactRows, deliveryState, groupRows, nextUnread, typingNames } from '../../src/tui/state/selectors.js';
+import type { AppState } from '../../src/tui/state/types.js';
+import { direct, group, message, user } from './fake-client.js';
+
+const ME = { id: 1, name: 'alice', fingerprint: 'fp' };
+
+function reduce(actions: Action[], state: AppState = createInitialState(ME, 'h:1')): AppState {
+  return actions.reduce(appReducer, state);
+}
+
+const base: Action[] = [
+  { type: 'users', users: [user(2, 'bob'), user(3, 'carol', false), user(4, 'dave', false)] },
+  { type: 'conversations', views: [direct(10, 1, 2, 3, 1), direct(11, 1, 3), group(20, 'team', [1, 2, 3])] },
+];
+
+describe('appReducer', () => {
+  it('counts unread from the view, then from live messages of others, and clears it on open', () => {
+    let s = reduce(base);
+    expect(s.conversations[10]!.unread).toBe(2);
+    s = reduce([{ type: 'received', messages: [message(10, 4, 2, 'x'), message(10, 5, 1, 'mine')] }], s);
+    expect(s.conversations[10]!.unread).toBe(3);
+    s = reduce([{ type: 'open', conversation: 10 }], s);
+    expect(s.conversations[10]!.unread).toBe(0);
+    expect(s.focus).toBe('composer');
+    s = reduce([{ type: 'received', messages: [message(10, 6, 2, 'seen at once')] }], s);
+    expect(s.conversations[10]!.unread).toBe(0);
+  });
+
+  it('sorts contacts by recent activity, then online, then name; groups apart', () => {
+    let s = reduce(base);
+    expect(contactRows(s).map((r) => r.user.name)).toEqual(['bob', 'carol', 'dave']);
+    s = reduce([{ type: 'received', messages: [message(11, 1, 3, 'hi', { ts: 5000 })] }], s);
+    expect(contactRows(s).map((r) => r.user.name)).toEqual(['carol', 'bob', 'dave']);
+    expect(groupRows(s).map((g) => g.name)).toEqual(['team']);
+    expect(groupRows(s)[0]!.memberIds).toHaveLength(3);
+  });
+
+  it('appends live messages in seq order, prepends older pages without duplicates', () => {
+    let s = reduce([...base, { type: 'received', messages: [message(20, 5, 2, 'five'), message(20, 7, 2, 'seven')] }]);
+    s = reduce([{ type: 'received', messages: [message(20, 6, 3, 'six')] }], s);
+    s = reduce([{ type: 'olderLoaded', conversation: 20, messages: [message(20, 3, 2, 'three'), message(20, 5, 2, 'five again')], hasOlder: false }], s);
+    expect(s.messages[20]!.items.map((m) => m.text)).toEqual(['three', 'five', 'six', 'seven']);
+    expect(s.messages[20]!.hasOlder).toBe(false);
+  });
+
+  it('tracks an own message: queued → sent → delivered → read, and failed', () => {
+    let s = reduce([...base, { type: 'ownQueued', conversation: 10, cid: 'c1', text: 'hey', ts: 1 }]);
+    const state = () => deliveryState(s, 10, s.messages[10]!.items.find((m) => m.cid === 'c1')!);
+    expect(state()).toBe('queued');
+    s = reduce([{ type: 'ownSent', cid: 'c1', conversation: 10, seq: 4, ts: 2 }], s);
+    expect(state()).toBe('sent');
+    s = reduce([{ type: 'receipt', conversation: 10, user: 2, delivered: 4, read: 0 }], s);
+    expect(state()).toBe('delivered');
+    s = reduce([{ type: 'receipt', conversation: 10, user: 2, delivered: 4, read: 4 }], s);
+    expect(state()).toBe('read');
+    s = reduce([{ type: 'ownQueued', conversation: 10, cid: 'c2', text: 'no', ts: 3 }, { type: 'ownFailed', cid: 'c2', message: 'forbidden' }], s);
+    expect(deliveryState(s, 10, s.messages[10]!.items.find((m) => m.cid === 'c2')!)).toBe('failed');
+    // A live message goes before the still-unsent own one.
+    s = reduce([{ type: 'received', messages: [message(10, 5, 2, 'reply')] }], s);
+    expect(s.messages[10]!.items.map((m) => m.text)).toEqual(['hey', 'reply', 'no']);
+  });
+
+  it('moves focus with Tab order and goes back to the last list with Esc', () => {
+    let s = reduce([...base, { type: 'focusStep', by: 1 }]);
+    expect(s.focus).toBe('groups');
+    s = reduce([{ type: 'focusStep', by: 1 }, { type: 'focusStep', by: 1 }], s);
+    expect(s.focus).toBe('composer');
+    s = reduce([{ type: 'focusStep', by: -1 }, { type: 'back' }], s);
+    expect(s.focus).toBe('groups');
+  });
+
+  it('keeps the view anchored when scrolled up and a message arrives; clamps scrolling', () => {
+    const many = Array.from({ length: 30 }, (_, i) => message(20, i + 1, 2, `m${i + 1}`));
+    let s = reduce([...base, { type: 'received', messages: many }, { type: 'open', conversation: 20 }, { type: 'scroll', by: 5 }]);
+    s = reduce([{ type: 'received', messages: [message(20, 31, 2, 'new')] }], s);
+    expect(s.scroll).toBe(6);
+    s = reduce([{ type: 'scroll', by: 1000 }], s);
+    expect(s.scroll).toBe(30);
+    s = reduce([{ type: 'scrollTo', where: 'bottom' }], s);
+    expect(s.scroll).toBe(0);
+  });
+
+  it('shows typing indicators until they expire or the person sends', () => {
+    let s = reduce([...base, { type: 'typing', conversation: 10, user: 2, now: 1000 }]);
+    expect(typingNames(s, 10, 1001)).toEqual(['bob']);
+    s = reduce([{ type: 'tick', now: 1000 + TYPING_TTL_MS + 1 }], s);
+    expect(typingNames(s, 10, 1000 + TYPING_TTL_MS + 1)).toEqual([]);
+    s = reduce([{ type: 'typing', conversation: 10, user: 2, now: 5000 }, { type: 'received', messages: [message(10, 4, 2, 'done')] }], s);
+    expect(typingNames(s, 10, 5001)).toEqual([]);
+  });
+
+  it('finds the next unread conversation, and search jumps between hits', () => {
+    let s = reduce([...base, { type: 'received', messages: [message(20, 1, 2, 'apple'), message(20, 2, 2, 'pear'), message(20, 3, 2, 'apple pie')] }]);
+    expect(nextUnread(s)).toBe(10);
+    s = reduce([{ type: 'open', conversation: 10 }], s);
+    expect(nextUnread(s)).toBe(20);
+    s = reduce([{ type: 'open', conversation: 20 }, { type: 'overlay', overlay: { kind: 'search', query: 'apple', editing: false, hits: [], index: 0, searching: true } }], s);
+    const items = s.messages[20]!.items;
+    s = reduce([{ type: 'searchResults', hits: [items[0]!.cid, items[2]!.cid] }], s);
+    expect(s.scroll).toBe(0);
+    s = reduce([{ type: 'searchMove', by: -1 }], s);
+    expect(s.scroll).toBe(2);
+  });
+});
+
+describe('composerReducer', () => {
+  it('edits at the cursor by grapheme, and keeps pasted line ends as newlines', () => {
+    let c = composerReducer({ text: '', cursor: 0 }, { type: 'insert', text: 'a👋🏽b' });
+    c = composerReducer(c, { type: 'left' });
+    c = composerReducer(c, { type: 'backspace' });
+    expect(c.text).toBe('ab');
+    c = composerReducer(c, { type: 'insert', text: 'x\r\ny\rz' });
+    expect(c.text).toBe('ax\ny\nzb');
+    c = composerReducer(c, { type: 'home' });
+    expect(c.cursor).toBe('ax\ny\n'.length);
+  });
+});
+
+describe('fuzzyFilter', () => {
+  it('matches letters in order, best first', () => {
+    expect(fuzzyFilter('bo', ['carol', 'bob', 'robert', 'billy-o'], (x) => x)).toEqual(['bob', 'billy-o']);
+    expect(fuzzyFilter('xyz', ['bob'], (x) => x)).toEqual([]);
+  });
+});

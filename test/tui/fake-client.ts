@@ -1,0 +1,101 @@
+import type { ClientEvents, ClientStatus } from '../../src/client/chat-client.js';
+import type { ContactKey } from '../../src/client/keyring.js';
+import type { ChatMessage } from '../../src/client/message-reader.js';
+import type { ConversationView, UserView } from '../../src/protocol/index.js';
+import type { TuiClient } from '../../src/tui/chat-port.js';
+import { TypedEmitter } from '../../src/util/typed-emitter.js';
+
+type Request = Parameters<TuiClient['request']>[0];
+
+/**
+ * A stand-in for ChatClient in component tests: records what the TUI asks of it and lets a test
+ * emit the events a server would cause. The real client is exercised in the PTY end-to-end test.
+ */
+export class FakeClient extends TypedEmitter<ClientEvents> implements TuiClient {
+  readonly conversations = new Map<number, ConversationView>();
+  readonly sent: Array<{ target: { user: number } | { conversation: number }; text: string; cid: string }> = [];
+  readonly requests: Request[] = [];
+  readonly reads: Array<[number, number]> = [];
+  readonly users: UserView[] = [];
+  readonly keys = new Map<number, ContactKey>();
+  /** Pages `history` returns, newest last, per conversation. */
+  readonly historyRows = new Map<number, ChatMessage[]>();
+  readonly identity = { fingerprint: '11111 22222 33333' };
+  readonly outbox = { size: 0 };
+  readonly keyring = { get: (id: number) => this.keys.get(id) };
+  status: ClientStatus = { state: 'connected', node: { host: '127.0.0.1', port: 9001 } };
+  backlog = 0;
+  closed = false;
+  /** Replies to requests by type, for those the test cares about. */
+  replies: Partial<Record<Request['t'], (request: Request) => unknown>> = {};
+
+  constructor(readonly user: UserView = { id: 1, name: 'alice', kind: 'modern', online: true }) {
+    super();
+  }
+
+  fire<K extends keyof ClientEvents & string>(event: K, ...args: Parameters<ClientEvents[K]>): void {
+    this.emit(event, ...args);
+  }
+
+  async send(target: { user: number } | { conversation: number }, text: string) {
+    const cid = `cid-${this.sent.length + 1}`;
+    this.sent.push({ target, text, cid });
+    return { cid, acked: new Promise<never>(() => undefined) };
+  }
+
+  async history(conversation: number, before?: number, limit = 50): Promise<ChatMessage[]> {
+    const rows = (this.historyRows.get(conversation) ?? []).filter((m) => before === undefined || m.seq < before);
+    return rows.slice(Math.max(0, rows.length - limit));
+  }
+
+  request = (async (body: Request) => {
+    this.requests.push(body);
+    const reply = this.replies[body.t];
+    if (reply) return reply(body);
+    if (body.t === 'users') return { users: this.users, more: false };
+    return {};
+  }) as unknown as TuiClient['request'];
+
+  async markRead(conversation: number, seq: number): Promise<void> {
+    this.reads.push([conversation, seq]);
+  }
+
+  async findUser(name: string): Promise<UserView> {
+    const user = this.users.find((u) => u.name.toLowerCase() === name.toLowerCase());
+    if (!user) throw Object.assign(new Error(`no user named ${name}`), { code: 'not_found' });
+    return user;
+  }
+
+  findGroup(name: string): ConversationView {
+    const group = [...this.conversations.values()].find((c) => c.name === name);
+    if (!group) throw new Error(`you are in no group named ${name}`);
+    return group;
+  }
+
+  nameOf(id: number): string {
+    return this.users.find((u) => u.id === id)?.name ?? `user#${id}`;
+  }
+
+  async trust(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
+
+export function user(id: number, name: string, online = true): UserView {
+  return { id, name, kind: 'modern', online };
+}
+
+export function direct(conversation: number, me: number, peer: number, lastSeq = 0, readSeq = 0): ConversationView {
+  return { conversation, kind: 'direct', lastSeq, role: 'member', joinedSeq: 0, deliveredSeq: readSeq, readSeq, members: [{ user: me, role: 'member' }, { user: peer, role: 'member' }] };
+}
+
+export function group(conversation: number, name: string, members: number[], lastSeq = 0, readSeq = 0): ConversationView {
+  return { conversation, kind: 'group', name, lastSeq, role: 'admin', joinedSeq: 0, deliveredSeq: readSeq, readSeq, members: members.map((u) => ({ user: u, role: 'member' as const })) };
+}
+
+let cid = 0;
+export function message(conversation: number, seq: number, from: number, text: string, extra: Partial<ChatMessage> = {}): ChatMessage {
+  return { conversation, seq, mid: seq, cid: `m-${++cid}`, from, kind: 'message', text, sentAt: 0, ts: Date.UTC(2026, 10, 25, 10, seq % 60), trust: 'verified', ...extra };
+}

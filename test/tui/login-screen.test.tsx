@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatClientOptions } from '../../src/client/chat-client.js';
+import { Tui } from '../../src/tui/Tui.js';
+import { KEYS, renderTui } from '../support/render-tui.js';
+import { fixtureClient } from './render-app.js';
+
+function codeError(code: string, text: string): Error {
+  return Object.assign(new Error(text), { code });
+}
+
+describe('login screen', () => {
+  it('pre-fills the name, masks the password, signs up with progress, then shows the chat', async () => {
+    const calls: ChatClientOptions[] = [];
+    let finish: () => void = () => undefined;
+    const ui = renderTui(
+      <Tui
+        server={{ host: '127.0.0.1', port: 9000 }}
+        home="/tmp/x"
+        initialName="alice"
+        openClient={async (options) => {
+          calls.push(options);
+          options.progress?.('generating your RSA-3072 identity key…');
+          await new Promise<void>((resolve) => (finish = resolve));
+          return Object.assign(fixtureClient(), { start: async () => undefined });
+        }}
+      />,
+    );
+    let frame = await ui.waitFor('name:     alice');
+    await ui.press(KEYS.ctrlT, 's', 'e', 'c', 'r', 'e', 't');
+    frame = await ui.waitFor('••••••');
+    expect(frame).not.toContain('secret');
+    expect(frame).toContain('Enter to sign up');
+    await ui.press(KEYS.enter);
+    await ui.waitFor('generating your RSA-3072 identity key…');
+    expect(calls[0]).toMatchObject({ name: 'alice', password: 'secret', mode: 'signup', home: '/tmp/x', coordinator: { host: '127.0.0.1', port: 9000 } });
+    finish();
+    await ui.waitFor('Contacts');
+  });
+
+  it('shows wrong password, name taken and an unreachable server (with the address) inline', async () => {
+    const errors = [
+      codeError('wrong_password', 'wrong name or password'),
+      codeError('name_taken', 'taken'),
+      codeError('connect_failed', 'cannot reach the server at 127.0.0.1:9000: connection refused (is fastchat-server running?)'),
+    ];
+    const ui = renderTui(<Tui server={{ host: '127.0.0.1', port: 9000 }} home="/tmp/x" openClient={async () => Promise.reject(errors.shift())} />);
+    await ui.press('b', 'o', 'b', KEYS.tab, 'p', 'w', KEYS.enter);
+    await ui.waitFor('✗ wrong name or password');
+    await ui.press(KEYS.enter);
+    await ui.waitFor('✗ that name is taken');
+    await ui.press(KEYS.enter);
+    const frame = await ui.waitFor('server unreachable');
+    expect(frame).toContain('127.0.0.1:9000');
+  });
+});
