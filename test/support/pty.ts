@@ -20,10 +20,15 @@ export interface PtyScreen {
  * with @xterm/headless as the screen, so escape sequences are interpreted as a terminal would.
  */
 export function spawnPty(name: string, args: string[], options: { cols?: number; rows?: number; env?: NodeJS.ProcessEnv } = {}): PtyScreen {
+  return spawnPtyProgram(BIN_DIR + name, args, options);
+}
+
+/** The same for any program (a path), such as `node some-script.mjs`. */
+export function spawnPtyProgram(file: string, args: string[], options: { cols?: number; rows?: number; env?: NodeJS.ProcessEnv } = {}): PtyScreen {
   const cols = options.cols ?? 120;
   const rows = options.rows ?? 32;
   const term = new xterm.Terminal({ cols, rows, allowProposedApi: true });
-  const pty: IPty = spawn(BIN_DIR + name, args, { name: 'xterm-256color', cols, rows, env: { ...process.env, FORCE_COLOR: '0', ...options.env } as Record<string, string> });
+  const pty: IPty = spawn(file, args, { name: 'xterm-256color', cols, rows, env: { ...process.env, FORCE_COLOR: '0', ...options.env } as Record<string, string> });
   pty.onData((data) => term.write(data));
   const exited = new Promise<number>((resolve) => pty.onExit(({ exitCode }) => resolve(exitCode)));
   const text = () => {
