@@ -22,7 +22,8 @@ it('an uncaught error restores the terminal, is written to <home>/tui.log and na
      setTimeout(() => { throw new Error('boom from a bug'); }, 1500);
      await runTui({ server: { host: '127.0.0.1', port: 9 }, home: ${JSON.stringify(home)} });`,
   );
-  const screen = spawnPtyProgram(process.execPath, [script], { env: { NODE_ENV: 'production' } });
+  // As `fastchat tui` does: Ink draws nothing but the last frame when it thinks it runs under CI.
+  const screen = spawnPtyProgram(process.execPath, [script], { env: { NODE_ENV: 'production', CI: '0', CONTINUOUS_INTEGRATION: '0' } });
   await screen.waitFor('fastchat · end-to-end encrypted chat');
   expect(screen.bufferType()).toBe('alternate');
   expect(await screen.exited).toBe(1);

@@ -16,6 +16,11 @@ export const tuiCommand: CommandModule<GlobalArgs, TuiArgs> = {
     // React's development build costs several ms per keystroke: load the TUI in production mode,
     // and only for this command (the scriptable commands never load React).
     process.env.NODE_ENV ??= 'production';
+    // Ink draws only the final frame when it believes it runs under CI (is-in-ci reads CI and
+    // CONTINUOUS_INTEGRATION when Ink is first imported). This command runs in an interactive terminal,
+    // checked above, whatever the environment says, so tell Ink so before it loads.
+    process.env.CI = '0';
+    process.env.CONTINUOUS_INTEGRATION = '0';
     const { runTui } = await import('../../tui/terminal.js');
     const code = await runTui({ server: args.server, home: args.home, initialName: args.user ?? process.env.FASTCHAT_USER, bell: args.bell });
     process.exit(code);
