@@ -16,6 +16,8 @@ import { Outbox } from './outbox.js';
 import type { RpcConnection } from './rpc-connection.js';
 import { Sender, type SendReceipt } from './sender.js';
 import { findSessionKeyCarrier } from './session-key-search.js';
+import { findGroupByName, findUserByName } from './directory.js';
+import { Backlog } from './backlog.js';
 
 export type ClientStatus =
   | { readonly state: 'connecting' }
@@ -66,8 +68,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   #closing = false;
   #inbound: Promise<void> = Promise.resolve();
   /** The last seq of each conversation at the latest sync, and who waits for the client to reach them. */
-  #targets = new Map<number, number>();
-  #caughtUpWaiters: Array<() => void> = [];
+  readonly #backlog = new Backlog((conversation) => this.state.cursor(conversation));
 
   private constructor(
     private readonly options: ChatClientOptions,
@@ -160,21 +161,12 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
 
   /** The user with this name (any letter case), or a `not_found` error. */
   async findUser(name: string): Promise<UserView> {
-    const { users } = await this.connection().request({ t: 'users', prefix: name, limit: 500 });
-    const user = users.find((u) => u.name.toLowerCase() === name.toLowerCase());
-    if (!user) throw new RequestFailedError('not_found', `no user named ${name}`);
-    this.keyring.learn(user);
-    return user;
+    return findUserByName(this.connection(), this.keyring, name);
   }
 
   /** The group with this name that the user is in, or a `not_found` / ambiguity error. */
   findGroup(name: string): ConversationView {
-    const matches = [...this.conversations.values()].filter(
-      (c) => c.kind === 'group' && c.leftSeq === undefined && c.name?.toLowerCase() === name.toLowerCase(),
-    );
-    if (matches.length === 0) throw new RequestFailedError('not_found', `you are in no group named ${name}`);
-    if (matches.length > 1) throw new RequestFailedError('conflict', `you are in ${matches.length} groups named ${name}`);
-    return matches[0]!;
+    return findGroupByName(this.conversations.values(), name);
   }
 
   /** A user's name, as far as the client knows it. */
@@ -185,19 +177,12 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
 
   /** Resolves once every conversation is read up to where it stood at the last sync (the backlog is in). */
   caughtUp(): Promise<void> {
-    if (this.#isCaughtUp()) return Promise.resolve();
-    return new Promise((resolve) => this.#caughtUpWaiters.push(resolve));
+    return this.#backlog.caughtUp();
   }
 
   /** Rows still to come from the backlog of the last sync. */
   get backlog(): number {
-    let left = 0;
-    for (const [conversation, last] of this.#targets) left += Math.max(0, last - this.state.cursor(conversation));
-    return left;
-  }
-
-  #isCaughtUp(): boolean {
-    return this.backlog === 0;
+    return this.#backlog.remaining;
   }
 
   /**
@@ -258,11 +243,11 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     const { conversations } = await rpc.request({ t: 'sync', cursors: this.state.cursors() });
     for (const view of conversations) {
       this.conversations.set(view.conversation, view);
-      this.#targets.set(view.conversation, Math.max(view.lastSeq, view.joinedSeq));
+      this.#backlog.target(view.conversation, Math.max(view.lastSeq, view.joinedSeq));
       // Rows before the member's window never come: start the cursor where the window starts.
       this.state.advance(view.conversation, view.joinedSeq);
     }
-    if (this.#isCaughtUp()) this.#caughtUpWaiters.splice(0).forEach((wake) => wake());
+    this.#backlog.check();
     this.#setStatus({ state: 'connected', node: { host: rpc.address.replace(/:\d+$/, ''), port: Number(rpc.address.split(':').pop()) } });
     this.sender.flush();
     void rpc.closed.then((reason) => this.#lost(rpc, reason));
@@ -341,7 +326,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
       this.state.advance(row.conversation, row.seq);
       this.emit('message', message);
     }
-    if (this.#caughtUpWaiters.length > 0 && this.#isCaughtUp()) this.#caughtUpWaiters.splice(0).forEach((wake) => wake());
+    this.#backlog.check();
   }
 
   async #refreshConversations(): Promise<void> {
