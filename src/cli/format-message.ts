@@ -1,4 +1,5 @@
 import type { ChatClient } from '../client/chat-client.js';
+import { describeEvent } from '../client/describe-event.js';
 import type { ChatMessage } from '../client/message-reader.js';
 import { inert } from '../util/inert-text.js';
 
@@ -17,31 +18,12 @@ const TRUST_MARK: Record<ChatMessage['trust'], string> = {
   event: '*',
 };
 
-function describeEvent(client: ChatClient, message: ChatMessage): string {
-  const actor = client.nameOf(message.from);
-  const subject = message.subject === undefined ? '' : client.nameOf(message.subject);
-  switch (message.kind) {
-    case 'created':
-      return `${actor} created the group "${inert(message.text ?? '')}"`;
-    case 'renamed':
-      return `${actor} renamed the group to "${inert(message.text ?? '')}"`;
-    case 'member_added':
-      return `${actor} added ${subject}`;
-    case 'member_removed':
-      return `${actor} removed ${subject}`;
-    case 'member_left':
-      return `${subject || actor} left`;
-    case 'message':
-      return '';
-  }
-}
-
 /** One line for a person: `2026-11-25 10:00 alice → bob ✓ text` (control characters shown inert). */
 export function formatLine(client: ChatClient, message: ChatMessage): string {
   const time = new Date(message.ts).toISOString().slice(0, 16).replace('T', ' ');
   const where = place(client, message);
   const route = where.group ? `#${inert(where.group)} ${client.nameOf(message.from)}` : `${client.nameOf(message.from)} → ${where.to}`;
-  if (message.trust === 'event') return `${time} ${where.group ? `#${inert(where.group)} ` : ''}* ${describeEvent(client, message)}`;
+  if (message.trust === 'event') return `${time} ${where.group ? `#${inert(where.group)} ` : ''}* ${describeEvent(message, (id) => client.nameOf(id))}`;
   // A legacy (2022) client signs nothing: say where the message came from rather than just "legacy".
   const reason = message.reason === 'legacy' ? ' (from a legacy 2022 client)' : message.reason ? ` (${message.reason})` : '';
   const text = message.text === undefined ? '' : ` ${inert(message.text)}`;

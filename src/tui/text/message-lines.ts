@@ -1,3 +1,4 @@
+import { describeEvent } from '../../client/describe-event.js';
 import { inert } from '../../util/inert-text.js';
 import { deliveryState, userName } from '../state/selectors.js';
 import type { AppState, MessageItem } from '../state/types.js';
@@ -38,30 +39,11 @@ function dayLabel(ts: number): string {
   return `${d.toLocaleDateString('en-GB', { weekday: 'short' })} ${day(ts)}`;
 }
 
-function eventText(state: AppState, m: MessageItem): string {
-  const actor = userName(state, m.from);
-  const subject = m.subject === undefined ? '' : userName(state, m.subject);
-  switch (m.kind) {
-    case 'created':
-      return `${actor} created the group "${inert(m.text ?? '')}"`;
-    case 'renamed':
-      return `${actor} renamed the group to "${inert(m.text ?? '')}"`;
-    case 'member_added':
-      return `${actor} added ${subject}`;
-    case 'member_removed':
-      return `${actor} removed ${subject}`;
-    case 'member_left':
-      return `${subject || actor} left`;
-    case 'message':
-      return '';
-  }
-}
-
 /** The lines of one message: a header with time, sender and marks, then the text wrapped under it. */
 export function messageLines(state: AppState, conversation: number, m: MessageItem, width: number, highlight = false): ScreenLine[] {
   const key = m.cid;
   const time: Segment = { text: `${clock(m.ts)} `, dim: true };
-  if (m.trust === 'event') return [{ key, segments: [time, { text: `* ${eventText(state, m)}`, dim: true }] }];
+  if (m.trust === 'event') return [{ key, segments: [time, { text: `* ${describeEvent(m, (id) => userName(state, id))}`, dim: true }] }];
   const own = m.from === state.me.id;
   const name = userName(state, m.from);
   const marks: Segment[] = [];
