@@ -1,8 +1,7 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { useAppActions } from '../contexts/AppActionsContext.js';
 import { useAppState } from '../contexts/AppStateContext.js';
-import { Command } from '../keys/keyBindings.js';
-import { matchCommand } from '../keys/keyMatchers.js';
+import { useListPane } from '../hooks/useListPane.js';
 import { contactRows } from '../state/selectors.js';
 import { inert } from '../../util/inert-text.js';
 import { padEnd } from '../text/display-width.js';
@@ -10,25 +9,11 @@ import { padEnd } from '../text/display-width.js';
 /** Contacts: online mark, name, unread count; most recent activity first. */
 export function ContactsPane({ width, height }: { readonly width: number; readonly height: number }) {
   const state = useAppState();
-  const { dispatch, actions } = useAppActions();
+  const { actions } = useAppActions();
   const rows = contactRows(state);
-  const focused = state.focus === 'contacts';
-  const selected = Math.min(state.selection.contacts, Math.max(0, rows.length - 1));
-  useInput(
-    (input, key) => {
-      const command = matchCommand([Command.Up, Command.Down, Command.Open], input, key);
-      if (command === Command.Up) dispatch({ type: 'select', pane: 'contacts', by: -1 });
-      if (command === Command.Down) dispatch({ type: 'select', pane: 'contacts', by: 1 });
-      if (command === Command.Open) {
-        const row = rows[selected];
-        if (row) actions.openUser(row.user.id).catch((error: unknown) => actions.error(error instanceof Error ? error.message : String(error)));
-      }
-    },
-    { isActive: focused && state.overlay.kind === 'none' },
-  );
-  const inner = Math.max(4, width - 2);
-  const visible = Math.max(1, height - 2);
-  const first = Math.max(0, Math.min(selected - visible + 1, rows.length - visible));
+  const { focused, selected, first, visible, inner } = useListPane('contacts', rows, { width, height }, (row) => {
+    actions.openUser(row.user.id).catch((error: unknown) => actions.error(error instanceof Error ? error.message : String(error)));
+  });
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={focused ? 'cyan' : 'gray'}>
       <Text bold color={focused ? 'cyan' : undefined}>Contacts</Text>
