@@ -145,6 +145,17 @@ export interface ListUsersOptions {
   readonly prefix?: string;
 }
 
+/** A server process sharing the database (scale-out): where clients can reach it and how busy it is. */
+export interface NodeRecord {
+  readonly id: string;
+  /** Host clients should dial. */
+  readonly host: string;
+  readonly ports: readonly number[];
+  /** Open client connections at the last heartbeat. */
+  readonly connections: number;
+  readonly heartbeatAt: Date;
+}
+
 export interface ChatStore {
   /** @throws NameTakenError when the name exists in any case */
   createUser(user: NewUser): Promise<UserRecord>;
@@ -196,6 +207,14 @@ export interface ChatStore {
    * @throws NotFoundError when the user was never a member
    */
   advanceCursors(userId: UserId, conversationId: ConversationId, cursors: { delivered?: number; read?: number }): Promise<{ deliveredSeq: number; readSeq: number }>;
+
+  /** Registers (or re-registers) a server process, with a fresh heartbeat. */
+  registerNode(node: { id: string; host: string; ports: readonly number[] }): Promise<void>;
+  /** Records that the node is alive, with its connection count. */
+  heartbeatNode(id: string, connections: number): Promise<void>;
+  /** Nodes whose last heartbeat is at most `maxAgeMs` old (by the database's clock), ordered by id. */
+  liveNodes(maxAgeMs: number): Promise<NodeRecord[]>;
+  removeNode(id: string): Promise<void>;
 
   close(): Promise<void>;
 }

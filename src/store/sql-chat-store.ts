@@ -13,12 +13,14 @@ import type {
   SendItem,
   SendOutcome,
   UserId,
+  NodeRecord,
   UserRecord,
 } from './chat-store.js';
 import type { Database } from './database.js';
 import * as conversations from './sql/conversations.js';
 import { changeMembership } from './sql/membership.js';
 import * as messages from './sql/messages.js';
+import * as nodes from './sql/nodes.js';
 import * as users from './sql/users.js';
 
 /**
@@ -114,6 +116,22 @@ export class SqlChatStore implements ChatStore {
   }
 
   /** Closes the database it was given. */
+  registerNode(node: { id: string; host: string; ports: readonly number[] }): Promise<void> {
+    return nodes.registerNode(this.db, node);
+  }
+
+  heartbeatNode(id: string, connections: number): Promise<void> {
+    return nodes.heartbeatNode(this.db, id, connections);
+  }
+
+  liveNodes(maxAgeMs: number): Promise<NodeRecord[]> {
+    return nodes.liveNodes(this.db, maxAgeMs);
+  }
+
+  removeNode(id: string): Promise<void> {
+    return nodes.removeNode(this.db, id);
+  }
+
   close(): Promise<void> {
     return this.db.close();
   }

@@ -5,6 +5,7 @@ import { cursorsContract } from './chat-store/cursors.js';
 import { type OpenStore, useFixture } from './chat-store/fixture.js';
 import { membershipContract } from './chat-store/membership.js';
 import { messagesContract } from './chat-store/messages.js';
+import { nodesContract } from './chat-store/nodes.js';
 import { usersContract } from './chat-store/users.js';
 
 export type { OpenStore } from './chat-store/fixture.js';
@@ -22,4 +23,5 @@ export function chatStoreContract(open: OpenStore): void {
   describe('messages', () => messagesContract(fixture));
   describe('cursors', () => cursorsContract(fixture));
   describe('concurrency', () => concurrencyContract(fixture));
+  describe('nodes', () => nodesContract(fixture));
 }

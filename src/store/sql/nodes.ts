@@ -1,0 +1,39 @@
+/** The node registry of a shared database (scale-out): one row per live server process. */
+import type { NodeRecord } from '../chat-store.js';
+import type { Queryable } from '../database.js';
+
+interface NodeRow extends Record<string, unknown> {
+  id: string;
+  host: string;
+  ports: number[];
+  connections: number;
+  heartbeat_at: Date;
+}
+
+export async function registerNode(db: Queryable, node: { id: string; host: string; ports: readonly number[] }): Promise<void> {
+  await db.query(
+    `INSERT INTO nodes (id, host, ports, connections, heartbeat_at, started_at)
+     VALUES ($1, $2, $3::integer[], 0, now(), now())
+     ON CONFLICT (id) DO UPDATE SET host = EXCLUDED.host, ports = EXCLUDED.ports, heartbeat_at = now()`,
+    [node.id, node.host, [...node.ports]],
+  );
+}
+
+export async function heartbeatNode(db: Queryable, id: string, connections: number): Promise<void> {
+  await db.query('UPDATE nodes SET connections = $2, heartbeat_at = now() WHERE id = $1', [id, connections]);
+}
+
+export async function liveNodes(db: Queryable, maxAgeMs: number): Promise<NodeRecord[]> {
+  // The database's clock judges every heartbeat, so nodes on machines with skewed clocks agree.
+  const { rows } = await db.query<NodeRow>(
+    `SELECT id, host, ports, connections, heartbeat_at FROM nodes
+     WHERE heartbeat_at > now() - make_interval(secs => $1::double precision / 1000)
+     ORDER BY id`,
+    [maxAgeMs],
+  );
+  return rows.map((row) => ({ id: row.id, host: row.host, ports: row.ports, connections: row.connections, heartbeatAt: row.heartbeat_at }));
+}
+
+export async function removeNode(db: Queryable, id: string): Promise<void> {
+  await db.query('DELETE FROM nodes WHERE id = $1', [id]);
+}
