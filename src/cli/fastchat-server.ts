@@ -24,6 +24,7 @@ export async function main(argv: string[]): Promise<void> {
       'max-frame-bytes': { type: 'string', default: String(DEFAULT_MAX_FRAME_BYTES), describe: 'largest frame accepted', coerce: integerOption('max-frame-bytes', 64, MAX_FRAME_BYTES_CEILING) },
       legacy: { type: 'boolean', default: true, describe: 'serve the original 2022 clients (--no-legacy refuses them)' },
       'log-level': { choices: LOG_LEVELS, default: 'info' as const, describe: 'lowest log level written to stderr' },
+      'node-timeout': { type: 'string', default: '10', describe: 'with --db: seconds without a heartbeat after which another node counts as dead', coerce: integerOption('node-timeout', 1, 3600) },
     })
     .check((a) => {
       if (a.ports.includes(a['coordinator-port']) && a['coordinator-port'] !== 0) {
@@ -44,6 +45,7 @@ export async function main(argv: string[]): Promise<void> {
       databaseUrl: args.db || undefined,
       dataDir: args['data-dir'],
       maxFrameBytes: args['max-frame-bytes'],
+      cluster: { nodeTimeoutMs: args['node-timeout'] * 1000 },
       advertiseHost: args['advertise-host'],
       legacy: args.legacy,
       logger,

@@ -1,6 +1,7 @@
 import { DEFAULT_VERIFIER_PARAMS, type VerifierParams } from '../crypto/secret-verifier.js';
 import { MESSAGE_BODY_MAX_BYTES } from '../protocol/index.js';
 import type { ChatStore } from '../store/chat-store.js';
+import type { Cluster } from './cluster.js';
 import type { Logger } from '../util/logger.js';
 import { Fanout } from './fanout.js';
 import { LegacyDirectory } from './legacy/legacy-directory.js';
@@ -28,6 +29,8 @@ export interface ServerServices {
   readonly verifierParams: VerifierParams;
   /** Legacy (2022) connections, told of logins and signups. */
   readonly legacy: LegacyDirectory;
+  /** Set when this process shares its database with other nodes (`--db`): cluster-wide routing. */
+  cluster?: Cluster | undefined;
 }
 
 export interface ServicesOptions {

@@ -7,6 +7,7 @@ import { ChatServer, type ConnectionInfo } from './chat-server.js';
 import { listen, type ConnectionSink, type Listening } from './listen.js';
 import { PortLoad } from './port-load.js';
 import { createServices } from './services.js';
+import { Cluster, type ClusterOptions } from './cluster.js';
 
 export interface StartServerOptions {
   readonly host: string;
@@ -20,6 +21,8 @@ export interface StartServerOptions {
   readonly advertiseHost?: string | undefined;
   /** Serve the 2022 legacy clients. @default true */
   readonly legacy?: boolean;
+  /** Heartbeat timing of the node registry, used with a server database (`databaseUrl`). */
+  readonly cluster?: ClusterOptions;
   readonly logger: Logger;
 }
 
@@ -81,6 +84,19 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     advertiseHost: options.advertiseHost,
     listenHost: options.host,
   });
+  // With a server database, other processes may share it: join the registry for cluster-wide routing.
+  let cluster: Cluster | undefined;
+  if (database.kind === 'postgres') {
+    cluster = new Cluster(store, load, options.advertiseHost ?? publicHost(options.host), options.logger, options.cluster);
+    try {
+      await cluster.start();
+    } catch (error) {
+      sink.dropAll();
+      await Promise.all([listening.close(), store.close()]);
+      throw error;
+    }
+    services.cluster = cluster;
+  }
   const core = new ChatServer(services, { legacy: options.legacy ?? true });
   sink.release(core);
   let closing: Promise<void> | undefined;
@@ -90,10 +106,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     core,
     close: () =>
       (closing ??= (async () => {
+        // Leave the registry first, so other nodes stop sending clients here.
+        await cluster?.stop().catch((error: unknown) => options.logger.warn('leaving the node registry failed', { error: String(error) }));
         const stopped = listening.close();
         await core.close();
         await stopped;
         await store.close();
       })()),
   };
+}
+
+/** The host other nodes' clients should dial when none is advertised: the listen host, unless it is a wildcard. */
+function publicHost(listenHost: string): string {
+  return listenHost === '0.0.0.0' || listenHost === '::' || listenHost === '' ? '127.0.0.1' : listenHost;
 }

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe } from 'vitest';
+import type { ClusterOptions } from '../../src/server/cluster.js';
 import { startServer, type RunningServer } from '../../src/server/start-server.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { describePostgres } from './databases.js';
@@ -42,6 +43,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       databaseUrl: options.databaseUrl,
       dataDir,
       maxFrameBytes: options.maxFrameBytes ?? 1024 * 1024,
+      ...(options.cluster ? { cluster: options.cluster } : {}),
       ...(options.legacy === undefined ? {} : { legacy: options.legacy }),
       logger: silentLogger,
     });

@@ -2,12 +2,15 @@ import { RequestError } from '../errors.js';
 import type { Handler } from '../handler.js';
 import { routeHost } from '../route-host.js';
 
-/** `route`: the coordinator names the least-loaded node port (protocol.md § route). */
+/** `route`: the coordinator names the least-loaded node port of the deployment (protocol.md § route). */
 export const route: Handler<'route'> = {
   roles: ['coordinator'],
   beforeHello: true,
   access: 'anyone',
   handle(_request, { services, localAddress }) {
+    // Another live node of the deployment may be less loaded than this one.
+    const elsewhere = services.cluster?.route();
+    if (elsewhere) return elsewhere;
     const port = services.load.leastLoaded();
     if (port === undefined) throw new RequestError('unavailable', 'no node port is open');
     return { host: routeHost(services, localAddress), port };
