@@ -25,6 +25,8 @@ export interface TestServerOptions {
   maxFrameBytes?: number;
   /** Serve legacy clients. @default true */
   legacy?: boolean;
+  /** Node registry timing, with a databaseUrl. */
+  cluster?: ClusterOptions;
 }
 
 /**
