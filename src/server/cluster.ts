@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatStore, NodeRecord } from '../store/chat-store.js';
+import type { Database } from '../store/database.js';
+import { CLUSTER_CHANNEL, decodeClusterEvent, encodeClusterEvent, type ClusterEvent } from './cluster-events.js';
 import type { Logger } from '../util/logger.js';
 import type { PortLoad } from './port-load.js';
 
@@ -23,8 +25,10 @@ export class Cluster {
   #nodes: NodeRecord[] = [];
   #timer: NodeJS.Timeout | undefined;
   #rotation = 0;
+  #unlisten: (() => Promise<void>) | undefined;
 
   constructor(
+    private readonly database: Database,
     private readonly store: ChatStore,
     private readonly load: PortLoad,
     private readonly host: string,
@@ -40,7 +44,25 @@ export class Cluster {
     return this.#nodes;
   }
 
-  async start(): Promise<void> {
+  /**
+   * Joins: listens for other nodes' events (`onEvent`; `onResync` after the listener had to reconnect
+   * and may have missed some), registers and starts heartbeating.
+   */
+  async start(onEvent: (event: ClusterEvent) => void, onResync: () => void): Promise<void> {
+    if (this.database.listen) {
+      this.#unlisten = await this.database.listen(
+        CLUSTER_CHANNEL,
+        (payload) => {
+          const decoded = decodeClusterEvent(payload);
+          if (!decoded) return this.logger.warn('ignoring a malformed cluster event', { payload: payload.slice(0, 80) });
+          if (decoded.node !== this.id) onEvent(decoded.event);
+        },
+        () => {
+          this.logger.info('cluster listener reconnected; catching up');
+          onResync();
+        },
+      );
+    }
     await this.store.registerNode({ id: this.id, host: this.host, ports: this.load.snapshot().map((p) => p.port) });
     await this.#beat();
     this.#timer = setInterval(() => {
@@ -72,9 +94,17 @@ export class Cluster {
     return { host: best.host, port };
   }
 
-  /** Stops heartbeating and leaves the registry, so others stop routing here at once. */
+  /** Tells the other nodes (fire and forget: a lost event is caught up by the next sync). */
+  announce(event: ClusterEvent): void {
+    this.database
+      .query('SELECT pg_notify($1, $2)', [CLUSTER_CHANNEL, encodeClusterEvent(this.id, event)])
+      .catch((error: unknown) => this.logger.warn('cluster notify failed', { event: event.t, error: String(error) }));
+  }
+
+  /** Stops heartbeating and listening and leaves the registry, so others stop routing here at once. */
   async stop(): Promise<void> {
     clearInterval(this.#timer);
+    await this.#unlisten?.();
     await this.store.removeNode(this.id);
   }
 

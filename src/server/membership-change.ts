@@ -23,6 +23,7 @@ export async function changeMembership(
     return { event, entry };
   });
   if (entry) pushViews(services, entry, event.subjectId === null ? [] : [event.subjectId]);
+  services.cluster?.announce({ t: 'members', c: conversationId, ...(event.subjectId === null ? {} : { s: event.subjectId }) });
   return event;
 }
 
@@ -40,6 +41,7 @@ export async function createGroup(services: ServerServices, creatorId: UserId, n
   });
   if (!entry) throw new RequestError('internal', 'the new group could not be read back');
   pushViews(services, entry);
+  services.cluster?.announce({ t: 'members', c: entry.conversation.id });
   return entry;
 }
 

@@ -30,6 +30,11 @@ export class Memberships {
     return entry;
   }
 
+  /** Forgets every cached entry (after cluster events may have been missed). */
+  clear(): void {
+    this.#cache.clear();
+  }
+
   /** Reloads an entry after a change; resolves with the fresh state. */
   refresh(conversationId: ConversationId): Promise<ConversationMembers | undefined> {
     this.#cache.delete(conversationId);

@@ -36,6 +36,11 @@ export class Presence {
     return this.#sessions.get(userId) ?? EMPTY;
   }
 
+  /** Every logged-in session on this node. */
+  *allSessions(): Iterable<ClientSession> {
+    for (const set of this.#sessions.values()) yield* set;
+  }
+
   /** Users with at least one session. */
   get onlineCount(): number {
     return this.#sessions.size;

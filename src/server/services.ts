@@ -52,8 +52,17 @@ export function createServices(options: ServicesOptions): ServerServices {
   const presence = new Presence();
   const memberships = new Memberships(store);
   const fanout = new Fanout(store, presence, memberships, logger);
-  const writer = new MessageWriter(store, (messages) => fanout.messages(messages), logger, { maxBatch: options.maxBatch ?? 500 });
-  return {
+  const writer = new MessageWriter(
+    store,
+    async (messages) => {
+      await fanout.messages(messages);
+      // Other nodes sharing the database catch their feeds up: one event per conversation per batch.
+      for (const c of new Set(messages.map((m) => m.conversationId))) services.cluster?.announce({ t: 'msg', c });
+    },
+    logger,
+    { maxBatch: options.maxBatch ?? 500 },
+  );
+  const services: ServerServices = {
     logger,
     load: options.load,
     limits: { maxFrameBytes: options.maxFrameBytes, maxMessageBytes: MESSAGE_BODY_MAX_BYTES },
@@ -68,4 +77,5 @@ export function createServices(options: ServicesOptions): ServerServices {
     verifierParams: options.verifierParams ?? DEFAULT_VERIFIER_PARAMS,
     legacy: new LegacyDirectory(),
   };
+  return services;
 }

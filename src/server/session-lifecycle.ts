@@ -25,8 +25,14 @@ export async function logOut(services: ServerServices, session: ClientSession): 
   await announce(services, user.id, false, at.getTime());
 }
 
-/** Presence goes to the users who can see it: those who share a conversation with the user. */
+/** Presence goes to the users who can see it, on this node and (through the cluster) the others. */
 async function announce(services: ServerServices, userId: UserId, online: boolean, lastSeen?: number): Promise<void> {
+  services.cluster?.announce({ t: 'presence', u: userId, on: online, ...(lastSeen === undefined ? {} : { ls: lastSeen }) });
+  await pushPresence(services, userId, online, lastSeen);
+}
+
+/** Pushes presence to this node's sessions of those who share a conversation with the user. */
+export async function pushPresence(services: ServerServices, userId: UserId, online: boolean, lastSeen?: number): Promise<void> {
   const views = await services.store.conversationsOf(userId);
   const contacts = views.flatMap((v) => (v.self.leftSeq === null ? v.members.map((m) => m.userId) : [])).filter((id) => id !== userId);
   services.fanout.toUsers(contacts, { t: 'presence', user: userId, online, ...(lastSeen === undefined ? {} : { lastSeen }) });

@@ -8,6 +8,7 @@ import { listen, type ConnectionSink, type Listening } from './listen.js';
 import { PortLoad } from './port-load.js';
 import { createServices } from './services.js';
 import { Cluster, type ClusterOptions } from './cluster.js';
+import { applyClusterEvent, resyncAll } from './cluster-relay.js';
 
 export interface StartServerOptions {
   readonly host: string;
@@ -87,9 +88,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   // With a server database, other processes may share it: join the registry for cluster-wide routing.
   let cluster: Cluster | undefined;
   if (database.kind === 'postgres') {
-    cluster = new Cluster(store, load, options.advertiseHost ?? publicHost(options.host), options.logger, options.cluster);
+    cluster = new Cluster(database, store, load, options.advertiseHost ?? publicHost(options.host), options.logger, options.cluster);
+    const log = (error: unknown) => options.logger.error('applying a cluster event failed', { error: String(error) });
     try {
-      await cluster.start();
+      await cluster.start(
+        (event) => void applyClusterEvent(services, event).catch(log),
+        () => void resyncAll(services).catch(log),
+      );
     } catch (error) {
       sink.dropAll();
       await Promise.all([listening.close(), store.close()]);

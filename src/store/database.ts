@@ -37,6 +37,13 @@ export interface Database extends Queryable {
    * database itself waits for the transaction to end, so it would never run.
    */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * PostgreSQL server only (processes sharing a database): receives every NOTIFY on `channel` over a
+   * dedicated connection. When that connection drops it is re-established (with backoff) and
+   * `onReconnect` is called, since notifications sent meanwhile are lost: the caller catches up from
+   * the tables. Resolves once listening; the function it returns stops.
+   */
+  listen?(channel: string, onPayload: (payload: string) => void, onReconnect: () => void): Promise<() => Promise<void>>;
   /** Releases every connection or the embedded instance. Safe to call more than once. */
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { listenOn } from './pg-listener.js';
 import type { Database, Queryable } from './database.js';
 import { DatabaseUnavailableError, InvalidDatabaseUrlError, SchemaMissingError } from './errors.js';
 import { assertSchemaVersion, readSchemaVersion } from './schema.js';
@@ -110,6 +111,10 @@ class PgDatabase implements Database {
     private readonly pool: pg.Pool,
     readonly description: string,
   ) {}
+
+  listen(channel: string, onPayload: (payload: string) => void, onReconnect: () => void): Promise<() => Promise<void>> {
+    return listenOn(this.pool.options, channel, onPayload, onReconnect);
+  }
 
   async query<R extends Record<string, unknown>>(
     sql: string,

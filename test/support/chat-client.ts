@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { connectToNode } from '../../src/client/connect.js';
-import type { RpcConnection } from '../../src/client/rpc-connection.js';
+import { RpcConnection } from '../../src/client/rpc-connection.js';
+import { connectTcp } from '../../src/transport/tcp-transport.js';
 import type { MessageView, Push, ResultOf, UserView } from '../../src/protocol/index.js';
 
 /** A deterministic 32-byte login secret per name (what a client derives from the password). */
@@ -23,6 +24,13 @@ export class ChatTestClient {
       this.pushes.push(push);
       this.#waiters.splice(0).forEach((wake) => wake());
     });
+  }
+
+  /** Straight to a node port, bypassing the coordinator (to place a client on a given node). */
+  static async connectToPort(port: number): Promise<ChatTestClient> {
+    const rpc = new RpcConnection(await connectTcp({ host: '127.0.0.1', port }));
+    await rpc.request({ t: 'hello', versions: [1] });
+    return new ChatTestClient(rpc);
   }
 
   static async connect(coordinatorPort: number): Promise<ChatTestClient> {

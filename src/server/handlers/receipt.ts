@@ -19,6 +19,7 @@ export const receipt: Handler<'receipt'> = {
     const entry = await services.memberships.get(request.conversation);
     const audience = [...(entry?.members.values() ?? [])].filter((m) => m.leftSeq === null).map((m) => m.userId);
     services.fanout.toUsers(audience, { t: 'receipt', conversation: request.conversation, user: user.id, ...cursors }, session);
+    services.cluster?.announce({ t: 'receipt', c: request.conversation, u: user.id, d: cursors.deliveredSeq, r: cursors.readSeq });
     return cursors;
   },
 };

@@ -13,6 +13,7 @@ export const typing: Handler<'typing'> = {
     }
     const others = [...entry!.members.values()].filter((m) => m.leftSeq === null && m.userId !== user.id).map((m) => m.userId);
     services.fanout.toUsers(others, { t: 'typing', conversation: request.conversation, user: user.id });
+    services.cluster?.announce({ t: 'typing', c: request.conversation, u: user.id });
     return {};
   },
 };

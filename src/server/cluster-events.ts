@@ -1,0 +1,52 @@
+/**
+ * What nodes sharing a database tell each other over PostgreSQL NOTIFY (docs/deploy.md). Payloads are
+ * references (a conversation id, a user id), never message contents: well under NOTIFY's 8000-byte
+ * limit whatever was sent, and the receiving node reads what it needs from the tables.
+ */
+export type ClusterEvent =
+  /** Rows were committed in conversation `c`: catch its feeds up. */
+  | { readonly t: 'msg'; readonly c: number }
+  /** Membership of `c` changed (`s`: the user concerned). */
+  | { readonly t: 'members'; readonly c: number; readonly s?: number }
+  | { readonly t: 'typing'; readonly c: number; readonly u: number }
+  | { readonly t: 'receipt'; readonly c: number; readonly u: number; readonly d: number; readonly r: number }
+  | { readonly t: 'presence'; readonly u: number; readonly on: boolean; readonly ls?: number };
+
+export const CLUSTER_CHANNEL = 'fastchat_events';
+
+export function encodeClusterEvent(node: string, event: ClusterEvent): string {
+  return JSON.stringify({ n: node, ...event });
+}
+
+const isId = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+const isSeq = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+/** The sending node and its event, or undefined for anything malformed (logged by the caller). */
+export function decodeClusterEvent(payload: string): { node: string; event: ClusterEvent } | undefined {
+  let value: Record<string, unknown>;
+  try {
+    value = JSON.parse(payload) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const node = value.n;
+  if (typeof node !== 'string' || typeof value !== 'object' || value === null) return undefined;
+  switch (value.t) {
+    case 'msg':
+      return isId(value.c) ? { node, event: { t: 'msg', c: value.c } } : undefined;
+    case 'members':
+      return isId(value.c) ? { node, event: { t: 'members', c: value.c, ...(isId(value.s) ? { s: value.s } : {}) } } : undefined;
+    case 'typing':
+      return isId(value.c) && isId(value.u) ? { node, event: { t: 'typing', c: value.c, u: value.u } } : undefined;
+    case 'receipt':
+      return isId(value.c) && isId(value.u) && isSeq(value.d) && isSeq(value.r)
+        ? { node, event: { t: 'receipt', c: value.c, u: value.u, d: value.d, r: value.r } }
+        : undefined;
+    case 'presence':
+      return isId(value.u) && typeof value.on === 'boolean'
+        ? { node, event: { t: 'presence', u: value.u, on: value.on, ...(isSeq(value.ls) ? { ls: value.ls } : {}) } }
+        : undefined;
+    default:
+      return undefined;
+  }
+}

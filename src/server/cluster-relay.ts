@@ -1,0 +1,56 @@
+import type { ConversationId } from '../store/chat-store.js';
+import type { ClusterEvent } from './cluster-events.js';
+import { pushViews } from './membership-change.js';
+import type { ServerServices } from './services.js';
+import { pushPresence } from './session-lifecycle.js';
+
+/**
+ * Applies another node's event to this node's sessions (docs/deploy.md). Messages are not in the
+ * event: the feeds of the conversation catch up from the database, which also keeps them exactly
+ * once and in order whatever arrives first, a NOTIFY or a local commit.
+ */
+export async function applyClusterEvent(services: ServerServices, event: ClusterEvent): Promise<void> {
+  switch (event.t) {
+    case 'msg':
+      return catchUp(services, event.c, false);
+    case 'members': {
+      await catchUp(services, event.c, true);
+      const entry = await services.memberships.get(event.c);
+      if (entry) pushViews(services, entry, event.s === undefined ? [] : [event.s]);
+      return;
+    }
+    case 'typing': {
+      const entry = await services.memberships.get(event.c);
+      const others = [...(entry?.members.values() ?? [])].filter((m) => m.leftSeq === null && m.userId !== event.u).map((m) => m.userId);
+      return services.fanout.toUsers(others, { t: 'typing', conversation: event.c, user: event.u });
+    }
+    case 'receipt': {
+      const entry = await services.memberships.get(event.c);
+      const audience = [...(entry?.members.values() ?? [])].filter((m) => m.leftSeq === null).map((m) => m.userId);
+      return services.fanout.toUsers(audience, { t: 'receipt', conversation: event.c, user: event.u, deliveredSeq: event.d, readSeq: event.r });
+    }
+    case 'presence':
+      return pushPresence(services, event.u, event.on, event.ls);
+    default: {
+      const unreachable: never = event;
+      return unreachable;
+    }
+  }
+}
+
+/** After the listener reconnected (events may be lost): reload memberships and catch every feed up. */
+export async function resyncAll(services: ServerServices): Promise<void> {
+  services.memberships.clear();
+  const conversations = new Set<ConversationId>();
+  for (const session of services.presence.allSessions()) for (const id of session.feeds.keys()) conversations.add(id);
+  for (const id of conversations) await catchUp(services, id, true);
+}
+
+/** Catches up the feeds of `conversation` on this node's sessions, reloading its membership first if asked. */
+async function catchUp(services: ServerServices, conversation: ConversationId, reload: boolean): Promise<void> {
+  const entry = reload ? await services.memberships.refresh(conversation) : await services.memberships.get(conversation);
+  if (!entry) return;
+  for (const member of entry.members.values()) {
+    for (const session of services.presence.sessionsOf(member.userId)) services.fanout.feedFor(session, member, conversation)?.catchUp();
+  }
+}

@@ -1,0 +1,57 @@
+import { afterEach, expect, it } from 'vitest';
+import { ChatTestClient } from '../support/chat-client.js';
+import { describePostgres } from '../support/databases.js';
+import { startTestServer, type TestServer } from '../support/start-server.js';
+
+const FAST = { nodeTimeoutMs: 1000, heartbeatMs: 100 };
+const servers: TestServer[] = [];
+const clients: ChatTestClient[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close().catch(() => undefined)));
+  await Promise.all(servers.splice(0).map((s) => s.stop()));
+});
+
+async function on(server: TestServer, name: string): Promise<ChatTestClient> {
+  const client = await ChatTestClient.connectToPort(server.listening.ports[0]!);
+  clients.push(client);
+  await client.signup(name);
+  await client.sync();
+  return client;
+}
+
+describePostgres('delivery across nodes', (postgres) => {
+  it('users on two processes sharing PostgreSQL chat live: messages, typing, receipts, groups and presence cross by NOTIFY', async () => {
+    const url = await postgres.databaseWithSchema();
+    const a = await startTestServer({ databaseUrl: url, nodePorts: 1, cluster: FAST });
+    const b = await startTestServer({ databaseUrl: url, nodePorts: 1, cluster: FAST });
+    servers.push(a, b);
+    const alice = await on(a, 'alice');
+    const bob = await on(b, 'bob');
+
+    const { conversation } = await alice.send({ to: bob.id }, 'hello from node A');
+    await bob.until(() => bob.texts(conversation).includes('hello from node A'), 'the message on node B');
+    await bob.send({ conversation }, 'and back from node B');
+    await alice.until(() => alice.texts(conversation).includes('and back from node B'), 'the reply on node A');
+    expect(bob.texts(conversation)).toEqual(['hello from node A', 'and back from node B']);
+
+    await bob.rpc.request({ t: 'typing', conversation });
+    await alice.waitForPush('typing', (p) => p.user === bob.id);
+    await bob.rpc.request({ t: 'receipt', conversation, read: 2 });
+    await alice.waitForPush('receipt', (p) => p.user === bob.id && p.readSeq === 2);
+
+    const { conversation: group } = await alice.rpc.request({ t: 'group_create', name: 'across', members: [bob.id] });
+    await bob.waitForPush('conversation', (p) => p.conversation === group.conversation);
+    await alice.send({ conversation: group.conversation }, 'group hello');
+    await bob.until(() => bob.texts(group.conversation).includes('group hello'), 'the group message on node B');
+    await alice.rpc.request({ t: 'group_remove', conversation: group.conversation, user: bob.id });
+    await bob.waitForPush('msg', (m) => m.conversation === group.conversation && m.kind === 'member_removed');
+    await alice.send({ conversation: group.conversation }, 'after bob left');
+    await alice.until(() => alice.texts(group.conversation).includes('after bob left'), 'alice sees her own');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(bob.texts(group.conversation)).toEqual(['group hello']);
+
+    await alice.close();
+    clients.splice(clients.indexOf(alice), 1);
+    await bob.waitForPush('presence', (p) => p.user === alice.id && !p.online);
+  });
+});
