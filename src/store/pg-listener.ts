@@ -34,7 +34,8 @@ export async function listenOn(
     next.on('error', lost);
     next.on('end', lost);
     await next.connect();
-    await next.query(`LISTEN ${channel}`);
+    // An identifier cannot be a parameter: the name is checked above and quoted here.
+    await next.query('LISTEN ' + next.escapeIdentifier(channel));
     client = next;
   };
 
