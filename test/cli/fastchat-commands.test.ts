@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePorts, runBin, startBin, type RunningBin } from '../support/run-bin.js';
+import { freePorts, runBin, startBin, startServerOnFreePorts, type RunningBin } from '../support/run-bin.js';
 
 /**
  * The scriptable commands as a user runs them: real processes, two homes, one real server.
@@ -20,10 +20,7 @@ function fastchat(user: string, args: string[], password = `pw-${user}`) {
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'fastchat-cli-'));
-  const [a, b, c] = await freePorts(3);
-  coordinator = c!;
-  server = startBin('fastchat-server', ['--ports', `${a},${b}`, '--coordinator-port', String(c), '--data-dir', join(root, 'server')]);
-  await server.waitFor(/fastchat-server ready/);
+  ({ server, coordinator } = await startServerOnFreePorts(join(root, 'server')));
 }, 60_000);
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import { afterEach, expect } from 'vitest';
 import { ChatTestClient } from '../support/chat-client.js';
 import { itOnEachDataStore } from '../support/databases.js';
-import { freePorts, startBin, type RunningBin } from '../support/run-bin.js';
+import { freePorts, startServerBin, type RunningBin } from '../support/run-bin.js';
 
 const MESSAGES = 200;
 const running: RunningBin[] = [];
@@ -11,11 +11,10 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((r) => r.stop('SIGKILL')));
 });
 
-/** Starts the real fastchat-server process and waits until it says it is ready. */
+/** The real fastchat-server process, stopped after the test. */
 async function serve(args: string[]): Promise<RunningBin> {
-  const server = startBin('fastchat-server', args);
+  const server = await startServerBin(args);
   running.push(server);
-  await server.waitFor(/fastchat-server ready/);
   return server;
 }
 

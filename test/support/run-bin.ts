@@ -94,3 +94,22 @@ export async function freePorts(count: number): Promise<number[]> {
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
   return ports;
 }
+
+/** Starts the real fastchat-server process with `args` and resolves once it says it is ready. */
+export async function startServerBin(args: string[]): Promise<RunningBin> {
+  const server = startBin('fastchat-server', args);
+  try {
+    await server.waitFor(/fastchat-server ready/);
+  } catch (error) {
+    await server.stop('SIGKILL');
+    throw error;
+  }
+  return server;
+}
+
+/** fastchat-server on two free node ports and a free coordinator port, embedded database in `dataDir`. */
+export async function startServerOnFreePorts(dataDir: string): Promise<{ server: RunningBin; coordinator: number }> {
+  const [a, b, coordinator] = await freePorts(3);
+  const server = await startServerBin(['--ports', `${a},${b}`, '--coordinator-port', String(coordinator), '--data-dir', dataDir]);
+  return { server, coordinator: coordinator! };
+}

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnPty, type PtyScreen } from '../support/pty.js';
-import { freePorts, startBin, type RunningBin } from '../support/run-bin.js';
+import { freePorts, startServerOnFreePorts, type RunningBin } from '../support/run-bin.js';
 
 /**
  * `fastchat tui` as people use it: two real terminals (node-pty + @xterm/headless) against a real
@@ -16,10 +16,7 @@ const terminals: PtyScreen[] = [];
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'fastchat-tui-'));
-  const [a, b, c] = await freePorts(3);
-  coordinator = c!;
-  server = startBin('fastchat-server', ['--ports', `${a},${b}`, '--coordinator-port', String(c), '--data-dir', join(root, 'server')]);
-  await server.waitFor(/fastchat-server ready/);
+  ({ server, coordinator } = await startServerOnFreePorts(join(root, 'server')));
 }, 60_000);
 
 afterAll(async () => {
