@@ -1,7 +1,9 @@
+import cluster from 'node:cluster';
 import yargs from 'yargs';
 import { DEFAULT_MAX_FRAME_BYTES, MAX_FRAME_BYTES_CEILING } from '../protocol/index.js';
 import { startServer } from '../server/start-server.js';
-import { LOG_LEVELS, createLogger } from '../util/logger.js';
+import { WorkerPool, portsOfWorker, reportReady, workerIndex, workersProblem } from '../server/workers.js';
+import { LOG_LEVELS, createLogger, type Logger } from '../util/logger.js';
 import { defaultServerDataDir } from '../util/paths.js';
 import { VERSION } from '../version.js';
 import { integerOption, portListOption, portOption } from './options.js';
@@ -24,6 +26,7 @@ export async function main(argv: string[]): Promise<void> {
       'max-frame-bytes': { type: 'string', default: String(DEFAULT_MAX_FRAME_BYTES), describe: 'largest frame accepted', coerce: integerOption('max-frame-bytes', 64, MAX_FRAME_BYTES_CEILING) },
       legacy: { type: 'boolean', default: true, describe: 'serve the original 2022 clients (--no-legacy refuses them)' },
       'log-level': { choices: LOG_LEVELS, default: 'info' as const, describe: 'lowest log level written to stderr' },
+      workers: { type: 'string', default: '1', describe: 'with --db: server processes on this machine, each serving its share of --ports', coerce: integerOption('workers', 1, 64) },
       'node-timeout': { type: 'string', default: '10', describe: 'with --db: seconds without a heartbeat after which another node counts as dead', coerce: integerOption('node-timeout', 1, 3600) },
     })
     .check((a) => {
@@ -31,16 +34,21 @@ export async function main(argv: string[]): Promise<void> {
         throw new Error(`--coordinator-port ${a['coordinator-port']} is also in --ports`);
       }
       if (a.db !== undefined && !/^postgres(ql)?:\/\//.test(a.db)) throw new Error(`--db: expected a postgres:// URL`);
+      const problem = workersProblem(a.workers, a.ports, a.db || undefined);
+      if (problem) throw new Error(problem);
       return true;
     })
     .parseAsync();
 
-  const logger = createLogger({ level: args['log-level'] });
+  const worker = workerIndex();
+  const logger = createLogger({ level: args['log-level'], ...(worker === undefined ? {} : { fields: { worker } }) });
+  if (args.workers > 1 && cluster.isPrimary) return superviseWorkers(args.workers, logger);
+
   let server;
   try {
     server = await startServer({
       host: args.host,
-      ports: args.ports,
+      ports: worker === undefined ? args.ports : portsOfWorker(args.ports, args.workers, worker),
       coordinatorPort: args['coordinator-port'],
       databaseUrl: args.db || undefined,
       dataDir: args['data-dir'],
@@ -54,14 +62,19 @@ export async function main(argv: string[]): Promise<void> {
     exitWithError(NAME, error);
   }
   const { listening, database } = server;
-  logger.info('fastchat-server ready', {
+  logger.info(worker === undefined ? 'fastchat-server ready' : 'worker ready', {
     version: VERSION,
     host: listening.host,
     ports: listening.ports.join(','),
     coordinator: listening.coordinatorPort,
     database: database.description,
     legacy: args.legacy,
+    ...(worker === undefined ? {} : { pid: process.pid }),
   });
+  // After its own line, so the primary's "fastchat-server ready" comes after every worker's.
+  if (worker !== undefined) {
+    reportReady({ ports: listening.ports, coordinatorPort: listening.coordinatorPort, database: database.description });
+  }
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -75,6 +88,33 @@ export async function main(argv: string[]): Promise<void> {
       },
       (error: unknown) => exitWithError(NAME, error),
     );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+/** The primary of `--workers N`: starts the workers, says ready once all serve, stops them on a signal. */
+function superviseWorkers(workers: number, logger: Logger): void {
+  const pool = new WorkerPool({
+    workers,
+    logger,
+    onReady: ({ ports, coordinatorPort, database }) =>
+      logger.info('fastchat-server ready', { version: VERSION, workers, ports: ports.join(','), coordinator: coordinatorPort, database }),
+    onStartFailure: (index, code) => {
+      logger.error('a worker failed to start; stopping', { worker: index, code: code ?? undefined });
+      void pool.stop().then(() => process.exit(1));
+    },
+  });
+  pool.start();
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal, workers });
+    void pool.stop().then(() => {
+      logger.info('stopped');
+      process.exit(0);
+    });
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

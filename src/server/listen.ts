@@ -69,7 +69,9 @@ function bind(host: string, port: number, role: PortRole, sink: ConnectionSink, 
       if (error.code === 'EADDRINUSE') reject(new PortInUseError(host, port, { cause: error }));
       else reject(new ListenError(host, port, error.code ?? error.message, { cause: error }));
     });
-    server.listen({ host, port, backlog: 1024 }, () => {
+    // Under `--workers` (node:cluster) each worker binds its own node ports itself (exclusive), while
+    // the coordinator port is shared by all workers through the primary; a lone process sees no difference.
+    server.listen({ host, port, backlog: 1024, exclusive: role === 'node' }, () => {
       server.removeAllListeners('error');
       // After binding, an accept failure (such as running out of file descriptors) is logged, not fatal.
       server.on('error', (error) => logger.error('listener error', { role, port, error: error.message }));

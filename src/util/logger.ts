@@ -18,6 +18,8 @@ export interface LoggerOptions {
   readonly write?: (line: string) => void;
   /** Clock, injectable for tests. @default Date.now */
   readonly now?: () => number;
+  /** Fields written on every line (a worker's index, for one). */
+  readonly fields?: LogFields;
 }
 
 /**
@@ -31,7 +33,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const log = (level: LogLevel) => (message: string, fields?: LogFields) => {
     if (LOG_LEVELS.indexOf(level) < threshold) return;
     let line = `${new Date(now()).toISOString()} ${level.toUpperCase()} ${message}`;
-    for (const [key, value] of Object.entries(fields ?? {})) {
+    for (const [key, value] of Object.entries({ ...options.fields, ...fields })) {
       if (value !== undefined) line += ` ${key}=${formatValue(value)}`;
     }
     write(line);

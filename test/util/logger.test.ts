@@ -24,4 +24,12 @@ describe('createLogger', () => {
     logger.error('e');
     expect(lines.map((l) => l.split(' ')[1])).toEqual(['WARN', 'ERROR']);
   });
+
+  it('writes its own fields on every line, before the entry\'s', () => {
+    const lines: string[] = [];
+    const logger = createLogger({ write: (l) => lines.push(l), now: () => 0, fields: { worker: 1 } });
+    logger.info('ready', { port: 8001 });
+    logger.warn('slow');
+    expect(lines).toEqual(['1970-01-01T00:00:00.000Z INFO ready worker=1 port=8001', '1970-01-01T00:00:00.000Z WARN slow worker=1']);
+  });
 });
