@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { encodeContent } from '../crypto/envelope.js';
 import { openLocal, sealLocal } from '../crypto/local-seal.js';
 import type { ConversationView, Push, UserView } from '../protocol/index.js';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../util/backoff.js';
+import { DEFAULT_BACKOFF, type BackoffOptions } from '../util/backoff.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { logIn, signUp, type Identity, type Progress } from './account.js';
 import { ClientState } from './client-state.js';
@@ -13,6 +13,7 @@ import { Keyring } from './keyring.js';
 import { LocalStore } from './local-store.js';
 import { MessageReader, type ChatMessage } from './message-reader.js';
 import { Outbox } from './outbox.js';
+import { ReconnectDelays } from './reconnect-delays.js';
 import type { RpcConnection } from './rpc-connection.js';
 import { Sender, type SendReceipt } from './sender.js';
 import { findSessionKeyCarrier } from './session-key-search.js';
@@ -259,10 +260,16 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     if (!this.#closing) void this.#reconnect(reason.message);
   }
 
-  /** The one reconnect loop: through the coordinator, with backoff and jitter, until it works or the client closes. */
+  /**
+   * The one reconnect loop: through the coordinator every time (never straight back to the node that
+   * was lost), with backoff and jitter, until it works or the client closes. A node the coordinator
+   * names but that does not answer (one that just died) is retried soon, through the coordinator
+   * again (reconnect-delays.ts).
+   */
   async #reconnect(reason: string): Promise<void> {
+    const delays = new ReconnectDelays(this.options.backoff ?? DEFAULT_BACKOFF);
+    let delayMs = delays.first();
     for (let attempt = 1; !this.#closing; attempt++) {
-      const delayMs = backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF);
       this.#setStatus({ state: 'reconnecting', attempt, delayMs, reason });
       await new Promise((resolve) => setTimeout(resolve, delayMs));
       if (this.#closing) return;
@@ -274,10 +281,13 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
           return;
         } catch (error) {
           rpc.close();
+          // #attach takes the connection into use before its sync: offline again, not on a closed one.
+          if (this.#rpc === rpc) this.#rpc = undefined;
           throw error;
         }
       } catch (error) {
         reason = error instanceof Error ? error.message : String(error);
+        delayMs = delays.after(error);
       }
     }
   }

@@ -1,3 +1,4 @@
+import { ConnectError } from '../transport/errors.js';
 import type { ErrorCode } from '../protocol/index.js';
 
 /** The server answered a request with an `error` reply. */
@@ -29,6 +30,23 @@ export class ConnectionClosedError extends Error {
   readonly code = 'connection_closed';
   constructor(message = 'the connection to the server closed', options?: { cause?: unknown }) {
     super(message, options);
+  }
+}
+
+/**
+ * The coordinator answered, but the node port it named cannot be reached: typically a node that has
+ * just died, which the coordinators keep naming until its heartbeat times out (docs/deploy.md). Asking
+ * the coordinator again soon is the cure, not backing off as from a server that is down. A
+ * ConnectError (`connect_failed`), so it reads as "unreachable" wherever that is shown.
+ */
+export class NodeUnreachableError extends ConnectError {
+  constructor(
+    readonly node: { readonly host: string; readonly port: number },
+    cause: Error,
+  ) {
+    const address = node.host.includes(':') ? `[${node.host}]:${node.port}` : `${node.host}:${node.port}`;
+    const detail = cause.message.replace(/^cannot reach the server at \S+: /, '');
+    super(address, `${detail} (the node the coordinator named)`, { cause });
   }
 }
 
