@@ -104,8 +104,21 @@ ALTER TABLE users ADD COLUMN IF NOT EXISTS key_backup bytea;
 -- used for modern envelopes (docs/legacy.md).
 ALTER TABLE users ADD COLUMN IF NOT EXISTS legacy_key bytea;
 
+-- Version 5: cluster-wide presence. One row per (node, user with a session on that node), written
+-- only by nodes sharing a PostgreSQL server (the embedded database serves one process, which keeps
+-- presence in memory). A user is online while a row of theirs belongs to a live node; the node that
+-- reaps a dead node (deletes its `nodes` row) takes its rows with it by the cascade and announces
+-- offline whoever is then online nowhere. presence_user_idx answers "is this user online anywhere".
+CREATE TABLE IF NOT EXISTS presence (
+  node_id text   NOT NULL REFERENCES nodes (id) ON DELETE CASCADE,
+  user_id bigint NOT NULL REFERENCES users (id),
+  PRIMARY KEY (node_id, user_id)
+);
+CREATE INDEX IF NOT EXISTS presence_user_idx ON presence (user_id);
+
 -- One row per schema version this file brings the database to; keep them in ascending order.
 INSERT INTO schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;
 INSERT INTO schema_version (version) VALUES (2) ON CONFLICT DO NOTHING;
 INSERT INTO schema_version (version) VALUES (3) ON CONFLICT DO NOTHING;
 INSERT INTO schema_version (version) VALUES (4) ON CONFLICT DO NOTHING;
+INSERT INTO schema_version (version) VALUES (5) ON CONFLICT DO NOTHING;

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { ChatStore, NodeRecord } from '../store/chat-store.js';
+import type { ChatStore, NodeRecord, OfflineUser } from '../store/chat-store.js';
 import type { Database } from '../store/database.js';
 import { CLUSTER_CHANNEL, decodeClusterEvent, encodeClusterEvent, type ClusterEvent } from './cluster-events.js';
 import type { Logger } from '../util/logger.js';
+import { ClusterPresence } from './cluster-presence.js';
 import type { PortLoad } from './port-load.js';
 
 export interface ClusterOptions {
@@ -12,20 +13,44 @@ export interface ClusterOptions {
   readonly heartbeatMs?: number;
 }
 
+/** What the cluster tells the rest of the server. */
+export interface ClusterHooks {
+  /** Another node's event. */
+  onEvent(event: ClusterEvent): void;
+  /** The listener had to reconnect and may have missed events. */
+  onResync(): void;
+  /**
+   * These users are online on no live node any more: this node reaped the dead node that served them,
+   * or is leaving itself (then awaited, so that it announces before the database closes). Must not reject.
+   */
+  onOffline(users: readonly OfflineUser[]): Promise<void>;
+  /**
+   * After every heartbeat, not awaited; `reaped` when another node had reaped this one, which has
+   * just registered again. Must not reject.
+   */
+  onBeat(reaped: boolean): Promise<void>;
+}
+
 /**
  * This process's membership of a deployment that shares one PostgreSQL (docs/deploy.md): it
  * registers in the `nodes` table, heartbeats with its connection count, keeps the list of live nodes,
  * and lets the coordinator route each client to the least-loaded live node — the original getPort,
- * made cluster-wide.
+ * made cluster-wide. Each heartbeat also reaps nodes whose heartbeat stopped, so that their users
+ * stop looking online (the `presence` table, kept by `presence`).
  */
 export class Cluster {
   readonly id = randomUUID();
+  readonly presence: ClusterPresence;
   readonly #timeoutMs: number;
   readonly #heartbeatMs: number;
   #nodes: NodeRecord[] = [];
   #timer: NodeJS.Timeout | undefined;
   #rotation = 0;
   #unlisten: (() => Promise<void>) | undefined;
+  #hooks: ClusterHooks | undefined;
+  /** The heartbeat in progress: never two at once, and stop waits for it. */
+  #beating: Promise<void> | undefined;
+  #stopped = false;
 
   constructor(
     private readonly database: Database,
@@ -37,6 +62,7 @@ export class Cluster {
   ) {
     this.#timeoutMs = options.nodeTimeoutMs ?? 10_000;
     this.#heartbeatMs = options.heartbeatMs ?? Math.max(100, Math.floor(this.#timeoutMs / 5));
+    this.presence = new ClusterPresence(store, this.id, this.#timeoutMs);
   }
 
   /** Live nodes as of the last heartbeat, this one included. */
@@ -45,29 +71,32 @@ export class Cluster {
   }
 
   /**
-   * Joins: listens for other nodes' events (`onEvent`; `onResync` after the listener had to reconnect
-   * and may have missed some), registers and starts heartbeating.
+   * Joins: listens for other nodes' events (`onResync` after the listener had to reconnect and may
+   * have missed some), registers and starts heartbeating.
    */
-  async start(onEvent: (event: ClusterEvent) => void, onResync: () => void): Promise<void> {
+  async start(hooks: ClusterHooks): Promise<void> {
+    this.#hooks = hooks;
     if (this.database.listen) {
       this.#unlisten = await this.database.listen(
         CLUSTER_CHANNEL,
         (payload) => {
           const decoded = decodeClusterEvent(payload);
           if (!decoded) return this.logger.warn('ignoring a malformed cluster event', { payload: payload.slice(0, 80) });
-          if (decoded.node !== this.id) onEvent(decoded.event);
+          if (decoded.node !== this.id) hooks.onEvent(decoded.event);
         },
         () => {
           this.logger.info('cluster listener reconnected; catching up');
-          onResync();
+          hooks.onResync();
         },
       );
     }
-    await this.store.registerNode({ id: this.id, host: this.host, ports: this.load.snapshot().map((p) => p.port) });
+    await this.#register();
     await this.#beat();
     this.#timer = setInterval(() => {
       // A failed heartbeat (the database restarting) is logged; the next one tries again.
-      this.#beat().catch((error: unknown) => this.logger.warn('heartbeat failed', { node: this.id, error: String(error) }));
+      this.#beating ??= this.#beat()
+        .catch((error: unknown) => this.logger.warn('heartbeat failed', { node: this.id, error: String(error) }))
+        .finally(() => (this.#beating = undefined));
     }, this.#heartbeatMs);
     this.#timer.unref();
   }
@@ -101,16 +130,43 @@ export class Cluster {
       .catch((error: unknown) => this.logger.warn('cluster notify failed', { event: event.t, error: String(error) }));
   }
 
-  /** Stops heartbeating and listening and leaves the registry, so others stop routing here at once. */
+  /**
+   * Stops heartbeating and listening and leaves the registry, so others stop routing here at once;
+   * the users online only here are announced offline.
+   */
   async stop(): Promise<void> {
+    this.#stopped = true;
     clearInterval(this.#timer);
+    await this.#beating;
     await this.#unlisten?.();
-    await this.store.removeNode(this.id);
+    this.presence.leave();
+    const gone = await this.store.removeNode(this.id, this.#timeoutMs);
+    await this.#hooks?.onOffline(gone);
+  }
+
+  #register(): Promise<void> {
+    return this.store.registerNode({ id: this.id, host: this.host, ports: this.load.snapshot().map((p) => p.port) });
   }
 
   async #beat(): Promise<void> {
-    await this.store.heartbeatNode(this.id, this.#connections());
+    let reaped = false;
+    if (!(await this.store.heartbeatNode(this.id, this.#connections()))) {
+      if (this.#stopped) return;
+      // Another node judged us dead (heartbeats held up longer than the timeout) and deleted our
+      // row and presence: register again, and rewrite our users' presence.
+      this.logger.warn('this node had been reaped as dead; registering again', { node: this.id });
+      await this.#register();
+      reaped = true;
+    }
+    const gone = await this.store.reapDeadNodes(this.#timeoutMs);
     this.#nodes = await this.store.liveNodes(this.#timeoutMs);
+    // Not awaited: announcing or rewriting many users must not hold up the next heartbeat, or this
+    // node could be judged dead in turn. Neither hook rejects.
+    if (gone.length > 0) {
+      this.logger.info('reaped dead nodes', { node: this.id, offline: gone.length });
+      void this.#hooks?.onOffline(gone);
+    }
+    void this.#hooks?.onBeat(reaped);
   }
 
   #connections(): number {

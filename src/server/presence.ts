@@ -36,6 +36,11 @@ export class Presence {
     return this.#sessions.get(userId) ?? EMPTY;
   }
 
+  /** Every user with a session on this node. */
+  users(): Iterable<UserId> {
+    return this.#sessions.keys();
+  }
+
   /** Every logged-in session on this node. */
   *allSessions(): Iterable<ClientSession> {
     for (const set of this.#sessions.values()) yield* set;

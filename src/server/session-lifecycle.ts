@@ -9,7 +9,11 @@ export async function logIn(services: ServerServices, session: ClientSession, us
   // would never be removed, and the user would look online for ever.
   if (!session.open) throw new RequestError('internal', 'the connection closed during login');
   session.logIn(user);
-  if (services.presence.add(user.id, session)) await announce(services, user.id, true);
+  if (services.presence.add(user.id, session)) {
+    // Sharing a database, the user may already be online on another node: the cluster decides.
+    if (services.cluster) await services.cluster.presence.sync(services, user.id);
+    else await announce(services, user.id, true);
+  }
   // Legacy clients are told of every login (`old_user`) and signup (`new_user`), as the original server did.
   services.legacy.announce(user, options.fresh === true, session);
 }
@@ -20,13 +24,15 @@ export async function logOut(services: ServerServices, session: ClientSession): 
   if (!user) return;
   session.logOut();
   if (!services.presence.remove(user.id, session)) return;
+  // Sharing a database, the user may still be online on another node: the cluster decides.
+  if (services.cluster) return services.cluster.presence.sync(services, user.id);
   const at = new Date();
   await services.store.setLastSeen(user.id, at);
   await announce(services, user.id, false, at.getTime());
 }
 
 /** Presence goes to the users who can see it, on this node and (through the cluster) the others. */
-async function announce(services: ServerServices, userId: UserId, online: boolean, lastSeen?: number): Promise<void> {
+export async function announce(services: ServerServices, userId: UserId, online: boolean, lastSeen?: number): Promise<void> {
   services.cluster?.announce({ t: 'presence', u: userId, on: online, ...(lastSeen === undefined ? {} : { ls: lastSeen }) });
   await pushPresence(services, userId, online, lastSeen);
 }

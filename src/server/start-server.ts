@@ -90,17 +90,21 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   if (database.kind === 'postgres') {
     cluster = new Cluster(database, store, load, options.advertiseHost ?? publicHost(options.host), options.logger, options.cluster);
     const log = (error: unknown) => options.logger.error('applying a cluster event failed', { error: String(error) });
+    // Set before start: its first heartbeat may already reap dead nodes and announce their users offline.
+    services.cluster = cluster;
+    const joined = cluster;
     try {
-      await cluster.start(
-        (event) => void applyClusterEvent(services, event).catch(log),
-        () => void resyncAll(services).catch(log),
-      );
+      await cluster.start({
+        onEvent: (event) => void applyClusterEvent(services, event).catch(log),
+        onResync: () => void resyncAll(services).catch(log),
+        onOffline: (users) => joined.presence.announceOffline(services, users),
+        onBeat: (reaped) => joined.presence.reconcile(services, reaped),
+      });
     } catch (error) {
       sink.dropAll();
       await Promise.all([listening.close(), store.close()]);
       throw error;
     }
-    services.cluster = cluster;
   }
   const core = new ChatServer(services, { legacy: options.legacy ?? true });
   sink.release(core);

@@ -156,6 +156,13 @@ export interface NodeRecord {
   readonly heartbeatAt: Date;
 }
 
+/** A user whose last live node went away (reaped or left): online on no live node any more. */
+export interface OfflineUser {
+  readonly userId: UserId;
+  /** Their last_seen as now stored. */
+  readonly lastSeen: Date;
+}
+
 export interface ChatStore {
   /** @throws NameTakenError when the name exists in any case */
   createUser(user: NewUser): Promise<UserRecord>;
@@ -210,11 +217,46 @@ export interface ChatStore {
 
   /** Registers (or re-registers) a server process, with a fresh heartbeat. */
   registerNode(node: { id: string; host: string; ports: readonly number[] }): Promise<void>;
-  /** Records that the node is alive, with its connection count. */
-  heartbeatNode(id: string, connections: number): Promise<void>;
+  /**
+   * Records that the node is alive, with its connection count. False when it is not registered (any
+   * more): another node reaped it as dead, and it must register again.
+   */
+  heartbeatNode(id: string, connections: number): Promise<boolean>;
   /** Nodes whose last heartbeat is at most `maxAgeMs` old (by the database's clock), ordered by id. */
   liveNodes(maxAgeMs: number): Promise<NodeRecord[]>;
-  removeNode(id: string): Promise<void>;
+  /**
+   * Unregisters the node and clears its presence; returns the users then online on no node live
+   * within `nodeTimeoutMs` (any registered node when omitted), their last_seen set to now.
+   */
+  removeNode(id: string, nodeTimeoutMs?: number): Promise<OfflineUser[]>;
+
+  /*
+   * Cluster-wide presence (server databases only: the embedded one keeps presence in memory). A user
+   * is online while they have a session on a live node: one whose heartbeat is at most
+   * `nodeTimeoutMs` old. Concurrent changes of one user are serialised, so that of several nodes
+   * changing a user at once, one sees the user come online / go offline everywhere.
+   */
+
+  /**
+   * Records that `userId` has a session on node `nodeId`; returns whether they already had one on
+   * another live node (then nobody needs to be told they came online).
+   * @throws NodeNotRegisteredError when the node is not registered (it was reaped or has left)
+   */
+  markOnline(nodeId: string, userId: UserId, nodeTimeoutMs: number): Promise<boolean>;
+  /**
+   * Records that `userId` has no session left on node `nodeId`; returns whether they are still online
+   * on a live node (else they just went offline everywhere).
+   */
+  markOffline(nodeId: string, userId: UserId, nodeTimeoutMs: number): Promise<boolean>;
+  /** Those of `userIds` online on a live node. */
+  onlineAmong(userIds: readonly UserId[], nodeTimeoutMs: number): Promise<Set<UserId>>;
+  /**
+   * Unregisters every node whose heartbeat is older than `nodeTimeoutMs`, with its presence, and
+   * returns the users then online nowhere, their last_seen raised to their node's last heartbeat.
+   * Each dead node is reaped by one caller only, however many reap at once, so its users are
+   * reported once.
+   */
+  reapDeadNodes(nodeTimeoutMs: number): Promise<OfflineUser[]>;
 
   close(): Promise<void>;
 }

@@ -11,7 +11,8 @@ export type StoreErrorCode =
   | 'name_taken'
   | 'forbidden'
   | 'not_found'
-  | 'conflict';
+  | 'conflict'
+  | 'node_not_registered';
 
 /** Base of every error the storage layer raises itself (driver errors pass through as `cause`). */
 export class StoreError extends Error {
@@ -129,5 +130,16 @@ export class ConflictError extends StoreError {
   override readonly name = 'ConflictError';
   constructor(message: string) {
     super('conflict', message);
+  }
+}
+
+/**
+ * The node is not (or no longer) in the `nodes` table: another node judged it dead and reaped it,
+ * or it has left. Its presence cannot be recorded until it registers again.
+ */
+export class NodeNotRegisteredError extends StoreError {
+  override readonly name = 'NodeNotRegisteredError';
+  constructor(readonly nodeId: string) {
+    super('node_not_registered', `node ${nodeId} is not registered`);
   }
 }

@@ -14,6 +14,7 @@ import type {
   SendOutcome,
   UserId,
   NodeRecord,
+  OfflineUser,
   UserRecord,
 } from './chat-store.js';
 import type { Database } from './database.js';
@@ -21,6 +22,7 @@ import * as conversations from './sql/conversations.js';
 import { changeMembership } from './sql/membership.js';
 import * as messages from './sql/messages.js';
 import * as nodes from './sql/nodes.js';
+import * as presence from './sql/presence.js';
 import * as users from './sql/users.js';
 
 /**
@@ -115,12 +117,11 @@ export class SqlChatStore implements ChatStore {
     return messages.advanceCursors(this.db, userId, conversationId, cursors);
   }
 
-  /** Closes the database it was given. */
   registerNode(node: { id: string; host: string; ports: readonly number[] }): Promise<void> {
     return nodes.registerNode(this.db, node);
   }
 
-  heartbeatNode(id: string, connections: number): Promise<void> {
+  heartbeatNode(id: string, connections: number): Promise<boolean> {
     return nodes.heartbeatNode(this.db, id, connections);
   }
 
@@ -128,10 +129,27 @@ export class SqlChatStore implements ChatStore {
     return nodes.liveNodes(this.db, maxAgeMs);
   }
 
-  removeNode(id: string): Promise<void> {
-    return nodes.removeNode(this.db, id);
+  removeNode(id: string, nodeTimeoutMs?: number): Promise<OfflineUser[]> {
+    return presence.removeNode(this.db, id, nodeTimeoutMs ?? null);
   }
 
+  markOnline(nodeId: string, userId: UserId, nodeTimeoutMs: number): Promise<boolean> {
+    return presence.markOnline(this.db, nodeId, userId, nodeTimeoutMs);
+  }
+
+  markOffline(nodeId: string, userId: UserId, nodeTimeoutMs: number): Promise<boolean> {
+    return presence.markOffline(this.db, nodeId, userId, nodeTimeoutMs);
+  }
+
+  onlineAmong(userIds: readonly UserId[], nodeTimeoutMs: number): Promise<Set<UserId>> {
+    return presence.onlineAmong(this.db, userIds, nodeTimeoutMs);
+  }
+
+  reapDeadNodes(nodeTimeoutMs: number): Promise<OfflineUser[]> {
+    return presence.reapDeadNodes(this.db, nodeTimeoutMs);
+  }
+
+  /** Closes the database it was given. */
   close(): Promise<void> {
     return this.db.close();
   }

@@ -6,6 +6,7 @@ import { type OpenStore, useFixture } from './chat-store/fixture.js';
 import { membershipContract } from './chat-store/membership.js';
 import { messagesContract } from './chat-store/messages.js';
 import { nodesContract } from './chat-store/nodes.js';
+import { presenceContract } from './chat-store/presence.js';
 import { usersContract } from './chat-store/users.js';
 
 export type { OpenStore } from './chat-store/fixture.js';
@@ -24,4 +25,5 @@ export function chatStoreContract(open: OpenStore): void {
   describe('cursors', () => cursorsContract(fixture));
   describe('concurrency', () => concurrencyContract(fixture));
   describe('nodes', () => nodesContract(fixture));
+  describe('presence', () => presenceContract(fixture));
 }

@@ -1,4 +1,6 @@
+import type { UserId } from '../../store/chat-store.js';
 import { NODE_ONLY, type Handler } from '../handler.js';
+import type { ServerServices } from '../services.js';
 import { userView } from '../views.js';
 
 /** Users per page when the request names no limit. */
@@ -10,13 +12,22 @@ export const users: Handler<'users'> = {
   async handle(request, { services }) {
     if (request.ids) {
       const found = await services.store.usersById(request.ids);
-      return { users: found.map((user) => userView(user, services.presence.isOnline(user.id))), more: false };
+      const online = await onlineOf(services, found.map((u) => u.id));
+      return { users: found.map((user) => userView(user, online(user.id))), more: false };
     }
     const limit = request.limit ?? DEFAULT_PAGE;
     const rows = await services.store.listUsers({ afterId: request.after ?? 0, limit: limit + 1, ...(request.prefix ? { prefix: request.prefix } : {}) });
-    return {
-      users: rows.slice(0, limit).map((user) => userView(user, services.presence.isOnline(user.id))),
-      more: rows.length > limit,
-    };
+    const page = rows.slice(0, limit);
+    const online = await onlineOf(services, page.map((u) => u.id));
+    return { users: page.map((user) => userView(user, online(user.id))), more: rows.length > limit };
   },
 };
+
+/**
+ * Who of a page is online: on this node by its sessions, or on any live node sharing the database
+ * (one query for the page; none when no other node can exist).
+ */
+async function onlineOf(services: ServerServices, ids: readonly UserId[]): Promise<(id: UserId) => boolean> {
+  const remote = services.cluster && ids.length > 0 ? await services.cluster.presence.onlineAmong(ids) : new Set<UserId>();
+  return (id) => services.presence.isOnline(id) || remote.has(id);
+}

@@ -19,8 +19,9 @@ export async function registerNode(db: Queryable, node: { id: string; host: stri
   );
 }
 
-export async function heartbeatNode(db: Queryable, id: string, connections: number): Promise<void> {
-  await db.query('UPDATE nodes SET connections = $2, heartbeat_at = now() WHERE id = $1', [id, connections]);
+export async function heartbeatNode(db: Queryable, id: string, connections: number): Promise<boolean> {
+  const { rows } = await db.query('UPDATE nodes SET connections = $2, heartbeat_at = now() WHERE id = $1 RETURNING id', [id, connections]);
+  return rows.length > 0;
 }
 
 export async function liveNodes(db: Queryable, maxAgeMs: number): Promise<NodeRecord[]> {
@@ -32,8 +33,4 @@ export async function liveNodes(db: Queryable, maxAgeMs: number): Promise<NodeRe
     [maxAgeMs],
   );
   return rows.map((row) => ({ id: row.id, host: row.host, ports: row.ports, connections: row.connections, heartbeatAt: row.heartbeat_at }));
-}
-
-export async function removeNode(db: Queryable, id: string): Promise<void> {
-  await db.query('DELETE FROM nodes WHERE id = $1', [id]);
 }
