@@ -10,6 +10,7 @@ import type { TuiClient } from '../src/tui/chat-port.js';
 import { appReducer, createInitialState } from '../src/tui/state/app-reducer.js';
 import { TUI_MAX_FPS } from '../src/tui/terminal.js';
 import { TypedEmitter } from '../src/util/typed-emitter.js';
+import { percentile } from './support/stats.js';
 
 /** Messages in the open conversation. */
 const MESSAGES = Number(process.env.KEYSTROKE_MESSAGES ?? 10_000);
@@ -72,10 +73,6 @@ class FakeStdin extends EventEmitter {
     this.#data = data;
     this.emit('readable');
   }
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 export interface KeystrokeResult {

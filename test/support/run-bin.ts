@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePorts } from '../../bench/support/free-ports.js';
+
+export { freePorts };
 
 export const BIN_DIR = fileURLToPath(new URL('../../bin/', import.meta.url));
 
@@ -76,23 +78,6 @@ export function startBin(name: string, args: string[], env: NodeJS.ProcessEnv = 
       return exited;
     },
   };
-}
-
-/** Ports that were free a moment ago (bound to 0, then released). */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<import('node:net').Server>((resolve) => {
-          const server = createServer();
-          server.listen(0, '127.0.0.1', () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as import('node:net').AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
 }
 
 /** Starts the real fastchat-server process with `args` and resolves once it says it is ready. */

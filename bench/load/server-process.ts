@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../support/package-root.js';
+
+const SERVER_BIN = join(packageRoot(), 'bin', 'fastchat-server');
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** CPU seconds and resident memory of a process and every process below it (the workers). */
+export interface ProcessUsage {
+  readonly cpuSeconds: number;
+  readonly rssBytes: number;
+}
+
+/** The real fastchat-server, started for a benchmark and measured through /proc. */
+export interface ServerProcess {
+  readonly pid: number;
+  readonly coordinatorPort: number;
+  usage(): ProcessUsage;
+  stop(): Promise<void>;
+}
+
+/** Starts bin/fastchat-server with `args` and resolves once it says it is ready. */
+export async function startServerProcess(args: string[], coordinatorPort: number): Promise<ServerProcess> {
+  const child = spawn(SERVER_BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`fastchat-server did not start within 60 s:\n${stderr}`)), 60_000);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (/fastchat-server ready/.test(stderr)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`fastchat-server exited with ${code}:\n${stderr}`));
+    });
+  });
+  // Keep draining stderr so a chatty server never blocks on a full pipe.
+  child.stderr!.resume();
+  return {
+    pid: child.pid!,
+    coordinatorPort,
+    usage: () => treeUsage(child.pid!),
+    stop: () => stopChild(child),
+  };
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** Sums /proc/PID/stat CPU time and /proc/PID/status VmRSS over `root` and its descendants. */
+export function treeUsage(root: number): ProcessUsage {
+  const parents = new Map<number, number>();
+  const ticks = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the parenthesised command name: state ppid … utime(14) stime(15).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parents.set(Number(entry), Number(fields[1]));
+      ticks.set(Number(entry), Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const tree = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, parent] of parents) if (tree.has(parent) && !tree.has(pid)) (tree.add(pid), (grew = true));
+  }
+  let cpuTicks = 0;
+  let rssBytes = 0;
+  for (const pid of tree) {
+    cpuTicks += ticks.get(pid) ?? 0;
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      rssBytes += match ? Number(match[1]) * 1024 : 0;
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return { cpuSeconds: cpuTicks / TICKS_PER_SECOND, rssBytes };
+}
