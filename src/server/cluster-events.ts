@@ -4,8 +4,8 @@
  * limit whatever was sent, and the receiving node reads what it needs from the tables.
  */
 export type ClusterEvent =
-  /** Rows were committed in conversation `c`: catch its feeds up. */
-  | { readonly t: 'msg'; readonly c: number }
+  /** Rows were committed in conversations `cs` (one group commit): catch their feeds up. */
+  | { readonly t: 'msg'; readonly cs: readonly number[] }
   /** Membership of `c` changed (`s`: the user concerned). */
   | { readonly t: 'members'; readonly c: number; readonly s?: number }
   | { readonly t: 'typing'; readonly c: number; readonly u: number }
@@ -13,6 +13,20 @@ export type ClusterEvent =
   | { readonly t: 'presence'; readonly u: number; readonly on: boolean; readonly ls?: number };
 
 export const CLUSTER_CHANNEL = 'fastchat_events';
+
+/**
+ * Conversations named by one `msg` event at most: 400 ids of up to 16 digits keep the payload under
+ * NOTIFY's 8000 bytes. A group commit touching more conversations is announced in several events.
+ */
+export const MSG_EVENT_MAX_CONVERSATIONS = 400;
+
+/** The `msg` events announcing one group commit's conversations. */
+export function messageEvents(conversations: Iterable<number>): ClusterEvent[] {
+  const ids = [...new Set(conversations)];
+  const events: ClusterEvent[] = [];
+  for (let i = 0; i < ids.length; i += MSG_EVENT_MAX_CONVERSATIONS) events.push({ t: 'msg', cs: ids.slice(i, i + MSG_EVENT_MAX_CONVERSATIONS) });
+  return events;
+}
 
 export function encodeClusterEvent(node: string, event: ClusterEvent): string {
   return JSON.stringify({ n: node, ...event });
@@ -33,7 +47,9 @@ export function decodeClusterEvent(payload: string): { node: string; event: Clus
   if (typeof node !== 'string' || typeof value !== 'object' || value === null) return undefined;
   switch (value.t) {
     case 'msg':
-      return isId(value.c) ? { node, event: { t: 'msg', c: value.c } } : undefined;
+      return Array.isArray(value.cs) && value.cs.length > 0 && value.cs.length <= MSG_EVENT_MAX_CONVERSATIONS && value.cs.every(isId)
+        ? { node, event: { t: 'msg', cs: value.cs } }
+        : undefined;
     case 'members':
       return isId(value.c) ? { node, event: { t: 'members', c: value.c, ...(isId(value.s) ? { s: value.s } : {}) } } : undefined;
     case 'typing':

@@ -12,7 +12,8 @@ import { pushPresence } from './session-lifecycle.js';
 export async function applyClusterEvent(services: ServerServices, event: ClusterEvent): Promise<void> {
   switch (event.t) {
     case 'msg':
-      return catchUp(services, event.c, false);
+      for (const conversation of event.cs) await catchUp(services, conversation, false);
+      return;
     case 'members': {
       await catchUp(services, event.c, true);
       const entry = await services.memberships.get(event.c);

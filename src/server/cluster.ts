@@ -6,6 +6,9 @@ import type { Logger } from '../util/logger.js';
 import { ClusterPresence } from './cluster-presence.js';
 import type { PortLoad } from './port-load.js';
 
+/** Heartbeats a node may miss before the coordinator stops sending clients to it. */
+const SUSPECT_AFTER_BEATS = 2.5;
+
 export interface ClusterOptions {
   /** A node whose last heartbeat is older than this is dead. @default 10000 */
   readonly nodeTimeoutMs?: number;
@@ -110,8 +113,12 @@ export class Cluster {
     const ownLoad = this.#loadOf(this.#connections(), this.load.snapshot().length);
     let best: NodeRecord | undefined;
     let bestLoad = ownLoad;
+    const lastBeat = this.#nodes.find((node) => node.id === this.id)?.heartbeatAt.getTime();
     for (const node of this.#nodes) {
       if (node.id === this.id || node.ports.length === 0) continue;
+      // A node that missed its last heartbeats may have died: until the timeout says so, its frozen
+      // load would make it look like the best choice. Skip it (both times are the database clock).
+      if (lastBeat !== undefined && lastBeat - node.heartbeatAt.getTime() > SUSPECT_AFTER_BEATS * this.#heartbeatMs) continue;
       const load = this.#loadOf(node.connections, node.ports.length);
       if (load < bestLoad) {
         best = node;

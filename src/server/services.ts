@@ -2,6 +2,7 @@ import { DEFAULT_VERIFIER_PARAMS, type VerifierParams } from '../crypto/secret-v
 import { MESSAGE_BODY_MAX_BYTES } from '../protocol/index.js';
 import type { ChatStore } from '../store/chat-store.js';
 import type { Cluster } from './cluster.js';
+import { messageEvents } from './cluster-events.js';
 import type { Logger } from '../util/logger.js';
 import { Fanout } from './fanout.js';
 import { LegacyDirectory } from './legacy/legacy-directory.js';
@@ -56,8 +57,9 @@ export function createServices(options: ServicesOptions): ServerServices {
     store,
     async (messages) => {
       await fanout.messages(messages);
-      // Other nodes sharing the database catch their feeds up: one event per conversation per batch.
-      for (const c of new Set(messages.map((m) => m.conversationId))) services.cluster?.announce({ t: 'msg', c });
+      // Other nodes sharing the database catch their feeds up: one NOTIFY per batch, not per
+      // conversation (each NOTIFY is a transaction of its own, with its own WAL flush).
+      if (services.cluster) for (const event of messageEvents(messages.map((m) => m.conversationId))) services.cluster.announce(event);
     },
     logger,
     { maxBatch: options.maxBatch ?? 500 },

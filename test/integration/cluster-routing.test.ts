@@ -3,13 +3,16 @@ import { askCoordinator } from '../../src/client/connect.js';
 import { ChatTestClient } from '../support/chat-client.js';
 import { describePostgres } from '../support/databases.js';
 import { connectTcpClient, type FrameClient } from '../support/frame-client.js';
+import { freePorts, startServerBin, type RunningBin } from '../support/run-bin.js';
 import { startTestServer, type TestServer } from '../support/start-server.js';
 
 const FAST = { nodeTimeoutMs: 1000, heartbeatMs: 100 };
 const servers: TestServer[] = [];
 const held: FrameClient[] = [];
+const processes: RunningBin[] = [];
 afterEach(async () => {
   held.splice(0).forEach((c) => c.close());
+  await Promise.all(processes.splice(0).map((p) => p.stop('SIGKILL')));
   await Promise.all(servers.splice(0).map((s) => s.stop()));
 });
 
@@ -40,4 +43,23 @@ describePostgres('cluster routing', (postgres) => {
     await b.stop();
     await expect.poll(async () => a.listening.ports.includes((await askCoordinator({ host: '127.0.0.1', port: a.listening.coordinatorPort })).port)).toBe(true);
   });
+
+  it('a node that stops heartbeating gets no more clients well before it is declared dead', async () => {
+    const url = await postgres.databaseWithSchema();
+    // Dead after 5 s; heartbeats every second, so suspect after 2.5 missed ones.
+    const a = await startTestServer({ databaseUrl: url, nodePorts: 1, cluster: { nodeTimeoutMs: 5000, heartbeatMs: 1000 } });
+    servers.push(a);
+    const [port, coordinator] = await freePorts(2);
+    const b = await startServerBin(['--db', url, '--ports', String(port), '--coordinator-port', String(coordinator), '--node-timeout', '5']);
+    processes.push(b);
+    for (let n = 0; n < 3; n++) held.push(await connectTcpClient(a.listening.ports[0]!));
+    const cluster = a.core.services.cluster!;
+    const routeFromA = async () => (await askCoordinator({ host: '127.0.0.1', port: a.listening.coordinatorPort })).port;
+    await expect.poll(routeFromA, { timeout: 10_000 }).toBe(port);
+
+    await b.stop('SIGKILL');
+    await expect.poll(routeFromA, { timeout: 10_000, interval: 100 }).toBe(a.listening.ports[0]);
+    // Still registered as live (the timeout has not passed), yet no longer chosen.
+    expect(cluster.nodes.map((n) => n.id)).toHaveLength(2);
+  }, 30_000);
 });
