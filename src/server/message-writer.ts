@@ -5,26 +5,41 @@ import { RequestError } from './errors.js';
 export interface WriterOptions {
   /** Messages committed per transaction at most. @default 500 */
   readonly maxBatch?: number;
+  /**
+   * Batches committing at once, each on its own database connection. More than one lets a server
+   * database flush one batch while the next is written; the embedded database has one connection,
+   * where it would only make batches smaller. @default 1
+   */
+  readonly maxInFlight?: number;
 }
 
+type SendJob = { readonly kind: 'send'; readonly item: SendItem; readonly resolve: (o: SendOutcome) => void; readonly reject: (e: unknown) => void };
 type Job =
-  | { readonly kind: 'send'; readonly item: SendItem; readonly resolve: (o: SendOutcome) => void; readonly reject: (e: unknown) => void }
+  | SendJob
   | { readonly kind: 'exclusive'; readonly run: () => Promise<unknown>; readonly resolve: (v: unknown) => void; readonly reject: (e: unknown) => void };
 
 /**
- * The write path (protocol.md § Delivery): group commit. Sends from every connection queue here; one
- * loop commits whatever has queued as one transaction (up to `maxBatch`), acknowledges each send only
- * after that commit, then hands the stored messages to fan-out. At low load a send is committed on the
- * next turn of the event loop, alone; under load batches grow, so throughput is not one fsync per
- * message. Membership changes run through the same loop (`exclusive`), between batches, so fan-out
- * always sees the membership that was in force when a message committed.
+ * The write path (protocol.md § Delivery): group commit. Sends from every connection queue here; the
+ * writer commits whatever has queued as one transaction (up to `maxBatch`), acknowledges each send
+ * only after that commit, then hands the stored messages to fan-out. At low load a send is committed
+ * on the next turn of the event loop, alone; under load batches grow, so throughput is not one fsync
+ * per message. Up to `maxInFlight` batches commit at once; their fan-out runs one batch at a time,
+ * in the order they committed. Membership changes run through the same queue (`exclusive`), alone,
+ * after every earlier batch is committed and fanned out, so fan-out always sees the membership that
+ * was in force when a message committed.
  */
 export class MessageWriter {
   readonly #maxBatch: number;
+  readonly #maxInFlight: number;
   readonly #queue: Job[] = [];
-  #running = false;
+  /** Batches (or one exclusive job) started and not yet finished, fan-out included. */
+  #inFlight = 0;
+  #exclusiveRunning = false;
+  #scheduled = false;
   #closed = false;
   #idle: Array<() => void> = [];
+  /** Fan-out of committed batches, one after the other. */
+  #fanout: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: ChatStore,
@@ -33,6 +48,7 @@ export class MessageWriter {
     options: WriterOptions = {},
   ) {
     this.#maxBatch = options.maxBatch ?? 500;
+    this.#maxInFlight = Math.max(1, options.maxInFlight ?? 1);
   }
 
   /** Queues one message; resolves once it is committed (or found to be a resend, or refused). */
@@ -50,7 +66,7 @@ export class MessageWriter {
   /** Refuses new work and resolves when everything queued has been committed and acknowledged. */
   close(): Promise<void> {
     this.#closed = true;
-    if (!this.#running && this.#queue.length === 0) return Promise.resolve();
+    if (this.#inFlight === 0 && this.#queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
@@ -60,31 +76,49 @@ export class MessageWriter {
       return;
     }
     this.#queue.push(job);
-    if (!this.#running) {
-      this.#running = true;
-      setImmediate(() => void this.#loop());
+    // Wait for the rest of this turn of the event loop: sends that arrive together commit together.
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => {
+        this.#scheduled = false;
+        this.#pump();
+      });
     }
   }
 
-  async #loop(): Promise<void> {
-    while (this.#queue.length > 0) {
+  /** Starts what may start now: batches up to maxInFlight, or one exclusive job once all is quiet. */
+  #pump(): void {
+    while (this.#queue.length > 0 && !this.#exclusiveRunning) {
       const first = this.#queue[0]!;
       if (first.kind === 'exclusive') {
+        if (this.#inFlight > 0) return; // runs once every earlier batch is committed and fanned out
         this.#queue.shift();
-        await first.run().then(first.resolve, first.reject);
-        continue;
+        this.#exclusiveRunning = true;
+        this.#inFlight++;
+        void first
+          .run()
+          .then(first.resolve, first.reject)
+          .finally(() => {
+            this.#exclusiveRunning = false;
+            this.#finished();
+          });
+        return;
       }
-      const batch: Array<Extract<Job, { kind: 'send' }>> = [];
-      while (batch.length < this.#maxBatch && this.#queue[0]?.kind === 'send') {
-        batch.push(this.#queue.shift() as Extract<Job, { kind: 'send' }>);
-      }
-      await this.#commit(batch);
+      if (this.#inFlight >= this.#maxInFlight) return;
+      const batch: SendJob[] = [];
+      while (batch.length < this.#maxBatch && this.#queue[0]?.kind === 'send') batch.push(this.#queue.shift() as SendJob);
+      this.#inFlight++;
+      void this.#commit(batch).finally(() => this.#finished());
     }
-    this.#running = false;
-    this.#idle.splice(0).forEach((resolve) => resolve());
   }
 
-  async #commit(batch: ReadonlyArray<Extract<Job, { kind: 'send' }>>): Promise<void> {
+  #finished(): void {
+    this.#inFlight--;
+    this.#pump();
+    if (this.#inFlight === 0 && this.#queue.length === 0) this.#idle.splice(0).forEach((resolve) => resolve());
+  }
+
+  async #commit(batch: readonly SendJob[]): Promise<void> {
     let outcomes: SendOutcome[];
     try {
       outcomes = await this.store.commitMessages(batch.map((job) => job.item));
@@ -96,11 +130,15 @@ export class MessageWriter {
     }
     batch.forEach((job, i) => job.resolve(outcomes[i]!));
     const stored = outcomes.flatMap((o) => (o.status === 'stored' ? [o.message] : []));
-    try {
-      if (stored.length > 0) await this.deliver(stored);
-    } catch (error) {
-      // Committed messages are not lost when live delivery fails: clients catch up from their cursors.
-      this.logger.error('fan-out failed', { messages: stored.length, error: String(error) });
-    }
+    if (stored.length === 0) return;
+    // In commit order, one batch at a time: a feed then usually sees its seqs in order (and catches
+    // up from the database when two batches of one conversation finish the other way round).
+    this.#fanout = this.#fanout.then(() =>
+      this.deliver(stored).catch((error: unknown) => {
+        // Committed messages are not lost when live delivery fails: clients catch up from their cursors.
+        this.logger.error('fan-out failed', { messages: stored.length, error: String(error) });
+      }),
+    );
+    await this.#fanout;
   }
 }

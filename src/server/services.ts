@@ -43,6 +43,8 @@ export interface ServicesOptions {
   readonly listenHost: string;
   /** @default 500 */
   readonly maxBatch?: number;
+  /** Group commits in flight at once (the writer's maxInFlight): >1 only for a server database. @default 1 */
+  readonly commitsInFlight?: number;
   readonly throttle?: Partial<ThrottleOptions>;
   /** @default DEFAULT_VERIFIER_PARAMS */
   readonly verifierParams?: VerifierParams;
@@ -62,7 +64,7 @@ export function createServices(options: ServicesOptions): ServerServices {
       if (services.cluster) for (const event of messageEvents(messages.map((m) => m.conversationId))) services.cluster.announce(event);
     },
     logger,
-    { maxBatch: options.maxBatch ?? 500 },
+    { maxBatch: options.maxBatch ?? 500, maxInFlight: options.commitsInFlight ?? 1 },
   );
   const services: ServerServices = {
     logger,

@@ -35,6 +35,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Group commits in flight on a server database (measured in docs/benchmarks.md § dm-storm). */
+const COMMITS_IN_FLIGHT = 3;
+
 /**
  * Holds connections accepted before the core exists (while the database opens) and hands them over
  * when it does; the sockets stay paused meanwhile, so nothing they send is lost.
@@ -84,6 +87,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     maxFrameBytes: options.maxFrameBytes,
     advertiseHost: options.advertiseHost,
     listenHost: options.host,
+    // PostgreSQL flushes one batch while the next is written on another connection; PGlite has one.
+    commitsInFlight: database.kind === 'postgres' ? COMMITS_IN_FLIGHT : 1,
   });
   // With a server database, other processes may share it: join the registry for cluster-wide routing.
   let cluster: Cluster | undefined;

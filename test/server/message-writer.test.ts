@@ -74,4 +74,56 @@ describe('MessageWriter', () => {
     await closed;
     expect((await queued).status).toBe('stored');
   });
+
+  it('with maxInFlight 2, commits a second batch while the first is still committing, and fans out one batch at a time in commit order', async () => {
+    let running = 0;
+    let most = 0;
+    const releases: Array<() => void> = [];
+    const slow = Object.create(store) as ChatStore;
+    slow.commitMessages = async (items: readonly SendItem[]) => {
+      running++;
+      most = Math.max(most, running);
+      // Hold each commit until the test lets it go, to see two at once.
+      await new Promise<void>((release) => releases.push(release));
+      try {
+        return await store.commitMessages(items);
+      } finally {
+        running--;
+      }
+    };
+    const delivered: string[] = [];
+    const writer = new MessageWriter(slow, async (m) => void delivered.push(...m.map((r) => r.clientId)), silentLogger, { maxInFlight: 2 });
+    const first = writer.send(item('pipe-1'));
+    await expect.poll(() => releases.length).toBe(1);
+    const second = writer.send(item('pipe-2'));
+    await expect.poll(() => releases.length).toBe(2); // the second batch started beside the first
+    const third = writer.send(item('pipe-3'));
+    const fenced = writer.exclusive(async () => delivered.push('exclusive'));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(releases).toHaveLength(2); // no third batch while two are in flight
+    releases[1]!(); // the second commits first, so it is fanned out first
+    await second;
+    await expect.poll(() => delivered).toEqual(['pipe-2']);
+    releases[0]!();
+    await first;
+    await expect.poll(() => releases.length).toBe(3);
+    releases[2]!();
+    await Promise.all([third, fenced]);
+    expect(most).toBe(2);
+    expect(delivered).toEqual(['pipe-2', 'pipe-1', 'pipe-3', 'exclusive']);
+  });
+
+  it('runs an exclusive job only after every batch in flight is committed and fanned out, and nothing beside it', async () => {
+    const order: string[] = [];
+    const writer = new MessageWriter(store, async (m) => void order.push(...m.map((r) => r.clientId)), silentLogger, { maxInFlight: 3 });
+    const sends = [writer.send(item('fence-1')), writer.send(item('fence-2'))];
+    const between = writer.exclusive(async () => {
+      order.push('exclusive-start');
+      await new Promise((r) => setTimeout(r, 20));
+      order.push('exclusive-end');
+    });
+    const after = writer.send(item('fence-3'));
+    await Promise.all([...sends, between, after]);
+    expect(order).toEqual(['fence-1', 'fence-2', 'exclusive-start', 'exclusive-end', 'fence-3']);
+  });
 });
