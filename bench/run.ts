@@ -2,9 +2,13 @@ import { runBacklogScenario } from './backlog.js';
 import { formatCodecResults, runCodecBench } from './codec.js';
 import { formatDmStorm, runDmStorm, type DmStormResult } from './load/dm-storm.js';
 import { stopBenchPostgres } from './load/deployment.js';
+import { formatFanout, runFanout, type FanoutResult } from './load/fanout.js';
+import { formatIdle, runIdle } from './load/idle.js';
+import { formatRate, runRate, type RateResult } from './load/rate.js';
+import { formatReconnect, runReconnect, type ReconnectResult } from './load/reconnect.js';
 
 /**
- * `npm run bench [-- --scenario NAME] [--duration S] [--clients N]`: every benchmark scenario, or
+ * `npm run bench [-- --scenario NAME] [--duration S] [--clients N] [--rate R]`: every benchmark scenario, or
  * one. docs/benchmarks.md lists them with their latest figures and the commands that produced them.
  */
 interface BenchArgs {
@@ -13,6 +17,8 @@ interface BenchArgs {
   readonly durationS: number | undefined;
   /** Client counts, for the load scenarios (`--clients 100,300`). */
   readonly clients: number[] | undefined;
+  /** Offered loads in messages per second, for `rate` (`--rate 500,1000`). */
+  readonly rates: number[] | undefined;
 }
 
 type Scenario = (args: BenchArgs) => string | Promise<string>;
@@ -41,6 +47,35 @@ const SCENARIOS: Record<string, Scenario> = {
     }
     return `DM storm, ${results[0]!.options.clients} clients, ${results[0]!.options.durationS} s each:\n\n${formatDmStorm(results, 'workers')}`;
   },
+  // Sizes: docs/benchmarks.md says why each default is what it is (signups cost a scrypt each).
+  rate: async (args) => {
+    const results: RateResult[] = [];
+    for (const database of ['postgres', 'pglite'] as const) {
+      const rates = args.rates ?? [500, 1000, 2000];
+      results.push(await runRate({ database, clients: args.clients?.[0] ?? 1000, rates, durationS: args.durationS ?? 10 }));
+    }
+    return formatRate(results);
+  },
+  fanout: async (args) => {
+    const results: FanoutResult[] = [];
+    for (const database of ['postgres', 'pglite'] as const) {
+      for (const members of args.clients ?? [10, 50, 100]) {
+        results.push(await runFanout({ database, members, durationS: args.durationS ?? 10 }));
+      }
+    }
+    return formatFanout(results);
+  },
+  idle: async (args) => formatIdle([await runIdle({ database: 'postgres', sizes: args.clients ?? [1000, 5000, 10000], ...(args.durationS ? { idleS: args.durationS } : {}) })]),
+  reconnect: async (args) => {
+    const results: ReconnectResult[] = [];
+    for (const database of ['postgres', 'pglite'] as const) {
+      for (const clients of args.clients ?? [250, 500, 1000]) {
+        const storms = database === 'postgres' ? (['drop', 'restart'] as const) : (['drop'] as const);
+        results.push(await runReconnect({ database, clients, storms }));
+      }
+    }
+    return formatReconnect(results);
+  },
 };
 
 function parseArgs(argv: readonly string[]): BenchArgs {
@@ -55,10 +90,12 @@ function parseArgs(argv: readonly string[]): BenchArgs {
   };
   const duration = value('--duration');
   const clients = value('--clients');
+  const rates = value('--rate');
   return {
     scenario: value('--scenario'),
     durationS: duration === undefined ? undefined : positive('--duration', duration),
     clients: clients === undefined ? undefined : clients.split(',').map((c) => positive('--clients', c)),
+    rates: rates === undefined ? undefined : rates.split(',').map((r) => positive('--rate', r)),
   };
 }
 

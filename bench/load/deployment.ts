@@ -13,7 +13,7 @@ export interface DeploymentOptions {
   readonly database: BenchDatabase;
   /** `--workers` of the server (PostgreSQL only). @default 1 */
   readonly workers?: number;
-  /** Node ports. @default 4 */
+  /** Node ports (1 puts every client on one node). @default 4 */
   readonly ports?: number;
   /**
    * A PostgreSQL server (URL of a database whose user may create databases) to create the bench
@@ -30,6 +30,11 @@ export interface Deployment {
   serverUsage(): ProcessUsage;
   /** Usage of the PostgreSQL server processes (zero for PGlite, which runs inside the server). */
   databaseUsage(): ProcessUsage;
+  /**
+   * SIGKILLs the server, as a node dies, and starts it again on the same ports and database; resolves
+   * once it is ready again. `whileDown` runs after the kill, before the new start.
+   */
+  restart(whileDown?: () => void | Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -81,12 +86,17 @@ export async function startDeployment(options: DeploymentOptions): Promise<Deplo
     cleanup = () => rm(dataDir, { recursive: true, force: true });
     label = 'PGlite (embedded)';
   }
-  const server = await startServerProcess(args, coordinatorPort);
+  let server = await startServerProcess(args, coordinatorPort);
   return {
     coordinator: { host: '127.0.0.1', port: coordinatorPort },
     databaseLabel: label,
     serverUsage: () => server.usage(),
     databaseUsage: () => (postgresPid ? treeUsage(postgresPid) : { cpuSeconds: 0, rssBytes: 0 }),
+    restart: async (whileDown) => {
+      await server.kill();
+      await whileDown?.();
+      server = await startServerProcess(args, coordinatorPort);
+    },
     stop: async () => {
       await server.stop();
       await cleanup();

@@ -1,6 +1,6 @@
 import { mib, ms, summarise, table, type LatencySummary } from '../support/stats.js';
 import { startDeployment, type BenchDatabase } from './deployment.js';
-import { LoadClient } from './load-client.js';
+import { signupMany, type LoadClient } from './load-client.js';
 
 export interface DmStormOptions {
   readonly database: BenchDatabase;
@@ -38,20 +38,6 @@ export interface DmStormResult {
   readonly generatorCores: number;
 }
 
-/** Signs up `count` clients, a few at a time (signup runs the server's slow password hash). */
-async function signupAll(coordinator: { host: string; port: number }, count: number, tag: string): Promise<LoadClient[]> {
-  const clients: LoadClient[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const n = next++;
-      clients[n] = await LoadClient.signup(coordinator, `b${tag}u${n}`);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(16, count) }, worker));
-  return clients;
-}
-
 let runs = 0;
 
 /**
@@ -67,7 +53,7 @@ export async function runDmStorm(options: DmStormOptions): Promise<DmStormResult
   });
   const clients: LoadClient[] = [];
   try {
-    clients.push(...(await signupAll(deployment.coordinator, options.clients, `${process.pid}r${++runs}`)));
+    clients.push(...(await signupMany(deployment.coordinator, options.clients, `b${process.pid}r${++runs}`, { concurrency: 16 })));
     const seen = new Set<string>();
     const deliveryLatencies: number[] = [];
     const ackLatencies: number[] = [];

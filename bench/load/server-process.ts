@@ -18,6 +18,8 @@ export interface ServerProcess {
   readonly coordinatorPort: number;
   usage(): ProcessUsage;
   stop(): Promise<void>;
+  /** SIGKILL, as a node dies: nothing is drained or closed cleanly. Resolves once it has exited. */
+  kill(): Promise<void>;
 }
 
 /** Starts bin/fastchat-server with `args` and resolves once it says it is ready. */
@@ -49,14 +51,15 @@ export async function startServerProcess(args: string[], coordinatorPort: number
     coordinatorPort,
     usage: () => treeUsage(child.pid!),
     stop: () => stopChild(child),
+    kill: () => stopChild(child, 'SIGKILL'),
   };
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
-    child.kill('SIGTERM');
+    child.kill(signal);
   });
 }
 
