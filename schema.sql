@@ -116,9 +116,27 @@ CREATE TABLE IF NOT EXISTS presence (
 );
 CREATE INDEX IF NOT EXISTS presence_user_idx ON presence (user_id);
 
+-- Version 6: resume tokens. `login` and `signup` hand the client a random 32-byte token; `resume`
+-- logs a later connection in with it instead of the secret, so a reconnecting client costs the server
+-- one indexed lookup rather than a scrypt (docs/crypto.md § Resume tokens). Only SHA-256(token) is
+-- stored: a copy of this table logs nobody in. Tokens live until expires_at (fixed at issue), until
+-- the session that holds one logs out, or until the user has too many (the oldest, by id, go first).
+-- resume_tokens_user_idx serves that cap; resume_tokens_expires_idx the sweep of expired tokens.
+CREATE TABLE IF NOT EXISTS resume_tokens (
+  id           bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  token_hash   bytea       NOT NULL UNIQUE,
+  user_id      bigint      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  created_at   timestamptz NOT NULL DEFAULT now(),
+  last_used_at timestamptz NOT NULL DEFAULT now(),
+  expires_at   timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS resume_tokens_user_idx ON resume_tokens (user_id, id);
+CREATE INDEX IF NOT EXISTS resume_tokens_expires_idx ON resume_tokens (expires_at);
+
 -- One row per schema version this file brings the database to; keep them in ascending order.
 INSERT INTO schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;
 INSERT INTO schema_version (version) VALUES (2) ON CONFLICT DO NOTHING;
 INSERT INTO schema_version (version) VALUES (3) ON CONFLICT DO NOTHING;
 INSERT INTO schema_version (version) VALUES (4) ON CONFLICT DO NOTHING;
 INSERT INTO schema_version (version) VALUES (5) ON CONFLICT DO NOTHING;
+INSERT INTO schema_version (version) VALUES (6) ON CONFLICT DO NOTHING;

@@ -32,18 +32,32 @@ export interface Identity {
 
 export type Progress = (message: string) => void;
 
+/** What signing up or logging in gives: who the client is, and the server's token for the next connection. */
+export interface Account {
+  readonly identity: Identity;
+  readonly resume: ResumeToken;
+}
+
+/**
+ * The resume token a running client holds (protocol.md § resume): in memory only, never on disk, so
+ * a new process always proves the password. Undefined when the server gave none or it stopped working.
+ */
+export interface ResumeToken {
+  token: Uint8Array | undefined;
+}
+
 /**
  * Creates an account: derives the password keys, makes the RSA-3072 identity key on this machine,
  * backs it up to the server sealed under a key the server cannot derive, and stores it locally as an
  * encrypted PEM.
  */
-export async function signUp(rpc: RpcConnection, local: LocalStore, name: string, password: string, progress: Progress): Promise<Identity> {
+export async function signUp(rpc: RpcConnection, local: LocalStore, name: string, password: string, progress: Progress): Promise<Account> {
   progress('deriving keys from the password…');
   const keys = await derivePasswordKeys(name, password);
   progress('generating your RSA-3072 identity key…');
   const [privateKey, legacyKey] = await Promise.all([generateIdentityKey(), generateLegacyKey()]);
   const spki = publicKeyDer(privateKey);
-  const { user } = await rpc.request({
+  const { user, resume } = await rpc.request({
     t: 'signup',
     name,
     secret: keys.loginSecret,
@@ -53,14 +67,15 @@ export async function signUp(rpc: RpcConnection, local: LocalStore, name: string
   });
   await local.write(IDENTITY_FILE, encryptPrivateKeyPem(privateKey, password));
   await local.write(LEGACY_KEY_FILE, encryptPrivateKeyPem(legacyKey, password));
-  return { user, privateKey, publicKeyDer: spki, fingerprint: fingerprint(spki), loginSecret: keys.loginSecret, localKey: keys.localKey, legacyKey };
+  const identity = { user, privateKey, publicKeyDer: spki, fingerprint: fingerprint(spki), loginSecret: keys.loginSecret, localKey: keys.localKey, legacyKey };
+  return { identity, resume: { token: resume } };
 }
 
 /**
  * Logs in, and opens the identity key: from this machine's encrypted PEM, or — on a machine that has
  * none, or whose key is not the published one — from the server's backup, which is then saved here.
  */
-export async function logIn(rpc: RpcConnection, local: LocalStore, name: string, password: string, progress: Progress): Promise<Identity> {
+export async function logIn(rpc: RpcConnection, local: LocalStore, name: string, password: string, progress: Progress): Promise<Account> {
   progress('deriving keys from the password…');
   const keys = await derivePasswordKeys(name, password);
   let reply;
@@ -90,8 +105,36 @@ export async function logIn(rpc: RpcConnection, local: LocalStore, name: string,
   }
   const spki = publicKeyDer(privateKey);
   const { user, legacyKey } = await openLegacyKey(rpc, local, password, reply.user, spki, reply.keyBackup, progress);
-  return { user, privateKey, publicKeyDer: spki, fingerprint: fingerprint(spki), loginSecret: keys.loginSecret, localKey: keys.localKey, legacyKey };
+  const identity = { user, privateKey, publicKeyDer: spki, fingerprint: fingerprint(spki), loginSecret: keys.loginSecret, localKey: keys.localKey, legacyKey };
+  return { identity, resume: { token: reply.resume } };
 }
+
+/**
+ * Logs a new connection of a running client in: with its resume token when it holds one (one indexed
+ * lookup on the server), else with the login secret (a scrypt there). A token the server refuses is
+ * dropped and the secret used at once, so a revoked or expired token costs one round trip, not a
+ * failed reconnect. Keeps whatever token the server hands back for next time.
+ */
+export async function logInAgain(rpc: RpcConnection, identity: Identity, resume: ResumeToken): Promise<void> {
+  const token = resume.token;
+  if (token) {
+    try {
+      resume.token = (await rpc.request({ t: 'resume', token })).resume ?? token;
+      return;
+    } catch (error) {
+      if (!(error instanceof RequestFailedError && STALE_TOKEN_CODES.has(error.code))) throw error;
+      resume.token = undefined;
+    }
+  }
+  resume.token = (await rpc.request({ t: 'login', name: identity.user.name, secret: identity.loginSecret })).resume;
+}
+
+/**
+ * Refusals of `resume` that the secret can get past: the token is unknown, expired or revoked
+ * (`bad_credentials`), or the node predates resume tokens (`unknown_type`). Anything else, such as
+ * `rate_limited`, would refuse a login too, and goes to the reconnect loop's backoff.
+ */
+const STALE_TOKEN_CODES = new Set(['bad_credentials', 'unknown_type']);
 
 /**
  * The legacy key pair from this machine's file when it is the published one; otherwise (a new machine,

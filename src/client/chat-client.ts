@@ -4,7 +4,7 @@ import { openLocal, sealLocal } from '../crypto/local-seal.js';
 import type { ConversationView, Push, UserView } from '../protocol/index.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from '../util/backoff.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
-import { logIn, signUp, type Identity, type Progress } from './account.js';
+import { logIn, logInAgain, signUp, type Identity, type Progress, type ResumeToken } from './account.js';
 import { ClientState } from './client-state.js';
 import { connectToNode, type ServerAddress } from './connect.js';
 import { isLegacyText } from '../crypto/legacy-rsa.js';
@@ -58,13 +58,16 @@ export interface ChatClientOptions {
  * The headless client that both the TUI and the scriptable commands use. It keeps one connection
  * through the coordinator, logs in, syncs from its cursors, decrypts what arrives, and sends through
  * an on-disk outbox. When the connection drops it reconnects on its own (one loop, exponential
- * backoff with jitter), logs in again, resumes from its cursors and resends what was not acknowledged.
+ * backoff with jitter), logs in again (with its resume token), resumes from its cursors and resends
+ * what was not acknowledged.
  */
 export class ChatClient extends TypedEmitter<ClientEvents> {
   readonly conversations = new Map<number, ConversationView>();
   #rpc: RpcConnection | undefined;
   /** The logged-in connection open() made, until start() takes it into use. */
   #pending: RpcConnection | undefined;
+  /** Logs reconnections in without the secret; set from the login or signup reply. */
+  #resume: ResumeToken = { token: undefined };
   #status: ClientStatus = { state: 'connecting' };
   #closing = false;
   #inbound: Promise<void> = Promise.resolve();
@@ -92,7 +95,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     const local = new LocalStore(options.home, options.name);
     const { rpc } = await connectToNode({ coordinator: options.coordinator, timeoutMs: options.timeoutMs ?? 10_000 });
     try {
-      const identity = options.mode === 'signup'
+      const { identity, resume } = options.mode === 'signup'
         ? await signUp(rpc, local, options.name, options.password, progress)
         : await logIn(rpc, local, options.name, options.password, progress);
       const state = await ClientState.load(local, identity.localKey, identity.user.id);
@@ -112,6 +115,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
       client = new ChatClient(options, identity, state, keyring, outbox, reader, sender);
       sender.onOutcome((outcome) => (outcome.ok ? client!.emit('sent', outcome.receipt) : client!.emit('failed', outcome.failure)));
       client.#pending = rpc;
+      client.#resume = resume;
       return client;
     } catch (error) {
       rpc.close();
@@ -262,7 +266,9 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
 
   /**
    * The one reconnect loop: through the coordinator every time (never straight back to the node that
-   * was lost), with backoff and jitter, until it works or the client closes. A node the coordinator
+   * was lost), with backoff and jitter, until it works or the client closes. It logs in with the resume
+   * token when it has one, so that a thousand clients coming back at once cost the server lookups, not
+   * a thousand scrypts (account.ts logInAgain). A node the coordinator
    * names but that does not answer (one that just died) is retried soon, through the coordinator
    * again (reconnect-delays.ts).
    */
@@ -276,7 +282,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
       try {
         const { rpc } = await connectToNode({ coordinator: this.options.coordinator, timeoutMs: this.options.timeoutMs ?? 10_000 });
         try {
-          await rpc.request({ t: 'login', name: this.identity.user.name, secret: this.identity.loginSecret });
+          await logInAgain(rpc, this.identity, this.#resume);
           await this.#attach(rpc);
           return;
         } catch (error) {

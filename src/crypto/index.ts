@@ -10,6 +10,16 @@ export * from './envelope.js';
 export { readMessage, type ReadInput } from './read-message.js';
 export { MAX_MESSAGE_INDEX } from './session.js';
 export { DEFAULT_SESSION_KEY_CACHE_ENTRIES } from './session-key-cache.js';
-export { formatKdf, parseKdf, makeVerifier, checkVerifier, DEFAULT_VERIFIER_PARAMS, type Verifier, type VerifierParams } from './secret-verifier.js';
+export {
+  formatKdf,
+  parseKdf,
+  makeVerifier,
+  checkVerifier,
+  DEFAULT_VERIFIER_PARAMS,
+  newResumeToken,
+  resumeTokenHash,
+  type Verifier,
+  type VerifierParams,
+} from './secret-verifier.js';
 export * from './legacy-rsa.js';
 export * from './legacy-body.js';

@@ -1,12 +1,12 @@
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 /**
  * The server's slow, salted verifier of a login secret: scrypt (RFC 7914). The parameters are stored
- * beside each verifier as text (`scrypt:N:r:p:len`), so they can be raised later without breaking
- * existing accounts.
+ * beside each verifier as text (`scrypt:N:r:p:len`), so they can be changed later without breaking
+ * existing accounts: each verifier is checked with the parameters it was made with.
  */
 export interface VerifierParams {
-  /** CPU/memory cost, a power of two. @default 16384 (16 MiB of memory per check) */
+  /** CPU/memory cost, a power of two. @default 4096 (4 MiB of memory, ~9 ms per check here) */
   readonly N: number;
   /** @default 8 */
   readonly r: number;
@@ -16,7 +16,14 @@ export interface VerifierParams {
   readonly keyLength: number;
 }
 
-export const DEFAULT_VERIFIER_PARAMS: VerifierParams = { N: 16384, r: 8, p: 1, keyLength: 32 };
+/**
+ * Parameters of new verifiers. The password's expensive stretching is the client's (scrypt N=2^15
+ * before the login secret is derived, password-keys.ts); this second scrypt adds a random per-account
+ * salt and keeps a stolen table from being a table of secrets. N=4096 makes it a quarter of the
+ * server's CPU per login that N=16384 did (docs/crypto.md § The server's verifier says what a
+ * guesser gains by it). Verifiers made before keep their own parameters (`kdf`).
+ */
+export const DEFAULT_VERIFIER_PARAMS: VerifierParams = { N: 4096, r: 8, p: 1, keyLength: 32 };
 
 export interface Verifier {
   readonly verifier: Buffer;
@@ -51,4 +58,20 @@ export async function makeVerifier(secret: Uint8Array, params: VerifierParams = 
 export async function checkVerifier(secret: Uint8Array, stored: { verifier: Uint8Array; salt: Uint8Array; kdf: string }): Promise<boolean> {
   const key = await derive(secret, stored.salt, parseKdf(stored.kdf));
   return key.length === stored.verifier.length && timingSafeEqual(key, stored.verifier);
+}
+
+/** Length of a resume token (protocol.md § resume). */
+export const RESUME_TOKEN_LENGTH = 32;
+
+/** A fresh resume token: 256 random bits, so it needs no slow hash and no salt to be unguessable. */
+export function newResumeToken(): Buffer {
+  return randomBytes(RESUME_TOKEN_LENGTH);
+}
+
+/**
+ * What the server stores of a resume token: its SHA-256. A fast hash is enough for a random 256-bit
+ * value (there is no dictionary to try), and it means a copy of the table logs nobody in.
+ */
+export function resumeTokenHash(token: Uint8Array): Buffer {
+  return createHash('sha256').update(token).digest();
 }

@@ -27,11 +27,11 @@ export const ERROR_CODES = [
   'shutting_down',
   /** The request needs a logged-in session. */
   'not_logged_in',
-  /** `login` or `signup` on a session that is already logged in (log out first). */
+  /** `login`, `signup` or `resume` on a session that is already logged in (log out first). */
   'already_logged_in',
   /** `signup`: the name is taken, in any letter case. */
   'name_taken',
-  /** `login`: no such user, or the wrong secret (deliberately not told apart). */
+  /** `login`: no such user, or the wrong secret (deliberately not told apart); `resume`: an unknown, expired or revoked token. */
   'bad_credentials',
   /** Too many attempts; `retryAfterMs` says when to try again. */
   'rate_limited',

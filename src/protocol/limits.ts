@@ -53,3 +53,18 @@ export const KEY_BACKUP_MAX_BYTES = 16 * 1024;
 
 /** Users looked up by id in one `users` request. */
 export const USER_IDS_MAX = 500;
+
+/** Resume tokens (protocol.md § resume): random bytes the server hands out at login and signup. */
+export const RESUME_TOKEN_BYTES = 32;
+
+/**
+ * How long a resume token lives from the login that issued it. Fixed, not extended by use, so a
+ * leaked token dies on its own; a client still running then logs in with its secret again. @default 30 days
+ */
+export const RESUME_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
+ * Resume tokens a user keeps at most: a new one deletes the oldest beyond this. Each process of the
+ * user (a TUI, every one-shot command) gets one at login and forgets it on exit. @default 20
+ */
+export const RESUME_TOKENS_PER_USER = 20;

@@ -7,6 +7,7 @@ import {
   KEY_BACKUP_MAX_BYTES,
   MESSAGE_BODY_MAX_BYTES,
   PUBLIC_KEY_MAX_BYTES,
+  RESUME_TOKEN_BYTES,
   SECRET_MAX_BYTES,
   SECRET_MIN_BYTES,
   SYNC_CURSORS_MAX,
@@ -57,6 +58,13 @@ export const loginRequest = object({
   id: requestId,
   name: str({ min: 1, max: 64 }),
   secret,
+});
+
+/** Logs in as the user a token from `login`, `signup` or `resume` belongs to, without the secret. */
+export const resumeRequest = object({
+  t: literal('resume'),
+  id: requestId,
+  token: bytes({ min: RESUME_TOKEN_BYTES, max: RESUME_TOKEN_BYTES }),
 });
 
 export const logoutRequest = object({ t: literal('logout'), id: requestId });

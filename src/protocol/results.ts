@@ -1,5 +1,6 @@
 import { entityId, seqNumber, timestamp } from './ids.js';
 import { arrayOf, bool, bytes, int, object, optional, str } from './schema.js';
+import { RESUME_TOKEN_BYTES } from './limits.js';
 import { conversationView, emptyResult, messageView, userView } from './views.js';
 
 /** The result fields of each request's `ok` reply (docs/protocol.md § Messages). */
@@ -27,6 +28,16 @@ export const accountResult = object({
   user: userView,
   /** The account's key backup, to the user who just proved the password (login and signup only). */
   keyBackup: optional(bytes({ max: 16 * 1024 })),
+});
+
+/** `signup`, `login` and `resume`: the account, and a token for the next `resume`. */
+export const sessionResult = object({
+  ...accountResult.shape,
+  /**
+   * Logs the next connection in with `resume` instead of the secret. Optional so that a client can
+   * still talk to a server from before resume tokens (it then logs in with the secret every time).
+   */
+  resume: optional(bytes({ min: RESUME_TOKEN_BYTES, max: RESUME_TOKEN_BYTES })),
 });
 
 export const usersResult = object({

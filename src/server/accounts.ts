@@ -1,4 +1,5 @@
-import { checkVerifier, makeVerifier } from '../crypto/secret-verifier.js';
+import { checkVerifier, makeVerifier, newResumeToken, resumeTokenHash } from '../crypto/secret-verifier.js';
+import { RESUME_TOKEN_TTL_MS, RESUME_TOKENS_PER_USER } from '../protocol/index.js';
 import type { Credentials, NewUser, UserRecord } from '../store/chat-store.js';
 import type { ClientSession } from './client-session.js';
 import { RequestError } from './errors.js';
@@ -7,8 +8,17 @@ import { logIn } from './session-lifecycle.js';
 
 /**
  * Accounts, for both protocols (modern `signup`/`login` and the legacy adapter): one place that
- * stores only a slow salted verifier of what the client sends, checks it, and throttles failures.
+ * stores only a slow salted verifier of what the client sends, checks it, and throttles failures;
+ * and the resume tokens that let a modern client's next connection skip that slow check.
  */
+
+/**
+ * The hash of the token each session logged in with or was given, for `logout` to revoke. Kept here,
+ * beside the code that issues tokens, rather than on the session object: a session that closes takes
+ * its entry with it (a WeakMap), and closing a connection must not revoke its token (that is what a
+ * reconnecting client resumes with); only an explicit `logout` does.
+ */
+const sessionTokens = new WeakMap<ClientSession, Uint8Array>();
 
 /** Creates the user with a verifier of `secret` and logs the session in as them. @throws NameTakenError */
 export async function createAccount(
@@ -53,4 +63,53 @@ export async function checkLogin(
   throttle.succeeded(name);
   await logIn(services, session, credentials.user);
   return credentials;
+}
+
+/**
+ * Gives the session a new resume token for its user (after `login` or `signup`), or undefined when it
+ * could not be stored: the login itself has already succeeded and stands, and the client, given no
+ * token, logs in with its secret next time, which is slower but correct.
+ */
+export async function issueResumeToken(services: ServerServices, session: ClientSession, user: UserRecord): Promise<Buffer | undefined> {
+  const token = newResumeToken();
+  const tokenHash = resumeTokenHash(token);
+  try {
+    await services.store.addResumeToken({ userId: user.id, tokenHash, ttlMs: RESUME_TOKEN_TTL_MS, keep: RESUME_TOKENS_PER_USER });
+  } catch (error) {
+    services.logger.warn('could not store a resume token', { user: user.id, error: String(error) });
+    return undefined;
+  }
+  sessionTokens.set(session, tokenHash);
+  return token;
+}
+
+/**
+ * Logs the session in as the user a resume token belongs to, through the same session lifecycle as
+ * `login`. An unknown, expired or revoked token is `bad_credentials`, counted against the client's
+ * address like a failed login (it names no account, so no name is counted).
+ */
+export async function resumeSession(services: ServerServices, session: ClientSession, token: Uint8Array): Promise<UserRecord> {
+  if (session.user) throw new RequestError('already_logged_in', `already logged in as ${session.user.name}; log out first`);
+  const { throttle, store } = services;
+  const wait = throttle.retryAfter(undefined, session.remoteAddress);
+  if (wait > 0) {
+    throw new RequestError('rate_limited', `too many failed logins; try again in ${Math.ceil(wait / 1000)} s`, { retryAfterMs: wait });
+  }
+  const tokenHash = resumeTokenHash(token);
+  const user = await store.useResumeToken(tokenHash);
+  if (!user) {
+    throttle.failed(undefined, session.remoteAddress);
+    throw new RequestError('bad_credentials', 'unknown or expired resume token; log in with the password');
+  }
+  await logIn(services, session, user);
+  sessionTokens.set(session, tokenHash);
+  return user;
+}
+
+/** Revokes the token the session logged in with or was given (on `logout`), if it has one. */
+export async function revokeResumeToken(services: ServerServices, session: ClientSession): Promise<void> {
+  const tokenHash = sessionTokens.get(session);
+  if (!tokenHash) return;
+  await services.store.revokeResumeToken(tokenHash);
+  sessionTokens.delete(session);
 }

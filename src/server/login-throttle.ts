@@ -43,15 +43,19 @@ export class LoginThrottle {
     this.#options = { ...DEFAULT_THROTTLE, ...options };
   }
 
-  /** Milliseconds until `name` (case-insensitive) or `address` may try again; 0 when they may now. */
-  retryAfter(name: string, address: string | undefined): number {
+  /**
+   * Milliseconds until `name` (case-insensitive) or `address` may try again; 0 when they may now.
+   * `name` is undefined for a `resume`, which names no account: only the address is judged.
+   */
+  retryAfter(name: string | undefined, address: string | undefined): number {
     const now = this.#options.now();
     const wait = (key: string) => Math.max(0, (this.#entries.get(key)?.lockedUntil ?? 0) - now);
-    return Math.max(wait(nameKey(name)), address ? wait(addressKey(address)) : 0);
+    return Math.max(name === undefined ? 0 : wait(nameKey(name)), address ? wait(addressKey(address)) : 0);
   }
 
-  failed(name: string, address: string | undefined): void {
-    this.#fail(nameKey(name), this.#options.perName);
+  /** Counts a failure against `name` (when the attempt named one) and `address`. */
+  failed(name: string | undefined, address: string | undefined): void {
+    if (name !== undefined) this.#fail(nameKey(name), this.#options.perName);
     if (address) this.#fail(addressKey(address), this.#options.perAddress);
   }
 

@@ -35,7 +35,7 @@ export interface Credentials {
   /** scrypt output of the client's secret with `salt` under `kdf`. */
   readonly verifier: Uint8Array;
   readonly salt: Uint8Array;
-  /** The verifier's parameters, e.g. `scrypt:16384:8:1:32`, so they can be raised later. */
+  /** The verifier's parameters, e.g. `scrypt:4096:8:1:32`, so they can be changed later without breaking this row. */
   readonly kdf: string;
   /** The user's private-key backup, sealed on their machine; opaque here. */
   readonly keyBackup: Uint8Array | null;
@@ -163,6 +163,24 @@ export interface OfflineUser {
   readonly lastSeen: Date;
 }
 
+/** A resume token to store: only its SHA-256 ever reaches the database. */
+export interface NewResumeToken {
+  readonly userId: UserId;
+  readonly tokenHash: Uint8Array;
+  /** Lifetime from now (by the database's clock); using the token does not extend it. */
+  readonly ttlMs: number;
+  /** Tokens the user keeps at most, this one included: adding deletes the oldest beyond it. */
+  readonly keep: number;
+}
+
+export interface ResumeTokenRecord {
+  readonly tokenHash: Uint8Array;
+  readonly userId: UserId;
+  readonly createdAt: Date;
+  readonly lastUsedAt: Date;
+  readonly expiresAt: Date;
+}
+
 export interface ChatStore {
   /** @throws NameTakenError when the name exists in any case */
   createUser(user: NewUser): Promise<UserRecord>;
@@ -174,6 +192,15 @@ export interface ChatStore {
   setLastSeen(userId: UserId, at: Date): Promise<void>;
   /** Replaces the user's published public key and key backup (after a key import or rotation). */
   setKeys(userId: UserId, keys: SetKeys): Promise<UserRecord>;
+
+  /** Stores a resume token, deletes the user's oldest beyond `keep`, and sweeps some expired tokens of anyone. */
+  addResumeToken(token: NewResumeToken): Promise<void>;
+  /** The user of an unexpired token, its last use set to now; undefined for an unknown or expired one. */
+  useResumeToken(tokenHash: Uint8Array): Promise<UserRecord | undefined>;
+  /** Deletes the token; false when there was none. */
+  revokeResumeToken(tokenHash: Uint8Array): Promise<boolean>;
+  /** The user's stored tokens, newest first (expired ones not yet swept included). */
+  resumeTokensOf(userId: UserId): Promise<ResumeTokenRecord[]>;
 
   /**
    * The direct conversation of two distinct users, created on first use with both as members.

@@ -14,7 +14,9 @@ import type {
   SendOutcome,
   UserId,
   NodeRecord,
+  NewResumeToken,
   OfflineUser,
+  ResumeTokenRecord,
   UserRecord,
 } from './chat-store.js';
 import type { Database } from './database.js';
@@ -23,6 +25,7 @@ import { changeMembership } from './sql/membership.js';
 import * as messages from './sql/messages.js';
 import * as nodes from './sql/nodes.js';
 import * as presence from './sql/presence.js';
+import * as resumeTokens from './sql/resume-tokens.js';
 import * as users from './sql/users.js';
 
 /**
@@ -55,6 +58,22 @@ export class SqlChatStore implements ChatStore {
 
   setKeys(userId: UserId, keys: SetKeys): Promise<UserRecord> {
     return users.setKeys(this.db, userId, keys);
+  }
+
+  addResumeToken(token: NewResumeToken): Promise<void> {
+    return resumeTokens.addResumeToken(this.db, token);
+  }
+
+  useResumeToken(tokenHash: Uint8Array): Promise<UserRecord | undefined> {
+    return resumeTokens.useResumeToken(this.db, tokenHash);
+  }
+
+  revokeResumeToken(tokenHash: Uint8Array): Promise<boolean> {
+    return resumeTokens.revokeResumeToken(this.db, tokenHash);
+  }
+
+  resumeTokensOf(userId: UserId): Promise<ResumeTokenRecord[]> {
+    return resumeTokens.resumeTokensOf(this.db, userId);
   }
 
   directConversation(a: UserId, b: UserId): Promise<ConversationId> {

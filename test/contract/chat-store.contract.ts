@@ -7,6 +7,7 @@ import { membershipContract } from './chat-store/membership.js';
 import { messagesContract } from './chat-store/messages.js';
 import { nodesContract } from './chat-store/nodes.js';
 import { presenceContract } from './chat-store/presence.js';
+import { resumeTokensContract } from './chat-store/resume-tokens.js';
 import { usersContract } from './chat-store/users.js';
 
 export type { OpenStore } from './chat-store/fixture.js';
@@ -26,4 +27,5 @@ export function chatStoreContract(open: OpenStore): void {
   describe('concurrency', () => concurrencyContract(fixture));
   describe('nodes', () => nodesContract(fixture));
   describe('presence', () => presenceContract(fixture));
+  describe('resume tokens', () => resumeTokensContract(fixture));
 }

@@ -1,4 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
+import { makeVerifier } from '../../src/crypto/secret-verifier.js';
 import { ChatTestClient, secretFor } from '../support/chat-client.js';
 import { describeEachServer, type TestServer } from '../support/start-server.js';
 
@@ -44,6 +45,22 @@ describeEachServer('accounts', (start) => {
     const limited = await client.rpc.request({ t: 'login', name: 'paul', secret: secretFor('paul') }).catch((e: unknown) => e);
     expect(limited).toMatchObject({ code: 'rate_limited' });
     expect((limited as Error).message).toMatch(/try again in \d+ s/);
+  });
+
+  it('makes new verifiers with scrypt N=4096, and still logs in an account whose verifier was made with N=16384', async () => {
+    const server = await start();
+    const { store } = server.core.services;
+    const client = await connect(server);
+    await client.signup('nora');
+    expect((await store.credentialsByName('nora'))?.kdf).toBe('scrypt:4096:8:1:32');
+    await client.rpc.request({ t: 'logout' });
+    // An account from before the change: its row keeps the parameters it was made with.
+    const old = await makeVerifier(secretFor('oscar'), { N: 16384, r: 8, p: 1, keyLength: 32 });
+    await store.createUser({ name: 'oscar', kind: 'modern', publicKey: null, ...old });
+    await expect(client.rpc.request({ t: 'login', name: 'oscar', secret: secretFor('oscar', 'wrong') })).rejects.toMatchObject({ code: 'bad_credentials' });
+    const { user } = await client.rpc.request({ t: 'login', name: 'oscar', secret: secretFor('oscar') });
+    expect(user.name).toBe('oscar');
+    expect((await store.credentialsByName('oscar'))?.kdf).toBe('scrypt:16384:8:1:32');
   });
 
   it('asks for a login before any chat request, and validates every request', async () => {

@@ -27,6 +27,18 @@ describe('LoginThrottle', () => {
     expect(throttle.retryAfter('someone-else', '10.0.0.8')).toBe(0);
   });
 
+  it('counts a failure that names no account (a bad resume token) against the address only', () => {
+    const { throttle } = throttleAt();
+    for (let i = 0; i < 19; i++) throttle.failed(undefined, '10.0.0.7');
+    expect(throttle.retryAfter(undefined, '10.0.0.7')).toBe(0);
+    throttle.failed('dave', '10.0.0.7');
+    expect(throttle.retryAfter(undefined, '10.0.0.7')).toBe(2000);
+    expect(throttle.retryAfter('dave', '10.0.0.6')).toBe(0);
+    throttle.failed(undefined, '10.0.0.7');
+    expect(throttle.retryAfter('erin', '10.0.0.7')).toBe(4000);
+    expect(throttle.retryAfter(undefined, '10.0.0.6')).toBe(0);
+  });
+
   it('forgets failures after the window, and a success clears the name', () => {
     const { throttle, clock } = throttleAt();
     for (let i = 0; i < 4; i++) throttle.failed('bob', undefined);

@@ -16,6 +16,7 @@ import { openDirect } from './open-direct.js';
 import { ping } from './ping.js';
 import { publishKeys } from './publish-keys.js';
 import { receipt } from './receipt.js';
+import { resume } from './resume.js';
 import { route } from './route.js';
 import { send } from './send.js';
 import { signup } from './signup.js';
@@ -30,6 +31,7 @@ export const HANDLERS: { readonly [T in RequestType]: Handler<T> } = {
   route,
   signup,
   login,
+  resume,
   logout,
   publish_keys: publishKeys,
   users,

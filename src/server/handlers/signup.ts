@@ -1,9 +1,9 @@
-import { createAccount } from '../accounts.js';
+import { createAccount, issueResumeToken } from '../accounts.js';
 import { NODE_ONLY, type Handler } from '../handler.js';
 import { checkedLegacyKey } from '../legacy/legacy-keys.js';
 import { userView } from '../views.js';
 
-/** `signup`: creates an account (name unique in any case) and logs the session in (protocol.md § signup). */
+/** `signup`: creates an account (name unique in any case) and logs the session in, with a resume token (protocol.md § signup). */
 export const signup: Handler<'signup'> = {
   roles: NODE_ONLY,
   access: 'anyone',
@@ -15,6 +15,7 @@ export const signup: Handler<'signup'> = {
       keyBackup: request.keyBackup ?? null,
       legacyKey: request.legacyKey === undefined ? null : checkedLegacyKey(request.legacyKey),
     });
-    return { user: userView(user, true), ...(request.keyBackup ? { keyBackup: request.keyBackup } : {}) };
+    const resume = await issueResumeToken(services, session, user);
+    return { user: userView(user, true), ...(request.keyBackup ? { keyBackup: request.keyBackup } : {}), ...(resume ? { resume } : {}) };
   },
 };
