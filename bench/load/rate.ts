@@ -11,6 +11,8 @@ export interface RateOptions {
   readonly rates: readonly number[];
   /** Seconds of load per rate. */
   readonly durationS: number;
+  /** Seconds of load at the first rate before measuring (JIT, caches, pools warm up). @default 2 */
+  readonly warmUpS?: number;
   /** Create the database on this PostgreSQL server rather than a throwaway cluster. */
   readonly postgresServerUrl?: string;
 }
@@ -79,7 +81,9 @@ export async function runRate(options: RateOptions): Promise<RateResult> {
     }
 
     const rows: RateRow[] = [];
-    for (const rate of options.rates) {
+    const steps = [{ rate: options.rates[0]!, durationS: options.warmUpS ?? 2, warmUp: true }, ...options.rates.map((rate) => ({ rate, durationS: options.durationS, warmUp: false }))];
+    for (const { rate, durationS, warmUp } of steps) {
+      if (durationS === 0) continue;
       sent = new Map();
       deliveryLatencies = [];
       const ackLatencies: number[] = [];
@@ -87,7 +91,7 @@ export async function runRate(options: RateOptions): Promise<RateResult> {
       const serverBefore = deployment.serverUsage();
       const databaseBefore = deployment.databaseUsage();
       const started = performance.now();
-      const load = await offerLoad(rate, options.durationS, (n, at) => {
+      const load = await offerLoad(rate, durationS, (n, at) => {
         const index = n % clients.length;
         const cid = randomUUID();
         const message = { acked: false, delivered: 0 };
@@ -108,6 +112,7 @@ export async function runRate(options: RateOptions): Promise<RateResult> {
       await waitUntil(() => ackLatencies.length + errors >= all.length && all.every((m) => !m.acked || m.delivered > 0), 15_000);
       const acked = all.filter((m) => m.acked);
       const busyS = (offeredEnded - started) / 1000;
+      if (warmUp) continue;
       rows.push({
         rate,
         offered: load.fired,

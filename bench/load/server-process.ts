@@ -24,7 +24,12 @@ export interface ServerProcess {
 
 /** Starts bin/fastchat-server with `args` and resolves once it says it is ready. */
 export async function startServerProcess(args: string[], coordinatorPort: number): Promise<ServerProcess> {
-  const child = spawn(SERVER_BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": node flags for the server alone
+  // (node refuses --cpu-prof in NODE_OPTIONS, and the load generator need not be profiled too).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+  const child = nodeArgs.length > 0
+    ? spawn(process.execPath, [...nodeArgs, SERVER_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+    : spawn(SERVER_BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`fastchat-server did not start within 60 s:\n${stderr}`)), 60_000);
