@@ -133,6 +133,78 @@ CREATE TABLE IF NOT EXISTS resume_tokens (
 CREATE INDEX IF NOT EXISTS resume_tokens_user_idx ON resume_tokens (user_id, id);
 CREATE INDEX IF NOT EXISTS resume_tokens_expires_idx ON resume_tokens (expires_at);
 
+-- Version 7: the group commit in one round trip. fastchat_commit_messages does what the server's
+-- writer used to do in five statements (BEGIN, lock, check, append, COMMIT), called alone in
+-- autocommit. Each statement of a plpgsql function takes a fresh snapshot, so the check, which runs
+-- after the conversations are locked, sees every membership change committed before the lock was
+-- granted, as before. Items are decided in order, as if committed one by one: a (sender, client id)
+-- already stored is a duplicate of that message; the first item of a (sender, client id) whose sender
+-- is a member is stored, later ones in the batch are duplicates of it; any other item is forbidden.
+-- Returns one row per item, in order, with the message (stored or found) unless forbidden.
+CREATE OR REPLACE FUNCTION fastchat_commit_messages(
+  p_conversation bigint[], p_sender bigint[], p_client text[], p_body bytea[]
+) RETURNS TABLE (
+  ord bigint, status text, mid bigint, conversation_id bigint, seq bigint, sender_id bigint,
+  client_id text, kind text, body bytea, subject_id bigint, created_at timestamptz
+) LANGUAGE plpgsql VOLATILE
+-- The planner cannot know how many rows each step yields and would join them by nested loops,
+-- quadratic in the batch size; table lookups below are subqueries on indexes, not joins.
+SET enable_nestloop = off
+AS $fn$
+BEGIN
+  -- The lock every writer of a conversation's sequence takes, in id order (no deadlocks).
+  PERFORM 1 FROM conversations AS c WHERE c.id = ANY(p_conversation) ORDER BY c.id FOR NO KEY UPDATE;
+  RETURN QUERY
+  WITH items AS (
+    SELECT u.ord, u.conversation_id, u.sender_id, u.client_id, u.body,
+      (SELECT g.mid FROM messages AS g WHERE g.sender_id = u.sender_id AND g.client_id = u.client_id) AS existing,
+      EXISTS (
+        SELECT 1 FROM members AS p
+        WHERE p.conversation_id = u.conversation_id AND p.user_id = u.sender_id AND p.left_seq IS NULL
+      ) AS member
+    FROM unnest(p_conversation, p_sender, p_client, p_body)
+      WITH ORDINALITY AS u(conversation_id, sender_id, client_id, body, ord)
+  ), decided AS (
+    -- first_ord: the first item of this (sender, client id) that may be stored, if any.
+    SELECT i.*, min(i.ord) FILTER (WHERE i.existing IS NULL AND i.member)
+      OVER (PARTITION BY i.sender_id, i.client_id) AS first_ord
+    FROM items AS i
+  ), fresh AS (
+    SELECT d.*, row_number() OVER (PARTITION BY d.conversation_id ORDER BY d.ord) AS k
+    FROM decided AS d WHERE d.first_ord = d.ord
+  ), allocated AS (
+    UPDATE conversations AS cv SET last_seq = cv.last_seq + counts.n
+    FROM (SELECT fr.conversation_id AS id, count(*) AS n FROM fresh AS fr GROUP BY fr.conversation_id) AS counts
+    WHERE cv.id = counts.id
+    RETURNING cv.id, cv.last_seq - counts.n AS base
+  ), inserted AS (
+    INSERT INTO messages (conversation_id, seq, sender_id, client_id, kind, body, subject_id)
+    SELECT fr.conversation_id, a.base + fr.k, fr.sender_id, fr.client_id, 'message', fr.body, NULL
+    FROM fresh AS fr JOIN allocated AS a ON a.id = fr.conversation_id
+    ORDER BY fr.ord
+    RETURNING messages.mid, messages.conversation_id, messages.seq, messages.sender_id,
+      messages.client_id, messages.kind, messages.body, messages.subject_id, messages.created_at
+  ), found AS (
+    SELECT d.ord, (SELECT g FROM messages AS g WHERE g.mid = d.existing) AS g FROM decided AS d WHERE d.existing IS NOT NULL
+  )
+  SELECT d.ord,
+    CASE
+      WHEN d.existing IS NOT NULL THEN 'duplicate'
+      WHEN d.first_ord = d.ord THEN 'stored'
+      WHEN d.first_ord < d.ord THEN 'duplicate'
+      ELSE 'forbidden'
+    END,
+    coalesce((f.g).mid, n.mid), coalesce((f.g).conversation_id, n.conversation_id), coalesce((f.g).seq, n.seq),
+    coalesce((f.g).sender_id, n.sender_id), coalesce((f.g).client_id, n.client_id), coalesce((f.g).kind, n.kind),
+    coalesce((f.g).body, n.body), coalesce((f.g).subject_id, n.subject_id), coalesce((f.g).created_at, n.created_at)
+  FROM decided AS d
+  LEFT JOIN found AS f ON f.ord = d.ord
+  LEFT JOIN inserted AS n ON d.existing IS NULL AND d.first_ord <= d.ord
+    AND n.sender_id = d.sender_id AND n.client_id = d.client_id
+  ORDER BY d.ord;
+END
+$fn$;
+
 -- One row per schema version this file brings the database to; keep them in ascending order.
 INSERT INTO schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;
 INSERT INTO schema_version (version) VALUES (2) ON CONFLICT DO NOTHING;
@@ -140,3 +212,4 @@ INSERT INTO schema_version (version) VALUES (3) ON CONFLICT DO NOTHING;
 INSERT INTO schema_version (version) VALUES (4) ON CONFLICT DO NOTHING;
 INSERT INTO schema_version (version) VALUES (5) ON CONFLICT DO NOTHING;
 INSERT INTO schema_version (version) VALUES (6) ON CONFLICT DO NOTHING;
+INSERT INTO schema_version (version) VALUES (7) ON CONFLICT DO NOTHING;

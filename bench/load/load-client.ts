@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { connectToNode, type ServerAddress } from '../../src/client/connect.js';
 import type { RpcConnection } from '../../src/client/rpc-connection.js';
+import { RequestFailedError } from '../../src/client/errors.js';
 import type { Push, ResultOf } from '../../src/protocol/index.js';
 
 /** Size of every benchmark message body: about what a short encrypted chat line weighs. */
@@ -24,6 +25,8 @@ export class LoadClient {
   userId = 0;
   #rpc: RpcConnection;
   readonly #secret: Uint8Array = randomBytes(32);
+  /** The resume token of the last login or signup, as the real client keeps it (protocol.md § resume). */
+  #resume: Uint8Array | undefined;
   /** The last seq processed per conversation, for `sync` after a reconnect (protocol.md § Delivery). */
   readonly #cursors = new Map<number, number>();
   readonly #onMessage: Array<(sentAt: number, push: MessagePush) => void> = [];
@@ -45,26 +48,39 @@ export class LoadClient {
   static async signup(coordinator: ServerAddress, name: string): Promise<LoadClient> {
     const { rpc } = await connectToNode({ coordinator, timeoutMs: 60_000 });
     const client = new LoadClient(coordinator, name, rpc);
-    const { user } = await rpc.request({ t: 'signup', name, secret: client.#secret }, { timeoutMs: 120_000 });
+    const { user, resume } = await rpc.request({ t: 'signup', name, secret: client.#secret }, { timeoutMs: 120_000 });
     client.userId = user.id;
+    client.#resume = resume;
     await rpc.request({ t: 'sync' }, { timeoutMs: 60_000 });
     return client;
   }
 
   /**
-   * Comes back after the connection dropped: a node from the coordinator, `login` with the same
-   * secret, then `sync` from the cursors. The one place that logs in again, so that a cheaper
-   * way back (a resume token) replaces it here alone. Closes the current connection first.
+   * Comes back after the connection dropped, as the real client does: a node from the coordinator,
+   * `resume` with the token (a full `login` with the secret if the server refuses it), then `sync`
+   * from the cursors. Closes the current connection first.
    */
   async relogin(timeoutMs = 60_000): Promise<void> {
     this.#rpc.close();
     const { rpc } = await connectToNode({ coordinator: this.coordinator, timeoutMs });
     this.#rpc = this.#attach(rpc);
     try {
-      await rpc.request({ t: 'login', name: this.name, secret: this.#secret }, { timeoutMs });
+      if (!this.#resume || !(await this.#resumed(rpc, this.#resume, timeoutMs))) {
+        this.#resume = (await rpc.request({ t: 'login', name: this.name, secret: this.#secret }, { timeoutMs })).resume;
+      }
       await rpc.request({ t: 'sync', cursors: [...this.#cursors] }, { timeoutMs });
     } catch (error) {
       rpc.close();
+      throw error;
+    }
+  }
+
+  async #resumed(rpc: RpcConnection, token: Uint8Array, timeoutMs: number): Promise<boolean> {
+    try {
+      await rpc.request({ t: 'resume', token }, { timeoutMs });
+      return true;
+    } catch (error) {
+      if (error instanceof RequestFailedError && error.code === 'bad_credentials') return false;
       throw error;
     }
   }

@@ -9,14 +9,12 @@ import type {
 import type { Database, Queryable } from '../database.js';
 import { NotFoundError } from '../errors.js';
 import {
-  distinct,
   MESSAGE_COLUMNS,
   type MessageRow,
   sqlState,
   toMessage,
   UNIQUE_VIOLATION,
 } from './rows.js';
-import { appendRows, lockConversations, type NewRow } from './sequence.js';
 
 /**
  * How often a batch is tried. A retry is needed only when another process commits the same sender
@@ -32,7 +30,7 @@ export async function commitMessages(db: Database, items: readonly SendItem[]): 
   if (items.length === 0) return [];
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction((tx) => commitBatch(tx, items));
+      return await commitBatch(db, items);
     } catch (error) {
       if (attempt >= COMMIT_ATTEMPTS || !isTransient(error)) throw error;
       // Rolled back, so no seq was used: trying again leaves no gap.
@@ -40,7 +38,7 @@ export async function commitMessages(db: Database, items: readonly SendItem[]): 
   }
 }
 
-/** A failure that another try of the same transaction can avoid. */
+/** A failure that another try of the same batch can avoid. */
 function isTransient(error: unknown): boolean {
   const { code, constraint } = sqlState(error);
   // 40P01 deadlock_detected and 40001 serialization_failure: not expected with ordered locks,
@@ -48,70 +46,32 @@ function isTransient(error: unknown): boolean {
   return (code === UNIQUE_VIOLATION && constraint === RESEND_KEY) || code === '40P01' || code === '40001';
 }
 
-interface CheckRow extends Partial<MessageRow> {
+interface CommitRow extends Partial<MessageRow> {
   ord: number;
-  member: boolean;
+  status: 'stored' | 'duplicate' | 'forbidden';
 }
 
-// Per item, in one statement: the message its sender already stored under its client id, if any,
-// and whether the sender is a current member of the conversation it names.
-const CHECK_SQL = `
-  SELECT i.ord, i.member, ${MESSAGE_COLUMNS}
-  FROM (
-    SELECT u.ord, u.sender_id, u.client_id, EXISTS (
-      SELECT 1 FROM members AS p
-      WHERE p.conversation_id = u.conversation_id AND p.user_id = u.sender_id AND p.left_seq IS NULL
-    ) AS member
-    FROM unnest($1::bigint[], $2::bigint[], $3::text[])
-      WITH ORDINALITY AS u(conversation_id, sender_id, client_id, ord)
-  ) AS i
-  LEFT JOIN messages AS g ON g.sender_id = i.sender_id AND g.client_id = i.client_id`;
+// schema.sql § Version 7: lock, check and append in one call, one round trip, its own transaction.
+const COMMIT_SQL = `SELECT ord, status, mid, conversation_id, seq, sender_id, client_id, kind, body, subject_id, created_at
+  FROM fastchat_commit_messages($1::bigint[], $2::bigint[], $3::text[], $4::bytea[])`;
 
 /**
- * Three statements, whatever the batch size: lock the conversations named (in id order), check
- * every item, append the new ones. Items are decided in order, as if committed one by one: the same
- * client id twice in a batch is stored once, the second being a duplicate of the first.
+ * One statement whatever the batch size (the function in schema.sql decides every item in order, as
+ * if committed one by one: the same client id twice in a batch is stored once, the second being a
+ * duplicate of the first).
  */
-async function commitBatch(tx: Queryable, items: readonly SendItem[]): Promise<SendOutcome[]> {
-  await lockConversations(tx, distinct(items.map((item) => item.conversationId)));
-  const { rows } = await tx.query<CheckRow>(CHECK_SQL, [
+async function commitBatch(db: Database, items: readonly SendItem[]): Promise<SendOutcome[]> {
+  const { rows } = await db.query<CommitRow>(COMMIT_SQL, [
     items.map((item) => item.conversationId),
     items.map((item) => item.senderId),
     items.map((item) => item.clientId),
+    items.map((item) => item.body),
   ]);
-  const checks = new Array<CheckRow>(items.length);
-  for (const row of rows) checks[row.ord - 1] = row;
-
-  const outcomes = new Array<SendOutcome | number>(items.length); // number: index into `fresh`
-  const fresh: NewRow[] = [];
-  const freshByKey = new Map<string, number>();
-  items.forEach((item, index) => {
-    const check = checks[index]!;
-    const key = `${item.senderId} ${item.clientId}`;
-    const earlier = freshByKey.get(key);
-    if (check.mid != null) {
-      outcomes[index] = { status: 'duplicate', message: toMessage(check as MessageRow) };
-    } else if (earlier !== undefined) {
-      outcomes[index] = earlier;
-    } else if (!check.member) {
-      outcomes[index] = { status: 'forbidden' };
-    } else {
-      freshByKey.set(key, fresh.length);
-      outcomes[index] = fresh.length;
-      const { conversationId, senderId, clientId, body } = item;
-      fresh.push({ conversationId, senderId, clientId, body, kind: 'message', subjectId: null });
-    }
-  });
-
-  const stored = await appendRows(tx, fresh);
-  const firstUse = new Set<number>();
-  return outcomes.map((outcome) => {
-    if (typeof outcome !== 'number') return outcome;
-    const message = stored[outcome]!;
-    if (firstUse.has(outcome)) return { status: 'duplicate', message };
-    firstUse.add(outcome);
-    return { status: 'stored', message };
-  });
+  const outcomes = new Array<SendOutcome>(items.length);
+  for (const row of rows) {
+    outcomes[row.ord - 1] = row.status === 'forbidden' ? { status: 'forbidden' } : { status: row.status, message: toMessage(row as MessageRow) };
+  }
+  return outcomes;
 }
 
 export async function messagesAfter(

@@ -59,6 +59,22 @@ export function messagesContract(f: Fixture): void {
     expect((await f.history(direct)).map(text)).toEqual(['one', 'other']);
   });
 
+  it('within a batch, a client id refused first may be stored later, and one stored first makes later ones duplicates wherever they point', async () => {
+    const [a, b, c] = await f.users(3, 'decided');
+    const ab = await f.direct(a!, b!);
+    const bc = await f.direct(b!, c!); // a is not a member
+    const outcomes = await f.store.commitMessages([
+      f.item(a!, bc, 'refused', 'k1'),
+      f.item(a!, ab, 'stored after a refusal', 'k1'),
+      f.item(a!, ab, 'stored', 'k2'),
+      f.item(a!, bc, 'duplicate, not refused', 'k2'),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['forbidden', 'stored', 'stored', 'duplicate']);
+    expect(messageOf(outcomes[3])).toEqual(messageOf(outcomes[2]));
+    expect((await f.history(ab)).map(text)).toEqual(['stored after a refusal', 'stored']);
+    expect(await f.history(bc)).toEqual([]);
+  });
+
   it('client ids are per sender: two senders may use the same one', async () => {
     const [a, b] = await f.users(2, 'shared-cid');
     const direct = await f.direct(a!, b!);
