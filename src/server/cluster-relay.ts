@@ -39,11 +39,18 @@ export async function applyClusterEvent(services: ServerServices, event: Cluster
   }
 }
 
-/** After the listener reconnected (events may be lost): reload memberships and catch every feed up. */
+/**
+ * After events may have been missed (the listener reconnected; this node just joined, before the
+ * others knew it): reload memberships and catch up every conversation of every user logged in here,
+ * including conversations that began meanwhile and so have no feed yet.
+ */
 export async function resyncAll(services: ServerServices): Promise<void> {
   services.memberships.clear();
   const conversations = new Set<ConversationId>();
   for (const session of services.presence.allSessions()) for (const id of session.feeds.keys()) conversations.add(id);
+  for (const userId of services.presence.users()) {
+    for (const view of await services.store.conversationsOf(userId)) conversations.add(view.conversation.id);
+  }
   for (const id of conversations) await catchUp(services, id, true);
 }
 

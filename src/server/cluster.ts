@@ -9,6 +9,12 @@ import type { PortLoad } from './port-load.js';
 /** Heartbeats a node may miss before the coordinator stops sending clients to it. */
 const SUSPECT_AFTER_BEATS = 2.5;
 
+/**
+ * Heartbeats after registering when a node catches up what others did not announce to it: by then
+ * every node (heartbeating as often, given the same --node-timeout) has re-read the registry.
+ */
+const JOIN_CATCH_UP_BEATS = 2;
+
 export interface ClusterOptions {
   /** A node whose last heartbeat is older than this is dead. @default 10000 */
   readonly nodeTimeoutMs?: number;
@@ -48,6 +54,7 @@ export class Cluster {
   readonly #heartbeatMs: number;
   #nodes: NodeRecord[] = [];
   #timer: NodeJS.Timeout | undefined;
+  #joinCatchUp: NodeJS.Timeout | undefined;
   #rotation = 0;
   #unlisten: (() => Promise<void>) | undefined;
   #hooks: ClusterHooks | undefined;
@@ -130,8 +137,13 @@ export class Cluster {
     return { host: best.host, port };
   }
 
-  /** Tells the other nodes (fire and forget: a lost event is caught up by the next sync). */
+  /**
+   * Tells the other nodes (fire and forget: a lost event is caught up by the next sync). Nothing is
+   * sent while this node is alone: a NOTIFY is a transaction with its own WAL flush, paid per group
+   * commit, and a node that joins catches its feeds up once the others know it (#register).
+   */
   announce(event: ClusterEvent): void {
+    if (this.#alone()) return;
     this.database
       .query('SELECT pg_notify($1, $2)', [CLUSTER_CHANNEL, encodeClusterEvent(this.id, event)])
       .catch((error: unknown) => this.logger.warn('cluster notify failed', { event: event.t, error: String(error) }));
@@ -144,6 +156,7 @@ export class Cluster {
   async stop(): Promise<void> {
     this.#stopped = true;
     clearInterval(this.#timer);
+    clearTimeout(this.#joinCatchUp);
     await this.#beating;
     await this.#unlisten?.();
     this.presence.leave();
@@ -151,8 +164,20 @@ export class Cluster {
     await this.#hooks?.onOffline(gone);
   }
 
-  #register(): Promise<void> {
-    return this.store.registerNode({ id: this.id, host: this.host, ports: this.load.snapshot().map((p) => p.port) });
+  async #register(): Promise<void> {
+    await this.store.registerNode({ id: this.id, host: this.host, ports: this.load.snapshot().map((p) => p.port) });
+    // Until the others' next heartbeats they do not know this node and, alone as far as they know,
+    // announce nothing (see announce). Once they must have seen it, catch every local feed up.
+    clearTimeout(this.#joinCatchUp);
+    this.#joinCatchUp = setTimeout(() => {
+      if (!this.#stopped && !this.#alone()) this.#hooks?.onResync();
+    }, JOIN_CATCH_UP_BEATS * this.#heartbeatMs);
+    this.#joinCatchUp.unref();
+  }
+
+  /** No other live node as of the last heartbeat: nobody to tell anything. */
+  #alone(): boolean {
+    return this.#nodes.every((node) => node.id === this.id);
   }
 
   async #beat(): Promise<void> {

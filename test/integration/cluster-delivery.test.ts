@@ -1,4 +1,6 @@
+import pg from 'pg';
 import { afterEach, expect, it } from 'vitest';
+import { CLUSTER_CHANNEL } from '../../src/server/cluster-events.js';
 import { ChatTestClient } from '../support/chat-client.js';
 import { describePostgres } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/start-server.js';
@@ -54,4 +56,34 @@ describePostgres('delivery across nodes', (postgres) => {
     clients.splice(clients.indexOf(alice), 1);
     await bob.waitForPush('presence', (p) => p.user === alice.id && !p.online);
   });
+
+  it('a node alone sends no NOTIFY; a node that joins meanwhile catches up what it was not told', async () => {
+    const url = await postgres.databaseWithSchema();
+    const listener = new pg.Client({ connectionString: url });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (n) => heard.push(n.payload ?? ''));
+    await listener.query(`LISTEN ${CLUSTER_CHANNEL}`);
+    try {
+      // Slow heartbeats: A learns of B only at its next beat, 4 s after its first.
+      const SLOW = { nodeTimeoutMs: 20_000, heartbeatMs: 4000 };
+      const a = await startTestServer({ databaseUrl: url, nodePorts: 1, cluster: SLOW });
+      servers.push(a);
+      const alice = await on(a, 'alice');
+      await alice.send({ to: (await on(a, 'carol')).id }, 'nobody else to tell');
+      await new Promise((r) => setTimeout(r, 200));
+      expect(heard).toEqual([]);
+
+      const b = await startTestServer({ databaseUrl: url, nodePorts: 1, cluster: SLOW });
+      servers.push(b);
+      const bob = await on(b, 'bob');
+      expect(a.core.services.cluster!.nodes).toHaveLength(1); // A still believes it is alone
+      const { conversation } = await alice.send({ to: bob.id }, 'sent before A knew of B');
+      await bob.until(() => bob.texts(conversation).includes('sent before A knew of B'), 'the catch-up of the message A did not announce', 15_000);
+      expect(bob.texts(conversation)).toEqual(['sent before A knew of B']);
+      await expect.poll(() => heard.length, { timeout: 10_000 }).toBeGreaterThan(0); // once A knows B, it announces
+    } finally {
+      await listener.end();
+    }
+  }, 40_000);
 });
