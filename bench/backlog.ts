@@ -144,15 +144,18 @@ export async function runGroupSealBench(members: number, samples = 50): Promise<
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** The backlog figure, and optionally seal figures per group size, as a Markdown section. */
-export function formatBacklogResult(result: BacklogResult, groups: readonly GroupSealResult[] = []): string {
+export function formatBacklogResult(results: readonly BacklogResult[], groups: readonly GroupSealResult[] = []): string {
   const lines = [
     `backlog decrypt, RSA-3072 identity keys, best of ${RUNS} fresh-reader runs, Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}`,
     '',
     '| messages | sessions | seconds | µs/message | runs (s) |',
     '| ---: | ---: | ---: | ---: | --- |',
-    `| ${fmt(result.messages)} | ${result.sessions} | ${fmt(result.seconds, 3)} | ${fmt(result.perMessageMicros, 1)} | ${result.runs.map((s) => fmt(s, 3)).join(', ')} |`,
+    ...results.map(
+      (result) =>
+        `| ${fmt(result.messages)} | ${result.sessions} | ${fmt(result.seconds, 3)} | ${fmt(result.perMessageMicros, 1)} | ${result.runs.map((s) => fmt(s, 3)).join(', ')} |`,
+    ),
     '',
-    `seal, two members (backlog build): ${fmt(result.sealPerMessageMicros)} µs/message`,
+    `seal, two members (backlog build): ${fmt(results.at(-1)!.sealPerMessageMicros)} µs/message`,
   ];
   if (groups.length > 0) {
     lines.push('', '| members | seal first message (µs) | seal later message (µs) | first envelope (bytes) | later envelope (bytes) |', '| ---: | ---: | ---: | ---: | ---: |');
@@ -163,11 +166,12 @@ export function formatBacklogResult(result: BacklogResult, groups: readonly Grou
   return lines.join('\n');
 }
 
-/** The `backlog` scenario of bench/run.ts: the backlog, then seal costs for 2- and 100-member groups. */
+/** The `backlog` scenario of bench/run.ts: backlogs of three lengths, then seal costs per group size. */
 export async function runBacklogScenario(): Promise<string> {
-  const backlog = await runBacklogBench();
-  const groups = [await runGroupSealBench(2), await runGroupSealBench(100, 20)];
-  return formatBacklogResult(backlog, groups);
+  const backlogs: BacklogResult[] = [];
+  for (const count of [1_000, 3_000, 10_000]) backlogs.push(await runBacklogBench(count));
+  const groups = [await runGroupSealBench(2), await runGroupSealBench(10), await runGroupSealBench(100, 20)];
+  return formatBacklogResult(backlogs, groups);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
