@@ -32,10 +32,16 @@ export async function findPostgresBin(): Promise<string | null> {
 
 export interface ThrowawayPostgres {
   readonly url: string;
-  /** The postmaster's process id (its backends are its children). */
+  /** The postmaster's process id (its backends are its children); a new one after restart(). */
   readonly pid: number;
   readonly version: string;
   readonly stop: () => Promise<void>;
+  /**
+   * Stops the server (`fast`: backends are told to end; `immediate`: killed, as in a crash, with
+   * recovery from the WAL at start), runs `whileDown`, and starts it again on the same port.
+   * For fault tests: clients see their connections end and new ones refused while it is down.
+   */
+  readonly restart: (mode: 'fast' | 'immediate', whileDown?: () => void | Promise<void>) => Promise<void>;
 }
 
 export async function startThrowawayPostgres(bin: string): Promise<ThrowawayPostgres> {
@@ -93,12 +99,28 @@ export async function startThrowawayPostgres(bin: string): Promise<ThrowawayPost
         'fsync = on\n',
     );
     const version = (await readFile(join(data, 'PG_VERSION'), 'utf8')).trim();
+    const postmasterPid = async () => Number((await readFile(join(data, 'postmaster.pid'), 'utf8')).split('\n')[0]);
     for (let attempt = 1; ; attempt++) {
       const [port] = await freePorts(1);
       try {
         await pg('pg_ctl', ['start', '-D', data, '-l', log, '-w', '-t', '60', '-o', `-p ${port}`]);
-        const pid = Number((await readFile(join(data, 'postmaster.pid'), 'utf8')).split('\n')[0]);
-        return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, version, pid, stop };
+        let pid = await postmasterPid();
+        const restart = async (mode: 'fast' | 'immediate', whileDown?: () => void | Promise<void>): Promise<void> => {
+          await pg('pg_ctl', ['stop', '-D', data, '-m', mode, '-w']);
+          await whileDown?.();
+          // The same port: clients keep their URL. Nobody else takes it in the gap, short of bad luck.
+          await pg('pg_ctl', ['start', '-D', data, '-l', log, '-w', '-t', '60', '-o', `-p ${port}`]);
+          pid = await postmasterPid();
+        };
+        return {
+          url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+          version,
+          get pid() {
+            return pid;
+          },
+          stop,
+          restart,
+        };
       } catch (error) {
         // Another process may take the port between freePort() and the bind: try another one.
         const serverLog = await readFile(log, 'utf8').catch(() => '');
