@@ -129,7 +129,13 @@ export class MessageWriter {
       return;
     }
     batch.forEach((job, i) => job.resolve(outcomes[i]!));
-    const stored = outcomes.flatMap((o) => (o.status === 'stored' ? [o.message] : []));
+    // Duplicates are fanned out too: when a commit reached the database but its reply was lost (the
+    // connection dropped after COMMIT), the sender was told `internal` and nothing was delivered; its
+    // resend is the only chance to deliver live. Feeds drop seqs they already have, so the usual
+    // duplicate (already delivered) costs nothing. Ascending seq keeps each conversation in order.
+    const committed = outcomes.flatMap((o) => (o.status === 'forbidden' ? [] : [o.message]));
+    if (outcomes.some((o) => o.status === 'duplicate')) committed.sort((x, y) => x.seq - y.seq);
+    const stored = committed;
     if (stored.length === 0) return;
     // In commit order, one batch at a time: a feed then usually sees its seqs in order (and catches
     // up from the database when two batches of one conversation finish the other way round).

@@ -127,3 +127,25 @@ describe('MessageWriter', () => {
     expect(order).toEqual(['fence-1', 'fence-2', 'exclusive-start', 'exclusive-end', 'fence-3']);
   });
 });
+
+describe('MessageWriter after a commit whose reply was lost', () => {
+  it('fans out the resend that finds the message already stored, so an online recipient still gets it live', async () => {
+    // The database committed, then the connection dropped before the reply: the writer saw an error.
+    let loseReply = true;
+    const flaky = Object.create(store) as ChatStore;
+    flaky.commitMessages = async (items: readonly SendItem[]) => {
+      const outcomes = await store.commitMessages(items);
+      if (!loseReply) return outcomes;
+      loseReply = false;
+      throw new Error('Connection terminated unexpectedly');
+    };
+    const delivered: string[] = [];
+    const writer = new MessageWriter(flaky, async (m) => void delivered.push(...m.map((r) => r.clientId)), silentLogger);
+    await expect(writer.send(item('lost-reply'))).rejects.toMatchObject({ code: 'internal' });
+    expect(delivered).toEqual([]);
+    const resend = await writer.send(item('lost-reply'));
+    expect(resend.status).toBe('duplicate');
+    await writer.close(); // resolves once fan-out is done
+    expect(delivered).toEqual(['lost-reply']);
+  });
+});
