@@ -1,6 +1,13 @@
 import cluster from 'node:cluster';
 import yargs from 'yargs';
-import { DEFAULT_MAX_FRAME_BYTES, MAX_FRAME_BYTES_CEILING } from '../protocol/index.js';
+import {
+  DEFAULT_LOGIN_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+  DEFAULT_MAX_FRAME_BYTES,
+  DEFAULT_SEND_BURST,
+  DEFAULT_SEND_RATE_PER_S,
+  MAX_FRAME_BYTES_CEILING,
+} from '../protocol/index.js';
 import { startServer } from '../server/start-server.js';
 import { WorkerPool, portsOfWorker, reportReady, workerIndex, workersProblem } from '../server/workers.js';
 import { LOG_LEVELS, createLogger, type Logger } from '../util/logger.js';
@@ -24,6 +31,10 @@ export async function main(argv: string[]): Promise<void> {
       'data-dir': { type: 'string', default: defaultServerDataDir(), describe: 'folder of the embedded database (unused with --db)' },
       db: { type: 'string', describe: 'PostgreSQL URL (postgres://user@host:port/db); DATABASE_URL also works', default: process.env.DATABASE_URL, defaultDescription: '$DATABASE_URL, else the embedded database' },
       'max-frame-bytes': { type: 'string', default: String(DEFAULT_MAX_FRAME_BYTES), describe: 'largest frame accepted', coerce: integerOption('max-frame-bytes', 64, MAX_FRAME_BYTES_CEILING) },
+      'send-rate': { type: 'string', default: String(DEFAULT_SEND_RATE_PER_S), describe: 'messages per second a user may send, sustained (0: no limit)', coerce: integerOption('send-rate', 0, 1_000_000) },
+      'send-burst': { type: 'string', default: String(DEFAULT_SEND_BURST), describe: 'messages a user may send at once before --send-rate applies', coerce: integerOption('send-burst', 1, 1_000_000) },
+      'max-connections-per-address': { type: 'string', default: String(DEFAULT_MAX_CONNECTIONS_PER_ADDRESS), describe: 'open connections per client address (0: no limit)', coerce: integerOption('max-connections-per-address', 0, 10_000_000) },
+      'login-timeout': { type: 'string', default: String(DEFAULT_LOGIN_TIMEOUT_MS / 1000), describe: 'seconds a connection may stay without logging in (0: no limit)', coerce: integerOption('login-timeout', 0, 86_400) },
       legacy: { type: 'boolean', default: true, describe: 'serve the original 2022 clients (--no-legacy refuses them)' },
       'log-level': { choices: LOG_LEVELS, default: 'info' as const, describe: 'lowest log level written to stderr' },
       workers: { type: 'string', default: '1', describe: 'with --db: server processes on this machine, each serving its share of --ports', coerce: integerOption('workers', 1, 64) },
@@ -53,6 +64,12 @@ export async function main(argv: string[]): Promise<void> {
       databaseUrl: args.db || undefined,
       dataDir: args['data-dir'],
       maxFrameBytes: args['max-frame-bytes'],
+      limits: {
+        sendRatePerS: args['send-rate'],
+        sendBurst: args['send-burst'],
+        maxConnectionsPerAddress: args['max-connections-per-address'],
+        loginTimeoutMs: args['login-timeout'] * 1000,
+      },
       cluster: { nodeTimeoutMs: args['node-timeout'] * 1000 },
       advertiseHost: args['advertise-host'],
       legacy: args.legacy,

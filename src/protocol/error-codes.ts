@@ -21,6 +21,10 @@ export const ERROR_CODES = [
   'wrong_port',
   /** The connection wrote faster than it read; the server dropped it. */
   'slow_consumer',
+  /** The client's address already holds the most connections allowed; this one is closed. */
+  'too_many_connections',
+  /** The connection did not log in (or, on the coordinator, finish) in time; it is closed. */
+  'idle_timeout',
   /** No node port is available to route to. */
   'unavailable',
   /** The server is shutting down. */
@@ -33,7 +37,7 @@ export const ERROR_CODES = [
   'name_taken',
   /** `login`: no such user, or the wrong secret (deliberately not told apart); `resume`: an unknown, expired or revoked token. */
   'bad_credentials',
-  /** Too many attempts; `retryAfterMs` says when to try again. */
+  /** Too many attempts (failed logins, sends); `retryAfterMs` says when to try again. */
   'rate_limited',
   /** The user may not do this to this conversation (not a member, not an admin). */
   'forbidden',

@@ -68,3 +68,38 @@ export const RESUME_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
  * user (a TUI, every one-shot command) gets one at login and forgets it on exit. @default 20
  */
 export const RESUME_TOKENS_PER_USER = 20;
+
+/**
+ * Sends a user may make per second on one node, sustained, across all their sessions there (a token
+ * bucket refilled at this rate). A person types a few messages a second at most; this leaves room for
+ * scripts and the legacy copies a message to a mixed group needs, and stops one account flooding the
+ * writer every other user shares. 0 turns the limit off. @default 50
+ */
+export const DEFAULT_SEND_RATE_PER_S = 50;
+
+/**
+ * Sends a user may make at once before the sustained rate applies (the bucket's size). As large as the
+ * largest group, so one message to a group of legacy members (one copy each, and a 2022 client sends
+ * one `group-message` per member) always fits, as does a reconnecting client's outbox. @default 1,000
+ */
+export const DEFAULT_SEND_BURST = GROUP_MEMBERS_MAX;
+
+/**
+ * Open connections per remote address on one server process, all ports together. Generous, since
+ * many people may share one NAT address; it bounds what one host can hold, not what a user may.
+ * 0 turns the limit off. @default 256
+ */
+export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
+
+/**
+ * How long a node connection may stay without a logged-in user (from connect, or from `logout`),
+ * silent ones included, before it is closed with `idle_timeout`. A client logs in within a second of
+ * connecting; this only sheds connections that hold a slot and say nothing. 0 turns it off. @default 30 s
+ */
+export const DEFAULT_LOGIN_TIMEOUT_MS = 30_000;
+
+/**
+ * How long a coordinator connection may stay open: it serves one `route` (or `add-connection`) and
+ * nothing else, so it has no reason to linger. 0 turns it off. @default 10 s
+ */
+export const DEFAULT_COORDINATOR_TIMEOUT_MS = 10_000;

@@ -1,8 +1,17 @@
 import type { Duplex } from 'node:stream';
-import { ProtocolError, sniffCodec } from '../protocol/index.js';
+import {
+  DEFAULT_COORDINATOR_TIMEOUT_MS,
+  DEFAULT_LOGIN_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+  ProtocolError,
+  sniffCodec,
+} from '../protocol/index.js';
+import { AddressLimit } from './address-limit.js';
 import { FramedSession } from './framed-session.js';
 import type { PortRole } from './handler.js';
 import { LegacySession } from './legacy/legacy-session.js';
+import { LoginDeadline } from './login-deadline.js';
+import { REFUSE_GRACE_MS, refuseConnection } from './refuse-connection.js';
 import type { PortLoad } from './port-load.js';
 import type { ServerServices } from './services.js';
 
@@ -11,6 +20,12 @@ export interface ChatServerOptions {
   readonly maxOutboundBytes?: number;
   /** Serve the 2022 clients' legacy JSON; when false they get a one-line refusal. @default true */
   readonly legacy?: boolean;
+  /** Open connections per remote address, all ports together; 0 for no limit. @default DEFAULT_MAX_CONNECTIONS_PER_ADDRESS (256) */
+  readonly maxConnectionsPerAddress?: number;
+  /** A node connection without a logged-in user is closed after this long; 0 for never. @default DEFAULT_LOGIN_TIMEOUT_MS (30 s) */
+  readonly loginTimeoutMs?: number;
+  /** A coordinator connection is closed after this long; 0 for never. @default DEFAULT_COORDINATOR_TIMEOUT_MS (10 s) */
+  readonly coordinatorTimeoutMs?: number;
 }
 
 /** What a legacy connection reads when legacy support is off (`--no-legacy`). */
@@ -18,8 +33,7 @@ export const LEGACY_REFUSAL = 'fastchat: this server does not serve the 2022 leg
 
 export const DEFAULT_MAX_OUTBOUND_BYTES = 8 * 1024 * 1024;
 
-/** How long a connection rejected on its first byte may linger before it is cut. */
-const REJECT_GRACE_MS = 1000;
+type Session = FramedSession | LegacySession;
 
 /** Where a connection arrived. */
 export interface ConnectionInfo {
@@ -38,8 +52,11 @@ export interface ConnectionInfo {
 export class ChatServer {
   readonly #maxOutboundBytes: number;
   readonly #legacy: boolean;
+  readonly #addresses: AddressLimit;
+  readonly #loginTimeoutMs: number;
+  readonly #coordinatorTimeoutMs: number;
   /** Every open connection, with its session once the first byte has picked one. */
-  readonly #connections = new Map<Duplex, FramedSession | LegacySession | undefined>();
+  readonly #connections = new Map<Duplex, Session | undefined>();
   #closing = false;
 
   constructor(
@@ -48,6 +65,9 @@ export class ChatServer {
   ) {
     this.#maxOutboundBytes = options.maxOutboundBytes ?? DEFAULT_MAX_OUTBOUND_BYTES;
     this.#legacy = options.legacy ?? true;
+    this.#addresses = new AddressLimit(options.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
+    this.#loginTimeoutMs = options.loginTimeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS;
+    this.#coordinatorTimeoutMs = options.coordinatorTimeoutMs ?? DEFAULT_COORDINATOR_TIMEOUT_MS;
   }
 
   get load(): PortLoad {
@@ -67,20 +87,37 @@ export class ChatServer {
     }
     const { logger } = this.services;
     this.#connections.set(stream, undefined);
+    // A reset or broken pipe is the peer's business; it still ends in 'close', which cleans up.
+    stream.on('error', (error) => logger.debug('connection error', { role: info.role, error: error.message }));
+    if (!this.#addresses.tryOpen(info.remoteAddress)) return this.#refuseBusy(stream, info);
     if (info.port !== undefined) this.load.opened(info.port);
+    let session: Session | null | undefined;
+    const deadline = new LoginDeadline(
+      info.role === 'coordinator' ? this.#coordinatorTimeoutMs : this.#loginTimeoutMs,
+      () => session?.session.user !== undefined,
+      () => {
+        logger.info('closing a connection that did not log in in time', { role: info.role, remote: info.remoteAddress });
+        const message = info.role === 'coordinator' ? 'the coordinator only routes; connection closed' : 'no login in time; connection closed';
+        if (session) session.close('idle_timeout', message);
+        // Silent so far: presume a modern client (a 2022 one speaks first at once) and tell it in frames.
+        else if (session === undefined) refuseConnection(stream, true, 'idle_timeout', message);
+        session = null;
+        setTimeout(() => stream.destroy(), REFUSE_GRACE_MS).unref();
+      },
+    );
+    deadline.arm();
     stream.once('close', () => {
+      deadline.clear();
       this.#connections.delete(stream);
+      this.#addresses.closed(info.remoteAddress);
       if (info.port !== undefined) this.load.closed(info.port);
     });
     // The peer finished writing: finish ours too (what a socket without half-open does), so 'close' follows.
     stream.once('end', () => stream.end());
-    // A reset or broken pipe is the peer's business; it still ends in 'close', which cleans up.
-    stream.on('error', (error) => logger.debug('connection error', { role: info.role, error: error.message }));
 
-    let session: FramedSession | LegacySession | null | undefined;
     stream.on('data', (chunk: Buffer) => {
       if (session === undefined) {
-        session = this.#open(stream, info, chunk[0]!);
+        session = this.#open(stream, info, chunk[0]!, () => deadline.arm());
         if (session) this.#connections.set(stream, session);
       }
       // After a rejected first byte (session null) the rest is read and dropped until the peer closes.
@@ -88,16 +125,34 @@ export class ChatServer {
     });
   }
 
-  #open(stream: Duplex, info: ConnectionInfo, firstByte: number): FramedSession | LegacySession | null {
+  /** One connection too many from its address: told so in its codec once its first byte shows which. */
+  #refuseBusy(stream: Duplex, info: ConnectionInfo): void {
+    const { logger } = this.services;
+    logger.info('refusing a connection: too many from its address', { role: info.role, remote: info.remoteAddress, max: this.#addresses.max });
+    stream.once('close', () => this.#connections.delete(stream));
+    stream.once('data', (chunk: Buffer) => {
+      const message = `at most ${this.#addresses.max} connections per address`;
+      refuseConnection(stream, chunk[0] === 0, 'too_many_connections', message);
+      // Read and drop whatever else it sends until it goes.
+      stream.on('data', () => undefined);
+    });
+    // A peer that says nothing is cut without a word.
+    setTimeout(() => stream.destroy(), REFUSE_GRACE_MS).unref();
+  }
+
+  #open(stream: Duplex, info: ConnectionInfo, firstByte: number, loggedOut: () => void): Session | null {
     try {
       const codec = sniffCodec(firstByte);
       if (codec === 'framed') {
-        return new FramedSession(stream, info.role, this.services, info.localAddress, info.remoteAddress, { maxOutboundBytes: this.#maxOutboundBytes });
+        return new FramedSession(stream, info.role, this.services, info.localAddress, info.remoteAddress, {
+          maxOutboundBytes: this.#maxOutboundBytes,
+          loggedOut,
+        });
       }
       if (!this.#legacy) {
         this.services.logger.info('refusing a legacy connection (--no-legacy)', { role: info.role, remote: info.remoteAddress });
         stream.end(LEGACY_REFUSAL);
-        setTimeout(() => stream.destroy(), REJECT_GRACE_MS).unref();
+        setTimeout(() => stream.destroy(), REFUSE_GRACE_MS).unref();
         return null;
       }
       return new LegacySession(stream, info.role, this.services, info.remoteAddress, { maxOutboundBytes: this.#maxOutboundBytes });
@@ -107,7 +162,7 @@ export class ChatServer {
       this.services.logger.info('rejecting connection', { role: info.role, remote: info.remoteAddress, error: error.message });
       stream.end(`fastchat: ${error.message}\n`);
       // Do not wait forever for a peer that keeps talking after being told no.
-      setTimeout(() => stream.destroy(), REJECT_GRACE_MS).unref();
+      setTimeout(() => stream.destroy(), REFUSE_GRACE_MS).unref();
       return null;
     }
   }

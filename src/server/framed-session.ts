@@ -19,6 +19,8 @@ import { logOut } from './session-lifecycle.js';
 export interface SessionOptions {
   /** Bytes queued for a client that is not reading before it is dropped. @default 8 MiB */
   readonly maxOutboundBytes: number;
+  /** Called after a `logout`: the connection is without a user again, and its login deadline restarts. */
+  readonly loggedOut?: () => void;
 }
 
 /** Catch-up waits while more than this is queued for the client, so a backlog cannot trip the outbound limit. */
@@ -134,7 +136,10 @@ export class FramedSession {
     }
     const id = request.id;
     dispatch(request, this.#context).then(
-      (reply) => this.send(reply),
+      (reply) => {
+        this.send(reply);
+        if (request.t === 'logout') this.options.loggedOut?.();
+      },
       (error: unknown) => {
         if (error instanceof RequestError) {
           this.#replyError(id, error.code, error.message, error.retryAfterMs);

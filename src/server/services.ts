@@ -11,6 +11,7 @@ import { Memberships } from './memberships.js';
 import { MessageWriter } from './message-writer.js';
 import type { PortLoad } from './port-load.js';
 import { Presence } from './presence.js';
+import { SendRateLimiter, type SendRateOptions } from './send-rate-limiter.js';
 
 /** Everything handlers share: one instance per server process. */
 export interface ServerServices {
@@ -27,6 +28,8 @@ export interface ServerServices {
   readonly writer: MessageWriter;
   readonly fanout: Fanout;
   readonly throttle: LoginThrottle;
+  /** Per-user send rate (modern `send` and legacy sends alike). */
+  readonly sendRate: SendRateLimiter;
   readonly verifierParams: VerifierParams;
   /** Legacy (2022) connections, told of logins and signups. */
   readonly legacy: LegacyDirectory;
@@ -46,6 +49,7 @@ export interface ServicesOptions {
   /** Group commits in flight at once (the writer's maxInFlight): >1 only for a server database. @default 1 */
   readonly commitsInFlight?: number;
   readonly throttle?: Partial<ThrottleOptions>;
+  readonly sendRate?: Partial<SendRateOptions>;
   /** @default DEFAULT_VERIFIER_PARAMS */
   readonly verifierParams?: VerifierParams;
 }
@@ -78,6 +82,7 @@ export function createServices(options: ServicesOptions): ServerServices {
     writer,
     fanout,
     throttle: new LoginThrottle(options.throttle),
+    sendRate: new SendRateLimiter(options.sendRate),
     verifierParams: options.verifierParams ?? DEFAULT_VERIFIER_PARAMS,
     legacy: new LegacyDirectory(),
   };

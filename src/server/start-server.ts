@@ -22,9 +22,27 @@ export interface StartServerOptions {
   readonly advertiseHost?: string | undefined;
   /** Serve the 2022 legacy clients. @default true */
   readonly legacy?: boolean;
+  /** Per-connection and per-user limits (protocol.md § Limits); each absent one keeps its default. */
+  readonly limits?: ServerLimits;
   /** Heartbeat timing of the node registry, used with a server database (`databaseUrl`). */
   readonly cluster?: ClusterOptions;
   readonly logger: Logger;
+}
+
+/** The limits an operator may set (`fastchat-server` flags); the defaults are in src/protocol/limits.ts. */
+export interface ServerLimits {
+  /** Sends per second per user, sustained; 0 for no limit. @default 50 */
+  readonly sendRatePerS?: number;
+  /** Sends a user may make at once. @default 1,000 */
+  readonly sendBurst?: number;
+  /** @default 256; 0 for no limit */
+  readonly maxConnectionsPerAddress?: number;
+  /** @default 30 s; 0 for never */
+  readonly loginTimeoutMs?: number;
+  /** @default 10 s; 0 for never */
+  readonly coordinatorTimeoutMs?: number;
+  /** @default 8 MiB */
+  readonly maxOutboundBytes?: number;
 }
 
 export interface RunningServer {
@@ -68,6 +86,7 @@ class HoldingSink implements ConnectionSink {
  * database has spent seconds starting, then opens the database and starts serving.
  */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const limits = options.limits ?? {};
   const load = new PortLoad();
   const sink = new HoldingSink();
   const listening = await listen(sink, load, options.logger, options);
@@ -89,6 +108,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     listenHost: options.host,
     // PostgreSQL flushes one batch while the next is written on another connection; PGlite has one.
     commitsInFlight: database.kind === 'postgres' ? COMMITS_IN_FLIGHT : 1,
+    sendRate: definedOnly({ perSecond: limits.sendRatePerS, burst: limits.sendBurst }),
   });
   // With a server database, other processes may share it: join the registry for cluster-wide routing.
   let cluster: Cluster | undefined;
@@ -111,7 +131,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       throw error;
     }
   }
-  const core = new ChatServer(services, { legacy: options.legacy ?? true });
+  const core = new ChatServer(services, {
+    legacy: options.legacy ?? true,
+    ...definedOnly({
+      maxConnectionsPerAddress: limits.maxConnectionsPerAddress,
+      loginTimeoutMs: limits.loginTimeoutMs,
+      coordinatorTimeoutMs: limits.coordinatorTimeoutMs,
+      maxOutboundBytes: limits.maxOutboundBytes,
+    }),
+  });
   sink.release(core);
   let closing: Promise<void> | undefined;
   return {
@@ -133,4 +161,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 /** The host other nodes' clients should dial when none is advertised: the listen host, unless it is a wildcard. */
 function publicHost(listenHost: string): string {
   return listenHost === '0.0.0.0' || listenHost === '::' || listenHost === '' ? '127.0.0.1' : listenHost;
+}
+
+/** `fields` without its undefined entries, so spreading it over defaults keeps the defaults. */
+function definedOnly<T extends Record<string, unknown>>(fields: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }

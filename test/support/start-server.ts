@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe } from 'vitest';
 import type { ClusterOptions } from '../../src/server/cluster.js';
-import { startServer, type RunningServer } from '../../src/server/start-server.js';
+import { startServer, type RunningServer, type ServerLimits } from '../../src/server/start-server.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { describePostgres } from './databases.js';
 
@@ -27,6 +27,8 @@ export interface TestServerOptions {
   legacy?: boolean;
   /** Node registry timing, with a databaseUrl. */
   cluster?: ClusterOptions;
+  /** Connection and send limits (small ones make limit tests fast). */
+  limits?: ServerLimits;
 }
 
 /**
@@ -46,6 +48,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       dataDir,
       maxFrameBytes: options.maxFrameBytes ?? 1024 * 1024,
       ...(options.cluster ? { cluster: options.cluster } : {}),
+      ...(options.limits ? { limits: options.limits } : {}),
       ...(options.legacy === undefined ? {} : { legacy: options.legacy }),
       logger: silentLogger,
     });

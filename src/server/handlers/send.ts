@@ -4,11 +4,17 @@ import { NODE_ONLY, type Handler } from '../handler.js';
 /**
  * `send` (protocol.md § send): queues the ciphertext for the next group commit and answers only once
  * it is durably stored. A resend with the same `cid` is answered with the first copy, not stored twice.
+ * Past the user's send rate it is refused with `rate_limited` and nothing is stored.
  */
 export const send: Handler<'send'> = {
   roles: NODE_ONLY,
   async handle(request, { session, services }) {
     const user = session.requireUser();
+    // Before any other work, so a flood costs the server one map lookup per refused send (protocol.md § Limits).
+    const retryAfterMs = services.sendRate.take(user.id);
+    if (retryAfterMs > 0) {
+      throw new RequestError('rate_limited', `too many messages; send again in ${retryAfterMs} ms`, { retryAfterMs });
+    }
     if ((request.conversation === undefined) === (request.to === undefined)) {
       throw new RequestError('bad_request', 'give exactly one of conversation and to');
     }

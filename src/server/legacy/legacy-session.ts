@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import { LegacyJsonDecoder, ProtocolError, encodeLegacyBare, encodeLegacyJson, type LegacyObject } from '../../protocol/index.js';
+import { LegacyJsonDecoder, ProtocolError, encodeLegacyBare, encodeLegacyJson, type ErrorCode, type LegacyObject } from '../../protocol/index.js';
 import { ClientSession } from '../client-session.js';
 import { RequestError } from '../errors.js';
 import type { PortRole } from '../handler.js';
@@ -136,6 +136,12 @@ export class LegacySession implements LegacyPeer {
       }
       this.#end();
     }
+  }
+
+  /** Ends the connection for a server-side reason: the legacy protocol has no error form, so only the log says why. */
+  close(code: ErrorCode, message: string): void {
+    this.services.logger.info('closing legacy connection', { role: this.role, code, reason: message });
+    this.#end();
   }
 
   #end(): void {

@@ -3,7 +3,7 @@ import { encodeLegacyBody } from '../../../crypto/index.js';
 import { isCurrent } from '../../memberships.js';
 import { id } from '../fields.js';
 import type { LegacyHandler } from '../legacy-handler.js';
-import { ciphertext } from './send-message.js';
+import { ciphertext, legacySendAllowed } from './send-message.js';
 
 /**
  * `group-message` (text, receiver, group_id): one member's copy of a group message (the original
@@ -17,6 +17,7 @@ export const groupMessage: LegacyHandler = {
     const body = ciphertext(object);
     const receiver = id(object, 'receiver');
     const groupId = id(object, 'group_id');
+    if (!legacySendAllowed(services, user.id, 'group-message')) return;
     const entry = await services.memberships.get(groupId);
     if (!entry || entry.conversation.kind !== 'group' || !isCurrent(entry.members.get(receiver))) {
       services.logger.info('legacy group-message to a non-member', { user: user.id, group: groupId, receiver });

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { encodeLegacyBody, LEGACY_TEXT_MAX } from '../../../crypto/index.js';
+import type { UserId } from '../../../store/chat-store.js';
+import type { ServerServices } from '../../services.js';
 import { id, LegacyInputError, text } from '../fields.js';
 import type { LegacyHandler } from '../legacy-handler.js';
 
@@ -14,6 +16,17 @@ export function ciphertext(object: Record<string, unknown>): string {
 }
 
 /**
+ * Takes one send from the user's rate (protocol.md § Limits). The legacy protocol answers sends with
+ * nothing, so a send past the rate is dropped with a log line and the connection stays (docs/legacy.md).
+ */
+export function legacySendAllowed(services: ServerServices, userId: UserId, infoType: string): boolean {
+  const retryAfterMs = services.sendRate.take(userId);
+  if (retryAfterMs === 0) return true;
+  services.logger.warn('legacy send dropped: over the send rate', { user: userId, infoType, retryAfterMs });
+  return false;
+}
+
+/**
  * `send-message` (text, receiver): stored in the direct conversation through the same writer as
  * modern sends, as a legacy body for the receiver; nothing is answered (the original server answered
  * nothing either). Delivery follows from the commit (fan-out, feeds).
@@ -25,6 +38,7 @@ export const sendMessage: LegacyHandler = {
     const body = ciphertext(object);
     const receiver = id(object, 'receiver');
     if (receiver === user.id) return;
+    if (!legacySendAllowed(services, user.id, 'send-message')) return;
     let conversationId: number;
     try {
       conversationId = await services.memberships.directConversation(user.id, receiver);
