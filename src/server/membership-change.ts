@@ -1,7 +1,7 @@
 import type { ConversationView as WireConversation } from '../protocol/index.js';
 import type { ConversationId, MembershipChange, MessageRecord, UserId } from '../store/chat-store.js';
 import { RequestError } from './errors.js';
-import type { ConversationMembers } from './memberships.js';
+import { forViewer, type ConversationMembers } from './memberships.js';
 import type { ServerServices } from './services.js';
 import { conversationView } from './views.js';
 
@@ -60,5 +60,5 @@ export function viewFor(entry: ConversationMembers, userId: UserId): WireConvers
   const self = entry.members.get(userId);
   if (!self) return undefined;
   const members = [...entry.members.values()].filter((m) => m.leftSeq === null);
-  return conversationView({ conversation: entry.conversation, self, members });
+  return conversationView(forViewer({ conversation: entry.conversation, self, members }));
 }

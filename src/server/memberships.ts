@@ -76,3 +76,12 @@ export function canSee(member: MemberRecord, seq: number): boolean {
 export function isCurrent(member: MemberRecord | undefined): member is MemberRecord {
   return member !== undefined && member.leftSeq === null;
 }
+
+/**
+ * A conversation as `viewer` may see it: a member who left or was removed gets no member list,
+ * because who is in the group after they went is no longer theirs to know (as nothing sent after a
+ * removal reaches them: protocol.md § Delivery, membership windows).
+ */
+export function forViewer<V extends { readonly self: MemberRecord; readonly members: readonly MemberRecord[] }>(view: V): V {
+  return view.self.leftSeq === null ? view : { ...view, members: [] };
+}

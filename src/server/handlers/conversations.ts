@@ -1,4 +1,5 @@
 import { NODE_ONLY, type Handler } from '../handler.js';
+import { forViewer } from '../memberships.js';
 import { conversationView } from '../views.js';
 
 /** `conversations`: every conversation the user is or was in, with cursors (protocol.md § conversations). */
@@ -6,6 +7,6 @@ export const conversations: Handler<'conversations'> = {
   roles: NODE_ONLY,
   async handle(_request, { session, services }) {
     const views = await services.store.conversationsOf(session.requireUser().id);
-    return { conversations: views.map(conversationView) };
+    return { conversations: views.map((view) => conversationView(forViewer(view))) };
   },
 };

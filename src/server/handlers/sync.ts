@@ -1,5 +1,6 @@
 import { ConversationFeed } from '../conversation-feed.js';
 import { NODE_ONLY, type Handler } from '../handler.js';
+import { forViewer } from '../memberships.js';
 import { conversationView } from '../views.js';
 
 /**
@@ -22,6 +23,6 @@ export const sync: Handler<'sync'> = {
     }
     session.markSynced(given);
     for (const feed of session.feeds.values()) feed.catchUp();
-    return { conversations: views.map(conversationView) };
+    return { conversations: views.map((view) => conversationView(forViewer(view))) };
   },
 };
