@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { REQUEST_SCHEMAS, type ErrorCode, type RequestType, type ResultOf } from '../../src/protocol/index.js';
+import type { RequestBody } from '../../src/client/rpc-connection.js';
+import { secretFor } from '../support/chat-client.js';
+import { describeEachServer } from '../support/start-server.js';
+import { ACTORS, buildWorld, snapshot, type Actor, type World } from './authorization/world.js';
+
+/**
+ * Who may do what (issue 10, point 4): every request type × every kind of sender, on a real server.
+ * The table is the specification (docs/protocol.md § Session, § Errors and each request's section);
+ * a request type added to the catalog without a row is a compile error here and a failed test below.
+ *
+ * Columns, for a group made by `admin` with `member`, and `removed`, who was a member until the admin
+ * removed them:
+ *   coordinator  a connection to the coordinator port (which never asks for hello)
+ *   noHello      a node-port connection that has not sent hello
+ *   anonymous    a node-port session after hello, not logged in
+ *   outsider     a logged-in user who was never in the group
+ *   member, admin, removed
+ * A cell is `ok` or the error code of the refusal. Requests about a conversation target the group;
+ * requests about a user target someone else in it (see REQUESTS).
+ */
+type Outcome = 'ok' | ErrorCode;
+type Row = Readonly<Record<Actor, Outcome>>;
+
+function row(...cells: { [K in keyof typeof ACTORS]: Outcome }): Row {
+  return Object.fromEntries(ACTORS.map((actor, i) => [actor, cells[i]])) as Row;
+}
+
+//                                  coordinator    noHello           anonymous          outsider             member               admin                removed
+const MATRIX: { readonly [T in RequestType]: Row } = {
+  hello:         row('ok',          'ok',            'ok',              'ok',                'ok',                'ok',                'ok'),
+  ping:          row('ok',          'hello_required', 'ok',             'ok',                'ok',                'ok',                'ok'),
+  route:         row('ok',          'wrong_port',    'wrong_port',      'wrong_port',        'wrong_port',        'wrong_port',        'wrong_port'),
+  signup:        row('wrong_port',  'hello_required', 'ok',             'already_logged_in', 'already_logged_in', 'already_logged_in', 'already_logged_in'),
+  login:         row('wrong_port',  'hello_required', 'ok',             'already_logged_in', 'already_logged_in', 'already_logged_in', 'already_logged_in'),
+  resume:        row('wrong_port',  'hello_required', 'ok',             'already_logged_in', 'already_logged_in', 'already_logged_in', 'already_logged_in'),
+  logout:        row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
+  publish_keys:  row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
+  users:         row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
+  conversations: row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
+  open_direct:   row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
+  sync:          row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
+  send:          row('wrong_port',  'hello_required', 'not_logged_in',  'forbidden',         'ok',                'ok',                'forbidden'),
+  // A removed member may still move their cursors up to their removal; a stranger learns nothing.
+  receipt:       row('wrong_port',  'hello_required', 'not_logged_in',  'not_found',         'ok',                'ok',                'ok'),
+  // A removed member reads up to their removal (protocol.md § Delivery, membership windows).
+  history:       row('wrong_port',  'hello_required', 'not_logged_in',  'forbidden',         'ok',                'ok',                'ok'),
+  typing:        row('wrong_port',  'hello_required', 'not_logged_in',  'forbidden',         'ok',                'ok',                'forbidden'),
+  group_create:  row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
+  group_add:     row('wrong_port',  'hello_required', 'not_logged_in',  'forbidden',         'forbidden',         'ok',                'forbidden'),
+  group_remove:  row('wrong_port',  'hello_required', 'not_logged_in',  'forbidden',         'forbidden',         'ok',                'forbidden'),
+  group_leave:   row('wrong_port',  'hello_required', 'not_logged_in',  'forbidden',         'ok',                'ok',                'forbidden'),
+  group_rename:  row('wrong_port',  'hello_required', 'not_logged_in',  'forbidden',         'forbidden',         'ok',                'forbidden'),
+};
+
+/** The user a request about "someone else" names: the member, or (for the member) the admin. */
+const other = (w: World, actor: Actor) => (actor === 'member' ? w.ids.admin : w.ids.member);
+
+/** Realistic valid fields for each request, aimed at the world's group or at another of its users. */
+const REQUESTS: { readonly [T in RequestType]: (w: World, actor: Actor) => RequestBody<T> & { t: T } } = {
+  hello: () => ({ t: 'hello', versions: [1] }),
+  ping: () => ({ t: 'ping' }),
+  route: () => ({ t: 'route' }),
+  signup: (w) => ({ t: 'signup', name: `${w.prefix}new`, secret: secretFor(`${w.prefix}new`) }),
+  login: (w) => ({ t: 'login', name: `${w.prefix}member`, secret: secretFor(`${w.prefix}member`) }),
+  resume: (w) => ({ t: 'resume', token: w.memberToken }),
+  logout: () => ({ t: 'logout' }),
+  publish_keys: () => ({ t: 'publish_keys', publicKey: Buffer.from('a new public key') }),
+  users: (w, actor) => ({ t: 'users', ids: [other(w, actor)] }),
+  conversations: () => ({ t: 'conversations' }),
+  open_direct: (w, actor) => ({ t: 'open_direct', user: other(w, actor) }),
+  sync: () => ({ t: 'sync' }),
+  send: (w) => ({ t: 'send', conversation: w.group, cid: `${w.prefix}-cid`, body: Buffer.from('ciphertext') }),
+  receipt: (w) => ({ t: 'receipt', conversation: w.group, read: 99 }),
+  history: (w) => ({ t: 'history', conversation: w.group }),
+  typing: (w) => ({ t: 'typing', conversation: w.group }),
+  group_create: (w, actor) => ({ t: 'group_create', name: 'another group', members: [other(w, actor)] }),
+  group_add: (w) => ({ t: 'group_add', conversation: w.group, user: w.ids.outsider }),
+  group_remove: (w) => ({ t: 'group_remove', conversation: w.group, user: w.ids.member }),
+  group_leave: (w) => ({ t: 'group_leave', conversation: w.group }),
+  group_rename: (w) => ({ t: 'group_rename', conversation: w.group, name: 'taken over' }),
+};
+
+/** What an allowed reply must (not) show, where being allowed is not the whole rule. */
+const CHECKS: { readonly [T in RequestType]?: Partial<Record<Actor, (result: ResultOf<T>, w: World) => void>> } = {
+  history: {
+    removed: ({ messages }, w) => {
+      expect(messages.length).toBeGreaterThan(0);
+      expect(messages.every((m) => m.seq <= w.removedAt)).toBe(true);
+    },
+  },
+  conversations: {
+    outsider: ({ conversations }, w) => expect(conversations.map((c) => c.conversation)).not.toContain(w.group),
+    // Once removed, who is in the group is none of their business any more.
+    removed: ({ conversations }, w) => {
+      const view = conversations.find((c) => c.conversation === w.group);
+      expect(view).toMatchObject({ leftSeq: w.removedAt, lastSeq: w.removedAt, members: [] });
+    },
+  },
+  sync: {
+    removed: ({ conversations }, w) => {
+      expect(conversations.find((c) => c.conversation === w.group)).toMatchObject({ lastSeq: w.removedAt, members: [] });
+    },
+  },
+  receipt: {
+    removed: (cursors, w) => expect(cursors.readSeq).toBe(w.removedAt),
+  },
+};
+
+const TYPES = Object.keys(REQUEST_SCHEMAS) as RequestType[];
+
+describe('authorization matrix', () => {
+  it('has a row for every request type of the catalog, and requests for each', () => {
+    expect(Object.keys(MATRIX).sort()).toEqual([...TYPES].sort());
+    expect(Object.keys(REQUESTS).sort()).toEqual([...TYPES].sort());
+  });
+});
+
+describeEachServer('authorization matrix', (start) => {
+  let server: Awaited<ReturnType<typeof start>>;
+
+  // One server for the whole table (a start per row would cost more than the cells); each cell
+  // still gets a world of its own, and the cells of a row run at once.
+  it('gives each sender the outcome in its cell, and a refusal changes nothing', async () => {
+    server = await start();
+    const failures: string[] = [];
+    for (const type of TYPES) {
+      const row = await Promise.all(ACTORS.map((actor) => runCell(type, actor)));
+      failures.push(...row.filter((f) => f !== undefined));
+    }
+    expect(failures).toEqual([]);
+  }, 240_000);
+
+  async function runCell(type: RequestType, actor: Actor): Promise<string | undefined> {
+    const expected = MATRIX[type][actor];
+    const world = await buildWorld(server, actor);
+    try {
+      const before = await snapshot(server, world);
+      const request = REQUESTS[type] as (w: World, a: Actor) => RequestBody<RequestType> & { t: RequestType };
+      const outcome = await world.rpc.request(request(world, actor)).then(
+        (result) => ({ code: 'ok' as const, result }),
+        (error: { code?: string; message?: string }) => ({ code: error.code ?? String(error), result: undefined }),
+      );
+      if (outcome.code !== expected) return `${type} by ${actor}: expected ${expected}, got ${outcome.code}`;
+      if (expected === 'ok') {
+        const check = CHECKS[type]?.[actor] as ((result: unknown, w: World) => void) | undefined;
+        try {
+          check?.(outcome.result, world);
+        } catch (error) {
+          return `${type} by ${actor}: allowed, but ${(error as Error).message}`;
+        }
+        return undefined;
+      }
+      const after = await snapshot(server, world);
+      return after === before ? undefined : `${type} by ${actor}: refused with ${expected} but changed the database`;
+    } finally {
+      await world.close();
+    }
+  }
+});
