@@ -1,5 +1,10 @@
 import pg from 'pg';
 
+/** A reconnect attempt finished after the listener was stopped; it is dropped, not reported. */
+class ListenerStoppedError extends Error {
+  override readonly name = 'ListenerStoppedError';
+}
+
 /** Channel names are fixed identifiers chosen by the code, never input: LISTEN cannot take a parameter. */
 const CHANNEL_NAME = /^[a-z_][a-z0-9_]*$/;
 
@@ -33,9 +38,22 @@ export async function listenOn(
     };
     next.on('error', lost);
     next.on('end', lost);
-    await next.connect();
-    // An identifier cannot be a parameter: the name is checked above and quoted here.
-    await next.query('LISTEN ' + next.escapeIdentifier(channel));
+    try {
+      await next.connect();
+      // An identifier cannot be a parameter: the name is checked above and quoted here.
+      await next.query('LISTEN ' + next.escapeIdentifier(channel));
+    } catch (error) {
+      // Connected but LISTEN failed (the server shutting down meanwhile): without this end() each
+      // retry would leave a connection open. Errors after this point have no one to tell.
+      next.on('error', () => undefined);
+      void next.end().catch(() => undefined);
+      throw error;
+    }
+    if (stopped) {
+      // Stopped while this attempt was connecting: nobody will end it later.
+      void next.end().catch(() => undefined);
+      throw new ListenerStoppedError();
+    }
     client = next;
   };
 
