@@ -86,6 +86,10 @@ export class ConversationFeed {
       await this.sink.writable();
       const rows = await this.store.messagesAfter(this.conversationId, this.#cursor, this.#leftSeq, FEED_PAGE_SIZE);
       for (const row of rows) {
+        // Between rows too: a page of large messages written at once would pass the outbound limit
+        // and drop the client as a slow consumer on every sync (protocol.md § Limits).
+        await this.sink.writable();
+        if (!this.sink.open) return;
         // Rows are gapless and ascending; a live offer may have moved the cursor meanwhile.
         if (row.seq !== this.#cursor + 1) continue;
         if (!this.#visible(row.seq)) return;
