@@ -1,0 +1,111 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { FrameDecoder, encodeFrame } from '../../src/protocol/index.js';
+
+/**
+ * A TCP proxy in front of one node port, with a coordinator of its own that routes every client to
+ * the proxy, so that a real ChatClient (which dials whatever its coordinator names) goes through it.
+ * `cutMidFrame` cuts the next server-to-client chunk inside a frame and drops both sides, as a
+ * network failure would: the client gets half a frame, the server a reset.
+ */
+export interface CutProxy {
+  readonly coordinatorPort: number;
+  /** Resolves once a connection has been cut; bytes before the cut were forwarded. */
+  cutMidFrame(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Tracks frame boundaries (4-byte length, then the body) of a byte stream passing through. */
+class FrameBoundaries {
+  #header: number[] = [];
+  #bodyLeft = 0;
+
+  get atBoundary(): boolean {
+    return this.#bodyLeft === 0 && this.#header.length === 0;
+  }
+
+  pass(chunk: Buffer): void {
+    for (let i = 0; i < chunk.length; ) {
+      if (this.#bodyLeft > 0) {
+        const n = Math.min(this.#bodyLeft, chunk.length - i);
+        this.#bodyLeft -= n;
+        i += n;
+        continue;
+      }
+      this.#header.push(chunk[i++]!);
+      if (this.#header.length === 4) {
+        this.#bodyLeft = Buffer.from(this.#header).readUInt32BE(0);
+        this.#header = [];
+      }
+    }
+  }
+}
+
+export async function startCutProxy(node: { host: string; port: number }): Promise<CutProxy> {
+  const sockets = new Set<Socket>();
+  let cut: (() => void) | undefined;
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy()); // resets are this proxy's purpose
+  };
+
+  const proxy = createServer((client) => {
+    track(client);
+    const upstream = connect(node);
+    track(upstream);
+    const boundaries = new FrameBoundaries();
+    upstream.on('data', (chunk: Buffer) => {
+      if (cut && chunk.length >= 3) {
+        // A frame is at least 5 bytes: 2 bytes into the next one, or 1 into the current, is inside it.
+        const inside = boundaries.atBoundary ? 2 : 1;
+        client.write(chunk.subarray(0, inside), () => {
+          client.destroy();
+          upstream.destroy();
+        });
+        const done = cut;
+        cut = undefined;
+        done();
+        return;
+      }
+      boundaries.pass(chunk);
+      client.write(chunk);
+    });
+    client.on('data', (chunk: Buffer) => upstream.write(chunk));
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+
+  // The coordinator side of the protocol (protocol.md § route), and nothing else: every route here.
+  const coordinator = createServer((socket) => {
+    track(socket);
+    const decoder = new FrameDecoder({ maxFrameBytes: 1024 * 1024 });
+    socket.on('data', (chunk: Buffer) =>
+      decoder.feed(chunk, (message) => {
+        if (message.t === 'route') socket.write(encodeFrame({ t: 'ok', id: message.id, host: '127.0.0.1', port: portOf(proxy) }));
+      }),
+    );
+  });
+
+  await Promise.all([listen(proxy), listen(coordinator)]);
+  return {
+    coordinatorPort: portOf(coordinator),
+    cutMidFrame: () => new Promise<void>((resolve) => (cut = resolve)),
+    close: async () => {
+      sockets.forEach((s) => s.destroy());
+      await Promise.all([proxy, coordinator].map((server) => new Promise((resolve) => server.close(resolve))));
+    },
+  };
+}
+
+function listen(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+}
+
+function portOf(server: Server): number {
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('not listening on TCP');
+  return address.port;
+}
