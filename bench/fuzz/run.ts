@@ -43,7 +43,7 @@ export interface FuzzReport {
   readonly errorLogs: readonly string[];
   /** Broken store rules after the run. */
   readonly storeViolations: readonly string[];
-  /** Heap used after a full GC, sampled every `heapEvery` scripts. */
+  /** Heap used after a full GC, sampled every 500 scripts. */
   readonly heapSamples: readonly number[];
   readonly connectionsLeft: number;
 }
@@ -98,6 +98,7 @@ async function fuzzWorld(world: FuzzWorld, options: FuzzOptions): Promise<FuzzRe
   const take = (): number | undefined => {
     if (queue) return queue.shift();
     if (cases >= options.cases || Date.now() > deadline) return undefined;
+    if (nextScript % 500 === 499) heapSamples.push(heapUsedAfterGc());
     return nextScript++;
   };
   const worker = async () => {
@@ -107,7 +108,6 @@ async function fuzzWorld(world: FuzzWorld, options: FuzzOptions): Promise<FuzzRe
       scripts++;
       const violations = await play(script, await open(script.kind), options.settleMs ?? 10_000);
       if (violations.length) failures.push({ seed: options.seed, script: index, kind: script.kind, violations });
-      if (scripts % 500 === 0) heapSamples.push(heapUsedAfterGc());
     }
   };
   await Promise.all(Array.from({ length: options.connections ?? 50 }, worker));
