@@ -23,7 +23,10 @@ import { ACTORS, buildWorld, snapshot, type Actor, type World } from './authoriz
 type Outcome = 'ok' | ErrorCode;
 type Row = Readonly<Record<Actor, Outcome>>;
 
-function row(...cells: { [K in keyof typeof ACTORS]: Outcome }): Row {
+/** One Outcome per actor, in ACTORS order (a mapped tuple: the count is checked by the compiler). */
+type Cells<T extends readonly unknown[]> = { -readonly [K in keyof T]: Outcome };
+
+function row(...cells: Cells<typeof ACTORS>): Row {
   return Object.fromEntries(ACTORS.map((actor, i) => [actor, cells[i]])) as Row;
 }
 
