@@ -35,6 +35,8 @@ export function str(limits: { min?: number; max: number; pattern?: RegExp; hint?
   const min = limits.min ?? 0;
   return required((value, path) => {
     if (typeof value !== 'string') return fail(path, 'must be a string');
+    // Every string field ends up in a PostgreSQL text column or parameter, which cannot hold NUL.
+    if (value.includes('\u0000')) return fail(path, 'must not contain U+0000');
     if (value.length < min) return fail(path, `must be at least ${min} characters`);
     if (value.length > limits.max) return fail(path, `must be at most ${limits.max} characters`);
     if (limits.pattern && !limits.pattern.test(value)) return fail(path, limits.hint ?? `must match ${limits.pattern}`);

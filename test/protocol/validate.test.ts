@@ -78,6 +78,19 @@ describe('validateRequest', () => {
     expect(() => validateRequest(message as RawMessage)).toThrow(error);
   });
 
+  it('rejects U+0000 in any string field (PostgreSQL text cannot hold it), naming the field', () => {
+    const cases: RawMessage[] = [
+      { ...valid.login, name: 'ali\u0000ce' },
+      { ...valid.send, cid: 'c\u0000' },
+      { ...valid.users, prefix: '\u0000' },
+      { ...valid.group_create, name: 'te\u0000am' },
+      { ...valid.hello, client: 'x\u0000' },
+    ];
+    for (const message of cases) {
+      expect(() => validateRequest(message)).toThrow(/must not contain U\+0000/);
+    }
+  });
+
   it('rejects an unknown type, and never treats inherited names as types', () => {
     expect(() => validateRequest({ t: 'teleport', id: 1 })).toThrow(UnknownTypeError);
     expect(() => validateRequest({ t: 'constructor', id: 1 })).toThrow(UnknownTypeError);

@@ -1,12 +1,11 @@
 import { NODE_ONLY, type Handler } from '../handler.js';
 import { changeMembership } from '../membership-change.js';
-import { textField } from './text-field.js';
 
 /** `group_rename` (protocol.md § group_rename): admins only. */
 export const groupRename: Handler<'group_rename'> = {
   roles: NODE_ONLY,
   async handle(request, { session, services }) {
-    const event = await changeMembership(services, session.requireUser().id, request.conversation, { type: 'rename', name: textField('name', request.name) });
+    const event = await changeMembership(services, session.requireUser().id, request.conversation, { type: 'rename', name: request.name });
     return { seq: event.seq };
   },
 };

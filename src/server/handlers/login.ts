@@ -1,7 +1,6 @@
 import { checkLogin, issueResumeToken } from '../accounts.js';
 import { NODE_ONLY, type Handler } from '../handler.js';
 import { userView } from '../views.js';
-import { textField } from './text-field.js';
 
 /**
  * `login` (protocol.md § login): checked and throttled by accounts.ts, shared with the legacy adapter.
@@ -11,7 +10,7 @@ export const login: Handler<'login'> = {
   roles: NODE_ONLY,
   access: 'anyone',
   async handle(request, { session, services }) {
-    const credentials = await checkLogin(services, session, textField('name', request.name), request.secret);
+    const credentials = await checkLogin(services, session, request.name, request.secret);
     const resume = await issueResumeToken(services, session, credentials.user);
     return {
       user: userView(credentials.user, true),

@@ -2,7 +2,6 @@ import type { UserId } from '../../store/chat-store.js';
 import { NODE_ONLY, type Handler } from '../handler.js';
 import type { ServerServices } from '../services.js';
 import { userView } from '../views.js';
-import { textField } from './text-field.js';
 
 /** Users per page when the request names no limit. */
 const DEFAULT_PAGE = 100;
@@ -17,7 +16,7 @@ export const users: Handler<'users'> = {
       return { users: found.map((user) => userView(user, online(user.id))), more: false };
     }
     const limit = request.limit ?? DEFAULT_PAGE;
-    const rows = await services.store.listUsers({ afterId: request.after ?? 0, limit: limit + 1, ...(request.prefix ? { prefix: textField('prefix', request.prefix) } : {}) });
+    const rows = await services.store.listUsers({ afterId: request.after ?? 0, limit: limit + 1, ...(request.prefix ? { prefix: request.prefix } : {}) });
     const page = rows.slice(0, limit);
     const online = await onlineOf(services, page.map((u) => u.id));
     return { users: page.map((user) => userView(user, online(user.id))), more: rows.length > limit };
