@@ -26,6 +26,10 @@ describe('fastchat-server CLI', () => {
       ['--data-dir', 'fastchat/server"]'],
       ['--db', '[default: $DATABASE_URL, else the embedded database]'],
       ['--max-frame-bytes', '[default: "1048576"]'],
+      ['--send-rate', '[default: "50"]'],
+      ['--send-burst', '[default: "1000"]'],
+      ['--max-connections-per-address', '[default: "256"]'],
+      ['--login-timeout', '[default: "30"]'],
       ['--log-level', '[default: "info"]'],
     ]) {
       expect(stdout).toContain(flag);
@@ -41,6 +45,8 @@ describe('fastchat-server CLI', () => {
     [['--ports', '8001-8004', '--coordinator-port', '8002'], 'fastchat-server: --coordinator-port 8002 is also in --ports'],
     [['--log-level', 'loud'], 'fastchat-server: Invalid values:'],
     [['--db', 'mysql://x'], 'fastchat-server: --db: expected a postgres:// URL'],
+    [['--send-rate', 'fast'], 'fastchat-server: --send-rate: "fast" must be a whole number from 0 to 1000000'],
+    [['--max-connections-per-address', '1.5'], 'fastchat-server: --max-connections-per-address: "1.5" must be a whole number'],
   ])('rejects %j with one line naming the problem', async (args, line) => {
     const { code, stderr } = await runBin('fastchat-server', args);
     expect(code).toBe(2);
