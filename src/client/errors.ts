@@ -7,6 +7,8 @@ export class RequestFailedError extends Error {
   constructor(
     readonly code: ErrorCode | string,
     message: string,
+    /** With `rate_limited`: when the server says to try again, in milliseconds. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }

@@ -127,7 +127,8 @@ export class RpcConnection {
       }
     } else if (message.t === 'error') {
       const code = isErrorCode(message.code) ? message.code : String(message.code);
-      pending.reject(new RequestFailedError(code, String(message.message)));
+      const retryAfterMs = typeof message.retryAfterMs === 'number' && message.retryAfterMs >= 0 ? message.retryAfterMs : undefined;
+      pending.reject(new RequestFailedError(code, String(message.message), retryAfterMs));
     } else {
       pending.reject(new ServerProtocolError(`unexpected reply type "${message.t}"`));
     }

@@ -171,6 +171,10 @@ export class Sender {
         if (error instanceof RequestFailedError && FINAL_CODES.has(error.code)) {
           await this.outbox.remove(entry.cid);
           this.#settle(entry.cid, { ok: false, failure: { cid: entry.cid, code: error.code, message: error.message } });
+        } else if (error instanceof RequestFailedError && error.code === 'rate_limited') {
+          // Sending too fast: the entry stays, and goes again when the server says it may.
+          // Not unref: a one-shot `fastchat send` must stay alive to retry.
+          setTimeout(() => this.flush(), error.retryAfterMs ?? RATE_LIMITED_RETRY_MS);
         }
         // Otherwise the connection failed: the entry stays and goes out again after the reconnect.
       },
@@ -185,6 +189,9 @@ export class Sender {
     for (const listener of this.#listeners) listener(outcome);
   }
 }
+
+/** When a `rate_limited` refusal names no time to wait. */
+const RATE_LIMITED_RETRY_MS = 1000;
 
 /**
  * One legacy body per piece per legacy member: the text split to fit each member's key (k − 11 bytes a
