@@ -4,6 +4,10 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export type LogFields = Record<string, string | number | boolean | undefined>;
 
+/** How a line is written: `text` for people, `json` (one object a line) for log collectors. */
+export const LOG_FORMATS = ['text', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 export interface Logger {
   debug(message: string, fields?: LogFields): void;
   info(message: string, fields?: LogFields): void;
@@ -20,11 +24,18 @@ export interface LoggerOptions {
   readonly now?: () => number;
   /** Fields written on every line (a worker's index, for one). */
   readonly fields?: LogFields;
+  /** @default 'text' */
+  readonly format?: LogFormat;
 }
+
+/** Keys every JSON line has; a field of the same name is written as `field.<name>` so it cannot overwrite them. */
+const RESERVED = new Set(['ts', 'level', 'msg']);
 
 /**
  * A small line logger: `2026-11-25T10:00:00.000Z INFO message key=value …`. Values are JSON-quoted
- * when they contain spaces or quotes, so a line stays one line whatever a peer sent.
+ * when they contain spaces or quotes, so a line stays one line whatever a peer sent. With format
+ * `json` a line is `{"ts":…,"level":"info","msg":…,…fields}`: field names come from our code only
+ * (never from a peer), values keep their types, and JSON escaping keeps a newline inside the line.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const threshold = LOG_LEVELS.indexOf(options.level ?? 'info');
@@ -32,6 +43,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const now = options.now ?? Date.now;
   const log = (level: LogLevel) => (message: string, fields?: LogFields) => {
     if (LOG_LEVELS.indexOf(level) < threshold) return;
+    if (options.format === 'json') return write(jsonLine(new Date(now()).toISOString(), level, message, { ...options.fields, ...fields }));
     let line = `${new Date(now()).toISOString()} ${level.toUpperCase()} ${message}`;
     for (const [key, value] of Object.entries({ ...options.fields, ...fields })) {
       if (value !== undefined) line += ` ${key}=${formatValue(value)}`;
@@ -39,6 +51,14 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     write(line);
   };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+function jsonLine(ts: string, level: LogLevel, msg: string, fields: LogFields): string {
+  const entry: Record<string, string | number | boolean> = { ts, level, msg };
+  for (const [key, value] of Object.entries(fields)) {
+    if (value !== undefined) entry[RESERVED.has(key) ? `field.${key}` : key] = value;
+  }
+  return JSON.stringify(entry);
 }
 
 function formatValue(value: string | number | boolean): string {

@@ -33,3 +33,41 @@ describe('createLogger', () => {
     expect(lines).toEqual(['1970-01-01T00:00:00.000Z INFO ready worker=1 port=8001', '1970-01-01T00:00:00.000Z WARN slow worker=1']);
   });
 });
+
+describe('createLogger with format json', () => {
+  const jsonLines = (fields?: Record<string, number>) => {
+    const lines: string[] = [];
+    const logger = createLogger({ format: 'json', write: (l) => lines.push(l), now: () => 0, ...(fields ? { fields } : {}) });
+    return { lines, logger };
+  };
+
+  it('writes one object a line with ts, level, msg and typed fields, its own fields included', () => {
+    const { lines, logger } = jsonLines({ worker: 1 });
+    logger.info('ready', { port: 8001, legacy: true, host: '127.0.0.1', skipped: undefined });
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toEqual({ ts: '1970-01-01T00:00:00.000Z', level: 'info', msg: 'ready', worker: 1, port: 8001, legacy: true, host: '127.0.0.1' });
+  });
+
+  it('keeps a peer-supplied string with newlines and quotes inside one line, unchanged once parsed', () => {
+    const { lines, logger } = jsonLines();
+    const hostile = 'a"\n{"level":"error","msg":"FAKE"}\r\n\\';
+    logger.warn('bad input', { error: hostile });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toMatch(/[\r\n]/);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'warn', msg: 'bad input', error: hostile });
+  });
+
+  it('does not let a field overwrite ts, level or msg', () => {
+    const { lines, logger } = jsonLines();
+    logger.error('real', { level: 'debug', msg: 'fake' });
+    expect(JSON.parse(lines[0]!)).toEqual({ ts: '1970-01-01T00:00:00.000Z', level: 'error', msg: 'real', 'field.level': 'debug', 'field.msg': 'fake' });
+  });
+
+  it('drops entries below its level, as the text format does', () => {
+    const lines: string[] = [];
+    const logger = createLogger({ format: 'json', level: 'warn', write: (l) => lines.push(l) });
+    logger.info('i');
+    logger.error('e');
+    expect(lines.map((l) => (JSON.parse(l) as { level: string }).level)).toEqual(['error']);
+  });
+});
