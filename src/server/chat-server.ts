@@ -35,6 +35,9 @@ export const DEFAULT_MAX_OUTBOUND_BYTES = 8 * 1024 * 1024;
 
 type Session = FramedSession | LegacySession;
 
+/** How open connections are counted for metrics: legacy ones apart, whatever port they came to. */
+export type ConnectionKind = PortRole | 'legacy';
+
 /** Where a connection arrived. */
 export interface ConnectionInfo {
   readonly role: PortRole;
@@ -57,6 +60,8 @@ export class ChatServer {
   readonly #coordinatorTimeoutMs: number;
   /** Every open connection, with its session once the first byte has picked one. */
   readonly #connections = new Map<Duplex, Session | undefined>();
+  /** The port role of each open connection, for connectionsByKind. */
+  readonly #roles = new Map<Duplex, PortRole>();
   #closing = false;
 
   constructor(
@@ -79,6 +84,13 @@ export class ChatServer {
     return this.#connections.size;
   }
 
+  /** Open connections by kind (all kinds present), read when metrics are scraped. */
+  connectionsByKind(): Record<ConnectionKind, number> {
+    const counts: Record<ConnectionKind, number> = { node: 0, coordinator: 0, legacy: 0 };
+    for (const [stream, role] of this.#roles) counts[this.#connections.get(stream) instanceof LegacySession ? 'legacy' : role]++;
+    return counts;
+  }
+
   /** Serves one connection until it closes. */
   handle(stream: Duplex, info: ConnectionInfo): void {
     if (this.#closing) {
@@ -87,6 +99,8 @@ export class ChatServer {
     }
     const { logger } = this.services;
     this.#connections.set(stream, undefined);
+    this.#roles.set(stream, info.role);
+    stream.once('close', () => this.#roles.delete(stream));
     // A reset or broken pipe is the peer's business; it still ends in 'close', which cleans up.
     stream.on('error', (error) => logger.debug('connection error', { role: info.role, error: error.message }));
     if (!this.#addresses.tryOpen(info.remoteAddress)) return this.#refuseBusy(stream, info);

@@ -53,7 +53,11 @@ export class FramedSession {
     const connection = this;
     const session = new ClientSession(
       {
-        push: (push) => connection.send(push),
+        push: (push) => {
+          if (connection.#closed) return;
+          services.metrics.pushesSent.inc();
+          connection.send(push);
+        },
         writable: () => connection.#writable(),
         get open() {
           return !connection.#closed && !stream.destroyed;
@@ -99,6 +103,7 @@ export class FramedSession {
     this.stream.write(encodeFrame(message));
     if (this.stream.writableLength > this.options.maxOutboundBytes) {
       this.services.logger.warn('dropping a client that does not read', { role: this.role, queued: this.stream.writableLength });
+      this.services.metrics.slowConsumersDropped.inc();
       this.#closed = true;
       this.stream.destroy();
     }
@@ -106,6 +111,7 @@ export class FramedSession {
 
   /** Ends the connection with a final id-less error frame saying why. */
   close(code: ErrorCode, message: string): void {
+    if (!this.#closed) this.services.metrics.errorSent(code);
     this.send({ t: 'error', code, message });
     this.#closed = true;
     this.stream.end();
@@ -152,6 +158,8 @@ export class FramedSession {
   }
 
   #replyError(id: number | undefined, code: ErrorCode, message: string, retryAfterMs?: number): void {
+    if (this.#closed) return;
+    this.services.metrics.errorSent(code);
     this.send({ t: 'error', ...(id === undefined ? {} : { id }), code, message, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
   }
 }

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { ChatStore, MessageRecord, SendItem, SendOutcome } from '../store/chat-store.js';
 import type { Logger } from '../util/logger.js';
 import { RequestError } from './errors.js';
@@ -11,6 +12,10 @@ export interface WriterOptions {
    * where it would only make batches smaller. @default 1
    */
   readonly maxInFlight?: number;
+  /** Told of each successful commit: sends in the batch, new messages stored, seconds in the database (metrics). */
+  readonly committed?: (sends: number, stored: number, seconds: number) => void;
+  /** Told of each failed commit (metrics). */
+  readonly failed?: () => void;
 }
 
 type SendJob = { readonly kind: 'send'; readonly item: SendItem; readonly resolve: (o: SendOutcome) => void; readonly reject: (e: unknown) => void };
@@ -31,6 +36,8 @@ type Job =
 export class MessageWriter {
   readonly #maxBatch: number;
   readonly #maxInFlight: number;
+  readonly #committed: WriterOptions['committed'];
+  readonly #failed: WriterOptions['failed'];
   readonly #queue: Job[] = [];
   /** Batches (or one exclusive job) started and not yet finished, fan-out included. */
   #inFlight = 0;
@@ -49,6 +56,8 @@ export class MessageWriter {
   ) {
     this.#maxBatch = options.maxBatch ?? 500;
     this.#maxInFlight = Math.max(1, options.maxInFlight ?? 1);
+    this.#committed = options.committed;
+    this.#failed = options.failed;
   }
 
   /** Queues one message; resolves once it is committed (or found to be a resend, or refused). */
@@ -120,14 +129,18 @@ export class MessageWriter {
 
   async #commit(batch: readonly SendJob[]): Promise<void> {
     let outcomes: SendOutcome[];
+    // Only the database's part: queueing before it shows up in the batch size, fan-out after it elsewhere.
+    const started = performance.now();
     try {
       outcomes = await this.store.commitMessages(batch.map((job) => job.item));
     } catch (error) {
+      this.#failed?.();
       this.logger.error('commit failed', { messages: batch.length, error: String(error) });
       const failure = new RequestError('internal', 'the message could not be stored; resend it (same cid)', { cause: error });
       batch.forEach((job) => job.reject(failure));
       return;
     }
+    this.#committed?.(batch.length, outcomes.filter((o) => o.status === 'stored').length, (performance.now() - started) / 1000);
     batch.forEach((job, i) => job.resolve(outcomes[i]!));
     // Duplicates are fanned out too: when a commit reached the database but its reply was lost (the
     // connection dropped after COMMIT), the sender was told `internal` and nothing was delivered; its

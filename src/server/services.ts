@@ -12,6 +12,7 @@ import { MessageWriter } from './message-writer.js';
 import type { PortLoad } from './port-load.js';
 import { Presence } from './presence.js';
 import { SendRateLimiter, type SendRateOptions } from './send-rate-limiter.js';
+import { ServerMetrics } from './server-metrics.js';
 
 /** Everything handlers share: one instance per server process. */
 export interface ServerServices {
@@ -33,6 +34,8 @@ export interface ServerServices {
   readonly verifierParams: VerifierParams;
   /** Legacy (2022) connections, told of logins and signups. */
   readonly legacy: LegacyDirectory;
+  /** This server's counters and histograms (its own: several servers in one process stay apart). */
+  readonly metrics: ServerMetrics;
   /** Set when this process shares its database with other nodes (`--db`): cluster-wide routing. */
   cluster?: Cluster | undefined;
 }
@@ -52,10 +55,13 @@ export interface ServicesOptions {
   readonly sendRate?: Partial<SendRateOptions>;
   /** @default DEFAULT_VERIFIER_PARAMS */
   readonly verifierParams?: VerifierParams;
+  /** @default a fresh ServerMetrics */
+  readonly metrics?: ServerMetrics;
 }
 
 export function createServices(options: ServicesOptions): ServerServices {
   const { logger, store } = options;
+  const metrics = options.metrics ?? new ServerMetrics();
   const presence = new Presence();
   const memberships = new Memberships(store);
   const fanout = new Fanout(store, presence, memberships, logger);
@@ -68,7 +74,12 @@ export function createServices(options: ServicesOptions): ServerServices {
       if (services.cluster) for (const event of messageEvents(messages.map((m) => m.conversationId))) services.cluster.announce(event);
     },
     logger,
-    { maxBatch: options.maxBatch ?? 500, maxInFlight: options.commitsInFlight ?? 1 },
+    {
+      maxBatch: options.maxBatch ?? 500,
+      maxInFlight: options.commitsInFlight ?? 1,
+      committed: (sends, stored, seconds) => metrics.committed(sends, stored, seconds),
+      failed: () => metrics.commitFailures.inc(),
+    },
   );
   const services: ServerServices = {
     logger,
@@ -85,6 +96,7 @@ export function createServices(options: ServicesOptions): ServerServices {
     sendRate: new SendRateLimiter(options.sendRate),
     verifierParams: options.verifierParams ?? DEFAULT_VERIFIER_PARAMS,
     legacy: new LegacyDirectory(),
+    metrics,
   };
   return services;
 }

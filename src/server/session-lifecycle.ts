@@ -9,6 +9,7 @@ export async function logIn(services: ServerServices, session: ClientSession, us
   // would never be removed, and the user would look online for ever.
   if (!session.open) throw new RequestError('internal', 'the connection closed during login');
   session.logIn(user);
+  services.metrics.logins.inc();
   if (services.presence.add(user.id, session)) {
     // Sharing a database, the user may already be online on another node: the cluster decides.
     if (services.cluster) await services.cluster.presence.sync(services, user.id);

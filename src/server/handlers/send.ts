@@ -13,6 +13,7 @@ export const send: Handler<'send'> = {
     // Before any other work, so a flood costs the server one map lookup per refused send (protocol.md § Limits).
     const retryAfterMs = services.sendRate.take(user.id);
     if (retryAfterMs > 0) {
+      services.metrics.rateLimitedSends.inc();
       throw new RequestError('rate_limited', `too many messages; send again in ${retryAfterMs} ms`, { retryAfterMs });
     }
     if ((request.conversation === undefined) === (request.to === undefined)) {

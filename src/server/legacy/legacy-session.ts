@@ -101,6 +101,7 @@ export class LegacySession implements LegacyPeer {
     this.stream.write(bytes);
     if (this.stream.writableLength > this.options.maxOutboundBytes) {
       this.services.logger.warn('dropping a legacy client that does not read', { role: this.role, queued: this.stream.writableLength });
+      this.services.metrics.slowConsumersDropped.inc();
       this.#closed = true;
       this.stream.destroy();
     }

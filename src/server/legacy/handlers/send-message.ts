@@ -22,6 +22,7 @@ export function ciphertext(object: Record<string, unknown>): string {
 export function legacySendAllowed(services: ServerServices, userId: UserId, infoType: string): boolean {
   const retryAfterMs = services.sendRate.take(userId);
   if (retryAfterMs === 0) return true;
+  services.metrics.rateLimitedSends.inc();
   services.logger.warn('legacy send dropped: over the send rate', { user: userId, infoType, retryAfterMs });
   return false;
 }
