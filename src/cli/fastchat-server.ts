@@ -10,7 +10,7 @@ import {
 } from '../protocol/index.js';
 import { startServer } from '../server/start-server.js';
 import { WorkerPool, portsOfWorker, reportReady, workerIndex, workersProblem } from '../server/workers.js';
-import { LOG_LEVELS, createLogger, type Logger } from '../util/logger.js';
+import { LOG_FORMATS, LOG_LEVELS, createLogger, type Logger } from '../util/logger.js';
 import { defaultServerDataDir } from '../util/paths.js';
 import { VERSION } from '../version.js';
 import { integerOption, portListOption, portOption } from './options.js';
@@ -37,6 +37,9 @@ export async function main(argv: string[]): Promise<void> {
       'login-timeout': { type: 'string', default: String(DEFAULT_LOGIN_TIMEOUT_MS / 1000), describe: 'seconds a connection may stay without logging in (0: no limit)', coerce: integerOption('login-timeout', 0, 86_400) },
       legacy: { type: 'boolean', default: true, describe: 'serve the original 2022 clients (--no-legacy refuses them)' },
       'log-level': { choices: LOG_LEVELS, default: 'info' as const, describe: 'lowest log level written to stderr' },
+      'log-format': { choices: LOG_FORMATS, default: 'text' as const, describe: 'text, or json: one object a line {ts, level, msg, ...fields}' },
+      'metrics-port': { type: 'string', describe: 'serve GET /metrics (Prometheus) and /healthz over HTTP on this port; with --workers, worker N uses this port + N', coerce: portOption('metrics-port', true) },
+      'metrics-host': { type: 'string', default: '127.0.0.1', describe: 'interface of the metrics port' },
       workers: { type: 'string', default: '1', describe: 'with --db: server processes on this machine, each serving its share of --ports', coerce: integerOption('workers', 1, 64) },
       'node-timeout': { type: 'string', default: '10', describe: 'with --db: seconds without a heartbeat after which another node counts as dead', coerce: integerOption('node-timeout', 1, 3600) },
     })
@@ -45,6 +48,14 @@ export async function main(argv: string[]): Promise<void> {
         throw new Error(`--coordinator-port ${a['coordinator-port']} is also in --ports`);
       }
       if (a.db !== undefined && !/^postgres(ql)?:\/\//.test(a.db)) throw new Error(`--db: expected a postgres:// URL`);
+      const metricsPort = a['metrics-port'];
+      if (metricsPort !== undefined && metricsPort !== 0) {
+        // With --workers, worker N serves metricsPort + N: every one of those must be free of the chat ports.
+        const own = Array.from({ length: a.workers > 1 ? a.workers : 1 }, (_, i) => metricsPort + i);
+        if (own.at(-1)! > 65535) throw new Error(`--metrics-port ${metricsPort}: with --workers ${a.workers} it needs ports up to ${own.at(-1)}`);
+        const clash = own.find((port) => a.ports.includes(port) || port === a['coordinator-port']);
+        if (clash !== undefined) throw new Error(`--metrics-port: ${clash} is also a chat port`);
+      }
       const problem = workersProblem(a.workers, a.ports, a.db || undefined);
       if (problem) throw new Error(problem);
       return true;
@@ -52,7 +63,7 @@ export async function main(argv: string[]): Promise<void> {
     .parseAsync();
 
   const worker = workerIndex();
-  const logger = createLogger({ level: args['log-level'], ...(worker === undefined ? {} : { fields: { worker } }) });
+  const logger = createLogger({ level: args['log-level'], format: args['log-format'], ...(worker === undefined ? {} : { fields: { worker } }) });
   if (args.workers > 1 && cluster.isPrimary) return superviseWorkers(args.workers, logger);
 
   let server;
@@ -74,6 +85,7 @@ export async function main(argv: string[]): Promise<void> {
       advertiseHost: args['advertise-host'],
       legacy: args.legacy,
       logger,
+      metrics: metricsOf(args['metrics-port'], args['metrics-host'], worker),
     });
   } catch (error) {
     exitWithError(NAME, error);
@@ -86,6 +98,7 @@ export async function main(argv: string[]): Promise<void> {
     coordinator: listening.coordinatorPort,
     database: database.description,
     legacy: args.legacy,
+    ...(server.metrics ? { metrics: `${server.metrics.host}:${server.metrics.port}` } : {}),
     ...(worker === undefined ? {} : { pid: process.pid }),
   });
   // After its own line, so the primary's "fastchat-server ready" comes after every worker's.
@@ -108,6 +121,16 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/**
+ * Where this process serves metrics. Each worker is its own process with its own counters, so each
+ * serves its own port (`--metrics-port` + worker index) rather than the primary adding them up: a
+ * scraper gets every worker's numbers and Prometheus sums them. The primary serves none.
+ */
+function metricsOf(port: number | undefined, host: string, worker: number | undefined): { host: string; port: number } | undefined {
+  if (port === undefined) return undefined;
+  return { host, port: worker === undefined || port === 0 ? port : port + worker };
 }
 
 /** The primary of `--workers N`: starts the workers, says ready once all serve, stops them on a signal. */

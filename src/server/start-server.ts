@@ -9,6 +9,8 @@ import { PortLoad } from './port-load.js';
 import { createServices } from './services.js';
 import { Cluster, type ClusterOptions } from './cluster.js';
 import { applyClusterEvent, resyncAll } from './cluster-relay.js';
+import { listenMetrics, type MetricsListening } from './metrics-listener.js';
+import { addStateGauges } from './state-gauges.js';
 
 export interface StartServerOptions {
   readonly host: string;
@@ -27,6 +29,8 @@ export interface StartServerOptions {
   /** Heartbeat timing of the node registry, used with a server database (`databaseUrl`). */
   readonly cluster?: ClusterOptions;
   readonly logger: Logger;
+  /** Serve GET /metrics and /healthz over HTTP here (`--metrics-port`, `--metrics-host`); absent: no metrics port. */
+  readonly metrics?: { readonly host: string; readonly port: number } | undefined;
 }
 
 /** The limits an operator may set (`fastchat-server` flags); the defaults are in src/protocol/limits.ts. */
@@ -49,6 +53,8 @@ export interface RunningServer {
   readonly listening: Listening;
   readonly database: Database;
   readonly core: ChatServer;
+  /** The metrics port, when one was asked for. */
+  readonly metrics: MetricsListening | undefined;
   /** Graceful stop: stop accepting, commit and acknowledge what is queued, end every connection, close the database. */
   close(): Promise<void>;
 }
@@ -140,12 +146,24 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       maxOutboundBytes: limits.maxOutboundBytes,
     }),
   });
-  sink.release(core);
   let closing: Promise<void> | undefined;
+  addStateGauges(services, core, database.kind, () => closing !== undefined);
+  let metrics: MetricsListening | undefined;
+  if (options.metrics) {
+    try {
+      metrics = await listenMetrics({ ...options.metrics, registry: services.metrics.registry, serving: () => closing === undefined, logger: options.logger });
+    } catch (error) {
+      sink.dropAll();
+      await Promise.all([cluster?.stop(), listening.close(), store.close()]);
+      throw error;
+    }
+  }
+  sink.release(core);
   return {
     listening,
     database,
     core,
+    metrics,
     close: () =>
       (closing ??= (async () => {
         // Leave the registry first, so other nodes stop sending clients here.
@@ -154,6 +172,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         await core.close();
         await stopped;
         await store.close();
+        // Last, so /healthz answers 503 for the whole shutdown.
+        await metrics?.close();
       })()),
   };
 }
