@@ -2,6 +2,7 @@ import { runBacklogScenario } from './backlog.js';
 import { formatCodecResults, runCodecBench } from './codec.js';
 import { formatDmStorm, runDmStorm, type DmStormResult } from './load/dm-storm.js';
 import { stopBenchPostgres } from './load/deployment.js';
+import { formatFlood, runFlood } from './load/flood.js';
 import { formatFanout, runFanout, type FanoutResult } from './load/fanout.js';
 import { formatIdle, runIdle } from './load/idle.js';
 import { formatRate, runRate, type RateResult } from './load/rate.js';
@@ -65,6 +66,9 @@ const SCENARIOS: Record<string, Scenario> = {
     }
     return formatFanout(results);
   },
+  // The server keeps its default limits here; the normal clients stay under them (docs/benchmarks.md § flood).
+  flood: async (args) =>
+    formatFlood([await runFlood({ database: 'postgres', clients: args.clients?.[0] ?? 200, ratePerS: args.rates?.[0] ?? 500, durationS: args.durationS ?? 10 })]),
   idle: async (args) => formatIdle([await runIdle({ database: 'postgres', sizes: args.clients ?? [1000, 5000, 10000], ...(args.durationS ? { idleS: args.durationS } : {}) })]),
   reconnect: async (args) => {
     const results: ReconnectResult[] = [];

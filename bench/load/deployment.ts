@@ -20,6 +20,13 @@ export interface DeploymentOptions {
    * database on, instead of a throwaway cluster of our own (the test suite passes its own).
    */
   readonly postgresServerUrl?: string;
+  /**
+   * 'off' (the default) passes `--send-rate 0 --max-connections-per-address 0`, for scenarios that
+   * measure the server rather than its limits; 'default' leaves the server's own defaults (flood).
+   */
+  readonly limits?: 'default' | 'off';
+  /** More `fastchat-server` flags, appended as given. */
+  readonly serverArgs?: readonly string[];
 }
 
 /** A real fastchat-server on free ports over a fresh database, for one benchmark run. */
@@ -63,9 +70,11 @@ let databases = 0;
 export async function startDeployment(options: DeploymentOptions): Promise<Deployment> {
   const ports = await freePorts((options.ports ?? 4) + 1);
   const coordinatorPort = ports.pop()!;
-  // The benchmarks measure the server, not its limits: every client dials from 127.0.0.1 (up to
+  const args = ['--ports', ports.join(','), '--coordinator-port', String(coordinatorPort)];
+  // Most benchmarks measure the server, not its limits: every client dials from 127.0.0.1 (up to
   // 10,000 of them) and a DM-storm client sends as fast as its acks come back, so both limits are off.
-  const args = ['--ports', ports.join(','), '--coordinator-port', String(coordinatorPort), '--max-connections-per-address', '0', '--send-rate', '0'];
+  if ((options.limits ?? 'off') === 'off') args.push('--max-connections-per-address', '0', '--send-rate', '0');
+  args.push(...(options.serverArgs ?? []));
   let cleanup: () => Promise<void>;
   let label: string;
   let postgresPid = 0;

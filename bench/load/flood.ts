@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import { ms, summarise, table, type LatencySummary } from '../support/stats.js';
+import { startDeployment, type BenchDatabase, type Deployment } from './deployment.js';
+import { floodConnections, floodSends, floodSlow, type FloodKind, type Flooder, type FloodStats } from './flooders.js';
+import { signupMany, type LoadClient } from './load-client.js';
+import { offerLoad, waitUntil } from './offered-load.js';
+
+export interface FloodOptions {
+  readonly database: BenchDatabase;
+  /** Normal clients, in a ring of one contact each, as in `rate`. */
+  readonly clients: number;
+  /** The normal clients' offered load, messages per second in total. */
+  readonly ratePerS: number;
+  /** Seconds per phase. */
+  readonly durationS: number;
+  /** The flooders, one phase each after the baseline. @default ['send', 'connections', 'slow'] */
+  readonly floods?: readonly FloodKind[];
+  /** Seconds of load before the baseline (JIT, caches, pools warm up). @default 2 */
+  readonly warmUpS?: number;
+  /** Where the connection flooder dials from: not the normal clients' 127.0.0.1. @default 127.0.0.2 */
+  readonly flooderAddress?: string;
+  readonly postgresServerUrl?: string;
+}
+
+/** One phase: the normal clients' figures, and what the flooder of the phase (if any) got. */
+export interface FloodPhase {
+  readonly phase: 'baseline' | FloodKind;
+  readonly offered: number;
+  readonly acked: number;
+  /** Acknowledged messages that reached their recipient, each counted once. */
+  readonly delivered: number;
+  readonly missing: number;
+  readonly duplicates: number;
+  readonly errors: number;
+  /** From the time the send was due to the recipient's push. */
+  readonly delivery: LatencySummary;
+  readonly maxLagMs: number;
+  readonly serverCores: number;
+  readonly databaseCores: number;
+  readonly flood: FloodStats | undefined;
+  /** Flooder requests per second over the phase. */
+  readonly floodPerS: number;
+}
+
+export interface FloodResult {
+  readonly options: FloodOptions;
+  readonly databaseLabel: string;
+  readonly phases: readonly FloodPhase[];
+}
+
+let runs = 0;
+
+/**
+ * The normal clients run the `rate` scenario's open-loop load through every phase; the server keeps
+ * its default limits (`--send-rate` 50/s per user, 256 connections per address, 8 MiB outbound). At
+ * 2.5 msg/s per user and one connection each (at most 256 from 127.0.0.1, counting coordinator
+ * dials), the normal clients stay under every limit, so any refusal is the flooder's.
+ */
+export async function runFlood(options: FloodOptions): Promise<FloodResult> {
+  if (options.clients > 200) process.stderr.write('flood: more than ~250 normal clients passes the per-address cap of 256\n');
+  const deployment = await startDeployment({
+    database: options.database,
+    limits: 'default',
+    ...(options.postgresServerUrl ? { postgresServerUrl: options.postgresServerUrl } : {}),
+  });
+  const clients: LoadClient[] = [];
+  try {
+    const tag = `flood${process.pid}r${++runs}`;
+    clients.push(...(await signupMany(deployment.coordinator, options.clients, tag, { progress: `flood ${options.database}` })));
+    const [flooder, sink] = await signupMany(deployment.coordinator, 2, `${tag}f`);
+    clients.push(flooder!, sink!);
+    const normal = clients.slice(0, options.clients);
+    const peerOf = (index: number) => normal[(index + 1) % normal.length]!.userId;
+    await Promise.all(normal.map((client, index) => client.send(peerOf(index))));
+    await flooder!.send(sink!.userId);
+
+    let sent = new Map<string, { acked: boolean; delivered: number }>();
+    let latencies: number[] = [];
+    for (const client of normal) {
+      client.onMessage((sentAt, push) => {
+        const message = sent.get(push.cid);
+        if (push.from === client.userId || message === undefined) return;
+        message.delivered++;
+        latencies.push(performance.now() - sentAt);
+      });
+    }
+    const start = async (kind: FloodKind): Promise<Flooder> => {
+      if (kind === 'send') return floodSends(flooder!, sink!.userId);
+      if (kind === 'connections') return floodConnections(deployment.coordinator, options.flooderAddress ?? '127.0.0.2');
+      return floodSlow(deployment.coordinator, `${tag}slow`);
+    };
+
+    const phases: FloodPhase[] = [];
+    const steps = ['warm-up', 'baseline', ...(options.floods ?? ['send', 'connections', 'slow'])] as const;
+    for (const step of steps) {
+      const durationS = step === 'warm-up' ? (options.warmUpS ?? 2) : options.durationS;
+      if (durationS === 0) continue;
+      const flood = step === 'warm-up' || step === 'baseline' ? undefined : await start(step);
+      sent = new Map();
+      latencies = [];
+      let answered = 0;
+      let errors = 0;
+      const before = usage(deployment);
+      const started = performance.now();
+      const load = await offerLoad(options.ratePerS, durationS, (n, at) => {
+        const index = n % normal.length;
+        const cid = randomUUID();
+        const message = { acked: false, delivered: 0 };
+        sent.set(cid, message);
+        normal[index]!.send(peerOf(index), at, cid).then(
+          () => void ((message.acked = true), answered++),
+          () => void (errors++, answered++),
+        );
+      });
+      const busyS = (performance.now() - started) / 1000;
+      const after = usage(deployment);
+      const held = flood?.stats.connectionsHeld ?? 0;
+      await flood?.stop();
+      const all = [...sent.values()];
+      await waitUntil(() => answered >= all.length && all.every((m) => !m.acked || m.delivered > 0), 15_000);
+      if (step === 'warm-up') continue;
+      const acked = all.filter((m) => m.acked);
+      phases.push({
+        phase: step,
+        offered: load.fired,
+        acked: acked.length,
+        delivered: acked.filter((m) => m.delivered > 0).length,
+        missing: acked.filter((m) => m.delivered === 0).length,
+        duplicates: all.reduce((sum, m) => sum + Math.max(0, m.delivered - 1), 0),
+        errors,
+        delivery: summarise(latencies),
+        maxLagMs: load.maxLagMs,
+        serverCores: (after.server - before.server) / busyS,
+        databaseCores: (after.database - before.database) / busyS,
+        // Held connections are counted as the phase ended, before stop() closed them.
+        flood: flood ? { ...flood.stats, connectionsHeld: held } : undefined,
+        floodPerS: flood ? flood.stats.requests / busyS : 0,
+      });
+    }
+    return { options, databaseLabel: deployment.databaseLabel, phases };
+  } finally {
+    for (const client of clients) client.close();
+    await deployment.stop();
+  }
+}
+
+function usage(deployment: Deployment): { server: number; database: number } {
+  return { server: deployment.serverUsage().cpuSeconds, database: deployment.databaseUsage().cpuSeconds };
+}
+
+/** p99 of a phase over the baseline's: the figure the target (≤ 2) is about. */
+export function p99Ratio(result: FloodResult, phase: FloodPhase): number {
+  const baseline = result.phases.find((p) => p.phase === 'baseline');
+  return baseline ? phase.delivery.p99 / baseline.delivery.p99 : Number.NaN;
+}
+
+const FLOODERS: Record<FloodKind, string> = {
+  send: '(a) one user sends, 512 in flight',
+  connections: '(b) connections from 127.0.0.2',
+  slow: '(c) asks, never reads',
+};
+
+/** One row per database and phase. */
+export function formatFlood(results: readonly FloodResult[]): string {
+  const rows = results.flatMap((result) =>
+    result.phases.map((p) => {
+      const f = p.flood;
+      const got = !f
+        ? '—'
+        : p.phase === 'send'
+          ? `${f.requests} sends (${p.floodPerS.toFixed(0)}/s): ${f.accepted} accepted, ${f.rateLimited} rate_limited, ${f.otherErrors} other`
+          : p.phase === 'connections'
+            ? `${f.requests} dials (${p.floodPerS.toFixed(0)}/s): ${f.connectionsRefused} refused, ${f.connectionsHeld} held`
+            : `${f.requests} requests (${p.floodPerS.toFixed(0)}/s): cut ${f.slowConsumerDrops}× as slow consumer, ${f.otherErrors} failed logins`;
+      return [
+        p.phase === 'baseline' ? 'baseline (no flooder)' : FLOODERS[p.phase],
+        result.databaseLabel,
+        `${ms(p.delivery.p50)} / ${ms(p.delivery.p95)} / ${ms(p.delivery.p99)} / ${ms(p.delivery.max)}`,
+        p.phase === 'baseline' ? '1' : p99Ratio(result, p).toFixed(2),
+        `${p.offered} / ${p.delivered} / ${p.errors} / ${p.missing} / ${p.duplicates}`,
+        ms(p.maxLagMs),
+        `${p.serverCores.toFixed(2)} + ${p.databaseCores.toFixed(2)}`,
+        got,
+      ];
+    }),
+  );
+  return table(
+    ['phase', 'database', 'normal delivery ms p50 / p95 / p99 / max', 'p99 ÷ baseline', 'offered / delivered / errors / missing / twice', 'generator lag ms max', 'CPU cores server + db', 'flooder got'],
+    rows,
+  );
+}

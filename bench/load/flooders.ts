@@ -1,0 +1,190 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
+import { askCoordinator, type ServerAddress } from '../../src/client/connect.js';
+import { RequestFailedError } from '../../src/client/errors.js';
+import { encodeFrame, FrameDecoder, PROTOCOL_VERSIONS } from '../../src/protocol/index.js';
+import { BODY_BYTES, type LoadClient } from './load-client.js';
+
+/**
+ * Abusive clients for the flood scenario (docs/protocol.md § Limits): each runs until `stop()` and
+ * counts what the server let it do. They share the load generator's process and event loop with the
+ * normal clients, so their own CPU shows in the normal clients' latency too (the worse case).
+ */
+export interface FloodStats {
+  /** Requests written (sends for `send`, `users` pages for `slow`). */
+  requests: number;
+  accepted: number;
+  rateLimited: number;
+  otherErrors: number;
+  /** Connections the server took and kept (`connections`). */
+  connectionsHeld: number;
+  /** Connections answered `too_many_connections`, or cut before a word (`connections`). */
+  connectionsRefused: number;
+  /** Times the server cut the connection as a slow consumer (`slow`). */
+  slowConsumerDrops: number;
+}
+
+export interface Flooder {
+  readonly kind: FloodKind;
+  readonly stats: FloodStats;
+  stop(): Promise<void>;
+}
+
+export type FloodKind = 'send' | 'connections' | 'slow';
+
+const zero = (): FloodStats => ({ requests: 0, accepted: 0, rateLimited: 0, otherErrors: 0, connectionsHeld: 0, connectionsRefused: 0, slowConsumerDrops: 0 });
+
+/**
+ * (a) One user sending to `to` as fast as the server answers, `window` requests always in flight
+ * (never waiting for one ack before the next send). Bounded, not unbounded: past a window the socket
+ * and the server's queue only hold more bytes, and the generator's memory would be what gave out.
+ */
+export function floodSends(client: LoadClient, to: number, window = 512): Flooder {
+  const stats = zero();
+  // One body for every send: the flooder's CPU goes to sending, not to making random bytes.
+  const body = randomBytes(BODY_BYTES);
+  let stopped = false;
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+  const fire = (): void => {
+    while (!stopped && inFlight < window) {
+      inFlight++;
+      stats.requests++;
+      client.rpc.request({ t: 'send', to, cid: randomUUID(), body }, { timeoutMs: 60_000 }).then(
+        () => void stats.accepted++,
+        (error) => void (error instanceof RequestFailedError && error.code === 'rate_limited' ? stats.rateLimited++ : stats.otherErrors++),
+      ).finally(() => {
+        inFlight--;
+        if (stopped && inFlight === 0) idle?.();
+        else fire();
+      });
+    }
+  };
+  fire();
+  return {
+    kind: 'send',
+    stats,
+    stop: () => {
+      stopped = true;
+      return inFlight === 0 ? Promise.resolve() : new Promise((resolve) => (idle = resolve));
+    },
+  };
+}
+
+/** Opens a framed connection to `node` from `localAddress` and says hello at once. */
+function dial(node: ServerAddress, localAddress: string): Socket {
+  const socket = connect({ host: node.host, port: node.port, localAddress, noDelay: true });
+  socket.on('error', () => undefined);
+  // Written now, queued until the connect: so it goes before anything the caller writes next.
+  socket.write(encodeFrame({ t: 'hello', id: 1, versions: [...PROTOCOL_VERSIONS] }));
+  return socket;
+}
+
+/**
+ * (b) Connections opened as fast as they are answered from `localAddress` (another loopback address
+ * than the normal clients', so that the per-address cap is the flooder's alone), `parallel` dials at
+ * a time; each one refused is replaced at once, each one taken is held (never logging in).
+ */
+export async function floodConnections(coordinator: ServerAddress, localAddress: string, parallel = 64): Promise<Flooder> {
+  const stats = zero();
+  const node = await askCoordinator(coordinator);
+  const sockets = new Set<Socket>();
+  let stopped = false;
+  const open = (): void => {
+    if (stopped) return;
+    stats.requests++;
+    const socket = dial(node, localAddress);
+    sockets.add(socket);
+    let refused = false;
+    let held = false;
+    socket.on('data', (chunk: Buffer) => {
+      // The refusal is one error frame; MessagePack keeps its code as plain UTF-8 bytes.
+      if (chunk.includes('too_many_connections')) refused = true;
+      else if (!held && !refused) {
+        held = true;
+        stats.connectionsHeld++;
+        open(); // a held connection frees its dial slot
+      }
+    });
+    socket.once('close', () => {
+      sockets.delete(socket);
+      if (held) stats.connectionsHeld--;
+      else stats.connectionsRefused++;
+      if (!held) open();
+    });
+  };
+  for (let i = 0; i < parallel; i++) open();
+  return {
+    kind: 'connections',
+    stats,
+    stop: async () => {
+      stopped = true;
+      await Promise.all([...sockets].map((socket) => new Promise((resolve) => (socket.destroy(), socket.once('close', resolve)))));
+    },
+  };
+}
+
+/**
+ * (c) A user that asks for `users` pages (the largest reply a user can ask for without data of its
+ * own) `batch` every millisecond and never reads a reply, until the server cuts it as a slow
+ * consumer; then it comes back with its resume token (not `login`: that would make it a password-hash
+ * flood instead) and does it again. It signs up as a new user `name` first.
+ */
+export async function floodSlow(coordinator: ServerAddress, name: string, batch = 100): Promise<Flooder> {
+  const stats = zero();
+  let stopped = false;
+  let current: Socket | undefined;
+  let resume: Uint8Array | undefined;
+  const session = async (): Promise<void> => {
+    const node = await askCoordinator(coordinator);
+    const socket = dial(node, '127.0.0.1');
+    current = socket;
+    socket.write(encodeFrame(resume ? { t: 'resume', id: 2, token: resume } : { t: 'signup', id: 2, name, secret: randomBytes(32) }));
+    const decoder = new FrameDecoder({ maxFrameBytes: 16 * 1024 * 1024 - 1 });
+    await new Promise<void>((resolve, reject) => {
+      socket.on('data', (chunk: Buffer) =>
+        decoder.feed(chunk, (m) => {
+          if (m.id !== 2) return;
+          if (m.t !== 'ok') return reject(new Error(String(m.message)));
+          if (m.resume instanceof Uint8Array) resume = m.resume;
+          resolve();
+        }),
+      );
+      socket.once('close', () => reject(new Error('closed before login')));
+    });
+    // Logged in: from here on nothing is read, so the replies pile up in the server's queue.
+    socket.removeAllListeners('data');
+    socket.pause();
+    let id = 3;
+    const flood = (): void => {
+      if (stopped || socket.destroyed) return;
+      for (let i = 0; i < batch; i++, id++) socket.write(encodeFrame({ t: 'users', id, limit: 500 }));
+      stats.requests += batch;
+      setTimeout(flood, 1);
+    };
+    flood();
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    if (!stopped) stats.slowConsumerDrops++;
+  };
+  const loop = async (): Promise<void> => {
+    while (!stopped) {
+      try {
+        await session();
+      } catch (error) {
+        if (process.env.FLOOD_DEBUG) console.error(error);
+        stats.otherErrors++;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  };
+  const gone = loop();
+  return {
+    kind: 'slow',
+    stats,
+    stop: async () => {
+      stopped = true;
+      current?.destroy();
+      await gone;
+    },
+  };
+}
