@@ -6,7 +6,7 @@ import { DEFAULT_BACKOFF, type BackoffOptions } from '../util/backoff.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { logIn, logInAgain, signUp, type Identity, type Progress, type ResumeToken } from './account.js';
 import { ClientState } from './client-state.js';
-import { connectToNode, type ServerAddress } from './connect.js';
+import { connectToNode, type ClientTls, type ServerAddress } from './connect.js';
 import { isLegacyText } from '../crypto/legacy-rsa.js';
 import { ConnectionClosedError, legacyTextRefusal, RequestFailedError } from './errors.js';
 import { Keyring } from './keyring.js';
@@ -52,6 +52,8 @@ export interface ChatClientOptions {
   readonly backoff?: BackoffOptions;
   /** Deadline of connecting and of each request. @default 10000 */
   readonly timeoutMs?: number;
+  /** Reach the server over TLS, trusting it by CA or by pinned certificate; absent: plain TCP. */
+  readonly tls?: ClientTls | undefined;
 }
 
 /**
@@ -93,7 +95,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   static async open(options: ChatClientOptions): Promise<ChatClient> {
     const progress = options.progress ?? (() => undefined);
     const local = new LocalStore(options.home, options.name);
-    const { rpc } = await connectToNode({ coordinator: options.coordinator, timeoutMs: options.timeoutMs ?? 10_000 });
+    const { rpc } = await connectToNode({ coordinator: options.coordinator, timeoutMs: options.timeoutMs ?? 10_000, tls: options.tls });
     try {
       const { identity, resume } = options.mode === 'signup'
         ? await signUp(rpc, local, options.name, options.password, progress)
@@ -280,7 +282,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
       await new Promise((resolve) => setTimeout(resolve, delayMs));
       if (this.#closing) return;
       try {
-        const { rpc } = await connectToNode({ coordinator: this.options.coordinator, timeoutMs: this.options.timeoutMs ?? 10_000 });
+        const { rpc } = await connectToNode({ coordinator: this.options.coordinator, timeoutMs: this.options.timeoutMs ?? 10_000, tls: this.options.tls });
         try {
           await logInAgain(rpc, this.identity, this.#resume);
           await this.#attach(rpc);

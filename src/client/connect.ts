@@ -1,8 +1,12 @@
 import { PROTOCOL_VERSIONS, type ResultOf } from '../protocol/index.js';
-import { connectTcp } from '../transport/tcp-transport.js';
+import { connectTcp, formatAddress } from '../transport/tcp-transport.js';
+import { connectTls } from '../transport/tls-transport.js';
+import type { Transport } from '../transport/transport.js';
 import { VERSION } from '../version.js';
+import { TlsVerifyError } from '../transport/errors.js';
 import { ConnectionClosedError, NodeUnreachableError } from './errors.js';
 import { RpcConnection } from './rpc-connection.js';
+import type { ServerTrust } from './server-trust.js';
 
 export interface ServerAddress {
   readonly host: string;
@@ -14,6 +18,22 @@ export interface ConnectOptions {
   readonly coordinator: ServerAddress;
   /** Deadline of the TCP connect and of each request. @default 5000 */
   readonly timeoutMs?: number;
+  /** Connect to the coordinator and the node with TLS (protocol.md § TLS); absent: plain TCP. */
+  readonly tls?: ClientTls | undefined;
+}
+
+/**
+ * How a TLS client decides to trust the server: a CA (PEM) with the standard hostname check, or
+ * trust on first use with the certificate pinned per host in the client's home.
+ */
+export type ClientTls = { readonly ca: string } | { readonly trust: ServerTrust };
+
+/** Opens the byte pipe to one server address, plain or TLS as `tls` says. */
+export function openTransport(address: ServerAddress, timeoutMs: number, tls: ClientTls | undefined): Promise<Transport> {
+  if (tls === undefined) return connectTcp({ ...address, timeoutMs });
+  if ('ca' in tls) return connectTls({ ...address, timeoutMs, ca: tls.ca });
+  const label = formatAddress(address.host, address.port);
+  return connectTls({ ...address, timeoutMs, verify: (peer) => tls.trust.check(address.host, label, peer) });
 }
 
 /** A framed connection to a node port after a successful `hello`. */
@@ -25,8 +45,8 @@ export interface NodeConnection {
 }
 
 /** Asks the coordinator for the least-loaded node port (protocol.md § route). */
-export async function askCoordinator(coordinator: ServerAddress, timeoutMs = 5000): Promise<ServerAddress> {
-  const rpc = new RpcConnection(await connectTcp({ ...coordinator, timeoutMs }), { requestTimeoutMs: timeoutMs });
+export async function askCoordinator(coordinator: ServerAddress, timeoutMs = 5000, tls?: ClientTls): Promise<ServerAddress> {
+  const rpc = new RpcConnection(await openTransport(coordinator, timeoutMs, tls), { requestTimeoutMs: timeoutMs });
   try {
     return await rpc.request({ t: 'route' });
   } finally {
@@ -41,11 +61,14 @@ export async function askCoordinator(coordinator: ServerAddress, timeoutMs = 500
  */
 export async function connectToNode(options: ConnectOptions): Promise<NodeConnection> {
   const timeoutMs = options.timeoutMs ?? 5000;
-  const node = await askCoordinator(options.coordinator, timeoutMs);
+  const node = await askCoordinator(options.coordinator, timeoutMs, options.tls);
   let transport;
   try {
-    transport = await connectTcp({ ...node, timeoutMs });
+    // Every port of a deployment speaks what its coordinator speaks (protocol.md § TLS).
+    transport = await openTransport(node, timeoutMs, options.tls);
   } catch (error) {
+    // A refused certificate is not a dead node: retrying elsewhere would hide it.
+    if (error instanceof TlsVerifyError) throw error;
     throw new NodeUnreachableError(node, error instanceof Error ? error : new Error(String(error)));
   }
   const rpc = new RpcConnection(transport, { requestTimeoutMs: timeoutMs });

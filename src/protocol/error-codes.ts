@@ -27,6 +27,8 @@ export const ERROR_CODES = [
   'idle_timeout',
   /** No node port is available to route to. */
   'unavailable',
+  /** A plain (unencrypted) framed connection to a server that requires TLS; the connection is closed. */
+  'tls_required',
   /** The server is shutting down. */
   'shutting_down',
   /** The request needs a logged-in session. */

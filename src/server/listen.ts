@@ -1,10 +1,12 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { TLSSocket, createSecureContext, type SecureContext } from 'node:tls';
 import type { Logger } from '../util/logger.js';
 import type { ConnectionInfo } from './chat-server.js';
 import { ListenError, PortInUseError } from './errors.js';
 import type { PortRole } from './handler.js';
 import type { PortLoad } from './port-load.js';
+import { refuseConnection } from './refuse-connection.js';
 
 /** Where accepted connections go: the server core, or something holding them until it is ready. */
 export interface ConnectionSink {
@@ -18,7 +20,29 @@ export interface ListenOptions {
   readonly ports: readonly number[];
   /** Coordinator port; 0 asks for a free one. */
   readonly coordinatorPort: number;
+  /** Serve TLS on every port (protocol.md § TLS); absent: plain TCP as before. */
+  readonly tls?: ListenTls | undefined;
 }
+
+export interface ListenTls {
+  /** PEM certificate chain. */
+  readonly cert: string;
+  /** PEM private key of the certificate. */
+  readonly key: string;
+  /** Still serve modern clients that speak plain frames; otherwise they are refused with `tls_required`. @default false */
+  readonly allowPlaintext?: boolean;
+}
+
+/** First byte of a TLS record carrying a handshake (a ClientHello): content type 22. */
+const TLS_HANDSHAKE = 0x16;
+
+/**
+ * With TLS on, a connection is held here until its first byte shows what it speaks. Every client
+ * (modern or 2022) speaks first, so one silent this long is cut without a word.
+ */
+export const FIRST_BYTE_TIMEOUT_MS = 10_000;
+
+export const TLS_REQUIRED_MESSAGE = 'this server requires TLS: connect with `fastchat --tls` (see docs/protocol.md § TLS)';
 
 export interface Listening {
   readonly host: string;
@@ -36,22 +60,103 @@ export interface Listening {
  */
 export async function listen(sink: ConnectionSink, load: PortLoad, logger: Logger, options: ListenOptions): Promise<Listening> {
   const servers: Server[] = [];
-  const release = () => Promise.all(servers.map((server) => closeServer(server)));
+  const accept = options.tls ? new TlsSniffer(sink, logger, options.tls) : sink;
+  const release = async () => {
+    await Promise.all(servers.map((server) => closeServer(server)));
+    if (accept instanceof TlsSniffer) accept.dropAll();
+  };
   try {
     const ports: number[] = [];
     for (const port of options.ports) {
-      const server = await bind(options.host, port, 'node', sink, logger);
+      const server = await bind(options.host, port, 'node', accept, logger);
       servers.push(server);
       const bound = boundPort(server);
       load.addPort(bound);
       ports.push(bound);
     }
-    const coordinator = await bind(options.host, options.coordinatorPort, 'coordinator', sink, logger);
+    const coordinator = await bind(options.host, options.coordinatorPort, 'coordinator', accept, logger);
     servers.push(coordinator);
     return { host: options.host, ports, coordinatorPort: boundPort(coordinator), close: async () => void (await release()) };
   } catch (error) {
     await release();
     throw error;
+  }
+}
+
+/**
+ * One port serves TLS, the 2022 legacy JSON and (when allowed) plain frames, told apart by the first
+ * byte as the core tells frames from JSON (protocol.md § Sniffing): 0x16 starts a TLS handshake and
+ * the decrypted stream goes to the core, which then sniffs again inside it; `{` is a legacy client,
+ * which never had TLS, so it stays plain; 0x00 is a modern client that skipped TLS.
+ */
+class TlsSniffer implements ConnectionSink {
+  readonly #context: SecureContext;
+  readonly #allowPlaintext: boolean;
+  /** Connections whose first byte has not come yet: ours to cut on close. */
+  readonly #waiting = new Set<Socket>();
+
+  constructor(
+    private readonly sink: ConnectionSink,
+    private readonly logger: Logger,
+    tls: ListenTls,
+  ) {
+    // Parsed once: a bad certificate or key fails start-up, not the first client.
+    this.#context = createSecureContext({ cert: tls.cert, key: tls.key });
+    this.#allowPlaintext = tls.allowPlaintext ?? false;
+  }
+
+  handle(stream: Duplex, info: ConnectionInfo): void {
+    const socket = stream as Socket;
+    this.#waiting.add(socket);
+    // Also bounds the TLS handshake: the timer is cleared only once the core has the connection.
+    const timer = setTimeout(() => socket.destroy(), FIRST_BYTE_TIMEOUT_MS).unref();
+    const done = () => {
+      clearTimeout(timer);
+      this.#waiting.delete(socket);
+    };
+    socket.once('close', done);
+    // A reset before the first byte is nobody's business but must not be an unhandled 'error'.
+    socket.on('error', () => socket.destroy());
+    socket.once('data', (chunk: Buffer) => {
+      socket.pause();
+      // Put the byte back: the TLS layer (or the core) must read the stream from its very start.
+      socket.unshift(chunk);
+      if (chunk[0] === TLS_HANDSHAKE) return this.#secure(socket, info, done);
+      done();
+      socket.off('close', done);
+      if (chunk[0] === 0x00 && !this.#allowPlaintext) {
+        this.logger.info('refusing a plaintext framed connection (TLS required)', { role: info.role, remote: info.remoteAddress });
+        refuseConnection(socket, true, 'tls_required', TLS_REQUIRED_MESSAGE);
+        socket.resume();
+        return;
+      }
+      socket.removeAllListeners('error');
+      this.sink.handle(socket, info);
+      // Paused above, and a 'data' listener does not undo an explicit pause; a sink that holds the
+      // connection without reading yet (start-up) resumes it when it hands it on.
+      if (socket.listenerCount('data') > 0) socket.resume();
+    });
+  }
+
+  #secure(socket: Socket, info: ConnectionInfo, done: () => void): void {
+    const secure = new TLSSocket(socket, { isServer: true, secureContext: this.#context });
+    // A failed handshake (a client that distrusts our certificate, garbage after 0x16) ends here,
+    // before the core has seen a byte; the core's own 'error' listener takes over once it has it.
+    secure.once('error', (error) => {
+      this.logger.debug('TLS handshake failed', { role: info.role, remote: info.remoteAddress, error: error.message });
+      secure.destroy();
+    });
+    secure.once('secure', () => {
+      done();
+      socket.off('close', done);
+      secure.removeAllListeners('error');
+      this.sink.handle(secure, info);
+    });
+  }
+
+  dropAll(): void {
+    for (const socket of this.#waiting) socket.destroy();
+    this.#waiting.clear();
   }
 }
 

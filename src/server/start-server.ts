@@ -4,7 +4,7 @@ import { openDatabase } from '../store/open-database.js';
 import { SqlChatStore } from '../store/sql-chat-store.js';
 import type { Logger } from '../util/logger.js';
 import { ChatServer, type ConnectionInfo } from './chat-server.js';
-import { listen, type ConnectionSink, type Listening } from './listen.js';
+import { listen, type ConnectionSink, type Listening, type ListenTls } from './listen.js';
 import { PortLoad } from './port-load.js';
 import { createServices } from './services.js';
 import { Cluster, type ClusterOptions } from './cluster.js';
@@ -24,6 +24,8 @@ export interface StartServerOptions {
   readonly advertiseHost?: string | undefined;
   /** Serve the 2022 legacy clients. @default true */
   readonly legacy?: boolean;
+  /** Serve TLS to modern clients on every port (legacy clients stay plain); absent: plain TCP. */
+  readonly tls?: ListenTls | undefined;
   /** Per-connection and per-user limits (protocol.md § Limits); each absent one keeps its default. */
   readonly limits?: ServerLimits;
   /** Heartbeat timing of the node registry, used with a server database (`databaseUrl`). */
@@ -79,7 +81,12 @@ class HoldingSink implements ConnectionSink {
 
   release(core: ChatServer): void {
     this.#core = core;
-    for (const [stream, info] of this.#held.splice(0)) if (!stream.destroyed) core.handle(stream, info);
+    for (const [stream, info] of this.#held.splice(0)) {
+      if (stream.destroyed) continue;
+      core.handle(stream, info);
+      // The TLS listener pauses a plain connection to sniff it; a 'data' listener alone would not resume it.
+      stream.resume();
+    }
   }
 
   dropAll(): void {

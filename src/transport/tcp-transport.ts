@@ -16,9 +16,19 @@ const REASONS: Record<string, string> = {
   ETIMEDOUT: 'timed out',
 };
 
+/** `host:port`, with an IPv6 host in brackets. */
+export function formatAddress(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** Why a connect failed, in words, from the socket error's code. */
+export function connectFailure(error: NodeJS.ErrnoException): string {
+  return REASONS[error.code ?? ''] ?? error.message;
+}
+
 /** Opens a TCP connection; rejects with ConnectError naming the address. */
 export function connectTcp(options: TcpConnectOptions): Promise<Transport> {
-  const address = options.host.includes(':') ? `[${options.host}]:${options.port}` : `${options.host}:${options.port}`;
+  const address = formatAddress(options.host, options.port);
   return new Promise((resolve, reject) => {
     const socket = connect({ host: options.host, port: options.port, noDelay: true });
     const timer = setTimeout(() => {
@@ -27,7 +37,7 @@ export function connectTcp(options: TcpConnectOptions): Promise<Transport> {
     }, options.timeoutMs ?? 5000);
     socket.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(new ConnectError(address, REASONS[error.code ?? ''] ?? error.message, { cause: error }));
+      reject(new ConnectError(address, connectFailure(error), { cause: error }));
     });
     socket.once('connect', () => {
       clearTimeout(timer);
@@ -37,7 +47,8 @@ export function connectTcp(options: TcpConnectOptions): Promise<Transport> {
   });
 }
 
-class TcpTransport implements Transport {
+/** A Transport over a connected socket, plain or TLS (a TLSSocket is a Socket). */
+export class TcpTransport implements Transport {
   readonly closed: Promise<Error | undefined>;
   #error: Error | undefined;
 

@@ -2,6 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChatClient } from '../../src/client/chat-client.js';
+import type { ClientTls } from '../../src/client/connect.js';
+import { ServerTrust } from '../../src/client/server-trust.js';
 import type { ChatMessage } from '../../src/client/message-reader.js';
 
 export interface OpenOptions {
@@ -10,6 +12,8 @@ export interface OpenOptions {
   coordinatorPort?: number;
   /** Start receiving at once. Pass false to attach listeners first, then call start(). @default true */
   start?: boolean;
+  /** Connect with TLS: 'tofu' pins in the client's home (servers.json), or a ClientTls. */
+  tls?: 'tofu' | ClientTls;
 }
 
 /** Real clients against a real server, each with its own home folder unless told otherwise. */
@@ -33,9 +37,12 @@ export function testClients(defaultCoordinatorPort: () => number): TestClients {
   return {
     home,
     async open(name, mode, options = {}) {
+      const dir = options.home ?? (await home());
+      const tls = options.tls === 'tofu' ? { trust: new ServerTrust(dir) } : options.tls;
       const client = await ChatClient.open({
         coordinator: { host: '127.0.0.1', port: options.coordinatorPort ?? defaultCoordinatorPort() },
-        home: options.home ?? (await home()),
+        home: dir,
+        ...(tls ? { tls } : {}),
         name,
         password: options.password ?? `password of ${name}`,
         mode,

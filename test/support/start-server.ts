@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe } from 'vitest';
 import type { ClusterOptions } from '../../src/server/cluster.js';
+import type { ListenTls } from '../../src/server/listen.js';
 import { startServer, type RunningServer, type ServerLimits } from '../../src/server/start-server.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { describePostgres } from './databases.js';
@@ -29,6 +30,8 @@ export interface TestServerOptions {
   cluster?: ClusterOptions;
   /** Connection and send limits (small ones make limit tests fast). */
   limits?: ServerLimits;
+  /** Serve TLS with this certificate (test/support/tls-certs.ts). */
+  tls?: ListenTls;
 }
 
 /**
@@ -50,6 +53,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       ...(options.cluster ? { cluster: options.cluster } : {}),
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.legacy === undefined ? {} : { legacy: options.legacy }),
+      ...(options.tls ? { tls: options.tls } : {}),
       logger: silentLogger,
     });
     return {
