@@ -15,6 +15,7 @@ import { defaultServerDataDir } from '../util/paths.js';
 import { VERSION } from '../version.js';
 import { integerOption, portListOption, portOption } from './options.js';
 import { exitWithError, strictCli } from './run-cli.js';
+import { readServerTls, serverTlsProblem } from './server-tls.js';
 
 const NAME = 'fastchat-server';
 
@@ -36,6 +37,9 @@ export async function main(argv: string[]): Promise<void> {
       'max-connections-per-address': { type: 'string', default: String(DEFAULT_MAX_CONNECTIONS_PER_ADDRESS), describe: 'open connections per client address (0: no limit)', coerce: integerOption('max-connections-per-address', 0, 10_000_000) },
       'login-timeout': { type: 'string', default: String(DEFAULT_LOGIN_TIMEOUT_MS / 1000), describe: 'seconds a connection may stay without logging in (0: no limit)', coerce: integerOption('login-timeout', 0, 86_400) },
       legacy: { type: 'boolean', default: true, describe: 'serve the original 2022 clients (--no-legacy refuses them)' },
+      'tls-cert': { type: 'string', describe: 'serve TLS on every port with this PEM certificate (chain); legacy clients stay plain' },
+      'tls-key': { type: 'string', describe: 'PEM private key of --tls-cert' },
+      'allow-plaintext': { type: 'boolean', default: false, describe: 'with --tls-cert: still serve modern clients without TLS (default: refuse them with tls_required)' },
       'log-level': { choices: LOG_LEVELS, default: 'info' as const, describe: 'lowest log level written to stderr' },
       'log-format': { choices: LOG_FORMATS, default: 'text' as const, describe: 'text, or json: one object a line {ts, level, msg, ...fields}' },
       'metrics-port': { type: 'string', describe: 'serve GET /metrics (Prometheus) and /healthz over HTTP on this port; with --workers, worker N uses this port + N', coerce: portOption('metrics-port', true) },
@@ -56,7 +60,7 @@ export async function main(argv: string[]): Promise<void> {
         const clash = own.find((port) => a.ports.includes(port) || port === a['coordinator-port']);
         if (clash !== undefined) throw new Error(`--metrics-port: ${clash} is also a chat port`);
       }
-      const problem = workersProblem(a.workers, a.ports, a.db || undefined);
+      const problem = workersProblem(a.workers, a.ports, a.db || undefined) ?? serverTlsProblem(a['tls-cert'], a['tls-key'], a['allow-plaintext']);
       if (problem) throw new Error(problem);
       return true;
     })
@@ -67,7 +71,9 @@ export async function main(argv: string[]): Promise<void> {
   if (args.workers > 1 && cluster.isPrimary) return superviseWorkers(args.workers, logger);
 
   let server;
+  let tls;
   try {
+    tls = await readServerTls(args['tls-cert'], args['tls-key'], args['allow-plaintext']);
     server = await startServer({
       host: args.host,
       ports: worker === undefined ? args.ports : portsOfWorker(args.ports, args.workers, worker),
@@ -84,6 +90,7 @@ export async function main(argv: string[]): Promise<void> {
       cluster: { nodeTimeoutMs: args['node-timeout'] * 1000 },
       advertiseHost: args['advertise-host'],
       legacy: args.legacy,
+      tls,
       logger,
       metrics: metricsOf(args['metrics-port'], args['metrics-host'], worker),
     });
@@ -98,6 +105,7 @@ export async function main(argv: string[]): Promise<void> {
     coordinator: listening.coordinatorPort,
     database: database.description,
     legacy: args.legacy,
+    ...(tls ? { tls: tls.allowPlaintext ? 'on (plaintext allowed)' : 'required', fingerprint: tls.fingerprint } : {}),
     ...(server.metrics ? { metrics: `${server.metrics.host}:${server.metrics.port}` } : {}),
     ...(worker === undefined ? {} : { pid: process.pid }),
   });

@@ -7,6 +7,7 @@ import { keysCommand } from './commands/keys.js';
 import { pingCommand } from './commands/ping.js';
 import { readCommand } from './commands/read.js';
 import { sendCommand } from './commands/send.js';
+import { serversCommand } from './commands/servers.js';
 import { signupCommand } from './commands/signup.js';
 import { tuiCommand } from './commands/tui.js';
 import { usersCommand } from './commands/users.js';
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(historyCommand)
     .command(keysCommand)
     .command(pingCommand)
+    .command(serversCommand)
     .demandCommand(1, 'name a command, such as signup, send or read');
   try {
     await cli.parseAsync();

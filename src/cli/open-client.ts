@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { ChatClient } from '../client/chat-client.js';
+import { clientTls } from './client-tls.js';
 import type { GlobalArgs } from './global-options.js';
 import { readPassword } from './password.js';
 
@@ -22,7 +23,8 @@ export async function resolveUser(args: GlobalArgs): Promise<string> {
 export async function openClient(args: GlobalArgs, mode: 'login' | 'signup' = 'login', name?: string): Promise<ChatClient> {
   const user = name ?? (await resolveUser(args));
   const password = await readPassword(`password for ${user}: `, mode === 'signup');
-  return ChatClient.open({ coordinator: args.server, home: args.home, name: user, password, mode, progress: progressReporter() });
+  const tls = await clientTls(args);
+  return ChatClient.open({ coordinator: args.server, home: args.home, name: user, password, mode, progress: progressReporter(), tls });
 }
 
 /** Runs `work` with a logged-in client and always closes it. */

@@ -1,6 +1,7 @@
 import { Box, useApp } from 'ink';
 import { useCallback, useState } from 'react';
 import { ChatClient, type ChatClientOptions } from '../client/chat-client.js';
+import type { ClientTls } from '../client/connect.js';
 import { AppContainer } from './AppContainer.js';
 import type { TuiClient } from './chat-port.js';
 import { LoginScreen, type LoginMode } from './components/LoginScreen.js';
@@ -20,10 +21,12 @@ export interface TuiProps {
   readonly openClient?: (options: ChatClientOptions) => Promise<StartableClient>;
   /** Called once the user quits and the client is closed. */
   readonly onExit?: () => void;
+  /** Reach the server over TLS (fastchat --tls / --ca); absent: plain TCP. */
+  readonly tls?: ClientTls | undefined;
 }
 
 /** The whole TUI: the login screen, then the chat once logged in. */
-export function Tui({ server, home, initialName, bell = true, openClient = ChatClient.open, onExit }: TuiProps) {
+export function Tui({ server, home, initialName, bell = true, openClient = ChatClient.open, onExit, tls }: TuiProps) {
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize();
   const [client, setClient] = useState<StartableClient | undefined>(undefined);
@@ -40,7 +43,7 @@ export function Tui({ server, home, initialName, bell = true, openClient = ChatC
 
   const login = useCallback(
     async (name: string, password: string, mode: LoginMode, progress: (step: string) => void) => {
-      const opened = await openClient({ coordinator: server, home, name, password, mode, progress });
+      const opened = await openClient({ coordinator: server, home, name, password, mode, progress, ...(tls ? { tls } : {}) });
       progress('syncing conversations…');
       try {
         await opened.start();
@@ -50,7 +53,7 @@ export function Tui({ server, home, initialName, bell = true, openClient = ChatC
       }
       setClient(opened);
     },
-    [openClient, server, home],
+    [openClient, server, home, tls],
   );
 
   if (!client) {

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { connectToNode } from '../../client/connect.js';
+import { clientTls } from '../client-tls.js';
 import type { GlobalArgs } from '../global-options.js';
 import { integerOption } from '../options.js';
 
@@ -14,10 +15,10 @@ export const pingCommand: CommandModule<GlobalArgs, PingArgs> = {
   builder: (cli) =>
     cli.option('count', { alias: 'c', type: 'string', default: '3', describe: 'round trips to time', coerce: integerOption('count', 1, 1000) }) as never,
   handler: async (args) => {
-    const { rpc, node, hello } = await connectToNode({ coordinator: args.server });
+    const { rpc, node, hello } = await connectToNode({ coordinator: args.server, tls: await clientTls(args) });
     try {
       process.stdout.write(
-        `connected to ${hello.server} at ${node.host}:${node.port} (protocol ${hello.version}, frames up to ${hello.limits.maxFrameBytes} bytes)\n`,
+        `connected to ${hello.server} at ${node.host}:${node.port} (protocol ${hello.version}${args.tls || args.ca ? ', TLS' : ''}, frames up to ${hello.limits.maxFrameBytes} bytes)\n`,
       );
       for (let i = 1; i <= args.count; i++) {
         const started = process.hrtime.bigint();

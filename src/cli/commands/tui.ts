@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { clientTls } from '../client-tls.js';
 import type { GlobalArgs } from '../global-options.js';
 
 interface TuiArgs extends GlobalArgs {
@@ -22,7 +23,7 @@ export const tuiCommand: CommandModule<GlobalArgs, TuiArgs> = {
     process.env.CI = '0';
     process.env.CONTINUOUS_INTEGRATION = '0';
     const { runTui } = await import('../../tui/terminal.js');
-    const code = await runTui({ server: args.server, home: args.home, initialName: args.user ?? process.env.FASTCHAT_USER, bell: args.bell });
+    const code = await runTui({ server: args.server, home: args.home, initialName: args.user ?? process.env.FASTCHAT_USER, bell: args.bell, tls: await clientTls(args) });
     process.exit(code);
   },
 };
