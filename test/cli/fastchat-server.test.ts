@@ -47,6 +47,8 @@ describe('fastchat-server CLI', () => {
     [['--db', 'mysql://x'], 'fastchat-server: --db: expected a postgres:// URL'],
     [['--send-rate', 'fast'], 'fastchat-server: --send-rate: "fast" must be a whole number from 0 to 1000000'],
     [['--max-connections-per-address', '1.5'], 'fastchat-server: --max-connections-per-address: "1.5" must be a whole number'],
+    [['--ports', '8001-8004', '--metrics-port', '8003'], 'fastchat-server: --metrics-port: 8003 is also a chat port'],
+    [['--log-format', 'xml'], 'fastchat-server: Invalid values:'],
   ])('rejects %j with one line naming the problem', async (args, line) => {
     const { code, stderr } = await runBin('fastchat-server', args);
     expect(code).toBe(2);
