@@ -27,6 +27,13 @@ export interface SessionOptions {
 const CATCH_UP_HIGH_WATER = 256 * 1024;
 
 /**
+ * Requests of one connection being handled at once. A real client has a few; past this the session
+ * stops reading its socket (TCP then pushes back on the client), so a client that pipelines without
+ * end, or never reads its replies, waits on itself instead of filling the database pool for others.
+ */
+export const MAX_REQUESTS_IN_FLIGHT = 32;
+
+/**
  * One framed connection: decodes frames, validates each request, runs it through its handler and
  * writes exactly one reply per request (protocol.md § Requests). Requests are started in arrival
  * order; their replies may overtake each other and are matched by `id`.
@@ -40,6 +47,10 @@ export class FramedSession {
   #closed = false;
   /** Writes are being gathered until the end of this turn. */
   #corked = false;
+  /** Requests dispatched and not yet answered. */
+  #inFlight = 0;
+  /** Requests read while MAX_REQUESTS_IN_FLIGHT were in flight, in arrival order. */
+  readonly #waiting: RawMessage[] = [];
 
   constructor(
     private readonly stream: Duplex,
@@ -132,6 +143,17 @@ export class FramedSession {
 
   #onMessage(raw: RawMessage): void {
     if (this.#closed) return;
+    // Backpressure per connection: past MAX_REQUESTS_IN_FLIGHT unanswered requests, stop reading
+    // and queue what was already read, so one client cannot fill the database pool for everyone.
+    if (this.#inFlight >= MAX_REQUESTS_IN_FLIGHT) {
+      this.#waiting.push(raw);
+      this.stream.pause();
+      return;
+    }
+    this.#start(raw);
+  }
+
+  #start(raw: RawMessage): void {
     let request;
     try {
       request = validateRequest(raw);
@@ -141,20 +163,32 @@ export class FramedSession {
       return;
     }
     const id = request.id;
-    dispatch(request, this.#context).then(
-      (reply) => {
-        this.send(reply);
-        if (request.t === 'logout') this.options.loggedOut?.();
-      },
-      (error: unknown) => {
-        if (error instanceof RequestError) {
-          this.#replyError(id, error.code, error.message, error.retryAfterMs);
-        } else {
-          this.services.logger.error('request failed', { type: request.t, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-          this.#replyError(id, 'internal', 'the server failed to handle this request; retry');
-        }
-      },
-    );
+    this.#inFlight++;
+    dispatch(request, this.#context)
+      .then(
+        (reply) => {
+          this.send(reply);
+          if (request.t === 'logout') this.options.loggedOut?.();
+        },
+        (error: unknown) => {
+          if (error instanceof RequestError) {
+            this.#replyError(id, error.code, error.message, error.retryAfterMs);
+          } else {
+            this.services.logger.error('request failed', { type: request.t, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+            this.#replyError(id, 'internal', 'the server failed to handle this request; retry');
+          }
+        },
+      )
+      .finally(() => {
+        this.#inFlight--;
+        this.#startWaiting();
+      });
+  }
+
+  /** Starts queued requests while there is room, and reads again once the queue is empty. */
+  #startWaiting(): void {
+    while (this.#inFlight < MAX_REQUESTS_IN_FLIGHT && this.#waiting.length > 0 && !this.#closed) this.#start(this.#waiting.shift()!);
+    if (this.#waiting.length === 0 && !this.#closed && this.stream.isPaused()) this.stream.resume();
   }
 
   #replyError(id: number | undefined, code: ErrorCode, message: string, retryAfterMs?: number): void {
