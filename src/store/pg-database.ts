@@ -128,6 +128,11 @@ class PgDatabase implements Database {
     const client = await this.pool.connect();
     // A connection whose ROLLBACK failed is in an unknown state: destroy it, never reuse it.
     let broken: Error | undefined;
+    // pg-pool leaves a checked-out client without an 'error' listener: a connection cut between two
+    // statements (the server restarting, pg_terminate_backend) would be an uncaught exception and
+    // kill the process. Note it instead; the next statement fails and the client is destroyed.
+    const onError = (error: Error) => (broken = error);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work({
@@ -144,6 +149,7 @@ class PgDatabase implements Database {
       });
       throw error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }

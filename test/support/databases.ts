@@ -80,15 +80,18 @@ export function describeEachDatabase(name: string, suite: (open: OpenTestDatabas
 
 /**
  * A suite that needs a PostgreSQL server; `describe.skip`, saying why in its title, when there is
- * none. Databases made through `server` are dropped after each test; `cleanup` takes more undo
- * steps (close a Database you opened, …), run before those drops.
+ * none. Databases made through `server` are dropped after the block (after the file's own afterEach
+ * hooks have stopped what used them); `cleanup` takes undo steps run after each test.
  */
 export function describePostgres(
   name: string,
   suite: (server: PostgresServer, cleanup: Cleanup) => void,
 ): void {
   withPostgres(name, (serverUrl, cleanups) => {
-    const server = serverUrl === null ? unavailableServer() : postgresServer(serverUrl, cleanups.test);
+    // Databases are dropped after the whole block, not after each test: a file's own afterEach (which
+    // stops the servers using them) runs after this block's, and dropping WITH (FORCE) under a
+    // running server would cut its connections mid-test.
+    const server = serverUrl === null ? unavailableServer() : postgresServer(serverUrl, cleanups.suite);
     suite(server, cleanups.test);
   });
 }
