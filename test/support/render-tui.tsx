@@ -72,7 +72,7 @@ export function renderTui(tree: ReactElement): RenderedTui {
     },
     rerender: (next) => instance.rerender(next),
     unmount,
-    waitFor: (expected, timeoutMs = 3000) =>
+    waitFor: (expected, timeoutMs = 10_000) =>
       new Promise((resolve, reject) => {
         const test = (frame: string) =>
           typeof expected === 'string' ? frame.includes(expected) : expected instanceof RegExp ? expected.test(frame) : expected(frame);
