@@ -6,9 +6,9 @@ export default defineConfig({
     globalSetup: ['test/support/global-postgres.ts'],
     setupFiles: ['test/setup.ts'],
     pool: 'forks',
-    // Both cores: vitest's default leaves one idle on a 2-core machine, and the suite is mostly
-    // waiting on sockets, processes and databases rather than computing.
-    maxWorkers: 2,
+    // One test file at a time (vitest's default on 2 cores): the suite holds real servers, PostgreSQL
+    // and PTYs whose deadlines assume the machine is not also running another heavy file.
+    maxWorkers: 1,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Fail on leaked handles instead of hanging: a suite that needs force-exit is a bug.
