@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ms, summarise, table, type LatencySummary } from '../support/stats.js';
 import { startDeployment, type BenchDatabase, type Deployment } from './deployment.js';
-import { floodConnections, floodSends, floodSlow, type FloodKind, type Flooder, type FloodStats } from './flooders.js';
+import type { FloodKind, FloodStats } from './flooders.js';
+import { startRemoteFlooder, type RemoteFlooder } from './flooder-process.js';
 import { signupMany, type LoadClient } from './load-client.js';
 import { offerLoad, waitUntil } from './offered-load.js';
 
@@ -40,6 +41,8 @@ export interface FloodPhase {
   readonly flood: FloodStats | undefined;
   /** Flooder requests per second over the phase. */
   readonly floodPerS: number;
+  /** CPU cores the flooder's own process used over the phase. */
+  readonly flooderCores: number;
 }
 
 export interface FloodResult {
@@ -67,12 +70,9 @@ export async function runFlood(options: FloodOptions): Promise<FloodResult> {
   try {
     const tag = `flood${process.pid}r${++runs}`;
     clients.push(...(await signupMany(deployment.coordinator, options.clients, tag, { progress: `flood ${options.database}` })));
-    const [flooder, sink] = await signupMany(deployment.coordinator, 2, `${tag}f`);
-    clients.push(flooder!, sink!);
-    const normal = clients.slice(0, options.clients);
+    const normal = clients;
     const peerOf = (index: number) => normal[(index + 1) % normal.length]!.userId;
     await Promise.all(normal.map((client, index) => client.send(peerOf(index))));
-    await flooder!.send(sink!.userId);
 
     let sent = new Map<string, { acked: boolean; delivered: number }>();
     let latencies: number[] = [];
@@ -84,11 +84,8 @@ export async function runFlood(options: FloodOptions): Promise<FloodResult> {
         latencies.push(performance.now() - sentAt);
       });
     }
-    const start = async (kind: FloodKind): Promise<Flooder> => {
-      if (kind === 'send') return floodSends(flooder!, sink!.userId);
-      if (kind === 'connections') return floodConnections(deployment.coordinator, options.flooderAddress ?? '127.0.0.2');
-      return floodSlow(deployment.coordinator, `${tag}slow`);
-    };
+    const start = (kind: FloodKind): Promise<RemoteFlooder> =>
+      startRemoteFlooder({ kind, coordinator: deployment.coordinator, tag: `${tag}f${kind[0]}`, localAddress: options.flooderAddress ?? '127.0.0.2' });
 
     const phases: FloodPhase[] = [];
     const steps = ['warm-up', 'baseline', ...(options.floods ?? ['send', 'connections', 'slow'])] as const;
@@ -114,8 +111,7 @@ export async function runFlood(options: FloodOptions): Promise<FloodResult> {
       });
       const busyS = (performance.now() - started) / 1000;
       const after = usage(deployment);
-      const held = flood?.stats.connectionsHeld ?? 0;
-      await flood?.stop();
+      const flooded = await flood?.stop();
       const all = [...sent.values()];
       await waitUntil(() => answered >= all.length && all.every((m) => !m.acked || m.delivered > 0), 15_000);
       if (step === 'warm-up') continue;
@@ -133,8 +129,9 @@ export async function runFlood(options: FloodOptions): Promise<FloodResult> {
         serverCores: (after.server - before.server) / busyS,
         databaseCores: (after.database - before.database) / busyS,
         // Held connections are counted as the phase ended, before stop() closed them.
-        flood: flood ? { ...flood.stats, connectionsHeld: held } : undefined,
-        floodPerS: flood ? flood.stats.requests / busyS : 0,
+        flood: flooded?.stats,
+        floodPerS: flooded ? flooded.stats.requests / busyS : 0,
+        flooderCores: flooded ? flooded.cpuSeconds / busyS : 0,
       });
     }
     return { options, databaseLabel: deployment.databaseLabel, phases };
@@ -179,13 +176,13 @@ export function formatFlood(results: readonly FloodResult[]): string {
         p.phase === 'baseline' ? '1' : p99Ratio(result, p).toFixed(2),
         `${p.offered} / ${p.delivered} / ${p.errors} / ${p.missing} / ${p.duplicates}`,
         ms(p.maxLagMs),
-        `${p.serverCores.toFixed(2)} + ${p.databaseCores.toFixed(2)}`,
+        `${p.serverCores.toFixed(2)} + ${p.databaseCores.toFixed(2)} + ${p.flooderCores.toFixed(2)}`,
         got,
       ];
     }),
   );
   return table(
-    ['phase', 'database', 'normal delivery ms p50 / p95 / p99 / max', 'p99 ÷ baseline', 'offered / delivered / errors / missing / twice', 'generator lag ms max', 'CPU cores server + db', 'flooder got'],
+    ['phase', 'database', 'normal delivery ms p50 / p95 / p99 / max', 'p99 ÷ baseline', 'offered / delivered / errors / missing / twice', 'generator lag ms max', 'CPU cores server + db + flooder', 'flooder got'],
     rows,
   );
 }

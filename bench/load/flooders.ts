@@ -7,8 +7,8 @@ import { BODY_BYTES, type LoadClient } from './load-client.js';
 
 /**
  * Abusive clients for the flood scenario (docs/protocol.md § Limits): each runs until `stop()` and
- * counts what the server let it do. They share the load generator's process and event loop with the
- * normal clients, so their own CPU shows in the normal clients' latency too (the worse case).
+ * counts what the server let it do. The flood scenario runs each in a process of its own
+ * (flooder-process.ts), so that answering the flood is not the normal clients' event loop's work.
  */
 export interface FloodStats {
   /** Requests written (sends for `send`, `users` pages for `slow`). */

@@ -114,7 +114,10 @@ export class ChatServer {
         const message = info.role === 'coordinator' ? 'the coordinator only routes; connection closed' : 'no login in time; connection closed';
         if (session) session.close('idle_timeout', message);
         // Silent so far: presume a modern client (a 2022 one speaks first at once) and tell it in frames.
-        else if (session === undefined) refuseConnection(stream, true, 'idle_timeout', message);
+        else if (session === undefined) {
+          refuseConnection(stream, true, 'idle_timeout', message);
+          this.services.metrics.errorSent('idle_timeout');
+        }
         session = null;
         setTimeout(() => stream.destroy(), REFUSE_GRACE_MS).unref();
       },
@@ -147,6 +150,7 @@ export class ChatServer {
     stream.once('data', (chunk: Buffer) => {
       const message = `at most ${this.#addresses.max} connections per address`;
       refuseConnection(stream, chunk[0] === 0, 'too_many_connections', message);
+      if (chunk[0] === 0) this.services.metrics.errorSent('too_many_connections');
       // Read and drop whatever else it sends until it goes.
       stream.on('data', () => undefined);
     });

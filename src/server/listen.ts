@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { TLSSocket, createSecureContext, type SecureContext } from 'node:tls';
+import type { ErrorCode } from '../protocol/index.js';
 import type { Logger } from '../util/logger.js';
 import type { ConnectionInfo } from './chat-server.js';
 import { ListenError, PortInUseError } from './errors.js';
@@ -22,6 +23,8 @@ export interface ListenOptions {
   readonly coordinatorPort: number;
   /** Serve TLS on every port (protocol.md § TLS); absent: plain TCP as before. */
   readonly tls?: ListenTls | undefined;
+  /** Told of each connection the listener itself refuses in frames (`tls_required`), for the metrics. */
+  readonly onRefused?: ((code: ErrorCode) => void) | undefined;
 }
 
 export interface ListenTls {
@@ -60,7 +63,7 @@ export interface Listening {
  */
 export async function listen(sink: ConnectionSink, load: PortLoad, logger: Logger, options: ListenOptions): Promise<Listening> {
   const servers: Server[] = [];
-  const accept = options.tls ? new TlsSniffer(sink, logger, options.tls) : sink;
+  const accept = options.tls ? new TlsSniffer(sink, logger, options.tls, options.onRefused) : sink;
   const release = async () => {
     await Promise.all(servers.map((server) => closeServer(server)));
     if (accept instanceof TlsSniffer) accept.dropAll();
@@ -99,6 +102,7 @@ class TlsSniffer implements ConnectionSink {
     private readonly sink: ConnectionSink,
     private readonly logger: Logger,
     tls: ListenTls,
+    private readonly onRefused: ((code: ErrorCode) => void) | undefined,
   ) {
     // Parsed once: a bad certificate or key fails start-up, not the first client.
     this.#context = createSecureContext({ cert: tls.cert, key: tls.key });
@@ -127,6 +131,7 @@ class TlsSniffer implements ConnectionSink {
       if (chunk[0] === 0x00 && !this.#allowPlaintext) {
         this.logger.info('refusing a plaintext framed connection (TLS required)', { role: info.role, remote: info.remoteAddress });
         refuseConnection(socket, true, 'tls_required', TLS_REQUIRED_MESSAGE);
+        this.onRefused?.('tls_required');
         socket.resume();
         return;
       }

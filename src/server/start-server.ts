@@ -10,6 +10,7 @@ import { createServices } from './services.js';
 import { Cluster, type ClusterOptions } from './cluster.js';
 import { applyClusterEvent, resyncAll } from './cluster-relay.js';
 import { listenMetrics, type MetricsListening } from './metrics-listener.js';
+import { ServerMetrics } from './server-metrics.js';
 import { addStateGauges } from './state-gauges.js';
 
 export interface StartServerOptions {
@@ -102,7 +103,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const limits = options.limits ?? {};
   const load = new PortLoad();
   const sink = new HoldingSink();
-  const listening = await listen(sink, load, options.logger, options);
+  // Made first: the listener counts what it refuses (tls_required) from its first connection on.
+  const serverMetrics = new ServerMetrics();
+  const listening = await listen(sink, load, options.logger, { ...options, onRefused: (code) => serverMetrics.errorSent(code) });
   let database: Database;
   try {
     database = await openDatabase({ url: options.databaseUrl, dataDir: options.dataDir });
@@ -122,6 +125,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     // PostgreSQL flushes one batch while the next is written on another connection; PGlite has one.
     commitsInFlight: database.kind === 'postgres' ? COMMITS_IN_FLIGHT : 1,
     sendRate: definedOnly({ perSecond: limits.sendRatePerS, burst: limits.sendBurst }),
+    metrics: serverMetrics,
   });
   // With a server database, other processes may share it: join the registry for cluster-wide routing.
   let cluster: Cluster | undefined;

@@ -57,6 +57,36 @@ const MATRIX: { readonly [T in RequestType]: Row } = {
   group_rename:  row('wrong_port',  'hello_required', 'not_logged_in',  'forbidden',         'forbidden',         'ok',                'forbidden'),
 };
 
+/**
+ * The same requests aimed at the direct conversation of `admin` and `member` instead of the group:
+ * its two users are equals, nobody else (`outsider`, and `removed`, who was only ever in the group)
+ * may touch it, and its membership never changes (`conflict` for its own users). The sessions that
+ * are not logged in get the answers of MATRIX whatever the conversation, so they are not repeated.
+ */
+type ConversationRequest = 'send' | 'receipt' | 'history' | 'typing' | 'group_add' | 'group_remove' | 'group_leave' | 'group_rename';
+type Person = Exclude<Actor, 'coordinator' | 'noHello' | 'anonymous'>;
+const PEOPLE = ['outsider', 'member', 'admin', 'removed'] as const satisfies readonly Person[];
+
+//                                                                 outsider      member        admin         removed
+const DIRECT_MATRIX: { readonly [T in ConversationRequest]: Readonly<Record<Person, Outcome>> } = {
+  send:         { outsider: 'forbidden', member: 'ok',       admin: 'ok',       removed: 'forbidden' },
+  receipt:      { outsider: 'not_found', member: 'ok',       admin: 'ok',       removed: 'not_found' },
+  history:      { outsider: 'forbidden', member: 'ok',       admin: 'ok',       removed: 'forbidden' },
+  typing:       { outsider: 'forbidden', member: 'ok',       admin: 'ok',       removed: 'forbidden' },
+  group_add:    { outsider: 'forbidden', member: 'conflict', admin: 'conflict', removed: 'forbidden' },
+  group_remove: { outsider: 'forbidden', member: 'conflict', admin: 'conflict', removed: 'forbidden' },
+  group_leave:  { outsider: 'forbidden', member: 'conflict', admin: 'conflict', removed: 'forbidden' },
+  group_rename: { outsider: 'forbidden', member: 'conflict', admin: 'conflict', removed: 'forbidden' },
+};
+
+type AnyRequest = RequestBody<RequestType> & { t: RequestType };
+
+/** REQUESTS' request of `type`, aimed at the direct conversation (group_remove names its other user). */
+const atDirect = (type: ConversationRequest) => (w: World, actor: Actor): AnyRequest => {
+  const request = { ...REQUESTS[type](w, actor), conversation: w.direct };
+  return (type === 'group_remove' ? { ...request, user: other(w, actor) } : request) as AnyRequest;
+};
+
 /** The user a request about "someone else" names: the member, or (for the member) the admin. */
 const other = (w: World, actor: Actor) => (actor === 'member' ? w.ids.admin : w.ids.member);
 
@@ -88,6 +118,7 @@ const REQUESTS: { readonly [T in RequestType]: (w: World, actor: Actor) => Reque
 /** What an allowed reply must (not) show, where being allowed is not the whole rule. */
 const CHECKS: { readonly [T in RequestType]?: Partial<Record<Actor, (result: ResultOf<T>, w: World) => void>> } = {
   history: {
+    // Of the group: up to the removal, never after.
     removed: ({ messages }, w) => {
       expect(messages.length).toBeGreaterThan(0);
       expect(messages.every((m) => m.seq <= w.removedAt)).toBe(true);
@@ -95,10 +126,11 @@ const CHECKS: { readonly [T in RequestType]?: Partial<Record<Actor, (result: Res
   },
   conversations: {
     outsider: ({ conversations }, w) => expect(conversations.map((c) => c.conversation)).not.toContain(w.group),
-    // Once removed, who is in the group is none of their business any more.
+    // Once removed, who is in the group and what it is called now are none of their business.
     removed: ({ conversations }, w) => {
       const view = conversations.find((c) => c.conversation === w.group);
-      expect(view).toMatchObject({ leftSeq: w.removedAt, lastSeq: w.removedAt, members: [] });
+      expect(view).toMatchObject({ leftSeq: w.removedAt, lastSeq: w.removedAt, members: [], name: `${w.prefix} club` });
+      expect(conversations.map((c) => c.conversation)).not.toContain(w.direct);
     },
   },
   sync: {
@@ -123,7 +155,7 @@ describe('authorization matrix', () => {
 describeEachServer('authorization matrix', (start) => {
   let server: Awaited<ReturnType<typeof start>>;
 
-  // One server for the whole table (a start per row would cost more than the cells); each cell
+  // One server per table (a start per row would cost more than the cells); each cell
   // still gets a world of its own, and the cells of a row run at once.
   it('gives each sender the outcome in its cell, and a refusal changes nothing', async () => {
     server = await start();
@@ -135,19 +167,33 @@ describeEachServer('authorization matrix', (start) => {
     expect(failures).toEqual([]);
   }, 240_000);
 
-  async function runCell(type: RequestType, actor: Actor): Promise<string | undefined> {
-    const expected = MATRIX[type][actor];
+  it('gives each user the outcome in its cell for the direct conversation, and a refusal changes nothing', async () => {
+    server = await start();
+    const failures: string[] = [];
+    for (const type of Object.keys(DIRECT_MATRIX) as ConversationRequest[]) {
+      const row = await Promise.all(PEOPLE.map((actor) => runCell(type, actor, DIRECT_MATRIX[type][actor], atDirect(type))));
+      failures.push(...row.filter((f) => f !== undefined).map((f) => `direct: ${f}`));
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
+
+  async function runCell(
+    type: RequestType,
+    actor: Actor,
+    expected: Outcome = MATRIX[type][actor],
+    request = REQUESTS[type] as (w: World, a: Actor) => AnyRequest,
+  ): Promise<string | undefined> {
     const world = await buildWorld(server, actor);
     try {
       const before = await snapshot(server, world);
-      const request = REQUESTS[type] as (w: World, a: Actor) => RequestBody<RequestType> & { t: RequestType };
       const outcome = await world.rpc.request(request(world, actor)).then(
         (result) => ({ code: 'ok' as const, result }),
         (error: { code?: string; message?: string }) => ({ code: error.code ?? String(error), result: undefined }),
       );
       if (outcome.code !== expected) return `${type} by ${actor}: expected ${expected}, got ${outcome.code}`;
       if (expected === 'ok') {
-        const check = CHECKS[type]?.[actor] as ((result: unknown, w: World) => void) | undefined;
+        // CHECKS are about the group: a request aimed elsewhere is judged by its outcome alone.
+        const check = (request === REQUESTS[type] ? CHECKS[type]?.[actor] : undefined) as ((result: unknown, w: World) => void) | undefined;
         try {
           check?.(outcome.result, world);
         } catch (error) {

@@ -3,10 +3,11 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/server/start-server.js';
+import { startServer, type RunningServer, type StartServerOptions } from '../../src/server/start-server.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { secretFor } from '../support/chat-client.js';
 import { connectTcpClient, type FrameClient } from '../support/frame-client.js';
+import { makeCert } from '../support/tls-certs.js';
 
 let server: RunningServer | undefined;
 let dataDir: string | undefined;
@@ -19,7 +20,7 @@ afterEach(async () => {
   dataDir = undefined;
 });
 
-async function start(): Promise<RunningServer> {
+async function start(more: Partial<StartServerOptions> = {}): Promise<RunningServer> {
   dataDir = await mkdtemp(join(tmpdir(), 'fastchat-metrics-'));
   server = await startServer({
     host: '127.0.0.1',
@@ -32,6 +33,7 @@ async function start(): Promise<RunningServer> {
     limits: { sendRatePerS: 0.001, sendBurst: 2 },
     metrics: { host: '127.0.0.1', port: 0 },
     logger: silentLogger,
+    ...more,
   });
   return server;
 }
@@ -70,6 +72,11 @@ async function call(client: FrameClient, message: Record<string, unknown> & { t:
     const frame = await client.next();
     if (frame.id === message.id) return frame;
   }
+}
+
+/** The error counters of a scrape, by series. */
+async function errorsSent(): Promise<Map<string, number>> {
+  return new Map([...(await scrape())].filter(([series]) => series.startsWith('fastchat_errors_sent_total')));
 }
 
 async function until(check: () => boolean): Promise<void> {
@@ -122,6 +129,34 @@ describe('metrics port', () => {
     expect(after.get('fastchat_pushes_sent_total')).toBeGreaterThanOrEqual(2);
     expect(after.get('fastchat_slow_consumers_dropped_total')).toBe(0);
     expect(after.get('process_resident_memory_bytes')).toBeGreaterThan(0);
+  });
+
+  it('counts a plain frame refused by a TLS-only listener as tls_required', async () => {
+    const cert = makeCert();
+    await start({ tls: { cert: cert.certPem, key: cert.keyPem, allowPlaintext: false } });
+    const plain = await connectTcpClient(server!.listening.ports[0]!);
+    closers.push(() => plain.close());
+    plain.send({ t: 'hello', id: 1, versions: [1] });
+    expect(await plain.next()).toMatchObject({ t: 'error', code: 'tls_required' });
+    await plain.closed;
+    expect(await errorsSent()).toEqual(new Map([['fastchat_errors_sent_total{code="tls_required"}', 1]]));
+  });
+
+  it('counts connections refused before any session: too_many_connections, then idle_timeout', async () => {
+    await start({ limits: { maxConnectionsPerAddress: 1, loginTimeoutMs: 1000 } });
+    // Holds the one slot of 127.0.0.1 without a word, until its login deadline.
+    const silent = await connectTcpClient(server!.listening.ports[0]!);
+    closers.push(() => silent.close());
+    await until(() => server!.core.connectionCount === 1);
+    const busy = await connectTcpClient(server!.listening.ports[0]!);
+    closers.push(() => busy.close());
+    busy.send({ t: 'hello', id: 1, versions: [1] });
+    expect(await busy.next()).toMatchObject({ t: 'error', code: 'too_many_connections' });
+    expect(await silent.next(5000)).toMatchObject({ t: 'error', code: 'idle_timeout' });
+    expect(await errorsSent()).toEqual(new Map([
+      ['fastchat_errors_sent_total{code="too_many_connections"}', 1],
+      ['fastchat_errors_sent_total{code="idle_timeout"}', 1],
+    ]));
   });
 
   it('answers /healthz 200 while serving and 503 once shutdown has begun', async () => {

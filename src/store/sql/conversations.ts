@@ -131,14 +131,24 @@ export async function conversationMembers(
   return { conversation: toConversation(first), members };
 }
 
-interface ViewRow extends ConversationRow, MemberRow {}
+interface ViewRow extends ConversationRow, MemberRow {
+  /** For a group the user has left: its name as of their leaving (the last `created`/`renamed` by then). */
+  name_then: string | null | undefined;
+}
 
 export async function conversationsOf(db: Queryable, userId: UserId): Promise<ConversationView[]> {
-  // Per conversation of the user: their own membership row, and every current member's.
+  // Per conversation of the user: their own membership row, and every current member's. A group
+  // the user left shows the name it had then: later renames are none of their business.
   const { rows } = await db.query<ViewRow>(
-    `SELECT ${CONVERSATION_COLUMNS}, ${MEMBER_COLUMNS}
+    `SELECT ${CONVERSATION_COLUMNS}, ${MEMBER_COLUMNS}, then_.name_then
      FROM members AS self
      JOIN conversations AS c ON c.id = self.conversation_id
+     LEFT JOIN LATERAL (
+       SELECT convert_from(e.body, 'UTF8') AS name_then FROM messages AS e
+       WHERE self.left_seq IS NOT NULL AND e.conversation_id = self.conversation_id
+         AND e.seq <= self.left_seq AND e.kind IN ('created', 'renamed')
+       ORDER BY e.seq DESC LIMIT 1
+     ) AS then_ ON true
      JOIN members AS m ON m.conversation_id = c.id AND (m.left_seq IS NULL OR m.user_id = $1)
      WHERE self.user_id = $1
      ORDER BY c.id, m.user_id`,
@@ -149,8 +159,10 @@ export async function conversationsOf(db: Queryable, userId: UserId): Promise<Co
     let end = start;
     while (end < rows.length && rows[end]!.id === rows[start]!.id) end++;
     const group = rows.slice(start, end);
+    const conversation = toConversation(group[0]!);
+    const nameThen = group[0]!.name_then;
     views.push({
-      conversation: toConversation(group[0]!),
+      conversation: nameThen == null ? conversation : { ...conversation, name: nameThen },
       self: toMember(group.find((row) => row.user_id === userId)!),
       members: group.filter((row) => row.left_seq === null).map(toMember),
     });

@@ -126,4 +126,24 @@ export function conversationsContract(f: Fixture): void {
     expect(formerView!.self).toMatchObject({ userId: me!.id, leftSeq: leftEvent.seq });
     expect(formerView!.members.map((m) => m.userId)).toEqual([admin!.id]);
   });
+
+  it('conversationsOf shows a group the user left under its name as of their leaving', async () => {
+    const [me, admin] = await f.users(2, 'renamed');
+    const group = await f.group(admin!, [me!], 'first name');
+    await f.store.changeMembership(admin!.id, group.id, { type: 'rename', name: 'while I was in' });
+    await f.store.changeMembership(admin!.id, group.id, { type: 'remove', userId: me!.id });
+    await f.store.changeMembership(admin!.id, group.id, { type: 'rename', name: 'after I was gone ✓' });
+
+    const [mine] = await f.store.conversationsOf(me!.id);
+    expect(mine!.conversation).toMatchObject({ id: group.id, name: 'while I was in' });
+    const [theirs] = await f.store.conversationsOf(admin!.id);
+    expect(theirs!.conversation).toMatchObject({ id: group.id, name: 'after I was gone ✓' });
+
+    // Removed before any rename: the name it was created with.
+    const [early] = await f.users(1, 'early');
+    const other = await f.group(admin!, [early!], 'created as');
+    await f.store.changeMembership(admin!.id, other.id, { type: 'remove', userId: early!.id });
+    await f.store.changeMembership(admin!.id, other.id, { type: 'rename', name: 'renamed later' });
+    expect((await f.store.conversationsOf(early!.id))[0]!.conversation.name).toBe('created as');
+  });
 }

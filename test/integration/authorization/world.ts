@@ -17,7 +17,7 @@ type Person = 'admin' | 'member' | 'removed' | 'outsider';
 /**
  * One situation, built fresh for each cell of the matrix so that a request allowed in one cell cannot
  * change what another cell sees: a group made by `admin` with `member` and `removed`, a message before
- * and one after `removed` was removed, a direct conversation of `admin` and `member`, and `outsider`,
+ * and one after `removed` was removed (and a rename after), a direct conversation of `admin` and `member`, and `outsider`,
  * who is in neither. Every name starts with `prefix`, so its rows can be told from other worlds'.
  */
 export interface World {
@@ -57,6 +57,7 @@ export async function buildWorld(server: TestServer, actor: Actor): Promise<Worl
     await clients.admin.send({ conversation: group }, 'before the removal');
     const { seq: removedAt } = await clients.admin.rpc.request({ t: 'group_remove', conversation: group, user: ids.removed });
     await clients.admin.send({ conversation: group }, 'after the removal');
+    await clients.admin.rpc.request({ t: 'group_rename', conversation: group, name: `${prefix} renamed after the removal` });
     const { conversation: direct } = await clients.admin.send({ to: ids.member }, 'just us');
     const rpc = await actorConnection(server, actor, clients);
     if (!Object.values(clients).some((c) => c.rpc === rpc)) extra.push(rpc);
