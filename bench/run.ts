@@ -3,13 +3,14 @@ import { formatCodecResults, runCodecBench } from './codec.js';
 import { formatDmStorm, runDmStorm, type DmStormResult } from './load/dm-storm.js';
 import { stopBenchPostgres } from './load/deployment.js';
 import { formatFlood, runFlood } from './load/flood.js';
+import { FLOOD_KINDS, type FloodKind } from './load/flooders.js';
 import { formatFanout, runFanout, type FanoutResult } from './load/fanout.js';
 import { formatIdle, runIdle } from './load/idle.js';
 import { formatRate, runRate, type RateResult } from './load/rate.js';
 import { formatReconnect, runReconnect, type ReconnectResult } from './load/reconnect.js';
 
 /**
- * `npm run bench [-- --scenario NAME] [--duration S] [--clients N] [--rate R]`: every benchmark scenario, or
+ * `npm run bench [-- --scenario NAME] [--duration S] [--clients N] [--rate R] [--floods K,…]`: every benchmark scenario, or
  * one. docs/benchmarks.md lists them with their latest figures and the commands that produced them.
  */
 interface BenchArgs {
@@ -20,6 +21,8 @@ interface BenchArgs {
   readonly clients: number[] | undefined;
   /** Offered loads in messages per second, for `rate` (`--rate 500,1000`). */
   readonly rates: number[] | undefined;
+  /** Which flooders, for `flood` (`--floods send,connections,slow`). */
+  readonly floods: FloodKind[] | undefined;
 }
 
 type Scenario = (args: BenchArgs) => string | Promise<string>;
@@ -68,7 +71,9 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   // The server keeps its default limits here; the normal clients stay under them (docs/benchmarks.md § flood).
   flood: async (args) =>
-    formatFlood([await runFlood({ database: 'postgres', clients: args.clients?.[0] ?? 200, ratePerS: args.rates?.[0] ?? 500, durationS: args.durationS ?? 10 })]),
+    formatFlood([
+      await runFlood({ database: 'postgres', clients: args.clients?.[0] ?? 200, ratePerS: args.rates?.[0] ?? 500, durationS: args.durationS ?? 10, ...(args.floods ? { floods: args.floods } : {}) }),
+    ]),
   idle: async (args) => formatIdle([await runIdle({ database: 'postgres', sizes: args.clients ?? [1000, 5000, 10000], ...(args.durationS ? { idleS: args.durationS } : {}) })]),
   reconnect: async (args) => {
     const results: ReconnectResult[] = [];
@@ -95,11 +100,15 @@ function parseArgs(argv: readonly string[]): BenchArgs {
   const duration = value('--duration');
   const clients = value('--clients');
   const rates = value('--rate');
+  const floods = value('--floods')?.split(',');
+  const kinds: readonly string[] = FLOOD_KINDS;
+  for (const flood of floods ?? []) if (!kinds.includes(flood)) fail(`--floods: "${flood}" is not one of ${FLOOD_KINDS.join(', ')}`);
   return {
     scenario: value('--scenario'),
     durationS: duration === undefined ? undefined : positive('--duration', duration),
     clients: clients === undefined ? undefined : clients.split(',').map((c) => positive('--clients', c)),
     rates: rates === undefined ? undefined : rates.split(',').map((r) => positive('--rate', r)),
+    floods: floods as FloodKind[] | undefined,
   };
 }
 

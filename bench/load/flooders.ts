@@ -16,6 +16,10 @@ export interface FloodStats {
   accepted: number;
   rateLimited: number;
   otherErrors: number;
+  /** What the first of them said. */
+  firstError?: string;
+  /** Requests still unanswered when the flooder stopped (`send`): neither accepted nor refused. */
+  abandoned?: number;
   /** Connections the server took and kept (`connections`). */
   connectionsHeld: number;
   /** Connections answered `too_many_connections`, or cut before a word (`connections`). */
@@ -30,7 +34,8 @@ export interface Flooder {
   stop(): Promise<void>;
 }
 
-export type FloodKind = 'send' | 'connections' | 'slow';
+export const FLOOD_KINDS = ['send', 'connections', 'slow'] as const;
+export type FloodKind = (typeof FLOOD_KINDS)[number];
 
 const zero = (): FloodStats => ({ requests: 0, accepted: 0, rateLimited: 0, otherErrors: 0, connectionsHeld: 0, connectionsRefused: 0, slowConsumerDrops: 0 });
 
@@ -45,18 +50,21 @@ export function floodSends(client: LoadClient, to: number, window = 512): Floode
   const body = randomBytes(BODY_BYTES);
   let stopped = false;
   let inFlight = 0;
-  let idle: (() => void) | undefined;
   const fire = (): void => {
     while (!stopped && inFlight < window) {
       inFlight++;
       stats.requests++;
       client.rpc.request({ t: 'send', to, cid: randomUUID(), body }, { timeoutMs: 60_000 }).then(
-        () => void stats.accepted++,
-        (error) => void (error instanceof RequestFailedError && error.code === 'rate_limited' ? stats.rateLimited++ : stats.otherErrors++),
+        () => void (stopped || stats.accepted++),
+        (error: unknown) => {
+          if (stopped) return; // abandoned when the flooder hung up
+          if (error instanceof RequestFailedError && error.code === 'rate_limited') return void stats.rateLimited++;
+          stats.otherErrors++;
+          stats.firstError ??= String(error);
+        },
       ).finally(() => {
         inFlight--;
-        if (stopped && inFlight === 0) idle?.();
-        else fire();
+        fire();
       });
     }
   };
@@ -64,9 +72,11 @@ export function floodSends(client: LoadClient, to: number, window = 512): Floode
   return {
     kind: 'send',
     stats,
+    // It hangs up with its window in flight (the caller closes the client), as an abuser would.
     stop: () => {
       stopped = true;
-      return inFlight === 0 ? Promise.resolve() : new Promise((resolve) => (idle = resolve));
+      stats.abandoned = inFlight;
+      return Promise.resolve();
     },
   };
 }
@@ -126,15 +136,17 @@ export async function floodConnections(coordinator: ServerAddress, localAddress:
 
 /**
  * (c) A user that asks for `users` pages (the largest reply a user can ask for without data of its
- * own) `batch` every millisecond and never reads a reply, until the server cuts it as a slow
- * consumer; then it comes back with its resume token (not `login`: that would make it a password-hash
- * flood instead) and does it again. It signs up as a new user `name` first.
+ * own) `batch` every millisecond, as long as its socket takes them, and never reads a reply; if the
+ * server cuts it (as a slow consumer) it comes back with its resume token (not `login`: that would
+ * make it a password-hash flood instead) and does it again. It signs up as a new user `name` first.
  */
 export async function floodSlow(coordinator: ServerAddress, name: string, batch = 100): Promise<Flooder> {
   const stats = zero();
   let stopped = false;
   let current: Socket | undefined;
   let resume: Uint8Array | undefined;
+  let loggedIn: () => void = () => undefined;
+  const firstLogin = new Promise<void>((resolve) => (loggedIn = resolve));
   const session = async (): Promise<void> => {
     const node = await askCoordinator(coordinator);
     const socket = dial(node, '127.0.0.1');
@@ -152,14 +164,19 @@ export async function floodSlow(coordinator: ServerAddress, name: string, batch 
       );
       socket.once('close', () => reject(new Error('closed before login')));
     });
+    loggedIn();
     // Logged in: from here on nothing is read, so the replies pile up in the server's queue.
     socket.removeAllListeners('data');
     socket.pause();
     let id = 3;
     const flood = (): void => {
       if (stopped || socket.destroyed) return;
-      for (let i = 0; i < batch; i++, id++) socket.write(encodeFrame({ t: 'users', id, limit: 500 }));
-      stats.requests += batch;
+      // As fast as its socket takes them: past a megabyte queued here the kernel would block a real
+      // client's writes, and frames made only to wait in this process's memory are no flood.
+      if (socket.writableLength < 1024 * 1024) {
+        for (let i = 0; i < batch; i++, id++) socket.write(encodeFrame({ t: 'users', id, limit: 500 }));
+        stats.requests += batch;
+      }
       setTimeout(flood, 1);
     };
     flood();
@@ -170,14 +187,17 @@ export async function floodSlow(coordinator: ServerAddress, name: string, batch 
     while (!stopped) {
       try {
         await session();
-      } catch {
+      } catch (error) {
         // Cut (slow consumer, deadline) or refused: counted, and the flooder comes back.
         stats.otherErrors++;
+        stats.firstError ??= String(error);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
   };
   const gone = loop();
+  // Its sign-up is not the flood: the phase starts once it is logged in.
+  await firstLogin;
   return {
     kind: 'slow',
     stats,

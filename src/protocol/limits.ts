@@ -85,6 +85,19 @@ export const DEFAULT_SEND_RATE_PER_S = 50;
 export const DEFAULT_SEND_BURST = GROUP_MEMBERS_MAX;
 
 /**
+ * Requests other than `send` a logged-in user's sessions on one node may start per second, sustained
+ * (a token bucket per user). Nothing is refused: past it, the session stops reading and the request
+ * waits its turn. A client makes a few dozen at start-up and a few a minute after; a client that asks
+ * for directory pages or history without end gets this many answered, not as many as it writes
+ * (docs/benchmarks.md § flood: a burst of 100 directory pages was enough to double others' p99).
+ * 0 turns the pace off. @default 10
+ */
+export const DEFAULT_REQUEST_PACE_PER_S = 10;
+
+/** Requests other than `send` a user may start at once before the pace applies. @default 20 */
+export const DEFAULT_REQUEST_PACE_BURST = 20;
+
+/**
  * Open connections per remote address on one server process, all ports together. Generous, since
  * many people may share one NAT address; it bounds what one host can hold, not what a user may.
  * 0 turns the limit off. @default 256

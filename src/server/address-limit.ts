@@ -1,5 +1,8 @@
 import { DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from '../protocol/index.js';
 
+/** How often refusals of one address are logged at most (each is counted in the metrics regardless). */
+export const REFUSAL_LOG_INTERVAL_MS = 10_000;
+
 /**
  * Counts open connections per remote address and refuses one past the limit (protocol.md § Limits),
  * so one host cannot take every socket a process can hold. Connections with no known address (an
@@ -7,6 +10,8 @@ import { DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from '../protocol/index.js';
  */
 export class AddressLimit {
   readonly #open = new Map<string, number>();
+  /** Per address at its limit: refusals not logged yet, and when one was last logged. */
+  readonly #refusals = new Map<string, { loggedAt: number; unlogged: number }>();
 
   /** @param max connections per address; 0 means no limit. */
   constructor(readonly max: number = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS) {}
@@ -28,6 +33,28 @@ export class AddressLimit {
     const open = (this.#open.get(key) ?? 0) - 1;
     if (open > 0) this.#open.set(key, open);
     else this.#open.delete(key);
+    if (open < this.max) this.#refusals.delete(key);
+  }
+
+  /**
+   * Counts a refusal of `address` (one `tryOpen` said no to) and says when to log it: the first one,
+   * then at most one line per REFUSAL_LOG_INTERVAL_MS carrying how many were refused since, so that
+   * a connection flood cannot become a log flood. Returns that count when a line is due.
+   */
+  refusalToLog(address: string | undefined, now = Date.now()): number | undefined {
+    if (address === undefined) return 1;
+    const key = addressKey(address);
+    const entry = this.#refusals.get(key);
+    if (!entry) {
+      this.#refusals.set(key, { loggedAt: now, unlogged: 0 });
+      return 1;
+    }
+    entry.unlogged++;
+    if (now - entry.loggedAt < REFUSAL_LOG_INTERVAL_MS) return undefined;
+    const count = entry.unlogged;
+    entry.loggedAt = now;
+    entry.unlogged = 0;
+    return count;
   }
 
   /** Open connections counted for `address`. */

@@ -33,6 +33,12 @@ export const LEGACY_REFUSAL = 'fastchat: this server does not serve the 2022 leg
 
 export const DEFAULT_MAX_OUTBOUND_BYTES = 8 * 1024 * 1024;
 
+/** How long a connection past the per-address limit waits for its `too_many_connections`. */
+export const BUSY_REFUSAL_DELAY_MS = 1000;
+
+/** Refused connections held open (waiting for their answer) at most; past it they are cut at once. */
+export const MAX_HELD_REFUSALS = 1024;
+
 type Session = FramedSession | LegacySession;
 
 /** How open connections are counted for metrics: legacy ones apart, whatever port they came to. */
@@ -56,6 +62,8 @@ export class ChatServer {
   readonly #maxOutboundBytes: number;
   readonly #legacy: boolean;
   readonly #addresses: AddressLimit;
+  /** Connections refused as one too many from their address, not closed yet. */
+  #heldRefusals = 0;
   readonly #loginTimeoutMs: number;
   readonly #coordinatorTimeoutMs: number;
   /** Every open connection, with its session once the first byte has picked one. */
@@ -142,20 +150,35 @@ export class ChatServer {
     });
   }
 
-  /** One connection too many from its address: told so in its codec once its first byte shows which. */
+  /**
+   * One connection too many from its address: told so in its codec (its first byte shows which), but
+   * only BUSY_REFUSAL_DELAY_MS after it came, so that a client dialling in a loop gets a few refusals
+   * a second instead of making the server accept and refuse as fast as it can.
+   */
   #refuseBusy(stream: Duplex, info: ConnectionInfo): void {
     const { logger } = this.services;
-    logger.info('refusing a connection: too many from its address', { role: info.role, remote: info.remoteAddress, max: this.#addresses.max });
-    stream.once('close', () => this.#connections.delete(stream));
-    stream.once('data', (chunk: Buffer) => {
-      const message = `at most ${this.#addresses.max} connections per address`;
-      refuseConnection(stream, chunk[0] === 0, 'too_many_connections', message);
-      if (chunk[0] === 0) this.services.metrics.errorSent('too_many_connections');
-      // Read and drop whatever else it sends until it goes.
-      stream.on('data', () => undefined);
+    const refused = this.#addresses.refusalToLog(info.remoteAddress);
+    if (refused !== undefined) {
+      logger.info('refusing connections: too many from their address', { role: info.role, remote: info.remoteAddress, max: this.#addresses.max, refused });
+    }
+    // Past MAX_HELD_REFUSALS, cut at once: holding refused sockets must not be a way to exhaust ours.
+    if (this.#heldRefusals >= MAX_HELD_REFUSALS) return void stream.destroy();
+    this.#heldRefusals++;
+    let firstByte: number | undefined;
+    const answer = setTimeout(() => {
+      // A peer that said nothing is cut without a word.
+      if (firstByte === undefined) return void stream.destroy();
+      refuseConnection(stream, firstByte === 0, 'too_many_connections', `at most ${this.#addresses.max} connections per address`);
+      if (firstByte === 0) this.services.metrics.errorSent('too_many_connections');
+    }, BUSY_REFUSAL_DELAY_MS);
+    answer.unref();
+    stream.once('close', () => {
+      clearTimeout(answer);
+      this.#heldRefusals--;
+      this.#connections.delete(stream);
     });
-    // A peer that says nothing is cut without a word.
-    setTimeout(() => stream.destroy(), REFUSE_GRACE_MS).unref();
+    // Read and drop whatever it sends until it goes; its first byte says in which codec to answer.
+    stream.on('data', (chunk: Buffer) => void (firstByte ??= chunk[0]));
   }
 
   #open(stream: Duplex, info: ConnectionInfo, firstByte: number, loggedOut: () => void): Session | null {

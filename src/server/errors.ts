@@ -6,14 +6,17 @@ export class RequestError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: { cause?: unknown; retryAfterMs?: number },
+    options?: { cause?: unknown; retryAfterMs?: number; holdConnection?: boolean },
   ) {
     super(message, options);
     this.retryAfterMs = options?.retryAfterMs;
+    this.holdConnection = options?.holdConnection ?? false;
   }
 
   /** With `rate_limited`: when the client may try again. */
   readonly retryAfterMs: number | undefined;
+  /** Read nothing more of the connection until `retryAfterMs` has passed (request-gate.ts). */
+  readonly holdConnection: boolean;
 }
 
 /** A listening port could not be bound because another process holds it. */

@@ -7,6 +7,7 @@ import {
   validateRequest,
   type ErrorCode,
   type RawMessage,
+  type Request,
   type ServerMessage,
 } from '../protocol/index.js';
 import { ClientSession } from './client-session.js';
@@ -14,6 +15,7 @@ import { RequestError } from './errors.js';
 import type { PortRole, RequestContext } from './handler.js';
 import { dispatch } from './handlers/index.js';
 import type { ServerServices } from './services.js';
+import { RequestGate } from './request-gate.js';
 import { logOut } from './session-lifecycle.js';
 
 export interface SessionOptions {
@@ -25,13 +27,6 @@ export interface SessionOptions {
 
 /** Catch-up waits while more than this is queued for the client, so a backlog cannot trip the outbound limit. */
 const CATCH_UP_HIGH_WATER = 256 * 1024;
-
-/**
- * Requests of one connection being handled at once. A real client has a few; past this the session
- * stops reading its socket (TCP then pushes back on the client), so a client that pipelines without
- * end, or never reads its replies, waits on itself instead of filling the database pool for others.
- */
-export const MAX_REQUESTS_IN_FLIGHT = 32;
 
 /**
  * One framed connection: decodes frames, validates each request, runs it through its handler and
@@ -47,10 +42,8 @@ export class FramedSession {
   #closed = false;
   /** Writes are being gathered until the end of this turn. */
   #corked = false;
-  /** Requests dispatched and not yet answered. */
-  #inFlight = 0;
-  /** Requests read while MAX_REQUESTS_IN_FLIGHT were in flight, in arrival order. */
-  readonly #waiting: RawMessage[] = [];
+  /** When each request may start (in-flight cap, unread replies, holds after `rate_limited`). */
+  readonly #gate: RequestGate<Request>;
 
   constructor(
     private readonly stream: Duplex,
@@ -61,6 +54,12 @@ export class FramedSession {
     private readonly options: SessionOptions,
   ) {
     this.#decoder = new FrameDecoder({ maxFrameBytes: services.limits.maxFrameBytes });
+    // Sends have a per-user rate of their own (handlers/send.ts); every other request of a logged-in
+    // session is paced per user (before login there is nothing to pace by: the login deadline bounds it).
+    this.#gate = new RequestGate(stream, (request) => this.#start(request), (request) => {
+      const user = this.#context.session.user;
+      return request.t === 'send' || user === undefined ? 0 : services.requestPace.take(user.id);
+    });
     const connection = this;
     const session = new ClientSession(
       {
@@ -125,6 +124,7 @@ export class FramedSession {
     if (!this.#closed) this.services.metrics.errorSent(code);
     this.send({ t: 'error', code, message });
     this.#closed = true;
+    this.#gate.close();
     this.stream.end();
   }
 
@@ -143,18 +143,7 @@ export class FramedSession {
 
   #onMessage(raw: RawMessage): void {
     if (this.#closed) return;
-    // Backpressure per connection: past MAX_REQUESTS_IN_FLIGHT unanswered requests, stop reading
-    // and queue what was already read, so one client cannot fill the database pool for everyone.
-    if (this.#inFlight >= MAX_REQUESTS_IN_FLIGHT) {
-      this.#waiting.push(raw);
-      this.stream.pause();
-      return;
-    }
-    this.#start(raw);
-  }
-
-  #start(raw: RawMessage): void {
-    let request;
+    let request: Request;
     try {
       request = validateRequest(raw);
     } catch (error) {
@@ -162,8 +151,12 @@ export class FramedSession {
       this.#replyError(requestIdOf(raw), error.code, error.message);
       return;
     }
+    this.#gate.offer(request);
+  }
+
+  #start(request: Request): void {
     const id = request.id;
-    this.#inFlight++;
+    let holdMs = 0;
     dispatch(request, this.#context)
       .then(
         (reply) => {
@@ -173,22 +166,14 @@ export class FramedSession {
         (error: unknown) => {
           if (error instanceof RequestError) {
             this.#replyError(id, error.code, error.message, error.retryAfterMs);
+            if (error.holdConnection) holdMs = error.retryAfterMs ?? 0;
           } else {
             this.services.logger.error('request failed', { type: request.t, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
             this.#replyError(id, 'internal', 'the server failed to handle this request; retry');
           }
         },
       )
-      .finally(() => {
-        this.#inFlight--;
-        this.#startWaiting();
-      });
-  }
-
-  /** Starts queued requests while there is room, and reads again once the queue is empty. */
-  #startWaiting(): void {
-    while (this.#inFlight < MAX_REQUESTS_IN_FLIGHT && this.#waiting.length > 0 && !this.#closed) this.#start(this.#waiting.shift()!);
-    if (this.#waiting.length === 0 && !this.#closed && this.stream.isPaused()) this.stream.resume();
+      .finally(() => this.#gate.finished(holdMs));
   }
 
   #replyError(id: number | undefined, code: ErrorCode, message: string, retryAfterMs?: number): void {

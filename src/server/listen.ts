@@ -129,7 +129,8 @@ class TlsSniffer implements ConnectionSink {
       done();
       socket.off('close', done);
       if (chunk[0] === 0x00 && !this.#allowPlaintext) {
-        this.logger.info('refusing a plaintext framed connection (TLS required)', { role: info.role, remote: info.remoteAddress });
+        // Debug, not info: one line per refused connection would let a client flood the log; each is counted in the metrics.
+        this.logger.debug('refusing a plaintext framed connection (TLS required)', { role: info.role, remote: info.remoteAddress });
         refuseConnection(socket, true, 'tls_required', TLS_REQUIRED_MESSAGE);
         this.onRefused?.('tls_required');
         socket.resume();

@@ -1,5 +1,5 @@
 import { DEFAULT_VERIFIER_PARAMS, type VerifierParams } from '../crypto/secret-verifier.js';
-import { MESSAGE_BODY_MAX_BYTES } from '../protocol/index.js';
+import { DEFAULT_REQUEST_PACE_BURST, DEFAULT_REQUEST_PACE_PER_S, MESSAGE_BODY_MAX_BYTES } from '../protocol/index.js';
 import type { ChatStore } from '../store/chat-store.js';
 import type { Cluster } from './cluster.js';
 import { messageEvents } from './cluster-events.js';
@@ -11,7 +11,7 @@ import { Memberships } from './memberships.js';
 import { MessageWriter } from './message-writer.js';
 import type { PortLoad } from './port-load.js';
 import { Presence } from './presence.js';
-import { SendRateLimiter, type SendRateOptions } from './send-rate-limiter.js';
+import { RateLimiter, type RateOptions } from './rate-limiter.js';
 import { ServerMetrics } from './server-metrics.js';
 
 /** Everything handlers share: one instance per server process. */
@@ -30,7 +30,9 @@ export interface ServerServices {
   readonly fanout: Fanout;
   readonly throttle: LoginThrottle;
   /** Per-user send rate (modern `send` and legacy sends alike). */
-  readonly sendRate: SendRateLimiter;
+  readonly sendRate: RateLimiter;
+  /** Per-user pace of every other request of a logged-in session (request-gate.ts). */
+  readonly requestPace: RateLimiter;
   readonly verifierParams: VerifierParams;
   /** Legacy (2022) connections, told of logins and signups. */
   readonly legacy: LegacyDirectory;
@@ -52,7 +54,8 @@ export interface ServicesOptions {
   /** Group commits in flight at once (the writer's maxInFlight): >1 only for a server database. @default 1 */
   readonly commitsInFlight?: number;
   readonly throttle?: Partial<ThrottleOptions>;
-  readonly sendRate?: Partial<SendRateOptions>;
+  readonly sendRate?: Partial<RateOptions>;
+  readonly requestPace?: Partial<RateOptions>;
   /** @default DEFAULT_VERIFIER_PARAMS */
   readonly verifierParams?: VerifierParams;
   /** @default a fresh ServerMetrics */
@@ -93,7 +96,8 @@ export function createServices(options: ServicesOptions): ServerServices {
     writer,
     fanout,
     throttle: new LoginThrottle(options.throttle),
-    sendRate: new SendRateLimiter(options.sendRate),
+    sendRate: new RateLimiter(options.sendRate),
+    requestPace: new RateLimiter({ perSecond: DEFAULT_REQUEST_PACE_PER_S, burst: DEFAULT_REQUEST_PACE_BURST, ...options.requestPace }),
     verifierParams: options.verifierParams ?? DEFAULT_VERIFIER_PARAMS,
     legacy: new LegacyDirectory(),
     metrics,

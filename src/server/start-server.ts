@@ -42,6 +42,10 @@ export interface ServerLimits {
   readonly sendRatePerS?: number;
   /** Sends a user may make at once. @default 1,000 */
   readonly sendBurst?: number;
+  /** Other requests per second per logged-in user, sustained; 0 for no pace. @default 10 */
+  readonly requestRatePerS?: number;
+  /** Other requests a user may start at once. @default 20 */
+  readonly requestBurst?: number;
   /** @default 256; 0 for no limit */
   readonly maxConnectionsPerAddress?: number;
   /** @default 30 s; 0 for never */
@@ -125,6 +129,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     // PostgreSQL flushes one batch while the next is written on another connection; PGlite has one.
     commitsInFlight: database.kind === 'postgres' ? COMMITS_IN_FLIGHT : 1,
     sendRate: definedOnly({ perSecond: limits.sendRatePerS, burst: limits.sendBurst }),
+    requestPace: definedOnly({ perSecond: limits.requestRatePerS, burst: limits.requestBurst }),
     metrics: serverMetrics,
   });
   // With a server database, other processes may share it: join the registry for cluster-wide routing.

@@ -4,10 +4,11 @@ import { formatFlood, runFlood } from '../../bench/load/flood.js';
 /** Counts only: the flood scenario's speed is measured by npm run bench, never asserted. */
 describe('bench: flooders against the default limits, at a small size', () => {
   it('every normal message is delivered once through each phase, and the flooders are refused', async () => {
-    const result = await runFlood({ database: 'pglite', clients: 4, ratePerS: 20, durationS: 2, warmUpS: 0 });
-    expect(result.phases.map((p) => p.phase)).toEqual(['baseline', 'send', 'connections', 'slow']);
+    const result = await runFlood({ database: 'pglite', clients: 4, ratePerS: 20, durationS: 1, warmUpS: 0 });
+    // Each flood after a baseline of its own.
+    expect(result.phases.map((p) => p.phase)).toEqual(['baseline', 'send', 'baseline', 'connections', 'baseline', 'slow']);
     for (const phase of result.phases) {
-      expect(phase.offered).toBe(40);
+      expect(phase.offered).toBe(20);
       expect(phase.errors).toBe(0);
       expect(phase.acked).toBe(phase.offered);
       expect(phase.delivered).toBe(phase.acked);
@@ -16,13 +17,15 @@ describe('bench: flooders against the default limits, at a small size', () => {
       expect(phase.delivery.count).toBe(phase.delivered);
     }
     const flood = (kind: string) => result.phases.find((p) => p.phase === kind)!.flood!;
-    // (a) past the burst of 1,000 the user's sends are refused, and every send is answered.
+    // (a) past the burst of 1,000 the user's sends are refused; every send is answered but the window
+    // still in flight when it hangs up, and none fails otherwise.
     expect(flood('send').rateLimited).toBeGreaterThan(0);
-    expect(flood('send').accepted + flood('send').rateLimited + flood('send').otherErrors).toBe(flood('send').requests);
+    expect(flood('send').otherErrors).toBe(0);
+    expect(flood('send').accepted + flood('send').rateLimited + flood('send').abandoned!).toBe(flood('send').requests);
     // (b) the per-address cap (256) holds: some connections kept, the rest refused.
     expect(flood('connections').connectionsHeld).toBeLessThanOrEqual(256);
     expect(flood('connections').connectionsRefused).toBeGreaterThan(0);
-    // (c) it floods (whether it is cut within 2 s depends on how fast the server answers it: not asserted).
+    // (c) it floods; the server stops reading it once its unread replies pass the limit (not asserted: timing).
     expect(flood('slow').requests).toBeGreaterThan(0);
     expect(flood('slow').otherErrors).toBe(0);
     expect(formatFlood([result])).toContain('baseline (no flooder)');

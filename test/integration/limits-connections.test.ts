@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BUSY_REFUSAL_DELAY_MS } from '../../src/server/chat-server.js';
 import { secretFor } from '../support/chat-client.js';
 import { connectTcpClient, type FrameClient } from '../support/frame-client.js';
 import { LegacyTestClient } from '../support/legacy-client.js';
@@ -36,9 +37,12 @@ describe('limit: connections per address', () => {
   it('refuses the connection past the limit with too_many_connections, and takes one again once another closes', async () => {
     server = await startTestServer({ limits: { maxConnectionsPerAddress: 3 } });
     const first = [await greeted(), await greeted(), await greeted()];
+    const dialled = performance.now();
     const extra = await open();
     extra.send({ t: 'hello', id: 1, versions: [1] });
     expect(await extra.next()).toMatchObject({ t: 'error', code: 'too_many_connections' });
+    // Not at once: a client dialling in a loop gets one refusal per dial per BUSY_REFUSAL_DELAY_MS.
+    expect(performance.now() - dialled).toBeGreaterThanOrEqual(BUSY_REFUSAL_DELAY_MS - 20);
     await closesWithin(extra.closed, 3000);
     // The connections already open are untouched.
     for (const client of first) expect(await client.request({ t: 'ping', id: 5 })).toMatchObject({ t: 'ok', id: 5 });

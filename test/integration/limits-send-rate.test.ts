@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { encodeFrame } from '../../src/protocol/index.js';
+import { MAX_REQUESTS_IN_FLIGHT } from '../../src/server/request-gate.js';
 import { ChatTestClient, secretFor } from '../support/chat-client.js';
 import { connectTcpClient, type FrameClient } from '../support/frame-client.js';
 import { LegacyTestClient } from '../support/legacy-client.js';
@@ -65,6 +67,28 @@ describe('limit: per-user send rate', () => {
     // After the time it was told, ann may send again.
     await new Promise((resolve) => setTimeout(resolve, refused.retryAfterMs as number));
     expect(await send(ann, 40, ben.id, 'later')).toMatchObject({ t: 'ok', id: 40 });
+  });
+
+  it('does not read a connection that ignores retryAfterMs until that time: a pipelined flood is looked at a refill at a time', async () => {
+    server = await startTestServer({ limits: { sendRatePerS: 10, sendBurst: 5 } });
+    const ben = await frameUser('ben', 'signup');
+    const ann = await frameUser('ann', 'signup');
+    const flood = 300;
+    const started = performance.now();
+    ann.write(Buffer.concat(Array.from({ length: flood }, (_, n) => encodeFrame({ t: 'send', id: 100 + n, to: ben.userId, cid: `f${n}`, body: Buffer.from(`f${n}`) }))));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const answers = ann.received.slice(2);
+    const elapsedS = (performance.now() - started) / 1000;
+    // Without the hold, all 300 are answered at once (295 refused). With it: the first requests in
+    // flight together, then per refill (100 ms) one accepted and the next refused, one at a time.
+    expect(answers.length).toBeGreaterThan(5);
+    expect(answers.length).toBeLessThanOrEqual(MAX_REQUESTS_IN_FLIGHT + 2 * Math.ceil(10 * elapsedS + 1));
+    const accepted = answers.filter((m) => m.t === 'ok');
+    expect(answers.every((m) => m.t === 'ok' || m.code === 'rate_limited')).toBe(true);
+    expect(accepted.length).toBeLessThanOrEqual(5 + Math.ceil(10 * elapsedS));
+    // Another user's connection is not held.
+    expect(await ben.request({ t: 'ping', id: 3 })).toMatchObject({ t: 'ok', id: 3 });
+    await expect.poll(async () => (await stored(ann.userId, ben.userId)).length).toBeGreaterThanOrEqual(accepted.length);
   });
 
   it('drops legacy sends past the rate (the 2022 protocol has no refusal) and keeps the connection', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AddressLimit } from '../../src/server/address-limit.js';
+import { AddressLimit, REFUSAL_LOG_INTERVAL_MS } from '../../src/server/address-limit.js';
 
 describe('AddressLimit', () => {
   it('refuses the connection past the limit, counting nothing for it', () => {
@@ -31,5 +31,28 @@ describe('AddressLimit', () => {
     const strict = new AddressLimit(1);
     expect(strict.tryOpen(undefined)).toBe(true);
     expect(strict.tryOpen(undefined)).toBe(true);
+  });
+
+  it('logs the first refusal of an address, then one line per interval with the count since', () => {
+    const limit = new AddressLimit(1);
+    limit.tryOpen('10.0.0.1');
+    expect(limit.tryOpen('10.0.0.1')).toBe(false);
+    expect(limit.refusalToLog('10.0.0.1', 1000)).toBe(1);
+    const quiet = Array.from({ length: 500 }, (_, i) => limit.refusalToLog('10.0.0.1', 1001 + i));
+    expect(quiet.every((due) => due === undefined)).toBe(true);
+    expect(limit.refusalToLog('::ffff:10.0.0.1', 1000 + REFUSAL_LOG_INTERVAL_MS)).toBe(501);
+    expect(limit.refusalToLog('10.0.0.1', 1001 + REFUSAL_LOG_INTERVAL_MS)).toBeUndefined();
+    // Another address has its own first line.
+    expect(limit.refusalToLog('10.0.0.2', 1002 + REFUSAL_LOG_INTERVAL_MS)).toBe(1);
+  });
+
+  it('starts over once the address is under its limit again', () => {
+    const limit = new AddressLimit(1);
+    limit.tryOpen('10.0.0.1');
+    expect(limit.refusalToLog('10.0.0.1', 0)).toBe(1);
+    expect(limit.refusalToLog('10.0.0.1', 1)).toBeUndefined();
+    limit.closed('10.0.0.1');
+    limit.tryOpen('10.0.0.1');
+    expect(limit.refusalToLog('10.0.0.1', 2)).toBe(1);
   });
 });

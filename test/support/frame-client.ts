@@ -13,13 +13,19 @@ export class FrameClient {
   #waiters: Array<() => void> = [];
   #read = 0;
   #ended = false;
+  /** Everything received, when the server did not answer in frames. */
   rawBytes = Buffer.alloc(0);
 
   constructor(readonly stream: Duplex) {
     const decoder = new FrameDecoder({ maxFrameBytes: 16 * 1024 * 1024 - 1 });
+    let framed: boolean | undefined;
     stream.on('data', (chunk: Buffer) => {
-      this.rawBytes = Buffer.concat([this.rawBytes, chunk]);
-      if (this.rawBytes[0] !== 0) return this.#wake(); // not framed (plain-text rejection): keep the raw bytes only
+      framed ??= chunk[0] === 0;
+      if (!framed) {
+        // Not framed (a plain-text rejection): keep the raw bytes only.
+        this.rawBytes = Buffer.concat([this.rawBytes, chunk]);
+        return this.#wake();
+      }
       decoder.feed(chunk, (m) => {
         this.received.push(m);
         this.#wake();

@@ -14,7 +14,8 @@ export const send: Handler<'send'> = {
     const retryAfterMs = services.sendRate.take(user.id);
     if (retryAfterMs > 0) {
       services.metrics.rateLimitedSends.inc();
-      throw new RequestError('rate_limited', `too many messages; send again in ${retryAfterMs} ms`, { retryAfterMs });
+      // And the connection is not read again before then: a flooder's next sends wait in its own socket.
+      throw new RequestError('rate_limited', `too many messages; send again in ${retryAfterMs} ms`, { retryAfterMs, holdConnection: true });
     }
     if ((request.conversation === undefined) === (request.to === undefined)) {
       throw new RequestError('bad_request', 'give exactly one of conversation and to');

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SEND_BURST, DEFAULT_SEND_RATE_PER_S } from '../../src/protocol/index.js';
-import { SendRateLimiter } from '../../src/server/send-rate-limiter.js';
+import { RateLimiter } from '../../src/server/rate-limiter.js';
 
 function limiter(perSecond: number, burst: number) {
   let now = 1_000_000;
-  const rate = new SendRateLimiter({ perSecond, burst, now: () => now });
+  const rate = new RateLimiter({ perSecond, burst, now: () => now });
   return { rate, advance: (ms: number) => void (now += ms) };
 }
 
-describe('SendRateLimiter', () => {
+describe('RateLimiter', () => {
   it('allows a burst, then refuses with the time until the next token', () => {
     const { rate } = limiter(10, 3);
     expect([rate.take(1), rate.take(1), rate.take(1)]).toEqual([0, 0, 0]);
