@@ -1,18 +1,50 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Files that load the machine (the fuzzer, the load scenarios, several server processes, SIGKILL and
+ * restart, PTYs) or hold deadlines that assume it is not also running another heavy file: they run
+ * one at a time, after the rest. Everything else runs two files at a time (both cores).
+ */
+const ONE_AT_A_TIME = [
+  'test/fuzz/**',
+  'test/bench/**',
+  'test/tui/tui-pty.test.ts',
+  'test/tui/terminal-exits.test.ts',
+  'test/cli/**',
+  'test/client/reconnect-dead-node.test.ts',
+  'test/client/resume.test.ts',
+  'test/integration/cluster-*.test.ts',
+  'test/integration/fault-*.test.ts',
+  'test/integration/limits-*.test.ts',
+  'test/integration/workers.test.ts',
+  'test/integration/client-reconnect.test.ts',
+  'test/integration/chat-load.test.ts',
+  'test/integration/crash-recovery.test.ts',
+  'test/integration/graceful-shutdown.test.ts',
+  'test/integration/tls.test.ts',
+];
+
+const ALL = ['test/**/*.test.ts', 'test/**/*.test.tsx'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     globalSetup: ['test/support/global-postgres.ts'],
     setupFiles: ['test/setup.ts'],
     pool: 'forks',
-    // One test file at a time (vitest's default on 2 cores): the suite holds real servers, PostgreSQL
-    // and PTYs whose deadlines assume the machine is not also running another heavy file.
-    maxWorkers: 1,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Fail on leaked handles instead of hanging: a suite that needs force-exit is a bug.
     teardownTimeout: 10_000,
     reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'side-by-side', include: ALL, exclude: ONE_AT_A_TIME, maxWorkers: 2, sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        test: { name: 'one-at-a-time', include: ONE_AT_A_TIME, maxWorkers: 1, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

@@ -28,10 +28,23 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     );
     return;
   }
-  const started = Date.now();
-  const cluster = await startThrowawayPostgres(bin);
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`PostgreSQL ${cluster.version} test cluster at ${cluster.url} (started in ${seconds} s)`);
+  // Each vitest project runs this setup; they share one cluster (started by the first, stopped by
+  // the last), kept on globalThis because each project may load this module afresh.
+  const shared = globalThis as { fastchatTestPostgres?: { cluster: ReturnType<typeof startThrowawayPostgres>; users: number } };
+  if (!shared.fastchatTestPostgres) {
+    const started = Date.now();
+    const cluster = startThrowawayPostgres(bin);
+    shared.fastchatTestPostgres = { cluster, users: 0 };
+    const { version, url } = await cluster;
+    console.log(`PostgreSQL ${version} test cluster at ${url} (started in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  }
+  const entry = shared.fastchatTestPostgres;
+  entry.users++;
+  const cluster = await entry.cluster;
   project.provide('postgresUrl', cluster.url);
-  return cluster.stop;
+  return async () => {
+    if (--entry.users > 0) return;
+    shared.fastchatTestPostgres = undefined;
+    await cluster.stop();
+  };
 }

@@ -105,6 +105,21 @@ describe('appReducer', () => {
     s = reduce([{ type: 'searchMove', by: -1 }], s);
     expect(s.scroll).toBe(2);
   });
+
+  it('applies each key typed in the switcher or the search to the query of the moment, however fast they come', () => {
+    // Two keys dispatched before any render: both count (a component's stale copy would keep only the last).
+    let s = reduce([...base, { type: 'overlay', overlay: { kind: 'switcher', query: '', selected: 2 } }]);
+    s = reduce([{ type: 'overlayQuery', edit: { append: 't' } }, { type: 'overlayQuery', edit: { append: 'm' } }], s);
+    expect(s.overlay).toEqual({ kind: 'switcher', query: 'tm', selected: 0 });
+    s = reduce([{ type: 'overlayQuery', edit: { erase: true } }], s);
+    expect(s.overlay).toMatchObject({ query: 't' });
+    s = reduce([{ type: 'overlay', overlay: { kind: 'search', query: 'ap', editing: true, hits: [], index: 0, searching: false } }], s);
+    s = reduce([{ type: 'overlayQuery', edit: { append: 'p' } }, { type: 'overlayQuery', edit: { append: 'le' } }], s);
+    expect(s.overlay).toMatchObject({ kind: 'search', query: 'apple', editing: true });
+    // With no overlay open it changes nothing.
+    const closed = reduce([{ type: 'overlay', overlay: { kind: 'none' } }], s);
+    expect(reduce([{ type: 'overlayQuery', edit: { append: 'x' } }], closed)).toBe(closed);
+  });
 });
 
 describe('composerReducer', () => {

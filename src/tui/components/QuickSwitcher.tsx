@@ -18,10 +18,9 @@ export function QuickSwitcher({ width }: { readonly width: number }) {
   const selected = Math.min(overlay.selected, Math.max(0, matches.length - 1));
   useInput((input, key) => {
     const command = matchCommand([Command.SelectPrevious, Command.SelectNext, Command.Open, Command.DeleteBack], input, key);
-    const set = (query: string) => dispatch({ type: 'overlay', overlay: { kind: 'switcher', query, selected: 0 } });
     if (command === Command.SelectPrevious) return dispatch({ type: 'switcherMove', by: -1 });
     if (command === Command.SelectNext) return dispatch({ type: 'switcherMove', by: matches.length - 1 > selected ? 1 : 0 });
-    if (command === Command.DeleteBack) return set(overlay.query.slice(0, -1));
+    if (command === Command.DeleteBack) return dispatch({ type: 'overlayQuery', edit: { erase: true } });
     if (command === Command.Open) {
       const target = matches[selected];
       if (!target) return;
@@ -29,7 +28,7 @@ export function QuickSwitcher({ width }: { readonly width: number }) {
       else if (target.user !== undefined) void actions.openUser(target.user).catch((error: unknown) => actions.error(error instanceof Error ? error.message : String(error)));
       return;
     }
-    if (isText(input, key)) set(overlay.query + input.replace(/[\r\n]/g, ''));
+    if (isText(input, key)) dispatch({ type: 'overlayQuery', edit: { append: input.replace(/[\r\n]/g, '') } });
   });
   return (
     <Box flexDirection="column" width={Math.min(width, 60)} borderStyle="double" borderColor="cyan" paddingX={1}>

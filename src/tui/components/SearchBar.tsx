@@ -20,8 +20,8 @@ export function SearchBar() {
           void actions.search(overlay.query.trim());
           return;
         }
-        if (command === Command.DeleteBack) return dispatch({ type: 'overlay', overlay: { ...overlay, query: overlay.query.slice(0, -1) } });
-        if (isText(input, key)) dispatch({ type: 'overlay', overlay: { ...overlay, query: overlay.query + input.replace(/[\r\n]/g, ' ') } });
+        if (command === Command.DeleteBack) return dispatch({ type: 'overlayQuery', edit: { erase: true } });
+        if (isText(input, key)) dispatch({ type: 'overlayQuery', edit: { append: input.replace(/[\r\n]/g, ' ') } });
         return;
       }
       const command = matchCommand([Command.PreviousHit, Command.NextHit], input, key);

@@ -37,6 +37,8 @@ export type Action =
   | { readonly type: 'composer'; readonly action: ComposerAction }
   | { readonly type: 'overlay'; readonly overlay: AppState['overlay'] }
   | { readonly type: 'switcherMove'; readonly by: number }
+  /** Typing in the switcher's or the search's query: applied to the state of the moment, so keys that come faster than renders all count. */
+  | { readonly type: 'overlayQuery'; readonly edit: { readonly append: string } | { readonly erase: true } }
   | { readonly type: 'searchResults'; readonly hits: readonly string[] }
   | { readonly type: 'searchMove'; readonly by: number }
   | { readonly type: 'notice'; readonly notice: Notice | undefined }
@@ -256,6 +258,12 @@ export function appReducer(state: AppState, action: Action): AppState {
       return { ...state, composer: composerReducer(state.composer, action.action) };
     case 'overlay':
       return { ...state, overlay: action.overlay };
+    case 'overlayQuery': {
+      const overlay = state.overlay;
+      if (overlay.kind !== 'switcher' && overlay.kind !== 'search') return state;
+      const query = 'erase' in action.edit ? overlay.query.slice(0, -1) : overlay.query + action.edit.append;
+      return { ...state, overlay: overlay.kind === 'switcher' ? { ...overlay, query, selected: 0 } : { ...overlay, query } };
+    }
     case 'switcherMove':
       return state.overlay.kind === 'switcher' ? { ...state, overlay: { ...state.overlay, selected: Math.max(0, state.overlay.selected + action.by) } } : state;
     case 'searchResults': {
