@@ -15,7 +15,6 @@ const ONE_AT_A_TIME = [
   'test/client/resume.test.ts',
   'test/integration/cluster-*.test.ts',
   'test/integration/fault-*.test.ts',
-  'test/integration/limits-*.test.ts',
   'test/integration/workers.test.ts',
   'test/integration/client-reconnect.test.ts',
   'test/integration/chat-load.test.ts',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { encodeContent } from '../crypto/envelope.js';
 import { openLocal, sealLocal } from '../crypto/local-seal.js';
-import type { ConversationView, Push, UserView } from '../protocol/index.js';
+import type { ConversationView, UserView } from '../protocol/index.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from '../util/backoff.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { logIn, logInAgain, signUp, type Identity, type Progress, type ResumeToken } from './account.js';
@@ -18,27 +18,10 @@ import type { RpcConnection } from './rpc-connection.js';
 import { Sender, type SendReceipt } from './sender.js';
 import { findSessionKeyCarrier } from './session-key-search.js';
 import { findGroupByName, findUserByName } from './directory.js';
-import { Backlog } from './backlog.js';
+import type { ClientEvents, ClientStatus } from './client-events.js';
+import { Inbox } from './inbox.js';
 
-export type ClientStatus =
-  | { readonly state: 'connecting' }
-  | { readonly state: 'connected'; readonly node: ServerAddress }
-  | { readonly state: 'reconnecting'; readonly attempt: number; readonly delayMs: number; readonly reason: string }
-  | { readonly state: 'closed' };
-
-export interface ClientEvents {
-  status: (status: ClientStatus) => void;
-  /** A conversation row, decrypted, in seq order per conversation, once. */
-  message: (message: ChatMessage) => void;
-  conversation: (conversation: ConversationView) => void;
-  presence: (presence: Extract<Push, { t: 'presence' }>) => void;
-  typing: (typing: Extract<Push, { t: 'typing' }>) => void;
-  receipt: (receipt: Extract<Push, { t: 'receipt' }>) => void;
-  /** The server stored a message this client sent. */
-  sent: (receipt: SendReceipt) => void;
-  /** A queued message cannot be sent (not a member, key changed…). */
-  failed: (failure: { cid: string; code: string; message: string }) => void;
-}
+export type { ClientEvents, ClientStatus } from './client-events.js';
 
 export interface ChatClientOptions {
   readonly coordinator: ServerAddress;
@@ -64,7 +47,6 @@ export interface ChatClientOptions {
  * what was not acknowledged.
  */
 export class ChatClient extends TypedEmitter<ClientEvents> {
-  readonly conversations = new Map<number, ConversationView>();
   #rpc: RpcConnection | undefined;
   /** The logged-in connection open() made, until start() takes it into use. */
   #pending: RpcConnection | undefined;
@@ -72,9 +54,6 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   #resume: ResumeToken = { token: undefined };
   #status: ClientStatus = { state: 'connecting' };
   #closing = false;
-  #inbound: Promise<void> = Promise.resolve();
-  /** The last seq of each conversation at the latest sync, and who waits for the client to reach them. */
-  readonly #backlog = new Backlog((conversation) => this.state.cursor(conversation));
 
   private constructor(
     private readonly options: ChatClientOptions,
@@ -84,8 +63,14 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     readonly outbox: Outbox,
     private readonly reader: MessageReader,
     private readonly sender: Sender,
+    private readonly inbox: Inbox,
   ) {
     super();
+  }
+
+  /** The conversations as the server last described them, by id. */
+  get conversations(): Map<number, ConversationView> {
+    return this.inbox.conversations;
   }
 
   /**
@@ -113,8 +98,9 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
         findSessionKeyCarrier(online(), c, s, id, before),
         identity.legacyKey,
       );
-      const sender = new Sender(identity, state, keyring, outbox, (conversation) => client!.#members(conversation), online);
-      client = new ChatClient(options, identity, state, keyring, outbox, reader, sender);
+      const inbox = new Inbox(state, reader, online, (event, ...args) => client!.emit(event, ...args));
+      const sender = new Sender(identity, state, keyring, outbox, (conversation) => inbox.members(conversation), online);
+      client = new ChatClient(options, identity, state, keyring, outbox, reader, sender, inbox);
       sender.onOutcome((outcome) => (outcome.ok ? client!.emit('sent', outcome.receipt) : client!.emit('failed', outcome.failure)));
       client.#pending = rpc;
       client.#resume = resume;
@@ -184,12 +170,12 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
 
   /** Resolves once every conversation is read up to where it stood at the last sync (the backlog is in). */
   caughtUp(): Promise<void> {
-    return this.#backlog.caughtUp();
+    return this.inbox.backlog.caughtUp();
   }
 
   /** Rows still to come from the backlog of the last sync. */
   get backlog(): number {
-    return this.#backlog.remaining;
+    return this.inbox.backlog.remaining;
   }
 
   /**
@@ -231,7 +217,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     this.#closing = true;
     this.#rpc?.close();
     this.#pending?.close();
-    await this.#inbound;
+    await this.inbox.settled();
     await this.state.flush();
     this.#setStatus({ state: 'closed' });
   }
@@ -244,17 +230,11 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
 
   /** Takes a logged-in connection into use: sync, resend, and watch for it to drop. */
   async #attach(rpc: RpcConnection): Promise<void> {
-    rpc.onPush((push) => this.#onPush(push));
+    rpc.onPush((push) => this.inbox.onPush(push));
     // Online before sync: the backlog that follows the sync reply may need requests (keys, history).
     this.#rpc = rpc;
     const { conversations } = await rpc.request({ t: 'sync', cursors: this.state.cursors() });
-    for (const view of conversations) {
-      this.conversations.set(view.conversation, view);
-      this.#backlog.target(view.conversation, Math.max(view.lastSeq, view.joinedSeq));
-      // Rows before the member's window never come: start the cursor where the window starts.
-      this.state.advance(view.conversation, view.joinedSeq);
-    }
-    this.#backlog.check();
+    this.inbox.synced(conversations);
     this.#setStatus({ state: 'connected', node: { host: rpc.address.replace(/:\d+$/, ''), port: Number(rpc.address.split(':').pop()) } });
     this.sender.flush();
     void rpc.closed.then((reason) => this.#lost(rpc, reason));
@@ -303,63 +283,5 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   #setStatus(status: ClientStatus): void {
     this.#status = status;
     this.emit('status', status);
-  }
-
-  #onPush(push: Push): void {
-    switch (push.t) {
-      case 'msg':
-        // Decrypt in arrival order, one at a time: events and cursors follow seq order.
-        // A row that fails here (the connection dropped mid-way) leaves its cursor behind, so the
-        // next sync delivers it again: dropping the error loses nothing.
-        this.#inbound = this.#inbound.then(() => this.#receive(push)).catch(() => undefined);
-        return;
-      case 'conversation': {
-        const { t: _t, ...view } = push;
-        this.conversations.set(view.conversation, view);
-        this.emit('conversation', view);
-        return;
-      }
-      case 'presence':
-        return this.emit('presence', push);
-      case 'typing':
-        return this.emit('typing', push);
-      case 'receipt':
-        return this.emit('receipt', push);
-      default: {
-        const unreachable: never = push;
-        return unreachable;
-      }
-    }
-  }
-
-  async #receive(row: Extract<Push, { t: 'msg' }>): Promise<void> {
-    // The server delivers each row once per session; a reconnect can still replay what was processed.
-    if (row.seq <= this.state.cursor(row.conversation)) return;
-    if (!this.conversations.has(row.conversation)) await this.#refreshConversations();
-    if (this.reader.isForOthers(row)) {
-      // Another member's legacy copy: counted as processed, never shown.
-      this.state.advance(row.conversation, row.seq);
-    } else {
-      const message = await this.reader.read(row);
-      this.state.advance(row.conversation, row.seq);
-      this.emit('message', message);
-    }
-    this.#backlog.check();
-  }
-
-  async #refreshConversations(): Promise<void> {
-    const { conversations } = await this.connection().request({ t: 'conversations' });
-    for (const view of conversations) {
-      const known = this.conversations.has(view.conversation);
-      this.conversations.set(view.conversation, view);
-      if (!known) this.emit('conversation', view);
-    }
-  }
-
-  async #members(conversation: number): Promise<number[]> {
-    if (!this.conversations.has(conversation)) await this.#refreshConversations();
-    const view = this.conversations.get(conversation);
-    if (!view) throw new RequestFailedError('not_found', `no conversation ${conversation}`);
-    return view.members.map((m) => m.user);
   }
 }

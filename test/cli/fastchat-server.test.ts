@@ -28,6 +28,8 @@ describe('fastchat-server CLI', () => {
       ['--max-frame-bytes', '[default: "1048576"]'],
       ['--send-rate', '[default: "50"]'],
       ['--send-burst', '[default: "1000"]'],
+      ['--request-rate', '[default: "10"]'],
+      ['--request-burst', '[default: "20"]'],
       ['--max-connections-per-address', '[default: "256"]'],
       ['--login-timeout', '[default: "30"]'],
       ['--log-level', '[default: "info"]'],
@@ -87,6 +89,35 @@ describe('fastchat-server CLI', () => {
 
     expect(await server.stop('SIGTERM')).toBe(0);
     expect(server.stderr()).toMatch(/shutting down signal=SIGTERM[\s\S]*stopped/);
+  });
+
+  it('with --log-format json and --metrics-port: every log line is one JSON object, and the metrics port answers', async () => {
+    const [a, coordinator, metrics] = await freePorts(3);
+    const server = startBin('fastchat-server', [
+      '--ports', String(a), '--coordinator-port', String(coordinator), '--data-dir', dataDir,
+      '--log-format', 'json', '--metrics-port', String(metrics),
+    ]);
+    running.push(server);
+    await server.waitFor(/"msg":"fastchat-server ready"[^\n]*\n/);
+    expect((await runBin('fastchat', ['ping', '--server', `127.0.0.1:${coordinator}`])).code).toBe(0);
+
+    const scrape = await fetch(`http://127.0.0.1:${metrics}/metrics`);
+    expect(scrape.status).toBe(200);
+    const text = await scrape.text();
+    expect(text).toContain('# TYPE fastchat_logins_total counter');
+    expect(text).toMatch(/^fastchat_database_info\{kind="embedded"\} 1$/m);
+    expect((await fetch(`http://127.0.0.1:${metrics}/healthz`)).status).toBe(200);
+
+    expect(await server.stop('SIGTERM')).toBe(0);
+    const lines = server.stderr().trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(3); // ready, shutting down, stopped
+    for (const line of lines) {
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      expect(entry).toMatchObject({ level: expect.stringMatching(/^(debug|info|warn|error)$/), msg: expect.any(String) });
+      expect(new Date(entry.ts as string).toISOString()).toBe(entry.ts);
+    }
+    const ready = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((entry) => entry.msg === 'fastchat-server ready');
+    expect(ready).toMatchObject({ ports: String(a), coordinator, metrics: expect.stringContaining(String(metrics)) });
   });
 });
 

@@ -1,0 +1,28 @@
+import type { ConversationView, Push } from '../protocol/index.js';
+import type { ServerAddress } from './connect.js';
+import type { ChatMessage } from './message-reader.js';
+import type { SendReceipt } from './sender.js';
+
+export type ClientStatus =
+  | { readonly state: 'connecting' }
+  | { readonly state: 'connected'; readonly node: ServerAddress }
+  | { readonly state: 'reconnecting'; readonly attempt: number; readonly delayMs: number; readonly reason: string }
+  | { readonly state: 'closed' };
+
+/** What a ChatClient tells its listeners (the TUI, the CLI commands). */
+export interface ClientEvents {
+  status: (status: ClientStatus) => void;
+  /** A conversation row, decrypted, in seq order per conversation, once. */
+  message: (message: ChatMessage) => void;
+  conversation: (conversation: ConversationView) => void;
+  presence: (presence: Extract<Push, { t: 'presence' }>) => void;
+  typing: (typing: Extract<Push, { t: 'typing' }>) => void;
+  receipt: (receipt: Extract<Push, { t: 'receipt' }>) => void;
+  /** The server stored a message this client sent. */
+  sent: (receipt: SendReceipt) => void;
+  /** A queued message cannot be sent (not a member, key changed…). */
+  failed: (failure: { cid: string; code: string; message: string }) => void;
+}
+
+/** Emits one of the ClientEvents (the client's own emit, handed to the parts that receive). */
+export type EmitClientEvent = <K extends keyof ClientEvents & string>(event: K, ...args: Parameters<ClientEvents[K]>) => void;

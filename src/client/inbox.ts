@@ -1,0 +1,103 @@
+import type { ConversationView, Push } from '../protocol/index.js';
+import { Backlog } from './backlog.js';
+import type { ClientState } from './client-state.js';
+import type { EmitClientEvent } from './client-events.js';
+import { RequestFailedError } from './errors.js';
+import type { MessageReader } from './message-reader.js';
+import type { RpcConnection } from './rpc-connection.js';
+
+/**
+ * The receiving half of a ChatClient: the conversations as the server last described them, pushes
+ * decrypted one at a time in arrival order (so events and cursors follow seq order), and how far the
+ * backlog of the last sync still is.
+ */
+export class Inbox {
+  readonly conversations = new Map<number, ConversationView>();
+  /** The last seq of each conversation at the latest sync, and who waits for the client to reach them. */
+  readonly backlog: Backlog;
+  #decrypting: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly state: ClientState,
+    private readonly reader: MessageReader,
+    /** The live connection (throws while offline). */
+    private readonly connection: () => RpcConnection,
+    private readonly emit: EmitClientEvent,
+  ) {
+    this.backlog = new Backlog((conversation) => state.cursor(conversation));
+  }
+
+  /** Takes in the conversations of a `sync` reply and where each one's backlog ends. */
+  synced(views: readonly ConversationView[]): void {
+    for (const view of views) {
+      this.conversations.set(view.conversation, view);
+      this.backlog.target(view.conversation, Math.max(view.lastSeq, view.joinedSeq));
+      // Rows before the member's window never come: start the cursor where the window starts.
+      this.state.advance(view.conversation, view.joinedSeq);
+    }
+    this.backlog.check();
+  }
+
+  /** Resolves once the rows received so far are decrypted (or dropped). */
+  settled(): Promise<void> {
+    return this.#decrypting;
+  }
+
+  onPush(push: Push): void {
+    switch (push.t) {
+      case 'msg':
+        // A row that fails here (the connection dropped mid-way) leaves its cursor behind, so the
+        // next sync delivers it again: dropping the error loses nothing.
+        this.#decrypting = this.#decrypting.then(() => this.#receive(push)).catch(() => undefined);
+        return;
+      case 'conversation': {
+        const { t: _t, ...view } = push;
+        this.conversations.set(view.conversation, view);
+        this.emit('conversation', view);
+        return;
+      }
+      case 'presence':
+        return this.emit('presence', push);
+      case 'typing':
+        return this.emit('typing', push);
+      case 'receipt':
+        return this.emit('receipt', push);
+      default: {
+        const unreachable: never = push;
+        return unreachable;
+      }
+    }
+  }
+
+  /** The current members of a conversation (asking the server when it is new to the client). */
+  async members(conversation: number): Promise<number[]> {
+    if (!this.conversations.has(conversation)) await this.#refreshConversations();
+    const view = this.conversations.get(conversation);
+    if (!view) throw new RequestFailedError('not_found', `no conversation ${conversation}`);
+    return view.members.map((m) => m.user);
+  }
+
+  async #receive(row: Extract<Push, { t: 'msg' }>): Promise<void> {
+    // The server delivers each row once per session; a reconnect can still replay what was processed.
+    if (row.seq <= this.state.cursor(row.conversation)) return;
+    if (!this.conversations.has(row.conversation)) await this.#refreshConversations();
+    if (this.reader.isForOthers(row)) {
+      // Another member's legacy copy: counted as processed, never shown.
+      this.state.advance(row.conversation, row.seq);
+    } else {
+      const message = await this.reader.read(row);
+      this.state.advance(row.conversation, row.seq);
+      this.emit('message', message);
+    }
+    this.backlog.check();
+  }
+
+  async #refreshConversations(): Promise<void> {
+    const { conversations } = await this.connection().request({ t: 'conversations' });
+    for (const view of conversations) {
+      const known = this.conversations.has(view.conversation);
+      this.conversations.set(view.conversation, view);
+      if (!known) this.emit('conversation', view);
+    }
+  }
+}
