@@ -1,15 +1,14 @@
 import { connect } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BUSY_REFUSAL_DELAY_MS } from '../../src/server/chat-server.js';
 import { secretFor } from '../support/chat-client.js';
 import { connectTcpClient, type FrameClient } from '../support/frame-client.js';
 import { LegacyTestClient } from '../support/legacy-client.js';
+import { closeAfterEach } from '../support/close-after-each.js';
 import { startTestServer, type TestServer } from '../support/start-server.js';
 
 let server: TestServer | undefined;
-const closers: Array<() => unknown> = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
+const closers = closeAfterEach(async () => {
   await server?.stop();
   server = undefined;
 });

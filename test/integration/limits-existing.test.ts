@@ -1,13 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GROUP_MEMBERS_MAX, GROUP_NAME_MAX, MESSAGE_BODY_MAX_BYTES, USER_NAME_MAX } from '../../src/protocol/index.js';
 import { ChatTestClient, secretFor } from '../support/chat-client.js';
 import { connectTcpClient, type FrameClient } from '../support/frame-client.js';
+import { closeAfterEach } from '../support/close-after-each.js';
 import { startTestServer, type TestServer } from '../support/start-server.js';
 
 let server: TestServer | undefined;
-const closers: Array<() => unknown> = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
+const closers = closeAfterEach(async () => {
   await server?.stop();
   server = undefined;
 });

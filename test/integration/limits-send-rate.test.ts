@@ -1,15 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeFrame } from '../../src/protocol/index.js';
 import { MAX_REQUESTS_IN_FLIGHT } from '../../src/server/request-gate.js';
 import { ChatTestClient, secretFor } from '../support/chat-client.js';
 import { connectTcpClient, type FrameClient } from '../support/frame-client.js';
 import { LegacyTestClient } from '../support/legacy-client.js';
+import { closeAfterEach } from '../support/close-after-each.js';
 import { startTestServer, type TestServer } from '../support/start-server.js';
 
 let server: TestServer | undefined;
-const closers: Array<() => unknown> = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
+const closers = closeAfterEach(async () => {
   await server?.stop();
   server = undefined;
 });

@@ -2,18 +2,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startServer, type RunningServer, type StartServerOptions } from '../../src/server/start-server.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { secretFor } from '../support/chat-client.js';
+import { closeAfterEach } from '../support/close-after-each.js';
 import { connectTcpClient, type FrameClient } from '../support/frame-client.js';
 import { makeCert } from '../support/tls-certs.js';
 
 let server: RunningServer | undefined;
 let dataDir: string | undefined;
-const closers: Array<() => unknown> = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
+const closers = closeAfterEach(async () => {
   await server?.close();
   server = undefined;
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
