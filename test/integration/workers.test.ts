@@ -3,7 +3,7 @@ import { afterEach } from 'vitest';
 import type { ChatClient } from '../../src/client/chat-client.js';
 import { collect, testClients } from '../support/client-harness.js';
 import { describePostgres } from '../support/databases.js';
-import { freePorts, runBin, startServerBin, type RunningBin } from '../support/run-bin.js';
+import { freeConsecutivePorts, freePorts, runBin, startServerBin, type RunningBin } from '../support/run-bin.js';
 
 let coordinator = 0;
 const clients = testClients(() => coordinator);
@@ -54,7 +54,11 @@ describePostgres('fastchat-server --workers', (postgres) => {
     const url = await postgres.databaseWithSchema();
     const ports = await freePorts(5);
     coordinator = ports[4]!;
-    const server = await startServerBin(['--workers', '2', '--ports', ports.slice(0, 4).join(','), '--coordinator-port', String(coordinator), '--db', url, '--node-timeout', '2']);
+    const metrics = await freeConsecutivePorts(2);
+    const server = await startServerBin([
+      '--workers', '2', '--ports', ports.slice(0, 4).join(','), '--coordinator-port', String(coordinator), '--db', url, '--node-timeout', '2',
+      '--metrics-port', String(metrics),
+    ]);
     running.push(server);
     expect(server.stderr()).toMatch(/fastchat-server ready .*workers=2/);
     const workers = workersOf(server);
@@ -67,6 +71,13 @@ describePostgres('fastchat-server --workers', (postgres) => {
     for (const name of ['alice', 'bob', 'carol', 'dave']) people.push(await clients.open(name, 'signup'));
     const workerOf = (client: ChatClient) => [...workers.values()].find((w) => w.ports.includes(nodePortOf(client)))!.worker;
     expect(new Set(people.map(workerOf))).toEqual(new Set([0, 1]));
+
+    // Worker N serves its own metrics on --metrics-port + N: each counts its own sessions.
+    const sessionsOn = async (worker: number): Promise<number> => {
+      const text = await (await fetch(`http://127.0.0.1:${metrics + worker}/metrics`)).text();
+      return Number(/^fastchat_sessions (\d+)$/m.exec(text)?.[1]);
+    };
+    for (const worker of [0, 1]) expect(await sessionsOn(worker)).toBe(people.filter((p) => workerOf(p) === worker).length);
 
     // A pair on different workers chats live.
     const alice = people[0]!;

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { freePorts } from '../../bench/support/free-ports.js';
+import { freeConsecutivePorts, freePorts } from '../../bench/support/free-ports.js';
 
-export { freePorts };
+export { freeConsecutivePorts, freePorts };
 
 export const BIN_DIR = fileURLToPath(new URL('../../bin/', import.meta.url));
 
