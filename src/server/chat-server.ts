@@ -5,6 +5,7 @@ import {
   DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
   ProtocolError,
   sniffCodec,
+  type ErrorCode,
 } from '../protocol/index.js';
 import { AddressLimit } from './address-limit.js';
 import { FramedSession } from './framed-session.js';
@@ -64,6 +65,7 @@ export class ChatServer {
   readonly #addresses: AddressLimit;
   /** Connections refused as one too many from their address, not closed yet. */
   #heldRefusals = 0;
+  readonly #countRefusal = (code: ErrorCode) => this.services.metrics.errorSent(code);
   readonly #loginTimeoutMs: number;
   readonly #coordinatorTimeoutMs: number;
   /** Every open connection, with its session once the first byte has picked one. */
@@ -122,10 +124,7 @@ export class ChatServer {
         const message = info.role === 'coordinator' ? 'the coordinator only routes; connection closed' : 'no login in time; connection closed';
         if (session) session.close('idle_timeout', message);
         // Silent so far: presume a modern client (a 2022 one speaks first at once) and tell it in frames.
-        else if (session === undefined) {
-          refuseConnection(stream, true, 'idle_timeout', message);
-          this.services.metrics.errorSent('idle_timeout');
-        }
+        else if (session === undefined) refuseConnection(stream, true, 'idle_timeout', message, this.#countRefusal);
         session = null;
         setTimeout(() => stream.destroy(), REFUSE_GRACE_MS).unref();
       },
@@ -168,8 +167,7 @@ export class ChatServer {
     const answer = setTimeout(() => {
       // A peer that said nothing is cut without a word.
       if (firstByte === undefined) return void stream.destroy();
-      refuseConnection(stream, firstByte === 0, 'too_many_connections', `at most ${this.#addresses.max} connections per address`);
-      if (firstByte === 0) this.services.metrics.errorSent('too_many_connections');
+      refuseConnection(stream, firstByte === 0, 'too_many_connections', `at most ${this.#addresses.max} connections per address`, this.#countRefusal);
     }, BUSY_REFUSAL_DELAY_MS);
     answer.unref();
     stream.once('close', () => {

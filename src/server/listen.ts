@@ -131,8 +131,7 @@ class TlsSniffer implements ConnectionSink {
       if (chunk[0] === 0x00 && !this.#allowPlaintext) {
         // Debug, not info: one line per refused connection would let a client flood the log; each is counted in the metrics.
         this.logger.debug('refusing a plaintext framed connection (TLS required)', { role: info.role, remote: info.remoteAddress });
-        refuseConnection(socket, true, 'tls_required', TLS_REQUIRED_MESSAGE);
-        this.onRefused?.('tls_required');
+        refuseConnection(socket, true, 'tls_required', TLS_REQUIRED_MESSAGE, this.onRefused);
         socket.resume();
         return;
       }
