@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { ms, summarise, table, type LatencySummary } from '../support/stats.js';
+import { ms, table } from '../support/stats.js';
 import { startDeployment, type BenchDatabase, type Deployment } from './deployment.js';
 import type { FloodKind, FloodStats } from './flooders.js';
 import { startRemoteFlooder, type RemoteFlooder } from './flooder-process.js';
 import { signupMany, type LoadClient } from './load-client.js';
-import { offerLoad, waitUntil } from './offered-load.js';
+import { RingLoad, type RingPhase } from './ring-load.js';
 
 export interface FloodOptions {
   readonly database: BenchDatabase;
@@ -24,18 +23,8 @@ export interface FloodOptions {
 }
 
 /** One phase: the normal clients' figures, and what the flooder of the phase (if any) got. */
-export interface FloodPhase {
+export interface FloodPhase extends Omit<RingPhase, 'busyS'> {
   readonly phase: 'baseline' | FloodKind;
-  readonly offered: number;
-  readonly acked: number;
-  /** Acknowledged messages that reached their recipient, each counted once. */
-  readonly delivered: number;
-  readonly missing: number;
-  readonly duplicates: number;
-  readonly errors: number;
-  /** From the time the send was due to the recipient's push. */
-  readonly delivery: LatencySummary;
-  readonly maxLagMs: number;
   readonly serverCores: number;
   readonly databaseCores: number;
   readonly flood: FloodStats | undefined;
@@ -70,20 +59,8 @@ export async function runFlood(options: FloodOptions): Promise<FloodResult> {
   try {
     const tag = `flood${process.pid}r${++runs}`;
     clients.push(...(await signupMany(deployment.coordinator, options.clients, tag, { progress: `flood ${options.database}` })));
-    const normal = clients;
-    const peerOf = (index: number) => normal[(index + 1) % normal.length]!.userId;
-    await Promise.all(normal.map((client, index) => client.send(peerOf(index))));
-
-    let sent = new Map<string, { acked: boolean; delivered: number }>();
-    let latencies: number[] = [];
-    for (const client of normal) {
-      client.onMessage((sentAt, push) => {
-        const message = sent.get(push.cid);
-        if (push.from === client.userId || message === undefined) return;
-        message.delivered++;
-        latencies.push(performance.now() - sentAt);
-      });
-    }
+    const ring = new RingLoad(clients);
+    await ring.prime();
     const start = (kind: FloodKind): Promise<RemoteFlooder> =>
       startRemoteFlooder({ kind, coordinator: deployment.coordinator, tag: `${tag}f${kind[0]}`, localAddress: options.flooderAddress ?? '127.0.0.2' });
 
@@ -96,39 +73,18 @@ export async function runFlood(options: FloodOptions): Promise<FloodResult> {
       const durationS = step === 'warm-up' ? (options.warmUpS ?? 2) : options.durationS;
       if (durationS === 0) continue;
       const flood = step === 'warm-up' || step === 'baseline' ? undefined : await start(step);
-      sent = new Map();
-      latencies = [];
-      let answered = 0;
-      let errors = 0;
       const before = usage(deployment);
-      const started = performance.now();
-      const load = await offerLoad(options.ratePerS, durationS, (n, at) => {
-        const index = n % normal.length;
-        const cid = randomUUID();
-        const message = { acked: false, delivered: 0 };
-        sent.set(cid, message);
-        normal[index]!.send(peerOf(index), at, cid).then(
-          () => void ((message.acked = true), answered++),
-          () => void (errors++, answered++),
-        );
+      let after = before;
+      let flooded: Awaited<ReturnType<RemoteFlooder['stop']>> | undefined;
+      // The flooder stops as the offered load ends, before the drain: the drain measures nothing.
+      const { busyS, ...phase } = await ring.run(options.ratePerS, durationS, async () => {
+        after = usage(deployment);
+        flooded = await flood?.stop();
       });
-      const busyS = (performance.now() - started) / 1000;
-      const after = usage(deployment);
-      const flooded = await flood?.stop();
-      const all = [...sent.values()];
-      await waitUntil(() => answered >= all.length && all.every((m) => !m.acked || m.delivered > 0), 15_000);
       if (step === 'warm-up') continue;
-      const acked = all.filter((m) => m.acked);
       phases.push({
         phase: step,
-        offered: load.fired,
-        acked: acked.length,
-        delivered: acked.filter((m) => m.delivered > 0).length,
-        missing: acked.filter((m) => m.delivered === 0).length,
-        duplicates: all.reduce((sum, m) => sum + Math.max(0, m.delivered - 1), 0),
-        errors,
-        delivery: summarise(latencies),
-        maxLagMs: load.maxLagMs,
+        ...phase,
         serverCores: (after.server - before.server) / busyS,
         databaseCores: (after.database - before.database) / busyS,
         // Held connections are counted as the phase ended, before stop() closed them.
