@@ -235,8 +235,10 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     this.#rpc = rpc;
     const { conversations } = await rpc.request({ t: 'sync', cursors: this.state.cursors() });
     this.inbox.synced(conversations);
+    this.inbox.delivered.resume(conversations, (c) => this.state.cursor(c));
     this.#setStatus({ state: 'connected', node: { host: rpc.address.replace(/:\d+$/, ''), port: Number(rpc.address.split(':').pop()) } });
     this.sender.flush();
+    this.inbox.delivered.flush();
     void rpc.closed.then((reason) => this.#lost(rpc, reason));
   }
 

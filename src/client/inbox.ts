@@ -1,5 +1,6 @@
 import type { ConversationView, Push } from '../protocol/index.js';
 import { Backlog } from './backlog.js';
+import { DeliveryReceipts } from './delivery-receipts.js';
 import type { ClientState } from './client-state.js';
 import type { EmitClientEvent } from './client-events.js';
 import { RequestFailedError } from './errors.js';
@@ -15,6 +16,8 @@ export class Inbox {
   readonly conversations = new Map<number, ConversationView>();
   /** The last seq of each conversation at the latest sync, and who waits for the client to reach them. */
   readonly backlog: Backlog;
+  /** Tells the senders which rows this client has (sent after each burst of rows). */
+  readonly delivered: DeliveryReceipts;
   #decrypting: Promise<void> = Promise.resolve();
 
   constructor(
@@ -25,6 +28,7 @@ export class Inbox {
     private readonly emit: EmitClientEvent,
   ) {
     this.backlog = new Backlog((conversation) => state.cursor(conversation));
+    this.delivered = new DeliveryReceipts(connection);
   }
 
   /** Takes in the conversations of a `sync` reply and where each one's backlog ends. */
@@ -49,6 +53,7 @@ export class Inbox {
         // A row that fails here (the connection dropped mid-way) leaves its cursor behind, so the
         // next sync delivers it again: dropping the error loses nothing.
         this.#decrypting = this.#decrypting.then(() => this.#receive(push)).catch(() => undefined);
+        this.delivered.flushWhenIdle(this.#decrypting, () => this.#decrypting);
         return;
       case 'conversation': {
         const { t: _t, ...view } = push;
@@ -89,6 +94,7 @@ export class Inbox {
       this.state.advance(row.conversation, row.seq);
       this.emit('message', message);
     }
+    this.delivered.note(row.conversation, row.seq);
     this.backlog.check();
   }
 

@@ -36,7 +36,16 @@ export const messageView = object({
 });
 export type MessageView = Infer<typeof messageView>;
 
-export const memberView = object({ user: entityId, role: oneOf(['admin', 'member'] as const) });
+/**
+ * A current member, with how far their clients got (docs/protocol.md § Shapes): the sender's "✓✓
+ * delivered" and "read" marks, restored after a restart or on a new device. A cursor at 0 is left out.
+ */
+export const memberView = object({
+  user: entityId,
+  role: oneOf(['admin', 'member'] as const),
+  deliveredSeq: optional(seqNumber),
+  readSeq: optional(seqNumber),
+});
 
 export const conversationView = object({
   conversation: entityId,
@@ -49,6 +58,8 @@ export const conversationView = object({
   leftSeq: optional(seqNumber),
   deliveredSeq: seqNumber,
   readSeq: seqNumber,
+  /** Messages from the others after readSeq; in `sync` and `conversations` replies, not in pushes. */
+  unread: optional(seqNumber),
   /** Current members. */
   members: arrayOf(memberView, { max: 100_000 }),
 });

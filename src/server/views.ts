@@ -1,5 +1,7 @@
 import type { ConversationView as WireConversation, MessageView, UserView } from '../protocol/index.js';
-import type { ConversationView, MessageRecord, UserRecord } from '../store/chat-store.js';
+import type { ConversationView, MemberRecord, MessageRecord, UserRecord } from '../store/chat-store.js';
+
+type WireMember = WireConversation['members'][number];
 
 /** Store records as the protocol shows them (protocol.md § Shapes). */
 
@@ -29,7 +31,8 @@ export function messageView(message: MessageRecord): MessageView {
   };
 }
 
-export function conversationView(view: ConversationView): WireConversation {
+/** A conversation for its viewer; `unread` when the store counted it (not for cached memberships). */
+export function conversationView(view: Omit<ConversationView, 'unread'> & { readonly unread?: number }): WireConversation {
   const { conversation, self, members } = view;
   return {
     conversation: conversation.id,
@@ -41,6 +44,21 @@ export function conversationView(view: ConversationView): WireConversation {
     ...(self.leftSeq === null ? {} : { leftSeq: self.leftSeq }),
     deliveredSeq: self.deliveredSeq,
     readSeq: self.readSeq,
-    members: members.map((m) => ({ user: m.userId, role: m.role })),
+    ...(view.unread === undefined ? {} : { unread: view.unread }),
+    members: members.map(memberView),
+  };
+}
+
+/**
+ * A current member with their cursors, so a sender's marks survive restarts (protocol.md § Shapes).
+ * Zero cursors are left out: at most about 55 bytes of MessagePack a member (24 without
+ * cursors), 55 KB for a 1,000-member group.
+ */
+function memberView(member: MemberRecord): WireMember {
+  return {
+    user: member.userId,
+    role: member.role,
+    ...(member.deliveredSeq === 0 ? {} : { deliveredSeq: member.deliveredSeq }),
+    ...(member.readSeq === 0 ? {} : { readSeq: member.readSeq }),
   };
 }

@@ -92,6 +92,8 @@ export interface ConversationView {
   readonly self: MemberRecord;
   /** Current members (leftSeq null), the viewer included while they are one. */
   readonly members: readonly MemberRecord[];
+  /** Messages from the others after the viewer's read cursor, in their window (sql/unread.ts). */
+  readonly unread: number;
 }
 
 /**

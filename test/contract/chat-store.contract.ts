@@ -8,6 +8,7 @@ import { messagesContract } from './chat-store/messages.js';
 import { nodesContract } from './chat-store/nodes.js';
 import { presenceContract } from './chat-store/presence.js';
 import { resumeTokensContract } from './chat-store/resume-tokens.js';
+import { unreadContract } from './chat-store/unread.js';
 import { usersContract } from './chat-store/users.js';
 
 export type { OpenStore } from './chat-store/fixture.js';
@@ -24,6 +25,7 @@ export function chatStoreContract(open: OpenStore): void {
   describe('membership', () => membershipContract(fixture));
   describe('messages', () => messagesContract(fixture));
   describe('cursors', () => cursorsContract(fixture));
+  describe('unread', () => unreadContract(fixture));
   describe('concurrency', () => concurrencyContract(fixture));
   describe('nodes', () => nodesContract(fixture));
   describe('presence', () => presenceContract(fixture));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { appReducer, createInitialState, TYPING_TTL_MS, type Action } from '../../src/tui/state/app-reducer.js';
 import { composerReducer } from '../../src/tui/state/composer-reducer.js';
 import { fuzzyFilter } from '../../src/tui/state/fuzzy.js';
-import { contactRows, deliveryState, groupRows, nextUnread, typingNames } from '../../src/tui/state/selectors.js';
+import { contactRows, deliveryState, groupRows, nextUnread, readCount, typingNames } from '../../src/tui/state/selectors.js';
 import type { AppState } from '../../src/tui/state/types.js';
 import { direct, group, message, user } from './fake-client.js';
 
@@ -14,7 +14,7 @@ function reduce(actions: Action[], state: AppState = createInitialState(ME, 'h:1
 
 const base: Action[] = [
   { type: 'users', users: [user(2, 'bob'), user(3, 'carol', false), user(4, 'dave', false)] },
-  { type: 'conversations', views: [direct(10, 1, 2, 3, 1), direct(11, 1, 3), group(20, 'team', [1, 2, 3])] },
+  { type: 'conversations', views: [{ ...direct(10, 1, 2, 3, 1), unread: 2 }, direct(11, 1, 3), group(20, 'team', [1, 2, 3])] },
 ];
 
 describe('appReducer', () => {
@@ -62,6 +62,43 @@ describe('appReducer', () => {
     // A live message goes before the still-unsent own one.
     s = reduce([{ type: 'received', messages: [message(10, 5, 2, 'reply')] }], s);
     expect(s.messages[10]!.items.map((m) => m.text)).toEqual(['hey', 'reply', 'no']);
+  });
+
+  it("never counts own messages as unread: the view's count from the server, and live ones", () => {
+    // Alice wrote seqs 2-4 herself and bob wrote 5; the server's count is the others' messages only.
+    let s = reduce([{ type: 'conversations', views: [{ ...direct(10, 1, 2, 5, 1), unread: 1 }] }]);
+    expect(s.conversations[10]!.unread).toBe(1);
+    s = reduce([{ type: 'received', messages: [message(10, 6, 1, 'mine'), message(10, 7, 1, 'mine too')] }], s);
+    expect(s.conversations[10]!.unread).toBe(1);
+    // A view pushed on a membership change carries no count: the one known is kept.
+    s = reduce([{ type: 'conversations', views: [direct(10, 1, 2, 7, 1)] }], s);
+    expect(s.conversations[10]!.unread).toBe(1);
+    // A new conversation pushed without a count (a group made by someone else) starts at 0, not at its events.
+    s = reduce([{ type: 'conversations', views: [group(30, 'new', [1, 2], 3, 0)] }], s);
+    expect(s.conversations[30]!.unread).toBe(0);
+  });
+
+  it('seeds receipts from the views, so marks survive a restart; pushes and views only move them forward', () => {
+    const view = group(20, 'team', [1, 2, 3, 4], 9);
+    const seeded = { ...view, members: [{ user: 1, role: 'admin' as const, deliveredSeq: 9, readSeq: 9 }, { user: 2, role: 'member' as const, deliveredSeq: 8, readSeq: 6 }, { user: 3, role: 'member' as const, deliveredSeq: 8 }, { user: 4, role: 'member' as const, readSeq: 8 }] };
+    let s = reduce([{ type: 'conversations', views: [seeded] }]);
+    expect(s.receipts[20]).toEqual({ 1: { delivered: 9, read: 9 }, 2: { delivered: 8, read: 6 }, 3: { delivered: 8, read: 0 }, 4: { delivered: 8, read: 8 } });
+    s = reduce([{ type: 'receipt', conversation: 20, user: 3, delivered: 9, read: 7 }, { type: 'conversations', views: [seeded] }], s);
+    expect(s.receipts[20]![3]).toEqual({ delivered: 9, read: 7 });
+  });
+
+  it('shows a group message delivered once every other member has it, then read by n of them, then read', () => {
+    let s = reduce([...base, { type: 'ownQueued', conversation: 20, cid: 'g1', text: 'hi all', ts: 1 }, { type: 'ownSent', cid: 'g1', conversation: 20, seq: 4, ts: 2 }]);
+    const item = () => s.messages[20]!.items.find((m) => m.cid === 'g1')!;
+    expect([deliveryState(s, 20, item()), readCount(s, 20, item())]).toEqual(['sent', { read: 0, of: 2 }]);
+    s = reduce([{ type: 'receipt', conversation: 20, user: 2, delivered: 4, read: 0 }], s);
+    expect(deliveryState(s, 20, item())).toBe('sent');
+    s = reduce([{ type: 'receipt', conversation: 20, user: 3, delivered: 5, read: 0 }], s);
+    expect(deliveryState(s, 20, item())).toBe('delivered');
+    s = reduce([{ type: 'receipt', conversation: 20, user: 2, delivered: 4, read: 4 }], s);
+    expect([deliveryState(s, 20, item()), readCount(s, 20, item())]).toEqual(['delivered', { read: 1, of: 2 }]);
+    s = reduce([{ type: 'receipt', conversation: 20, user: 3, delivered: 5, read: 5 }], s);
+    expect([deliveryState(s, 20, item()), readCount(s, 20, item())]).toEqual(['read', { read: 2, of: 2 }]);
   });
 
   it('moves focus with Tab order and goes back to the last list with Esc', () => {

@@ -12,7 +12,8 @@ export const groupsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
       if (groups.length === 0) process.stdout.write('you are in no group\n');
       await client.keyring.keysOf([...new Set(groups.flatMap((g) => g.members.map((m) => m.user)))]);
       for (const group of groups) {
-        const unread = Math.max(0, group.lastSeq - group.readSeq);
+        // Counted by the server: the others' messages only (protocol.md § Shapes).
+        const unread = group.unread ?? 0;
         const members = group.members.map((m) => `${client.nameOf(m.user)}${m.role === 'admin' ? '*' : ''}`).join(', ');
         process.stdout.write(`#${group.name} (${group.members.length} members, ${unread} unread): ${members}\n`);
       }

@@ -19,6 +19,7 @@ import {
   toConversation,
   toMember,
 } from './rows.js';
+import { UNREAD_SQL, unreadParams } from './unread.js';
 import { appendRows, type NewRow } from './sequence.js';
 
 export async function directConversation(db: Database, a: UserId, b: UserId): Promise<ConversationId> {
@@ -134,13 +135,14 @@ export async function conversationMembers(
 interface ViewRow extends ConversationRow, MemberRow {
   /** For a group the user has left: its name as of their leaving (the last `created`/`renamed` by then). */
   name_then: string | null | undefined;
+  unread: number;
 }
 
 export async function conversationsOf(db: Queryable, userId: UserId): Promise<ConversationView[]> {
   // Per conversation of the user: their own membership row, and every current member's. A group
   // the user left shows the name it had then: later renames are none of their business.
   const { rows } = await db.query<ViewRow>(
-    `SELECT ${CONVERSATION_COLUMNS}, ${MEMBER_COLUMNS}, then_.name_then
+    `SELECT ${CONVERSATION_COLUMNS}, ${MEMBER_COLUMNS}, then_.name_then, unread_.unread
      FROM members AS self
      JOIN conversations AS c ON c.id = self.conversation_id
      LEFT JOIN LATERAL (
@@ -149,10 +151,11 @@ export async function conversationsOf(db: Queryable, userId: UserId): Promise<Co
          AND e.seq <= self.left_seq AND e.kind IN ('created', 'renamed')
        ORDER BY e.seq DESC LIMIT 1
      ) AS then_ ON true
+     ${UNREAD_SQL}
      JOIN members AS m ON m.conversation_id = c.id AND (m.left_seq IS NULL OR m.user_id = $1)
      WHERE self.user_id = $1
      ORDER BY c.id, m.user_id`,
-    [userId],
+    [userId, ...unreadParams(userId)],
   );
   const views: ConversationView[] = [];
   for (let start = 0; start < rows.length; ) {
@@ -165,6 +168,7 @@ export async function conversationsOf(db: Queryable, userId: UserId): Promise<Co
       conversation: nameThen == null ? conversation : { ...conversation, name: nameThen },
       self: toMember(group.find((row) => row.user_id === userId)!),
       members: group.filter((row) => row.left_seq === null).map(toMember),
+      unread: group[0]!.unread,
     });
     start = end;
   }

@@ -64,6 +64,8 @@ export function useChatEvents(client: TuiClient, dispatch: (action: Action) => v
     const directory = setInterval(() => void readDirectory(), DIRECTORY_EVERY_MS);
     const off = [
       client.on('status', (status) => dispatch({ type: 'status', connection: connectionOf(status) })),
+      // A reconnect's sync brings what moved while offline: members' cursors (the marks), unread counts.
+      client.on('status', (status) => status.state === 'connected' && dispatch({ type: 'conversations', views: [...client.conversations.values()] })),
       client.on('message', (message) => {
         pending.push(message);
         timer ??= setTimeout(flush, BATCH_MS);

@@ -2,6 +2,7 @@ import type { ChatMessage } from '../../client/message-reader.js';
 import type { ConversationView } from '../../protocol/index.js';
 import { composerReducer, type ComposerAction } from './composer-reducer.js';
 import { appendMessages, EMPTY_LIST, prependMessages, updateByCid } from './message-list.js';
+import { mergeReceipt, seedReceipts } from './receipts.js';
 import { contactRows, groupRows } from './selectors.js';
 import type { AppState, Connection, ConversationEntry, Focus, MessageItem, Notice, UserEntry } from './types.js';
 
@@ -95,7 +96,8 @@ function entryOf(state: AppState, view: ConversationView, previous: Conversation
     lastSeq: Math.max(view.lastSeq, previous?.lastSeq ?? 0),
     readSeq,
     left: view.leftSeq !== undefined,
-    unread: previous ? previous.unread : Math.max(0, view.lastSeq - readSeq),
+    // The server counts only the others' messages (own ones are never unread); a push carries no count.
+    unread: state.open === view.conversation ? 0 : (view.unread ?? previous?.unread ?? 0),
     lastActivity: previous?.lastActivity ?? 0,
   };
 }
@@ -179,7 +181,7 @@ export function appReducer(state: AppState, action: Action): AppState {
     case 'conversations': {
       const conversations = { ...state.conversations };
       for (const view of action.views) conversations[view.conversation] = entryOf(state, view, conversations[view.conversation]);
-      return { ...state, conversations };
+      return { ...state, conversations, receipts: seedReceipts(state.receipts, action.views) };
     }
     case 'received':
       return received(state, action.messages);
@@ -211,8 +213,7 @@ export function appReducer(state: AppState, action: Action): AppState {
       return withList(state, action.conversation, (list) => ({ ...list, items: list.items.filter((m) => m.cid !== action.cid) }));
     case 'receipt': {
       const mine = { ...(state.receipts[action.conversation] ?? {}) };
-      const old = mine[action.user];
-      mine[action.user] = { delivered: Math.max(old?.delivered ?? 0, action.delivered), read: Math.max(old?.read ?? 0, action.read) };
+      mine[action.user] = mergeReceipt(mine[action.user], action.delivered, action.read);
       return { ...state, receipts: { ...state.receipts, [action.conversation]: mine } };
     }
     case 'typing':

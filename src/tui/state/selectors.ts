@@ -66,16 +66,30 @@ export function nextUnread(state: AppState): number | undefined {
   return undefined;
 }
 
-/** The state of an own message: queued/failed locally, else sent, delivered or read by the others. */
+/**
+ * The state of an own message: queued/failed locally, else sent (stored), delivered (every other
+ * current member's client has it) or read (every other member read it).
+ */
 export function deliveryState(state: AppState, conversation: number, item: MessageItem): DeliveryState {
   if (item.pending) return item.pending;
+  const { members, cursors } = othersOf(state, conversation);
   const seq = item.seq ?? 0;
-  const members = state.conversations[conversation]?.memberIds.filter((id) => id !== state.me.id) ?? [];
-  const receipts = state.receipts[conversation] ?? {};
   if (members.length === 0) return 'sent';
-  if (members.every((id) => (receipts[id]?.read ?? 0) >= seq)) return 'read';
-  if (members.every((id) => (receipts[id]?.delivered ?? 0) >= seq)) return 'delivered';
+  if (members.every((id) => (cursors[id]?.read ?? 0) >= seq)) return 'read';
+  if (members.every((id) => (cursors[id]?.delivered ?? 0) >= seq)) return 'delivered';
   return 'sent';
+}
+
+/** How many of the other current members have read an own message, of how many (for groups). */
+export function readCount(state: AppState, conversation: number, item: MessageItem): { readonly read: number; readonly of: number } {
+  const { members, cursors } = othersOf(state, conversation);
+  const seq = item.seq ?? Number.MAX_SAFE_INTEGER;
+  return { read: members.filter((id) => (cursors[id]?.read ?? 0) >= seq).length, of: members.length };
+}
+
+function othersOf(state: AppState, conversation: number): { members: readonly number[]; cursors: AppState['receipts'][number] } {
+  const members = state.conversations[conversation]?.memberIds.filter((id) => id !== state.me.id) ?? [];
+  return { members, cursors: state.receipts[conversation] ?? {} };
 }
 
 /** Names of the people typing in a conversation now. */

@@ -1,7 +1,7 @@
 import { describeEvent } from '../../client/describe-event.js';
 import { inert } from '../../util/inert-text.js';
-import { deliveryState, userName } from '../state/selectors.js';
-import type { AppState, MessageItem } from '../state/types.js';
+import { deliveryState, readCount, userName } from '../state/selectors.js';
+import type { AppState, DeliveryState, MessageItem } from '../state/types.js';
 import { displayWidth, wrapText } from './display-width.js';
 
 /** A styled run of text on one line. */
@@ -19,6 +19,15 @@ export interface ScreenLine {
 }
 
 const STATE_MARK = { queued: '◷ queued', sent: '✓ sent', delivered: '✓✓ delivered', read: '✓✓ read', failed: '✗ FAILED' } as const;
+
+/** The mark of an own message; in a group read by some but not all: "✓✓ read by 2/3" (docs/tui.md). */
+function stateMark(state: AppState, conversation: number, m: MessageItem, s: DeliveryState): string {
+  if ((s === 'sent' || s === 'delivered') && state.conversations[conversation]?.kind === 'group') {
+    const { read, of } = readCount(state, conversation, m);
+    if (read > 0) return `${s === 'delivered' ? '✓✓' : '✓'} read by ${read}/${of}`;
+  }
+  return STATE_MARK[s];
+}
 
 function pad2(n: number): string {
   return String(n).padStart(2, '0');
@@ -49,7 +58,7 @@ export function messageLines(state: AppState, conversation: number, m: MessageIt
   const marks: Segment[] = [];
   if (own) {
     const s = deliveryState(state, conversation, m);
-    marks.push({ text: ` ${STATE_MARK[s]}`, color: s === 'failed' ? 'red' : s === 'read' ? 'green' : 'gray', bold: s === 'failed' });
+    marks.push({ text: ` ${stateMark(state, conversation, m, s)}`, color: s === 'failed' ? 'red' : s === 'read' ? 'green' : 'gray', bold: s === 'failed' });
     if (s === 'failed') marks.push({ text: ` ${m.error ?? ''} (Ctrl-R retries)`, color: 'red' });
   } else if (m.trust === 'verified') {
     marks.push({ text: ' ✓', color: 'green' });
