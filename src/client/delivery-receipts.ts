@@ -83,10 +83,10 @@ export class DeliveryReceipts {
           this.#confirmed.set(conversation, Math.max(this.#confirmed.get(conversation) ?? 0, reply.deliveredSeq));
         },
         (error: unknown) => {
-          // Refused by the server (the user was never a member): nothing a retry could change, and
-          // the sender only misses a mark. Anything else (offline, connection lost, timeout): keep the
-          // seq for the flush after the next sync.
-          if (error instanceof RequestFailedError) return;
+          // Refused by the server for good (the user was never a member): nothing a retry could
+          // change, and the sender only misses a mark. Anything else (offline, connection lost,
+          // timeout, rate limited): keep the seq for the next flush.
+          if (error instanceof RequestFailedError && error.code !== 'rate_limited') return;
           if (seq > (this.#pending.get(conversation) ?? 0)) this.#pending.set(conversation, seq);
         },
       )

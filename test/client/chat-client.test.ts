@@ -77,8 +77,8 @@ describe('ChatClient', () => {
     const ida = await clients.open('ida', 'signup');
     let conversation = 0;
     for (const text of ['one (carries the key)', 'two', 'three']) conversation = (await (await hal.send({ user: ida.user.id }, text)).acked).conversation;
-    // ida's clients confirmed the first message: a new device starts after it, never seeing the key message.
-    await ida.request({ t: 'receipt', conversation, delivered: 1 });
+    // ida read the first message: a new device starts after it, never seeing the key message.
+    await ida.request({ t: 'receipt', conversation, read: 1 });
     const laptop = await clients.open('ida', 'login', { start: false });
     const inbox = collect(laptop);
     await laptop.start();

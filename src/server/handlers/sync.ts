@@ -5,7 +5,7 @@ import { conversationView } from '../views.js';
 
 /**
  * `sync` (protocol.md § sync): opens one feed per conversation at the client's cursor (or, for a
- * conversation it names no cursor for, at what its clients last confirmed receiving), then streams
+ * conversation it names no cursor for, after what the user has read), then streams
  * everything after each cursor as `msg` pushes, followed by live messages, exactly once and in order.
  */
 export const sync: Handler<'sync'> = {
@@ -18,7 +18,9 @@ export const sync: Handler<'sync'> = {
     // never both (the cursor decides), and never misses it.
     session.feeds.clear();
     for (const view of views) {
-      const cursor = given.get(view.conversation.id) ?? view.self.deliveredSeq;
+      // Not the delivered cursor: another device of the user having a row says nothing of this one,
+      // and a new device should still get what is unread (protocol.md § sync).
+      const cursor = given.get(view.conversation.id) ?? view.self.readSeq;
       session.feeds.set(view.conversation.id, new ConversationFeed(view.conversation.id, cursor, view.self, services.store, session, services.logger));
     }
     session.markSynced(given);
