@@ -27,20 +27,25 @@ afterAll(async () => {
 });
 
 const ENTER = '\r';
-const TAB = '\t';
 const CTRL_T = '\u0014';
 
-function tui(name: string): PtyScreen {
-  const term = spawnPty('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, name), 'tui']);
+function tui(name: string, ...args: string[]): PtyScreen {
+  const term = spawnPty('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, name), 'tui', ...args]);
   terminals.push(term);
   return term;
 }
 
 async function enter(name: string, mode: 'signup' | 'login'): Promise<PtyScreen> {
-  const term = tui(name);
-  await term.waitFor('log in   sign up');
-  await term.type(...name.split(''), TAB, ...`pw-${name}`.split(''), ...(mode === 'signup' ? [CTRL_T] : []));
-  await term.waitFor(mode === 'signup' ? 'Enter to sign up' : 'Enter to log in');
+  // Named on the command line, the password field has the focus: no Tab racing the next key under
+  // load (burst input is another test's subject). Each step is seen on the screen before the next.
+  const term = tui(name, '--user', name);
+  await term.waitFor(`name:     ${name}`);
+  await term.type(...`pw-${name}`.split(''));
+  await term.waitFor(`password: ${'•'.repeat(`pw-${name}`.length)} `);
+  if (mode === 'signup') {
+    await term.type(CTRL_T);
+    await term.waitFor('Enter to sign up');
+  }
   await term.type(ENTER);
   await term.waitFor('● connected', 30_000);
   return term;
