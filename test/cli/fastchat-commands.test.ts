@@ -54,7 +54,9 @@ describe('fastchat commands between two homes', () => {
     expect((await fastchat('alice', ['group', 'create', 'team', 'bob', 'carol'])).stdout).toBe('created #team with 3 members\n');
     await fastchat('alice', ['send', '--group', 'team', 'hi team']);
     expect((await fastchat('carol', ['read'])).stdout).toMatch(/#team alice ✓ hi team/);
-    expect((await fastchat('alice', ['groups'])).stdout).toMatch(/^#team \(3 members, \d+ unread\): alice\*, bob, carol/);
+    // Unread counts the others' messages only: alice's own and the group's events are not unread.
+    expect((await fastchat('alice', ['groups'])).stdout).toMatch(/^#team \(3 members, 0 unread\): alice\*, bob, carol/);
+    expect((await fastchat('bob', ['groups'])).stdout).toMatch(/^#team \(3 members, 1 unread\)/);
     await fastchat('alice', ['group', 'remove', 'team', 'carol']);
     await fastchat('alice', ['send', '--group', 'team', 'carol cannot read this']);
     const carol = await fastchat('carol', ['read']);
