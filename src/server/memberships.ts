@@ -1,3 +1,4 @@
+import { RequestError } from './errors.js';
 import type { ChatStore, ConversationId, ConversationRecord, MemberRecord, UserId } from '../store/chat-store.js';
 
 export interface ConversationMembers {
@@ -75,6 +76,15 @@ export function canSee(member: MemberRecord, seq: number): boolean {
 /** True when `member` is in the conversation now. */
 export function isCurrent(member: MemberRecord | undefined): member is MemberRecord {
   return member !== undefined && member.leftSeq === null;
+}
+
+/**
+ * The `forbidden` refusal of a user who is not (or no longer) in a conversation. It names the group
+ * only to someone who was once in it: to anyone else its name is not theirs to learn.
+ */
+export function notAMember(entry: ConversationMembers | undefined, userId: UserId): RequestError {
+  const name = entry?.members.has(userId) ? entry.conversation.name : null;
+  return new RequestError('forbidden', `you are not a member of ${name ? `#${name}` : 'this conversation'}`);
 }
 
 /**

@@ -76,3 +76,84 @@ describe('a reader that closes the pipe early', () => {
     expect(code).toBe(0);
   });
 });
+
+describe('blank messages', () => {
+  it.each([[['send', 'bob', '']], [['send', 'bob', '   ']], [['send', 'bob', ' \n\t ']]])('%j is refused with one line and never sent', async (args) => {
+    const { code, stderr, stdout } = await fastchat('alice', args);
+    expect(stderr).toBe('fastchat: nothing to send: the message is empty or only spaces\n');
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+  });
+
+  it('bob received none of them', async () => {
+    expect((await fastchat('bob', ['history', 'alice'])).stdout).not.toMatch(/alice → bob/);
+  });
+});
+
+describe('group rename, and errors that name names', () => {
+  it('an admin renames a group; its members see the new name', async () => {
+    expect((await fastchat('alice', ['group', 'create', 'team', 'bob'])).stdout).toBe('created #team with 2 members\n');
+    const renamed = await fastchat('alice', ['group', 'rename', 'team', 'crew']);
+    expect(renamed.stderr).toBe('');
+    expect(renamed.stdout).toBe('renamed #team to #crew\n');
+    expect((await fastchat('bob', ['read'])).stdout).toMatch(/#crew \* alice renamed the group to "crew"/);
+    expect((await fastchat('bob', ['groups'])).stdout).toMatch(/^#crew \(2 members/);
+  });
+
+  it.each([
+    ['bob', ['group', 'rename', 'crew', 'mine'], 'fastchat: you are not an admin of #crew: only its admins can add, remove or rename'],
+    ['bob', ['group', 'add', 'crew', 'carol'], 'fastchat: you are not an admin of #crew: only its admins can add, remove or rename'],
+    ['alice', ['group', 'add', 'crew', 'bob'], 'fastchat: bob is already a member of #crew'],
+    ['alice', ['group', 'remove', 'crew', 'dave'], 'fastchat: dave is not a member of #crew'],
+  ])('%s %j fails naming the user and the group', async (user, args, line) => {
+    const { code, stderr } = await fastchat(user, args);
+    expect(code).toBe(1);
+    expect(stderr).toBe(`${line}\n`);
+  });
+});
+
+describe('two groups with the same name', () => {
+  let first: string;
+  let second: string;
+
+  it('the second is created under a name that tells it apart', async () => {
+    expect((await fastchat('alice', ['group', 'create', 'team', 'bob'])).stdout).toBe('created #team with 2 members\n');
+    const created = await fastchat('alice', ['group', 'create', 'team', 'carol']);
+    expect(created.stdout).toMatch(/^created #team#\d+ with 2 members \(you are in other groups named team: name this one team#\d+\)\n$/);
+    const listed = (await fastchat('alice', ['groups'])).stdout;
+    const ids = [...listed.matchAll(/^#team#(\d+) \(2 members, \d+ unread\): (.*)$/gm)].map((m) => [m[1]!, m[2]!]);
+    expect(ids.map(([, members]) => members)).toEqual(['alice*, bob', 'alice*, carol']);
+    [first, second] = ids.map(([id]) => id) as [string, string];
+  });
+
+  it.each([
+    [['send', '--group', 'team', 'hi']],
+    [['history', '--group', 'team']],
+    [['group', 'add', 'team', 'dave']],
+    [['group', 'rename', 'team', 'other']],
+    [['group', 'leave', 'team']],
+  ])('%j says which groups share the name and how to name one', async (args) => {
+    const { code, stderr } = await fastchat('alice', args);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      `fastchat: you are in 2 groups named team: team#${first} (alice, bob); team#${second} (alice, carol). Name one as team#${first}\n`,
+    );
+  });
+
+  it('team#ID and #ID pick one, in every command', async () => {
+    expect((await fastchat('alice', ['send', '--group', `team#${second}`, 'for carol'])).stdout).toMatch(new RegExp(`^sent to #team#${second} `));
+    expect((await fastchat('alice', ['history', '--group', `#${second}`])).stdout).toMatch(new RegExp(`#team#${second} alice ✓ for carol`));
+    // Carol is in one group named team: to her it is plain #team.
+    expect((await fastchat('carol', ['read'])).stdout).toMatch(/#team alice ✓ for carol/);
+    expect((await fastchat('bob', ['history', '--group', 'team'])).stdout).not.toContain('for carol');
+    expect((await fastchat('alice', ['group', 'add', `team #${first}`, 'dave'])).stdout).toBe(`added dave to #team#${first}\n`);
+    expect((await fastchat('alice', ['group', 'rename', `#${second}`, 'team2'])).stdout).toBe(`renamed #team#${second} to #team2\n`);
+    expect((await fastchat('alice', ['send', '--group', 'team', 'one team again'])).stdout).toMatch(/^sent to #team /);
+  });
+
+  it('a group id that is not one of yours is not found', async () => {
+    const { code, stderr } = await fastchat('dave', ['send', '--group', `#${second}`, 'x']);
+    expect(code).toBe(1);
+    expect(stderr).toBe(`fastchat: you are in no group #${second}\n`);
+  });
+});
