@@ -80,10 +80,12 @@ export function isCurrent(member: MemberRecord | undefined): member is MemberRec
 
 /**
  * The `forbidden` refusal of a user who is not (or no longer) in a conversation. It names the group
- * only to someone who was once in it: to anyone else its name is not theirs to learn.
+ * only to someone who was once in it, and by the name it had when they left (later renames are none
+ * of their business); to anyone else, nothing about it.
  */
-export function notAMember(entry: ConversationMembers | undefined, userId: UserId): RequestError {
-  const name = entry?.members.has(userId) ? entry.conversation.name : null;
+export async function notAMember(store: ChatStore, entry: ConversationMembers | undefined, userId: UserId): Promise<RequestError> {
+  const known = entry?.members.has(userId) ? (await store.conversationsOf(userId)).find((v) => v.conversation.id === entry.conversation.id) : undefined;
+  const name = known?.conversation.name;
   return new RequestError('forbidden', `you are not a member of ${name ? `#${name}` : 'this conversation'}`);
 }
 

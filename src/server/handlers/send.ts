@@ -28,7 +28,7 @@ export const send: Handler<'send'> = {
     }
     const outcome = await services.writer.send({ senderId: user.id, conversationId: conversationId!, clientId: request.cid, body: request.body });
     if (outcome.status === 'forbidden') {
-      throw notAMember(await services.memberships.get(conversationId!), user.id);
+      throw await notAMember(services.store, await services.memberships.get(conversationId!), user.id);
     }
     const { message } = outcome;
     return {

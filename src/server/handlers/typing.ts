@@ -8,7 +8,7 @@ export const typing: Handler<'typing'> = {
     const user = session.requireUser();
     const entry = await services.memberships.get(request.conversation);
     if (!isCurrent(entry?.members.get(user.id))) {
-      throw notAMember(entry, user.id);
+      throw await notAMember(services.store, entry, user.id);
     }
     const others = [...entry!.members.values()].filter((m) => m.leftSeq === null && m.userId !== user.id).map((m) => m.userId);
     services.fanout.toUsers(others, { t: 'typing', conversation: request.conversation, user: user.id });

@@ -30,8 +30,9 @@ export async function changeMembership(
       throw new NotFoundError('no such conversation');
     }
     const actor = await membershipOf(tx, conversationId, actorId);
-    // Only a former member learns the group's name from the refusal.
-    const group = actor === undefined || conversation.name === null ? 'this conversation' : `#${conversation.name}`;
+    // Only a member, or a former one by the name it had when they left, learns the group's name.
+    const name = actor === undefined ? null : actor.left_seq === null ? conversation.name : await nameAsOf(tx, conversationId, actor.left_seq);
+    const group = name === null ? 'this conversation' : `#${name}`;
     if (actor === undefined || actor.left_seq !== null) {
       throw new ForbiddenError(`you are not a member of ${group}`);
     }
@@ -119,6 +120,17 @@ async function subjectOf(
   const row = rows[0];
   if (row === undefined) throw new NotFoundError('no such user');
   return row.member ? row : null;
+}
+
+/** A group's name as it was at `seq` (the last `created` or `renamed` event by then). */
+async function nameAsOf(tx: Queryable, conversationId: ConversationId, seq: number): Promise<string | null> {
+  const { rows } = await tx.query<{ name: string }>(
+    `SELECT convert_from(body, 'UTF8') AS name FROM messages
+     WHERE conversation_id = $1 AND seq <= $2 AND kind IN ('created', 'renamed')
+     ORDER BY seq DESC LIMIT 1`,
+    [conversationId, seq],
+  );
+  return rows[0]?.name ?? null;
 }
 
 /** A user's name, for an error that names them (the user exists: subjectOf found them). */
