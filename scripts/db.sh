@@ -49,9 +49,22 @@ target=()
 if [[ -n "${DATABASE_URL:-}" ]]; then
   target=(--dbname="$DATABASE_URL")
 fi
+# psql's messages pass through, except that a missing database gets the way to create it instead of
+# a bare FATAL (the first thing a new deployment runs into).
+errors=$(mktemp)
+trap 'rm -f "$errors"' EXIT
+explain_failure() {
+  local re='database "([^"]+)" does not exist'
+  if [[ $(<"$errors") =~ $re ]]; then
+    die "database \"${BASH_REMATCH[1]}\" does not exist; \`make db CREATEDB=1\` creates it first"
+  fi
+  cat "$errors" >&2
+  exit 1
+}
 # The SET hides "already exists, skipping" notices, which a re-run prints for every object.
 psql "${psql_opts[@]}" --single-transaction "${target[@]}" \
-  -c 'SET client_min_messages = warning' -f "$schema"
+  -c 'SET client_min_messages = warning' -f "$schema" 2>"$errors" || explain_failure
+cat "$errors" >&2
 version=$(psql "${psql_opts[@]}" "${target[@]}" -At -c 'SELECT max(version) FROM schema_version')
 db=$(psql "${psql_opts[@]}" "${target[@]}" -At -c "SELECT current_database() || ' on ' || coalesce(host(inet_server_addr()), 'local socket') || ':' || current_setting('port')")
 echo "make db: schema.sql applied to database ${db} (schema version ${version})"

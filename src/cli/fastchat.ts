@@ -18,6 +18,7 @@ const NAME = 'fastchat';
 
 /** `fastchat <command>`: the client's commands. */
 export async function main(argv: string[]): Promise<void> {
+  endQuietlyOnClosedStdout();
   const cli = strictCli(withGlobalOptions(yargs(argv)), NAME)
     .usage('$0 <command> [options]\n\nEnd-to-end encrypted chat in the terminal.')
     .version(VERSION)
@@ -38,4 +39,16 @@ export async function main(argv: string[]): Promise<void> {
   } catch (error) {
     exitWithError(NAME, error);
   }
+}
+
+/**
+ * A reader that stops early (`fastchat users | head -1`) closes the pipe: the next write fails with
+ * EPIPE. Like any Unix tool, the command then has nothing left to do: it ends at once, quietly, with
+ * status 0. Any other stdout failure is still an error.
+ */
+function endQuietlyOnClosedStdout(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    exitWithError(NAME, error);
+  });
 }

@@ -1,12 +1,13 @@
 import type { ChatClient } from '../client/chat-client.js';
 import { describeEvent } from '../client/describe-event.js';
+import { groupLabel } from '../client/directory.js';
 import type { ChatMessage } from '../client/message-reader.js';
 import { inert } from '../util/inert-text.js';
 
-/** Where a message was said: "you" for a direct conversation, "#name" for a group. */
+/** Where a message was said: "you" for a direct conversation, "#name" (or "#name#id" when names are shared) for a group. */
 function place(client: ChatClient, message: ChatMessage): { to?: string; group?: string } {
   const conversation = client.conversations.get(message.conversation);
-  if (conversation?.kind === 'group') return { group: conversation.name ?? `group#${message.conversation}` };
+  if (conversation?.kind === 'group') return { group: conversation.name === undefined ? `group#${message.conversation}` : groupLabel(conversation, client.conversations.values()) };
   const other = conversation?.members.find((m) => m.user !== message.from)?.user ?? client.user.id;
   return { to: client.nameOf(other) };
 }

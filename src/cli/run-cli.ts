@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { inert } from '../util/inert-text.js';
 
 /**
  * Common setup for both CLIs: strict flags, and any parse failure as one line on stderr naming the
@@ -20,9 +21,12 @@ export function strictCli<T>(cli: Argv<T>, name: string): Argv<T> {
     });
 }
 
-/** Prints an error as one line and exits non-zero; the stack only with FASTCHAT_DEBUG set. */
+/**
+ * Prints an error as one line and exits non-zero; the stack only with FASTCHAT_DEBUG set. The message
+ * is made inert: it may quote what a server or another user chose (a group's name).
+ */
 export function exitWithError(name: string, error: unknown, code = 1): never {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = inert(error instanceof Error ? error.message : String(error));
   process.stderr.write(`${name}: ${message}\n`);
   if (process.env.FASTCHAT_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   process.exit(code);

@@ -8,7 +8,7 @@ import { logIn, logInAgain, signUp, type Identity, type Progress, type ResumeTok
 import { ClientState } from './client-state.js';
 import { connectToNode, type ClientTls, type ServerAddress } from './connect.js';
 import { isLegacyText } from '../crypto/legacy-rsa.js';
-import { ConnectionClosedError, legacyTextRefusal, RequestFailedError } from './errors.js';
+import { blankMessageRefusal, ConnectionClosedError, legacyTextRefusal, RequestFailedError } from './errors.js';
 import { Keyring } from './keyring.js';
 import { LocalStore } from './local-store.js';
 import { MessageReader, type ChatMessage } from './message-reader.js';
@@ -127,8 +127,9 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     return this.identity.user;
   }
 
-  /** Queues `text` for a user's direct conversation or a conversation; resolves once it is on disk. */
+  /** Queues `text` for a user's direct conversation or a conversation; resolves once it is on disk. Blank text is refused (SendError `blank_message`). */
   async send(target: { user: number } | { conversation: number }, text: string): Promise<{ cid: string; acked: Promise<SendReceipt> }> {
+    if (text.trim() === '') throw blankMessageRefusal();
     this.#checkLegacyText(target, text);
     const cid = randomUUID();
     const content = encodeContent({ text, sentAt: Date.now() });
@@ -157,9 +158,9 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     return findUserByName(this.connection(), this.keyring, name);
   }
 
-  /** The group with this name that the user is in, or a `not_found` / ambiguity error. */
+  /** The group with this name (or `name#id`) that the user is in, or a `not_found` / ambiguity error. */
   findGroup(name: string): ConversationView {
-    return findGroupByName(this.conversations.values(), name);
+    return findGroupByName(this.conversations.values(), name, (id) => this.nameOf(id));
   }
 
   /** A user's name, as far as the client knows it. */

@@ -105,6 +105,11 @@ export class SendError extends Error {
   }
 }
 
+/** The refusal of a message with nothing to read: empty, or only spaces and line breaks. */
+export function blankMessageRefusal(): SendError {
+  return new SendError('blank_message', 'nothing to send: the message is empty or only spaces');
+}
+
 /** The refusal of text that legacy (2022) recipients cannot receive: it is not plain ASCII. */
 export function legacyTextRefusal(names: readonly string[]): SendError {
   return new SendError(

@@ -209,7 +209,7 @@ export class ChatServer {
   /**
    * Stops serving: no new connection is taken, and open ones are ended (framed clients are told
    * `shutting_down` first). Resolves when every connection has closed, destroying stragglers after
-   * `graceMs`.
+   * `graceMs`, and every session's logout (its user's last seen) is written.
    */
   async close(graceMs = 2000): Promise<void> {
     this.#closing = true;
@@ -218,6 +218,8 @@ export class ChatServer {
     const closed = [...this.#connections.keys()].map(
       (stream) => new Promise<void>((resolve) => (stream.destroyed ? resolve() : stream.once('close', () => resolve()))),
     );
+    // Each session's logout writes its user's last seen: the database must stay open until they are in.
+    const sessions = [...this.#connections.values()].filter((session) => session !== undefined);
     for (const [stream, session] of this.#connections) {
       if (session instanceof FramedSession) session.close('shutting_down', 'the server is shutting down; reconnect shortly');
       else stream.end();
@@ -225,5 +227,6 @@ export class ChatServer {
     const timer = setTimeout(() => [...this.#connections.keys()].forEach((s) => s.destroy()), graceMs);
     await Promise.all(closed);
     clearTimeout(timer);
+    await Promise.all(sessions.map((session) => session.loggedOff()));
   }
 }

@@ -40,6 +40,8 @@ export class FramedSession {
   readonly #decoder: FrameDecoder;
   readonly #context: RequestContext;
   #closed = false;
+  /** The logout run when the connection closed. */
+  #loggedOff: Promise<void> | undefined;
   /** Writes are being gathered until the end of this turn. */
   #corked = false;
   /** When each request may start (in-flight cap, unread replies, holds after `rate_limited`). */
@@ -78,8 +80,13 @@ export class FramedSession {
     this.#context = { role, services, session, localAddress };
     stream.once('close', () => {
       this.#closed = true;
-      logOut(services, session).catch((error: unknown) => services.logger.error('logout on close failed', { error: String(error) }));
+      this.#loggedOff = logOut(services, session).catch((error: unknown) => services.logger.error('logout on close failed', { error: String(error) }));
     });
+  }
+
+  /** Resolves once the connection has closed and its logout (last seen, presence) is written. */
+  loggedOff(): Promise<void> {
+    return this.#loggedOff ?? new Promise((resolve) => this.stream.once('close', () => void this.#loggedOff!.then(resolve)));
   }
 
   get session(): ClientSession {

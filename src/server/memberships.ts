@@ -1,3 +1,4 @@
+import { RequestError } from './errors.js';
 import type { ChatStore, ConversationId, ConversationRecord, MemberRecord, UserId } from '../store/chat-store.js';
 
 export interface ConversationMembers {
@@ -75,6 +76,17 @@ export function canSee(member: MemberRecord, seq: number): boolean {
 /** True when `member` is in the conversation now. */
 export function isCurrent(member: MemberRecord | undefined): member is MemberRecord {
   return member !== undefined && member.leftSeq === null;
+}
+
+/**
+ * The `forbidden` refusal of a user who is not (or no longer) in a conversation. It names the group
+ * only to someone who was once in it, and by the name it had when they left (later renames are none
+ * of their business); to anyone else, nothing about it.
+ */
+export async function notAMember(store: ChatStore, entry: ConversationMembers | undefined, userId: UserId): Promise<RequestError> {
+  const known = entry?.members.has(userId) ? (await store.conversationsOf(userId)).find((v) => v.conversation.id === entry.conversation.id) : undefined;
+  const name = known?.conversation.name;
+  return new RequestError('forbidden', `you are not a member of ${name ? `#${name}` : 'this conversation'}`);
 }
 
 /**

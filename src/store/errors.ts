@@ -1,3 +1,5 @@
+import { inert } from '../util/inert-text.js';
+
 /**
  * Stable, machine-readable codes for storage failures. Callers (the CLI, the server's start-up)
  * switch on these; the human `message` beside them may change freely.
@@ -12,7 +14,8 @@ export type StoreErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
-  | 'node_not_registered';
+  | 'node_not_registered'
+  | 'data_dir_in_use';
 
 /** Base of every error the storage layer raises itself (driver errors pass through as `cause`). */
 export class StoreError extends Error {
@@ -38,6 +41,22 @@ export class DatabaseUnavailableError extends StoreError {
     options?: { cause?: unknown },
   ) {
     super('database_unavailable', `cannot open ${address}: ${detail}`, options);
+  }
+}
+
+/**
+ * The embedded database's folder is held by another running process (data-dir-lock.ts): two
+ * PGlite instances on one folder would corrupt it. One line, naming that process.
+ */
+export class DataDirInUseError extends StoreError {
+  override readonly name = 'DataDirInUseError';
+  constructor(
+    readonly dir: string,
+    readonly holder: { readonly pid: number; readonly since: string; readonly command: string } | undefined,
+  ) {
+    const command = holder ? inert(holder.command.length > 160 ? `${holder.command.slice(0, 159)}…` : holder.command) : '';
+    const who = holder ? `process ${holder.pid} (since ${holder.since}: ${command})` : 'another process';
+    super('data_dir_in_use', `the data folder ${dir} is in use by ${who}; stop it first, or use another data folder`);
   }
 }
 

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, Queryable } from './database.js';
+import { DataDirLock } from './data-dir-lock.js';
 import { DatabaseUnavailableError } from './errors.js';
 import { assertSchemaVersion, readSchemaSql, readSchemaVersion } from './schema.js';
 
@@ -12,7 +13,10 @@ import { assertSchemaVersion, readSchemaSql, readSchemaVersion } from './schema.
  * Applying the schema on every start is safe because schema.sql is idempotent, and it is what keeps
  * an embedded database current with zero setup.
  *
+ * The folder is locked for this process first (data-dir-lock.ts) and released when the database closes.
+ *
  * @throws DatabaseUnavailableError when the folder cannot be created or PGlite cannot open it
+ * @throws DataDirInUseError when another running process holds the folder
  * @throws SchemaVersionError when the data was written by a newer fastchat
  */
 export async function openPgliteDatabase(dataDir: string): Promise<Database> {
@@ -27,14 +31,17 @@ export async function openPgliteDatabase(dataDir: string): Promise<Database> {
 
   // Read before opening, so a broken install fails without leaving an instance to close.
   const schemaSql = await readSchemaSql();
+  // Before PGlite touches the folder: a second instance on it would corrupt it.
+  const lock = DataDirLock.acquire(dir, description);
   let pglite: PGlite;
   try {
     pglite = await PGlite.create(dir, BYTEA_CODEC);
   } catch (error) {
+    lock.release();
     throw new DatabaseUnavailableError(description, describe(error), { cause: error });
   }
 
-  const db = new PgliteDatabase(pglite, description);
+  const db = new PgliteDatabase(pglite, description, lock);
   try {
     // exec sends the whole file as one simple query, which PostgreSQL runs as one transaction:
     // a failing statement leaves the database as it was.
@@ -78,6 +85,7 @@ class PgliteDatabase implements Database {
   constructor(
     private readonly pglite: PGlite,
     readonly description: string,
+    private readonly lock: DataDirLock,
   ) {}
 
   async query<R extends Record<string, unknown>>(
@@ -102,7 +110,8 @@ class PgliteDatabase implements Database {
   }
 
   close(): Promise<void> {
-    this.#closing ??= this.pglite.close();
+    // The folder is free again only once PGlite has written and closed everything.
+    this.#closing ??= this.pglite.close().finally(() => this.lock.release());
     return this.#closing;
   }
 }

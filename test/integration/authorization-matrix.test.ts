@@ -187,10 +187,17 @@ describeEachServer('authorization matrix', (start) => {
     try {
       const before = await snapshot(server, world);
       const outcome = await world.rpc.request(request(world, actor)).then(
-        (result) => ({ code: 'ok' as const, result }),
-        (error: { code?: string; message?: string }) => ({ code: error.code ?? String(error), result: undefined }),
+        (result) => ({ code: 'ok' as const, result, message: '' }),
+        (error: { code?: string; message?: string }) => ({ code: error.code ?? String(error), result: undefined, message: error.message ?? '' }),
       );
       if (outcome.code !== expected) return `${type} by ${actor}: expected ${expected}, got ${outcome.code}`;
+      // A refusal names users and groups by name, never by the ids only the server uses.
+      if (/\b(user|conversation|group|id) #?\d+/.test(outcome.message)) return `${type} by ${actor}: "${outcome.message}" names an id`;
+      // Someone who was in the group is told which one; anyone else learns nothing of it.
+      if (expected === 'forbidden' && request === REQUESTS[type] && (actor === 'removed' || actor === 'outsider')) {
+        const named = outcome.message.includes(`#${world.prefix} club`);
+        if (named !== (actor === 'removed')) return `${type} by ${actor}: "${outcome.message}" ${named ? 'names' : 'does not name'} the group`;
+      }
       if (expected === 'ok') {
         // CHECKS are about the group: a request aimed elsewhere is judged by its outcome alone.
         const check = (request === REQUESTS[type] ? CHECKS[type]?.[actor] : undefined) as ((result: unknown, w: World) => void) | undefined;

@@ -46,8 +46,18 @@ describePostgres('make db', (server) => {
     const url = server.unusedDatabaseUrl();
     const result = await makeDb([], { DATABASE_URL: url });
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/does not exist/);
+    const name = new URL(url).pathname.slice(1);
+    // One line saying what to do, not psql's raw FATAL (make adds its own "Error 1" line after it).
+    expect(result.stderr.split('\n')[0]).toBe(`make db: database "${name}" does not exist; \`make db CREATEDB=1\` creates it first`);
+    expect(result.stderr).not.toMatch(/FATAL/);
     expect(await exists(server.serverUrl, url)).toBe(false);
+  });
+
+  it('hints CREATEDB=1 as well when the database is named by PGDATABASE', async () => {
+    const url = server.unusedDatabaseUrl();
+    const result = await makeDb([], libpqVariables(url));
+    expect(result.code).not.toBe(0);
+    expect(result.stderr.split('\n')[0]).toMatch(/^make db: database "\w+" does not exist; `make db CREATEDB=1` creates it first$/);
   });
 });
 

@@ -84,7 +84,8 @@ export function startBin(name: string, args: string[], env: NodeJS.ProcessEnv = 
 export async function startServerBin(args: string[]): Promise<RunningBin> {
   const server = startBin('fastchat-server', args);
   try {
-    await server.waitFor(/fastchat-server ready/);
+    // A fresh embedded database takes a while to create on a loaded machine.
+    await server.waitFor(/fastchat-server ready/, 60_000);
   } catch (error) {
     await server.stop('SIGKILL');
     throw error;

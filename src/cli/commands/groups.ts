@@ -1,8 +1,10 @@
 import type { CommandModule } from 'yargs';
+import { groupLabel } from '../../client/directory.js';
+import { inert } from '../../util/inert-text.js';
 import type { GlobalArgs } from '../global-options.js';
 import { withClient } from '../open-client.js';
 
-/** `fastchat groups`: the groups you are in, with members and unread counts. */
+/** `fastchat groups`: the groups you are in, with members and unread counts; shared names as `#team#12`, the form commands accept. */
 export const groupsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'groups',
   describe: 'list your groups with their members and unread counts',
@@ -15,7 +17,7 @@ export const groupsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
         // Counted by the server: the others' messages only (protocol.md § Shapes).
         const unread = group.unread ?? 0;
         const members = group.members.map((m) => `${client.nameOf(m.user)}${m.role === 'admin' ? '*' : ''}`).join(', ');
-        process.stdout.write(`#${group.name} (${group.members.length} members, ${unread} unread): ${members}\n`);
+        process.stdout.write(`#${inert(groupLabel(group, groups))} (${group.members.length} members, ${unread} unread): ${members}\n`);
       }
     }),
 };

@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { formatJson, formatLine } from '../format-message.js';
 import type { GlobalArgs } from '../global-options.js';
 import { integerOption } from '../options.js';
+import { findGroup } from '../find-group.js';
 import { withClient } from '../open-client.js';
 
 interface HistoryArgs extends GlobalArgs {
@@ -18,7 +19,7 @@ export const historyCommand: CommandModule<GlobalArgs, HistoryArgs> = {
   builder: (cli) =>
     cli
       .positional('with', { type: 'string', describe: 'the other user' })
-      .option('group', { alias: 'g', type: 'string', describe: 'a group instead' })
+      .option('group', { alias: 'g', type: 'string', describe: 'a group instead (team, or team#12 when names are shared)' })
       .option('limit', { alias: 'n', type: 'string', default: '20', describe: 'how many', coerce: integerOption('limit', 1, 200) })
       .option('json', { type: 'boolean', default: false, describe: 'one JSON object per line' })
       .check((a) => {
@@ -29,7 +30,7 @@ export const historyCommand: CommandModule<GlobalArgs, HistoryArgs> = {
     withClient(args, async (client) => {
       const conversation =
         args.group !== undefined
-          ? client.findGroup(args.group).conversation
+          ? (await findGroup(client, args.group)).conversation
           : (await client.request({ t: 'open_direct', user: (await client.findUser(args.with!)).id })).conversation.conversation;
       const messages = await client.history(conversation, undefined, args.limit);
       for (const message of messages) process.stdout.write((args.json ? formatJson(client, message) : formatLine(client, message)) + '\n');

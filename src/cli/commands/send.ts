@@ -1,5 +1,8 @@
 import type { CommandModule } from 'yargs';
+import { groupLabel } from '../../client/directory.js';
+import { inert } from '../../util/inert-text.js';
 import type { GlobalArgs } from '../global-options.js';
+import { findGroup } from '../find-group.js';
 import { withClient } from '../open-client.js';
 
 interface SendArgs extends GlobalArgs {
@@ -14,7 +17,7 @@ export const sendCommand: CommandModule<GlobalArgs, SendArgs> = {
   builder: (cli) =>
     cli
       .positional('words', { type: 'string', array: true, describe: 'USER TEXT, or TEXT with --group' })
-      .option('group', { alias: 'g', type: 'string', describe: 'send to this group' })
+      .option('group', { alias: 'g', type: 'string', describe: 'send to this group (team, or team#12 when names are shared)' })
       .check((a) => {
         const expected = a.group === undefined ? 2 : 1;
         if ((a.words ?? []).length !== expected) {
@@ -26,9 +29,11 @@ export const sendCommand: CommandModule<GlobalArgs, SendArgs> = {
     withClient(args, async (client) => {
       const [first, second] = args.words;
       const text = (args.group === undefined ? second : first)!;
-      const target = args.group !== undefined ? { conversation: client.findGroup(args.group).conversation } : { user: (await client.findUser(first!)).id };
+      const group = args.group !== undefined ? await findGroup(client, args.group) : undefined;
+      const target = group ? { conversation: group.conversation } : { user: (await client.findUser(first!)).id };
       const { acked } = await client.send(target, text);
       const receipt = await acked;
-      process.stdout.write(`sent to ${args.group !== undefined ? `#${args.group}` : first} (message ${receipt.seq} of conversation ${receipt.conversation})\n`);
+      const to = group ? `#${inert(groupLabel(group, client.conversations.values()))}` : inert(first!);
+      process.stdout.write(`sent to ${to} (message ${receipt.seq} of conversation ${receipt.conversation})\n`);
     }),
 };

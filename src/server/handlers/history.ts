@@ -1,5 +1,5 @@
-import { RequestError } from '../errors.js';
 import { NODE_ONLY, type Handler } from '../handler.js';
+import { notAMember } from '../memberships.js';
 import { messageView } from '../views.js';
 
 const DEFAULT_PAGE = 50;
@@ -11,7 +11,7 @@ export const history: Handler<'history'> = {
     const user = session.requireUser();
     const entry = await services.memberships.get(request.conversation);
     const member = entry?.members.get(user.id);
-    if (!member) throw new RequestError('forbidden', `you are not a member of conversation ${request.conversation}`);
+    if (!member) throw await notAMember(services.store, entry, user.id);
     const ceiling = member.leftSeq === null ? Number.MAX_SAFE_INTEGER : member.leftSeq + 1;
     const before = Math.min(request.before ?? Number.MAX_SAFE_INTEGER, ceiling);
     const rows = await services.store.messagesBefore(request.conversation, before, member.joinedSeq, request.limit ?? DEFAULT_PAGE);

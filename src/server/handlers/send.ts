@@ -1,5 +1,6 @@
 import { RequestError } from '../errors.js';
 import { NODE_ONLY, type Handler } from '../handler.js';
+import { notAMember } from '../memberships.js';
 
 /**
  * `send` (protocol.md § send): queues the ciphertext for the next group commit and answers only once
@@ -27,7 +28,7 @@ export const send: Handler<'send'> = {
     }
     const outcome = await services.writer.send({ senderId: user.id, conversationId: conversationId!, clientId: request.cid, body: request.body });
     if (outcome.status === 'forbidden') {
-      throw new RequestError('forbidden', `you are not a member of conversation ${conversationId}`);
+      throw await notAMember(services.store, await services.memberships.get(conversationId!), user.id);
     }
     const { message } = outcome;
     return {

@@ -1,6 +1,5 @@
-import { RequestError } from '../errors.js';
 import { NODE_ONLY, type Handler } from '../handler.js';
-import { isCurrent } from '../memberships.js';
+import { isCurrent, notAMember } from '../memberships.js';
 
 /** `typing` (protocol.md § typing): ephemeral, never stored, pushed only to the other current members. */
 export const typing: Handler<'typing'> = {
@@ -9,7 +8,7 @@ export const typing: Handler<'typing'> = {
     const user = session.requireUser();
     const entry = await services.memberships.get(request.conversation);
     if (!isCurrent(entry?.members.get(user.id))) {
-      throw new RequestError('forbidden', `you are not a member of conversation ${request.conversation}`);
+      throw await notAMember(services.store, entry, user.id);
     }
     const others = [...entry!.members.values()].filter((m) => m.leftSeq === null && m.userId !== user.id).map((m) => m.userId);
     services.fanout.toUsers(others, { t: 'typing', conversation: request.conversation, user: user.id });

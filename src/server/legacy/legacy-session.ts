@@ -31,6 +31,8 @@ export class LegacySession implements LegacyPeer {
   readonly #context: LegacyContext;
   readonly session: ClientSession;
   #closed = false;
+  /** The logout run when the connection closed. */
+  #loggedOff: Promise<void> | undefined;
   #chain: Promise<void> = Promise.resolve();
   /** Writes held back while a bare reply must stay alone; undefined when writing freely. */
   #held: Buffer[] | undefined;
@@ -71,8 +73,13 @@ export class LegacySession implements LegacyPeer {
     stream.once('close', () => {
       this.#closed = true;
       services.legacy.remove(this);
-      logOut(services, this.session).catch((error: unknown) => services.logger.error('legacy logout on close failed', { error: String(error) }));
+      this.#loggedOff = logOut(services, this.session).catch((error: unknown) => services.logger.error('legacy logout on close failed', { error: String(error) }));
     });
+  }
+
+  /** Resolves once the connection has closed and its logout (last seen, presence) is written. */
+  loggedOff(): Promise<void> {
+    return this.#loggedOff ?? new Promise((resolve) => this.stream.once('close', () => void this.#loggedOff!.then(resolve)));
   }
 
   receive(chunk: Buffer): void {

@@ -25,18 +25,22 @@ export async function changeMembership(
   return db.transaction(async (tx) => {
     // The lock first: every check below then holds until the event commits.
     const conversation = (await lockConversations(tx, [conversationId])).get(conversationId);
+    // The errors go to the actor, so they speak to them ("you") and name the group and the subject.
     if (conversation === undefined) {
-      throw new NotFoundError(`no conversation with id ${conversationId}`);
+      throw new NotFoundError('no such conversation');
     }
     const actor = await membershipOf(tx, conversationId, actorId);
+    // Only a member, or a former one by the name it had when they left, learns the group's name.
+    const name = actor === undefined ? null : actor.left_seq === null ? conversation.name : await nameAsOf(tx, conversationId, actor.left_seq);
+    const group = name === null ? 'this conversation' : `#${name}`;
     if (actor === undefined || actor.left_seq !== null) {
-      throw new ForbiddenError(`user ${actorId} is not a member of conversation ${conversationId}`);
+      throw new ForbiddenError(`you are not a member of ${group}`);
     }
     if (conversation.kind === 'direct') {
       throw new ConflictError('the members of a direct conversation cannot change');
     }
     if (change.type !== 'leave' && actor.role !== 'admin') {
-      throw new ForbiddenError(`user ${actorId} is not an admin of conversation ${conversationId}`);
+      throw new ForbiddenError(`you are not an admin of ${group}: only its admins can add, remove or rename`);
     }
 
     const append = async (kind: MessageKind, subjectId: UserId | null, body = new Uint8Array(0)) => {
@@ -50,7 +54,7 @@ export async function changeMembership(
       case 'add': {
         const subject = await subjectOf(tx, conversationId, change.userId);
         if (subject !== null && subject.left_seq === null) {
-          throw new ConflictError(`user ${change.userId} is already a member`);
+          throw new ConflictError(`${await userName(tx, change.userId)} is already a member of ${group}`);
         }
         const event = await append('member_added', change.userId);
         // The window opens just before the event, so the new member sees their own addition. A
@@ -66,7 +70,7 @@ export async function changeMembership(
       case 'remove': {
         const subject = await subjectOf(tx, conversationId, change.userId);
         if (subject === null || subject.left_seq !== null) {
-          throw new ConflictError(`user ${change.userId} is not a member`);
+          throw new ConflictError(`${await userName(tx, change.userId)} is not a member of ${group}`);
         }
         const event = await append('member_removed', change.userId);
         await endWindow(tx, conversationId, change.userId, event.seq);
@@ -114,8 +118,25 @@ async function subjectOf(
     [conversationId, userId],
   );
   const row = rows[0];
-  if (row === undefined) throw new NotFoundError(`no user with id ${userId}`);
+  if (row === undefined) throw new NotFoundError('no such user');
   return row.member ? row : null;
+}
+
+/** A group's name as it was at `seq` (the last `created` or `renamed` event by then). */
+async function nameAsOf(tx: Queryable, conversationId: ConversationId, seq: number): Promise<string | null> {
+  const { rows } = await tx.query<{ name: string }>(
+    `SELECT convert_from(body, 'UTF8') AS name FROM messages
+     WHERE conversation_id = $1 AND seq <= $2 AND kind IN ('created', 'renamed')
+     ORDER BY seq DESC LIMIT 1`,
+    [conversationId, seq],
+  );
+  return rows[0]?.name ?? null;
+}
+
+/** A user's name, for an error that names them (the user exists: subjectOf found them). */
+async function userName(tx: Queryable, userId: UserId): Promise<string> {
+  const { rows } = await tx.query<{ name: string }>('SELECT name FROM users WHERE id = $1', [userId]);
+  return rows[0]?.name ?? 'that user';
 }
 
 /** Ends a membership window at `seq`, the removal or leaving event (which the user still sees). */

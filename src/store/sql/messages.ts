@@ -129,7 +129,7 @@ export async function advanceCursors(
   );
   const row = rows[0];
   if (row === undefined) {
-    throw new NotFoundError(`user ${userId} was never a member of conversation ${conversationId}`);
+    throw new NotFoundError('you were never a member of this conversation');
   }
   return { deliveredSeq: row.delivered_seq, readSeq: row.read_seq };
 }
