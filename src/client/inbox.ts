@@ -27,14 +27,21 @@ export class Inbox {
     this.backlog = new Backlog((conversation) => state.cursor(conversation));
   }
 
-  /** Takes in the conversations of a `sync` reply and where each one's backlog ends. */
-  synced(views: readonly ConversationView[]): void {
+  /**
+   * Takes in the conversations of a `sync` reply and where each one's backlog ends. `given`: the
+   * conversations the sync named a cursor for.
+   */
+  synced(views: readonly ConversationView[], given: ReadonlySet<number>): void {
     for (const view of views) {
       this.conversations.set(view.conversation, view);
       this.backlog.target(view.conversation, Math.max(view.lastSeq, view.joinedSeq));
-      // Rows before the member's window never come: start the cursor where the window starts.
-      this.state.advance(view.conversation, view.joinedSeq);
+      // Rows before the member's window never come: start the cursor where the window starts. For a
+      // conversation the sync named no cursor for (a new device), the server starts after what the
+      // user's clients last confirmed (protocol.md § sync): rows up to deliveredSeq never come either,
+      // and waiting for them would keep the backlog from ever reaching zero.
+      this.state.advance(view.conversation, given.has(view.conversation) ? view.joinedSeq : Math.max(view.joinedSeq, view.deliveredSeq));
     }
+    this.backlog.begin();
     this.backlog.check();
   }
 
