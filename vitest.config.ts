@@ -17,6 +17,9 @@ const ONE_AT_A_TIME = [
   'test/cli/**',
   'test/client/reconnect-dead-node.test.ts',
   'test/client/resume.test.ts',
+  // Restarts a server on the same ports; races two outbox processes.
+  'test/client/offline.test.ts',
+  'test/client/outbox-shared.test.ts',
   'test/integration/cluster-*.test.ts',
   'test/integration/fault-*.test.ts',
   'test/integration/limits-*.test.ts',

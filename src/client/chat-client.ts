@@ -191,8 +191,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     await this.keyring.refresh([userId]);
     // The next message to them starts a new session, wrapped for the accepted key (sender.ts).
     if (!this.keyring.trust(userId)) throw new RequestFailedError('not_found', `${this.nameOf(userId)} has published no key`);
-    for (const entry of this.outbox.entries()) delete entry.blocked;
-    await this.outbox.save();
+    await this.outbox.unblockAll();
     await this.state.flush();
     if (this.#rpc) this.sender.flush();
   }

@@ -81,6 +81,8 @@ export class Inbox {
     if (!this.conversations.has(conversation)) await this.#refreshConversations();
     const view = this.conversations.get(conversation);
     if (!view) throw new RequestFailedError('not_found', `no conversation ${conversation}`);
+    // Left or removed: the server would refuse it (forbidden), and the members it lists are no longer ours to seal for.
+    if (view.leftSeq !== undefined) throw new RequestFailedError('forbidden', `you are no longer a member of ${view.name === undefined ? 'this conversation' : `#${view.name}`}`);
     return view.members.map((m) => m.user);
   }
 
