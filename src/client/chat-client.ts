@@ -220,7 +220,16 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     await this.connection().request({ t: 'receipt', conversation, read: seq });
   }
 
-  async close(): Promise<void> {
+  /**
+   * Closes the connection. What is being sent gets up to `drainMs` for its ack first, so a short-lived
+   * command that took over queued messages (outbox.ts) sees them out rather than cutting them off.
+   */
+  async close(drainMs = 2000): Promise<void> {
+    if (this.#rpc) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.sender.idle(), new Promise((resolve) => (timer = setTimeout(resolve, drainMs)))]);
+      clearTimeout(timer);
+    }
     this.#closing = true;
     this.#rpc?.close();
     this.#pending?.close();

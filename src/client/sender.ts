@@ -39,6 +39,7 @@ export class Sender {
   readonly #listeners = new Set<(outcome: SendOutcome) => void>();
   #running = false;
   #again = false;
+  #idleWaiters: Array<() => void> = [];
 
   constructor(
     private readonly identity: Identity,
@@ -58,6 +59,20 @@ export class Sender {
     this.#listeners.add(listener);
   }
 
+  /** Resolves once nothing is being prepared or awaiting its ack (what was flushed has its answer). */
+  idle(): Promise<void> {
+    if (this.#isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #isIdle(): boolean {
+    return !this.#running && this.#inFlight.size === 0;
+  }
+
+  #wakeIfIdle(): void {
+    if (this.#isIdle()) this.#idleWaiters.splice(0).forEach((wake) => wake());
+  }
+
   /** Sends what is waiting, if connected. Safe to call often. */
   flush(): void {
     if (this.#running) {
@@ -71,6 +86,7 @@ export class Sender {
         this.#again = false;
         this.flush();
       }
+      this.#wakeIfIdle();
     });
   }
 
@@ -168,7 +184,7 @@ export class Sender {
       rpc.request({ t: 'send', conversation: entry.conversation!, cid: `${entry.cid}.L${i}`, body: Buffer.from(body, 'base64') }),
     );
     const main = rpc.request({ t: 'send', conversation: entry.conversation!, cid: entry.cid, body: Buffer.from(entry.envelope!, 'base64') });
-    Promise.all([...copies, main]).then(
+    void Promise.all([...copies, main]).then(
       async (acks) => {
         const ack = acks.at(-1)!;
         this.#inFlight.delete(entry.cid);
@@ -187,7 +203,7 @@ export class Sender {
         }
         // Otherwise the connection failed: the entry stays and goes out again after the reconnect.
       },
-    );
+    ).finally(() => this.#wakeIfIdle());
   }
 
   #settle(cid: string, outcome: SendOutcome): void {

@@ -5,7 +5,11 @@ import { withClient } from '../open-client.js';
 interface SendArgs extends GlobalArgs {
   words: string[];
   group?: string;
+  wait: number;
 }
+
+/** Exit status of a message queued but not confirmed: sysexits' EX_TEMPFAIL, "try again later". */
+export const EXIT_QUEUED = 75;
 
 /** `fastchat send B "text"` / `fastchat send --group G "text"`: encrypts, sends, waits for the server's ack. */
 export const sendCommand: CommandModule<GlobalArgs, SendArgs> = {
@@ -15,6 +19,7 @@ export const sendCommand: CommandModule<GlobalArgs, SendArgs> = {
     cli
       .positional('words', { type: 'string', array: true, describe: 'USER TEXT, or TEXT with --group' })
       .option('group', { alias: 'g', type: 'string', describe: 'send to this group' })
+      .option('wait', { type: 'number', default: 10, describe: 'seconds to wait for the server to confirm; then it stays queued (exit 75)' })
       .check((a) => {
         const expected = a.group === undefined ? 2 : 1;
         if ((a.words ?? []).length !== expected) {
@@ -22,13 +27,39 @@ export const sendCommand: CommandModule<GlobalArgs, SendArgs> = {
         }
         return true;
       }) as never,
-  handler: async (args) =>
-    withClient(args, async (client) => {
-      const [first, second] = args.words;
-      const text = (args.group === undefined ? second : first)!;
-      const target = args.group !== undefined ? { conversation: client.findGroup(args.group).conversation } : { user: (await client.findUser(first!)).id };
-      const { acked } = await client.send(target, text);
-      const receipt = await acked;
-      process.stdout.write(`sent to ${args.group !== undefined ? `#${args.group}` : first} (message ${receipt.seq} of conversation ${receipt.conversation})\n`);
-    }),
+  handler: async (args) => {
+    let queued = false;
+    try {
+      await withClient(args, async (client) => {
+        const [first, second] = args.words;
+        const text = (args.group === undefined ? second : first)!;
+        const target = args.group !== undefined ? { conversation: client.findGroup(args.group).conversation } : { user: (await client.findUser(first!)).id };
+        const { acked } = await client.send(target, text);
+        queued = true;
+        const receipt = await confirmed(acked, args.wait * 1000);
+        if (!receipt) {
+          // On disk in the outbox this user's fastchat processes share: the next one that logs in sends it (outbox.ts).
+          process.stderr.write('fastchat send: no confirmation from the server in time; queued; it goes out with the next fastchat that connects\n');
+          process.exitCode = EXIT_QUEUED;
+          return;
+        }
+        process.stdout.write(`sent to ${args.group !== undefined ? `#${args.group}` : first} (message ${receipt.seq} of conversation ${receipt.conversation})\n`);
+      });
+    } catch (error) {
+      // Before it was queued (server unreachable, unknown user) nothing is kept: say so, so nobody waits for it.
+      if (!queued && error instanceof Error) error.message = `${error.message} (nothing was sent or kept)`;
+      throw error;
+    }
+  },
 };
+
+/** The receipt, or undefined when `ms` pass first. A refusal (SendError) still rejects. */
+async function confirmed<T>(acked: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, ms, undefined)));
+  try {
+    return await Promise.race([acked, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
