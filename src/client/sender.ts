@@ -101,6 +101,7 @@ export class Sender {
       if (error instanceof LocalStateError) return;
       throw error;
     }
+    let loopRpc: RpcConnection | undefined;
     for (const entry of entries) {
       if (this.#inFlight.has(entry.cid)) continue;
       let rpc: RpcConnection;
@@ -110,6 +111,11 @@ export class Sender {
         // Offline: the reconnect flushes again.
         return;
       }
+      // One pass, one connection: when it changed under us (a reconnect during an await), what went
+      // out on the old one may still be lost, and sending the rest on the new one would overtake it.
+      // The reconnect's flush starts a new pass from the first unacknowledged entry, in order.
+      loopRpc ??= rpc;
+      if (rpc !== loopRpc) return;
       if (entry.blocked || (entry.conversation !== undefined && held.has(entry.conversation))) {
         if (entry.conversation !== undefined) held.add(entry.conversation);
         continue;

@@ -1,5 +1,7 @@
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../global-options.js';
+import { ConnectionClosedError, RequestTimeoutError } from '../../client/errors.js';
+import { ConnectError } from '../../transport/errors.js';
 import { withClient } from '../open-client.js';
 
 interface SendArgs extends GlobalArgs {
@@ -46,8 +48,10 @@ export const sendCommand: CommandModule<GlobalArgs, SendArgs> = {
         process.stdout.write(`sent to ${args.group !== undefined ? `#${args.group}` : first} (message ${receipt.seq} of conversation ${receipt.conversation})\n`);
       });
     } catch (error) {
-      // Before it was queued (server unreachable, unknown user) nothing is kept: say so, so nobody waits for it.
-      if (!queued && error instanceof Error) error.message = `${error.message} (nothing was sent or kept)`;
+      // The server away before the message was queued: nothing is kept; say so, so nobody waits for it to go out.
+      if (!queued && (error instanceof ConnectError || error instanceof ConnectionClosedError || error instanceof RequestTimeoutError)) {
+        error.message = `${error.message} (nothing was sent or kept)`;
+      }
       throw error;
     }
   },
