@@ -6,8 +6,9 @@ import { freePorts, runBin, startBin, type RunningBin } from '../support/run-bin
 import { startTestServer, type TestServer } from '../support/start-server.js';
 
 /**
- * `fastchat send` and `fastchat read --follow` (the real bin) when the server goes away: the server
- * runs in this process so that a test can hold a message's commit back or restart it where it was.
+ * `fastchat send` and `fastchat read --follow` (the real bin) when the server goes away, and `read` on
+ * a new device. The server runs in this process so that a test can hold a message's commit back or
+ * restart it where it was.
  */
 let server: TestServer | undefined;
 let root: string;
@@ -107,3 +108,22 @@ function waitForStdout(bin: RunningBin, pattern: RegExp, timeoutMs = 20_000): Pr
     check();
   });
 }
+
+describe('fastchat read on a new device', () => {
+  it('returns for a user who has read everything elsewhere, and prints only what is new to them', async () => {
+    for (const user of ['alice', 'bob']) expect((await fastchat(user, ['signup', user])).code).toBe(0);
+    expect((await fastchat('alice', ['send', 'bob', 'read on the first device'])).code).toBe(0);
+    expect((await fastchat('bob', ['read'])).stdout).toMatch(/read on the first device/);
+    // The same user, a fresh home: the key comes from the server's backup; the backlog is already read.
+    const fresh = await runBin('fastchat', ['--server', `127.0.0.1:${server!.listening.coordinatorPort}`, '--home', join(root, 'bob-new'), '--user', 'bob', 'read'], {
+      FASTCHAT_PASSWORD: 'pw-bob',
+    });
+    expect(fresh.code).toBe(0);
+    expect(fresh.stdout).toBe('');
+    expect((await fastchat('alice', ['send', 'bob', 'new to both'])).code).toBe(0);
+    const again = await runBin('fastchat', ['--server', `127.0.0.1:${server!.listening.coordinatorPort}`, '--home', join(root, 'bob-new'), '--user', 'bob', 'read'], {
+      FASTCHAT_PASSWORD: 'pw-bob',
+    });
+    expect(again.stdout).toMatch(/new to both/);
+  }, 90_000);
+});
