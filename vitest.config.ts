@@ -11,6 +11,7 @@ const ONE_AT_A_TIME = [
   'test/tui/tui-pty.test.ts',
   'test/tui/terminal-exits.test.ts',
   'test/tui/message-states-pty.test.ts',
+  'test/tui/tui-server-restart.test.ts',
   // Ink renders of whole screens (10,000 messages, key sequences whose timing matters: a lone Escape).
   'test/tui/panes.test.tsx',
   'test/tui/overlays.test.tsx',
@@ -18,6 +19,9 @@ const ONE_AT_A_TIME = [
   'test/cli/**',
   'test/client/reconnect-dead-node.test.ts',
   'test/client/resume.test.ts',
+  // Restarts a server on the same ports; races two outbox processes.
+  'test/client/offline.test.ts',
+  'test/client/outbox-shared.test.ts',
   'test/integration/cluster-*.test.ts',
   'test/integration/fault-*.test.ts',
   'test/integration/limits-*.test.ts',

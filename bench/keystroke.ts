@@ -32,6 +32,7 @@ class BenchClient extends TypedEmitter<ClientEvents> {
   readonly keyring = { get: () => undefined };
   readonly status = { state: 'connected' as const, node: { host: '127.0.0.1', port: 8001 } };
   readonly backlog = 0;
+  readonly backlogTotal = 0;
   send = async () => ({ cid: 'x', acked: new Promise<never>(() => undefined) });
   history = async () => [] as ChatMessage[];
   request = (async (body: { t: string }) => (body.t === 'users' ? { users: [], more: false } : {})) as unknown as TuiClient['request'];

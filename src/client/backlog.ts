@@ -13,6 +13,18 @@ export class Backlog {
     this.#targets.set(conversation, lastSeq);
   }
 
+  /** The rows the backlog had when the last sync was taken in: `remaining` counts down from it. */
+  get total(): number {
+    return this.#total;
+  }
+
+  /** Call once the sync's targets are set: what remains now is the whole backlog. */
+  begin(): void {
+    this.#total = this.remaining;
+  }
+
+  #total = 0;
+
   /** Rows still to come. */
   get remaining(): number {
     let left = 0;

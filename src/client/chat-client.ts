@@ -8,7 +8,7 @@ import { logIn, logInAgain, signUp, type Identity, type Progress, type ResumeTok
 import { ClientState } from './client-state.js';
 import { connectToNode, type ClientTls, type ServerAddress } from './connect.js';
 import { isLegacyText } from '../crypto/legacy-rsa.js';
-import { blankMessageRefusal, ConnectionClosedError, legacyTextRefusal, RequestFailedError } from './errors.js';
+import { blankMessageRefusal, ConnectionClosedError, legacyTextRefusal, OfflineError, RequestFailedError } from './errors.js';
 import { Keyring } from './keyring.js';
 import { LocalStore } from './local-store.js';
 import { MessageReader, type ChatMessage } from './message-reader.js';
@@ -94,7 +94,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
       };
       const keyring = new Keyring(state, async (ids) => (await online().request({ t: 'users', ids })).users);
       keyring.learn(identity.user);
-      const reader = new MessageReader(identity.user.id, identity.privateKey, keyring, (c, s, id, before) =>
+      const reader = new MessageReader(identity.user.id, identity.privateKey, keyring, async (c, s, id, before) =>
         findSessionKeyCarrier(online(), c, s, id, before),
         identity.legacyKey,
       );
@@ -179,6 +179,11 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     return this.inbox.backlog.remaining;
   }
 
+  /** The rows of the last sync's backlog in all (`backlog` counts down from it). */
+  get backlogTotal(): number {
+    return this.inbox.backlog.total;
+  }
+
   /**
    * Accepts a contact's current (changed) key after the person checked it, and retries the messages
    * that were held back because of it.
@@ -187,8 +192,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     await this.keyring.refresh([userId]);
     // The next message to them starts a new session, wrapped for the accepted key (sender.ts).
     if (!this.keyring.trust(userId)) throw new RequestFailedError('not_found', `${this.nameOf(userId)} has published no key`);
-    for (const entry of this.outbox.entries()) delete entry.blocked;
-    await this.outbox.save();
+    await this.outbox.unblockAll();
     await this.state.flush();
     if (this.#rpc) this.sender.flush();
   }
@@ -206,15 +210,27 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     return out;
   }
 
-  /** The live connection, or ConnectionClosedError while offline. */
-  request: RpcConnection['request'] = (body, options) => this.connection().request(body, options);
+  /**
+   * One request on the live connection. While offline it is a promise rejected with OfflineError,
+   * never a synchronous throw: the TUI calls it from timers and key handlers that only `.catch()`.
+   */
+  request: RpcConnection['request'] = (body, options) => (this.#rpc ? this.#rpc.request(body, options) : Promise.reject(new OfflineError()));
 
   /** Tells the server (and so the senders) what has been read. */
   async markRead(conversation: number, seq: number): Promise<void> {
     await this.connection().request({ t: 'receipt', conversation, read: seq });
   }
 
-  async close(): Promise<void> {
+  /**
+   * Closes the connection. What is being sent gets up to `drainMs` for its ack first, so a short-lived
+   * command that took over queued messages (outbox.ts) sees them out rather than cutting them off.
+   */
+  async close(drainMs = 2000): Promise<void> {
+    if (this.#rpc) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.sender.idle(), new Promise((resolve) => (timer = setTimeout(resolve, drainMs)))]);
+      clearTimeout(timer);
+    }
     this.#closing = true;
     this.#rpc?.close();
     this.#pending?.close();
@@ -223,9 +239,12 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     this.#setStatus({ state: 'closed' });
   }
 
-  /** The live connection; ConnectionClosedError while offline. */
+  /**
+   * The live connection; throws OfflineError while offline. Only for code that handles the throw
+   * (async functions, where it becomes a rejection); the rest use request().
+   */
   connection(): RpcConnection {
-    if (!this.#rpc) throw new ConnectionClosedError('offline: not connected to the server');
+    if (!this.#rpc) throw new OfflineError();
     return this.#rpc;
   }
 
@@ -234,8 +253,9 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     rpc.onPush((push) => this.inbox.onPush(push));
     // Online before sync: the backlog that follows the sync reply may need requests (keys, history).
     this.#rpc = rpc;
-    const { conversations } = await rpc.request({ t: 'sync', cursors: this.state.cursors() });
-    this.inbox.synced(conversations);
+    const cursors = this.state.cursors();
+    const { conversations } = await rpc.request({ t: 'sync', cursors });
+    this.inbox.synced(conversations, new Set(cursors.map(([conversation]) => conversation)));
     this.inbox.delivered.resume(conversations, (c) => this.state.cursor(c));
     this.#setStatus({ state: 'connected', node: { host: rpc.address.replace(/:\d+$/, ''), port: Number(rpc.address.split(':').pop()) } });
     this.sender.flush();
@@ -246,7 +266,9 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   #lost(rpc: RpcConnection, reason: Error): void {
     if (this.#rpc !== rpc) return;
     this.#rpc = undefined;
-    if (!this.#closing) void this.#reconnect(reason.message);
+    // A connection-level error frame before the close (rpc-connection.ts) names why: `shutting_down` is a server restarting.
+    const code = reason instanceof RequestFailedError ? reason.code : undefined;
+    if (!this.#closing) void this.#reconnect(reason.message, code);
   }
 
   /**
@@ -257,11 +279,12 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
    * names but that does not answer (one that just died) is retried soon, through the coordinator
    * again (reconnect-delays.ts).
    */
-  async #reconnect(reason: string): Promise<void> {
+  async #reconnect(reason: string, code: string | undefined): Promise<void> {
     const delays = new ReconnectDelays(this.options.backoff ?? DEFAULT_BACKOFF);
     let delayMs = delays.first();
     for (let attempt = 1; !this.#closing; attempt++) {
-      this.#setStatus({ state: 'reconnecting', attempt, delayMs, reason });
+      // The server's own reason (a restart) stays the story until it is back: the failed attempts meanwhile are its consequence.
+      this.#setStatus({ state: 'reconnecting', attempt, delayMs, nextAttemptAt: Date.now() + delayMs, reason, ...(code === undefined ? {} : { code }) });
       await new Promise((resolve) => setTimeout(resolve, delayMs));
       if (this.#closing) return;
       try {

@@ -6,7 +6,19 @@ import type { SendReceipt } from './sender.js';
 export type ClientStatus =
   | { readonly state: 'connecting' }
   | { readonly state: 'connected'; readonly node: ServerAddress }
-  | { readonly state: 'reconnecting'; readonly attempt: number; readonly delayMs: number; readonly reason: string }
+  | {
+      readonly state: 'reconnecting';
+      readonly attempt: number;
+      readonly delayMs: number;
+      /** When the next attempt starts (ms since the epoch), for a countdown. */
+      readonly nextAttemptAt: number;
+      readonly reason: string;
+      /**
+       * The code of the connection-level error frame the server sent before it closed (protocol.md
+       * § error), such as `shutting_down`; absent when the connection just broke.
+       */
+      readonly code?: string;
+    }
   | { readonly state: 'closed' };
 
 /** What a ChatClient tells its listeners (the TUI, the CLI commands). */

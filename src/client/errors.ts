@@ -28,10 +28,23 @@ export class RequestTimeoutError extends Error {
 
 /** The connection closed (or broke) before a request was answered. */
 export class ConnectionClosedError extends Error {
-  override readonly name = 'ConnectionClosedError';
-  readonly code = 'connection_closed';
+  override readonly name: string = 'ConnectionClosedError';
+  readonly code: string = 'connection_closed';
   constructor(message = 'the connection to the server closed', options?: { cause?: unknown }) {
     super(message, options);
+  }
+}
+
+/**
+ * A request made while the client has no connection (between a loss and the reconnect). Always a
+ * rejected promise, never a synchronous throw: callers in timers and key handlers only `.catch()`.
+ * A ConnectionClosedError, so whatever treats a dropped connection as "try again later" treats this so.
+ */
+export class OfflineError extends ConnectionClosedError {
+  override readonly name = 'OfflineError';
+  override readonly code = 'offline';
+  constructor(message = 'offline: not connected to the server') {
+    super(message);
   }
 }
 

@@ -31,14 +31,21 @@ export class Inbox {
     this.delivered = new DeliveryReceipts(connection);
   }
 
-  /** Takes in the conversations of a `sync` reply and where each one's backlog ends. */
-  synced(views: readonly ConversationView[]): void {
+  /**
+   * Takes in the conversations of a `sync` reply and where each one's backlog ends. `given`: the
+   * conversations the sync named a cursor for.
+   */
+  synced(views: readonly ConversationView[], given: ReadonlySet<number>): void {
     for (const view of views) {
       this.conversations.set(view.conversation, view);
       this.backlog.target(view.conversation, Math.max(view.lastSeq, view.joinedSeq));
-      // Rows before the member's window never come: start the cursor where the window starts.
-      this.state.advance(view.conversation, view.joinedSeq);
+      // Rows before the member's window never come: start the cursor where the window starts. For a
+      // conversation the sync named no cursor for (a new device), the server starts after what the
+      // user has read (protocol.md § sync): rows up to readSeq never come either, and waiting for
+      // them would keep the backlog from ever reaching zero.
+      this.state.advance(view.conversation, given.has(view.conversation) ? view.joinedSeq : Math.max(view.joinedSeq, view.readSeq));
     }
+    this.backlog.begin();
     this.backlog.check();
   }
 
@@ -79,6 +86,8 @@ export class Inbox {
     if (!this.conversations.has(conversation)) await this.#refreshConversations();
     const view = this.conversations.get(conversation);
     if (!view) throw new RequestFailedError('not_found', `no conversation ${conversation}`);
+    // Left or removed: the server would refuse it (forbidden), and the members it lists are no longer ours to seal for.
+    if (view.leftSeq !== undefined) throw new RequestFailedError('forbidden', `you are no longer a member of ${view.name === undefined ? 'this conversation' : `#${view.name}`}`);
     return view.members.map((m) => m.user);
   }
 

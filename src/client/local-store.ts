@@ -45,6 +45,15 @@ export class LocalStore {
     }
   }
 
+  /** Creates the user's folder (0700) if needed, for files made outside write() such as lock files. */
+  async ensureDir(): Promise<void> {
+    try {
+      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw new LocalStateError(`cannot create ${this.dir}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
   /** Writes atomically with mode 0600, creating the folder (0700) if needed. */
   async write(file: string, text: string): Promise<void> {
     const target = this.path(file);

@@ -1,3 +1,4 @@
+import { processAlive, withFileLock } from './file-lock.js';
 import type { LocalStore } from './local-store.js';
 
 /** A message written by the user and not yet acknowledged by the server. */
@@ -15,16 +16,29 @@ export interface OutboxEntry {
   readonly createdAt: number;
   /** Why it is held back, when it cannot go out as it is (a contact's key changed); cleared by trust. */
   blocked?: string | undefined;
+  /** The pid of the fastchat process that sends it (outbox.ts: Outbox). */
+  owner?: number;
 }
 
 const FILE = 'outbox.json';
+const LOCK = 'outbox.lock';
 
 /**
- * Messages waiting for the server, on disk so that they survive a client restart. Each change is
- * written before the call resolves: a message the user was told is queued is on disk.
+ * Messages waiting for the server, on disk so that they survive a client restart: one outbox per
+ * user home, shared by every fastchat process of that user (a TUI and a `fastchat send` from a
+ * script). Each change is a read-modify-write of the file under a lock file (file-lock.ts), so no
+ * process drops an entry another one wrote; each change is on disk before the call resolves.
+ *
+ * Who sends what: an entry belongs to the process that queued it (`owner`, its pid) while that
+ * process lives, and is taken over by the next process that looks (claim()) once it is gone. So two
+ * live processes never both send one entry. Even if they did, it would be harmless: the server keeps
+ * one row per (conversation, sender, cid) and answers a resend with the first one's ack
+ * (protocol.md § send), and the envelope is sealed once and kept here, so a resend is the same bytes.
  */
 export class Outbox {
-  readonly #entries: OutboxEntry[];
+  #entries: OutboxEntry[];
+  /** Writes and reads in order within this process; the lock orders them between processes. */
+  #queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly store: LocalStore,
@@ -37,6 +51,7 @@ export class Outbox {
     return new Outbox(store, (await store.readJson<OutboxEntry[]>(FILE)) ?? []);
   }
 
+  /** Entries queued by every process of this user, as last read. */
   get size(): number {
     return this.#entries.length;
   }
@@ -45,24 +60,56 @@ export class Outbox {
     return this.#entries;
   }
 
+  /** Queues an entry owned by this process. */
   async add(entry: OutboxEntry): Promise<void> {
-    this.#entries.push(entry);
-    await this.save();
+    await this.#change((entries) => [...entries, { ...entry, owner: process.pid }]);
   }
 
   async remove(cid: string): Promise<void> {
-    const index = this.#entries.findIndex((e) => e.cid === cid);
-    if (index < 0) return;
-    this.#entries.splice(index, 1);
-    await this.save();
+    await this.#change((entries) => entries.filter((e) => e.cid !== cid));
   }
 
-  /** Writes the current entries; writes are chained so that the last one on disk is the latest. */
-  save(): Promise<void> {
-    const write = this.#writing.then(() => this.store.writeJson(FILE, this.#entries));
-    this.#writing = write.catch(() => undefined);
-    return write;
+  /** Records what sending learnt about an entry (its conversation, its envelope, why it is held). */
+  async update(cid: string, patch: Partial<Pick<OutboxEntry, 'conversation' | 'envelope' | 'legacy' | 'blocked'>>): Promise<void> {
+    await this.#change((entries) => entries.map((e) => (e.cid === cid ? withPatch(e, patch) : e)));
   }
 
-  #writing: Promise<void> = Promise.resolve();
+  /** Clears every entry's `blocked` (the user trusted a changed key). */
+  async unblockAll(): Promise<void> {
+    await this.#change((entries) => entries.map((e) => withPatch(e, { blocked: undefined })));
+  }
+
+  /**
+   * Re-reads the file, takes over the entries whose process is gone, and returns this process's
+   * entries in the order they were queued: what it should send now.
+   */
+  async claim(): Promise<OutboxEntry[]> {
+    const mine = (entries: readonly OutboxEntry[]) => entries.filter((e) => e.owner === process.pid);
+    await this.#change((entries) =>
+      entries.map((e) => (e.owner === process.pid || (e.owner !== undefined && processAlive(e.owner)) ? e : { ...e, owner: process.pid })),
+    );
+    return mine(this.#entries).map((e) => ({ ...e }));
+  }
+
+  #change(change: (entries: readonly OutboxEntry[]) => OutboxEntry[]): Promise<void> {
+    const run = this.#queue.then(async () => {
+      await this.store.ensureDir();
+      await withFileLock(this.store.path(LOCK), async () => {
+        const current = (await this.store.readJson<OutboxEntry[]>(FILE)) ?? [];
+        const next = change(current);
+        // Unchanged (a claim with nothing to take over): no write.
+        if (JSON.stringify(next) !== JSON.stringify(current)) await this.store.writeJson(FILE, next);
+        this.#entries = next;
+      });
+    });
+    // The next change runs after this one whatever its outcome; this caller still sees the failure.
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function withPatch(entry: OutboxEntry, patch: Partial<OutboxEntry>): OutboxEntry {
+  const next: Record<string, unknown> = { ...entry, ...patch };
+  for (const key of Object.keys(next)) if (next[key] === undefined) delete next[key];
+  return next as unknown as OutboxEntry;
 }

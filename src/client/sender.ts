@@ -5,7 +5,7 @@ import { legacyEncrypt, legacyMaxBytes, splitLegacyText } from '../crypto/legacy
 import { openLocal } from '../crypto/local-seal.js';
 import type { Identity } from './account.js';
 import type { ClientState, StoredSession } from './client-state.js';
-import { KeyChangedError, legacyTextRefusal, RequestFailedError, SendError } from './errors.js';
+import { ConnectionClosedError, KeyChangedError, LocalStateError, legacyTextRefusal, RequestFailedError, RequestTimeoutError, SendError } from './errors.js';
 import type { Keyring, LegacyContact } from './keyring.js';
 import type { Outbox, OutboxEntry } from './outbox.js';
 import type { RpcConnection } from './rpc-connection.js';
@@ -39,6 +39,7 @@ export class Sender {
   readonly #listeners = new Set<(outcome: SendOutcome) => void>();
   #running = false;
   #again = false;
+  #idleWaiters: Array<() => void> = [];
 
   constructor(
     private readonly identity: Identity,
@@ -58,6 +59,20 @@ export class Sender {
     this.#listeners.add(listener);
   }
 
+  /** Resolves once nothing is being prepared or awaiting its ack (what was flushed has its answer). */
+  idle(): Promise<void> {
+    if (this.#isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #isIdle(): boolean {
+    return !this.#running && this.#inFlight.size === 0;
+  }
+
+  #wakeIfIdle(): void {
+    if (this.#isIdle()) this.#idleWaiters.splice(0).forEach((wake) => wake());
+  }
+
   /** Sends what is waiting, if connected. Safe to call often. */
   flush(): void {
     if (this.#running) {
@@ -71,12 +86,23 @@ export class Sender {
         this.#again = false;
         this.flush();
       }
+      this.#wakeIfIdle();
     });
   }
 
   async #loop(): Promise<void> {
     const held = new Set<number>();
-    for (const entry of [...this.outbox.entries()]) {
+    let entries: OutboxEntry[];
+    try {
+      entries = await this.outbox.claim();
+    } catch (error) {
+      // The outbox lock stayed busy past its deadline (another process hung holding it): the entries
+      // are on disk, and the next flush (the next send, the next reconnect) tries again.
+      if (error instanceof LocalStateError) return;
+      throw error;
+    }
+    let loopRpc: RpcConnection | undefined;
+    for (const entry of entries) {
       if (this.#inFlight.has(entry.cid)) continue;
       let rpc: RpcConnection;
       try {
@@ -85,27 +111,32 @@ export class Sender {
         // Offline: the reconnect flushes again.
         return;
       }
+      // One pass, one connection: when it changed under us (a reconnect during an await), what went
+      // out on the old one may still be lost, and sending the rest on the new one would overtake it.
+      // The reconnect's flush starts a new pass from the first unacknowledged entry, in order.
+      loopRpc ??= rpc;
+      if (rpc !== loopRpc) return;
+      if (entry.blocked || (entry.conversation !== undefined && held.has(entry.conversation))) {
+        if (entry.conversation !== undefined) held.add(entry.conversation);
+        continue;
+      }
       try {
-        if (entry.blocked || (entry.conversation !== undefined && held.has(entry.conversation))) {
-          if (entry.conversation !== undefined) held.add(entry.conversation);
-          continue;
-        }
         await this.#prepare(rpc, entry);
       } catch (error) {
         if (error instanceof KeyChangedError) {
-          entry.blocked = error.message;
+          // Held, not failed: the person checks the new key and runs `trust`, and it goes (keys.md).
+          // Only its own conversation waits behind it.
+          await this.outbox.update(entry.cid, { blocked: error.message });
           held.add(entry.conversation!);
-          await this.outbox.save();
           this.#settle(entry.cid, { ok: false, failure: { cid: entry.cid, code: error.code, message: error.message } });
           continue;
         }
-        if ((error instanceof RequestFailedError && FINAL_CODES.has(error.code)) || error instanceof SendError) {
-          await this.outbox.remove(entry.cid);
-          this.#settle(entry.cid, { ok: false, failure: { cid: entry.cid, code: error.code, message: error.message } });
-          continue;
-        }
-        // Anything else (the connection dropped): keep it for the next flush.
-        return;
+        if (isTransient(error)) return;
+        // Refused for good (not a member, no such user, cannot be sealed): it fails with its reason
+        // and leaves the queue, so that nothing waits behind it and it is never sent later by surprise.
+        await this.outbox.remove(entry.cid);
+        this.#settle(entry.cid, { ok: false, failure: { cid: entry.cid, code: codeOf(error), message: (error as Error).message ?? String(error) } });
+        continue;
       }
       this.#transmit(rpc, entry);
     }
@@ -116,7 +147,7 @@ export class Sender {
     if (entry.conversation === undefined) {
       const { conversation } = await rpc.request({ t: 'open_direct', user: entry.to! });
       entry.conversation = conversation.conversation;
-      await this.outbox.save();
+      await this.outbox.update(entry.cid, { conversation: entry.conversation });
     }
     if (entry.envelope !== undefined) return;
     const conversation = entry.conversation;
@@ -149,7 +180,7 @@ export class Sender {
     });
     this.state.setSession(conversation, { ...toStored(session), fingerprints });
     entry.envelope = envelope.toString('base64');
-    await this.outbox.save();
+    await this.outbox.update(entry.cid, { envelope: entry.envelope, ...(entry.legacy ? { legacy: entry.legacy } : {}) });
   }
 
   #transmit(rpc: RpcConnection, entry: OutboxEntry): void {
@@ -159,7 +190,7 @@ export class Sender {
       rpc.request({ t: 'send', conversation: entry.conversation!, cid: `${entry.cid}.L${i}`, body: Buffer.from(body, 'base64') }),
     );
     const main = rpc.request({ t: 'send', conversation: entry.conversation!, cid: entry.cid, body: Buffer.from(entry.envelope!, 'base64') });
-    Promise.all([...copies, main]).then(
+    void Promise.all([...copies, main]).then(
       async (acks) => {
         const ack = acks.at(-1)!;
         this.#inFlight.delete(entry.cid);
@@ -178,7 +209,7 @@ export class Sender {
         }
         // Otherwise the connection failed: the entry stays and goes out again after the reconnect.
       },
-    );
+    ).finally(() => this.#wakeIfIdle());
   }
 
   #settle(cid: string, outcome: SendOutcome): void {
@@ -188,6 +219,20 @@ export class Sender {
     else waiter?.reject(new SendError(outcome.failure.code, outcome.failure.message));
     for (const listener of this.#listeners) listener(outcome);
   }
+}
+
+/**
+ * A failure that says nothing about the message itself (the connection, a deadline, the server
+ * busy or restarting, the disk): the entry stays and goes on the next flush.
+ */
+function isTransient(error: unknown): boolean {
+  if (error instanceof ConnectionClosedError || error instanceof RequestTimeoutError || error instanceof LocalStateError) return true;
+  return error instanceof RequestFailedError && !FINAL_CODES.has(error.code);
+}
+
+function codeOf(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : 'send_failed';
 }
 
 /** When a `rate_limited` refusal names no time to wait. */

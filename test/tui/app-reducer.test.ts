@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { appReducer, createInitialState, TYPING_TTL_MS, type Action } from '../../src/tui/state/app-reducer.js';
 import { composerReducer } from '../../src/tui/state/composer-reducer.js';
 import { fuzzyFilter } from '../../src/tui/state/fuzzy.js';
-import { contactRows, deliveryState, groupRows, nextUnread, readCount, typingNames } from '../../src/tui/state/selectors.js';
+import { composeRefusal, contactRows, deliveryState, groupRows, nextUnread, readCount, typingNames } from '../../src/tui/state/selectors.js';
 import type { AppState } from '../../src/tui/state/types.js';
 import { direct, group, message, user } from './fake-client.js';
 
@@ -176,5 +176,43 @@ describe('fuzzyFilter', () => {
   it('matches letters in order, best first', () => {
     expect(fuzzyFilter('bo', ['carol', 'bob', 'robert', 'billy-o'], (x) => x)).toEqual(['bob', 'billy-o']);
     expect(fuzzyFilter('xyz', ['bob'], (x) => x)).toEqual([]);
+  });
+});
+
+describe('connection status, backlog progress and left groups', () => {
+  it('counts down to the next reconnect attempt on each tick, says when the server is restarting, and forgets both once connected', () => {
+    let s = reduce([{ type: 'status', connection: 'reconnecting', retry: { at: 10_000, restarting: false }, now: 6_000 }]);
+    expect(s.retry).toEqual({ at: 10_000, restarting: false, secondsLeft: 4 });
+    s = reduce([{ type: 'tick', now: 7_200 }], s);
+    expect(s.retry!.secondsLeft).toBe(3);
+    const same = reduce([{ type: 'tick', now: 7_300 }], s);
+    expect(same).toBe(s);
+    s = reduce([{ type: 'tick', now: 10_500 }], s);
+    expect(s.retry!.secondsLeft).toBe(0);
+    s = reduce([{ type: 'status', connection: 'reconnecting', retry: { at: 20_000, restarting: true }, now: 11_000 }], s);
+    expect(s.retry).toEqual({ at: 20_000, restarting: true, secondsLeft: 9 });
+    s = reduce([{ type: 'status', connection: 'connected' }], s);
+    expect(s.connection).toBe('connected');
+    expect(s.retry).toBeUndefined();
+  });
+
+  it('keeps the backlog total while the count goes down, and clears both at zero', () => {
+    let s = reduce([{ type: 'backlog', count: 5000, total: 5000 }]);
+    s = reduce([{ type: 'backlog', count: 1200, total: 5000 }], s);
+    expect([s.backlog, s.backlogTotal]).toEqual([1200, 5000]);
+    s = reduce([{ type: 'backlog', count: 0, total: 5000 }], s);
+    expect([s.backlog, s.backlogTotal]).toEqual([0, 0]);
+  });
+
+  it('closes the composer of a group once left: the refusal names the group', () => {
+    let s = reduce([...base, { type: 'open', conversation: 20 }]);
+    expect(composeRefusal(s)).toBeUndefined();
+    s = reduce([{ type: 'left', conversation: 20 }], s);
+    expect(s.conversations[20]!.left).toBe(true);
+    expect(composeRefusal(s)).toBe('you are no longer in #team: nothing can be sent there');
+    // A removal arrives as the server's view with leftSeq: the same.
+    let removed = reduce([...base, { type: 'open', conversation: 20 }]);
+    removed = reduce([{ type: 'conversations', views: [{ ...group(20, 'team', [2, 3]), leftSeq: 4 }] }], removed);
+    expect(composeRefusal(removed)).toMatch(/no longer in #team/);
   });
 });

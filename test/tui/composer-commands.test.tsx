@@ -49,6 +49,10 @@ describe('slash commands', () => {
     await ui.waitFor('renamed #crew to #the crew');
     await type(ui, '/leave');
     await ui.waitFor('left #crew');
+    // The composer of a group left is closed: it says so, and Enter there sends nothing.
+    await type(ui, 'anyone still here?');
+    await ui.waitFor(/you are no longer in #[^:]+: nothing can be sent there/);
+    expect(client.sent.map((m) => m.text)).not.toContain('anyone still here?');
     expect(client.requests.map((r) => r.t)).toEqual(expect.arrayContaining(['group_add', 'group_remove', 'group_rename', 'group_leave']));
     expect(client.requests).toContainEqual({ t: 'group_rename', conversation: 30, name: 'the crew' });
   });

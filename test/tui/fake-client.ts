@@ -25,6 +25,7 @@ export class FakeClient extends TypedEmitter<ClientEvents> implements TuiClient 
   readonly keyring = { get: (id: number) => this.keys.get(id) };
   status: ClientStatus = { state: 'connected', node: { host: '127.0.0.1', port: 9001 } };
   backlog = 0;
+  backlogTotal = 0;
   closed = false;
   /** Replies to requests by type, for those the test cares about. */
   replies: Partial<Record<Request['t'], (request: Request) => unknown>> = {};

@@ -3,6 +3,7 @@ import type { ChatMessage } from '../../client/message-reader.js';
 import { formatJson, formatLine } from '../format-message.js';
 import type { GlobalArgs } from '../global-options.js';
 import { openClient } from '../open-client.js';
+import { inert } from '../../util/inert-text.js';
 
 interface ReadArgs extends GlobalArgs {
   follow: boolean;
@@ -45,8 +46,17 @@ export const readCommand: CommandModule<GlobalArgs, ReadArgs> = {
     await markRead();
     if (!args.follow) return client.close();
     client.on('message', () => void markRead().catch(() => undefined));
+    // One line when the server is lost and one when it is back, not one per reconnect attempt.
+    let lost = false;
     client.on('status', (status) => {
-      if (process.stderr.isTTY && status.state === 'reconnecting') process.stderr.write(`connection lost (${status.reason}); reconnecting…\n`);
+      if (status.state === 'reconnecting' && !lost) {
+        lost = true;
+        const why = status.code === 'shutting_down' ? 'the server is restarting' : inert(status.reason);
+        process.stderr.write(`connection lost (${why}); reconnecting…\n`);
+      } else if (status.state === 'connected' && lost) {
+        lost = false;
+        process.stderr.write('connected again\n');
+      }
     });
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);

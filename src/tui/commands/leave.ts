@@ -8,6 +8,7 @@ export const leaveCommand: SlashCommand = {
   async run(_words, _rest, context) {
     const group = openGroup(context);
     await context.client.request({ t: 'group_leave', conversation: group.id });
+    context.dispatch({ type: 'left', conversation: group.id });
     context.actions.info(`left #${group.name}`);
   },
 };

@@ -4,7 +4,7 @@ import { useAppState } from '../contexts/AppStateContext.js';
 import { Command } from '../keys/keyBindings.js';
 import { isText, matchCommand } from '../keys/keyMatchers.js';
 import type { ComposerAction } from '../state/composer-reducer.js';
-import { conversationTitle } from '../state/selectors.js';
+import { composeRefusal, conversationTitle } from '../state/selectors.js';
 import { graphemes } from '../text/display-width.js';
 import { pageSize } from './MessagesPane.js';
 
@@ -46,7 +46,7 @@ export function Composer({ width, messageRows }: { readonly width: number; reado
     { isActive: focused && state.overlay.kind === 'none' },
   );
   const open = state.open === undefined ? undefined : state.conversations[state.open];
-  const placeholder = open ? `message ${conversationTitle(state, open)} · Enter send · Alt-Enter new line · /help` : 'type /msg USER, or open a conversation';
+  const placeholder = composeRefusal(state) ?? (open ? `message ${conversationTitle(state, open)} · Enter send · Alt-Enter new line · /help` : 'type /msg USER, or open a conversation');
   const at = graphemes(text.slice(cursor))[0] ?? '';
   const under = at === '' || at === '\n' ? ' ' : at;
   return (

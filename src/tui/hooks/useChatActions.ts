@@ -4,6 +4,7 @@ import type { TuiClient } from '../chat-port.js';
 import { isSlashCommand, runSlashCommand } from '../commands/registry.js';
 import type { ChatActions } from '../commands/types.js';
 import type { Action } from '../state/app-reducer.js';
+import { composeRefusal } from '../state/selectors.js';
 import type { AppState } from '../state/types.js';
 
 /** Messages per history page. */
@@ -92,6 +93,8 @@ export function useChatActions(client: TuiClient, dispatch: (action: Action) => 
         if (isSlashCommand(text)) return runSlashCommand(text, { client, state: stateRef.current, dispatch, actions });
         const conversation = stateRef.current.open;
         if (conversation === undefined) return actions.error('open a conversation first (Enter on a contact, Ctrl-K, or /msg USER)');
+        const refusal = composeRefusal(stateRef.current);
+        if (refusal) return actions.error(refusal);
         await actions.send(conversation, text.startsWith('//') ? text.slice(1) : text);
       },
       quit: () => {

@@ -22,6 +22,12 @@ function connectionOf(status: ClientStatus): Connection {
   return status.state === 'closed' ? 'offline' : status.state;
 }
 
+/** The reducer's `status` action for a client status: while reconnecting, when the next try is and whether the server is restarting. */
+export function statusAction(status: ClientStatus, now: number): Action {
+  if (status.state !== 'reconnecting') return { type: 'status', connection: connectionOf(status) };
+  return { type: 'status', connection: 'reconnecting', retry: { at: status.nextAttemptAt, restarting: status.code === 'shutting_down' }, now };
+}
+
 /**
  * Feeds the client's events into the reducer: messages (batched), conversations, presence,
  * typing, receipts, send outcomes, status; polls the queued count and the backlog left.
@@ -49,7 +55,7 @@ export function useChatEvents(client: TuiClient, dispatch: (action: Action) => v
       pending = [];
       dispatch({ type: 'received', messages: batch });
     };
-    dispatch({ type: 'status', connection: connectionOf(client.status) });
+    dispatch(statusAction(client.status, Date.now()));
     const views = [...client.conversations.values()];
     dispatch({ type: 'conversations', views });
     learnUsers(views.flatMap((v) => v.members.map((m) => m.user)));
@@ -63,7 +69,7 @@ export function useChatEvents(client: TuiClient, dispatch: (action: Action) => v
     // New sign-ups are not pushed: look at the directory again now and then.
     const directory = setInterval(() => void readDirectory(), DIRECTORY_EVERY_MS);
     const off = [
-      client.on('status', (status) => dispatch({ type: 'status', connection: connectionOf(status) })),
+      client.on('status', (status) => dispatch(statusAction(status, Date.now()))),
       // A reconnect's sync brings what moved while offline: members' cursors (the marks), unread counts.
       client.on('status', (status) => status.state === 'connected' && dispatch({ type: 'conversations', views: [...client.conversations.values()] })),
       client.on('message', (message) => {
@@ -91,7 +97,7 @@ export function useChatEvents(client: TuiClient, dispatch: (action: Action) => v
     const poll = setInterval(() => {
       const state = stateRef.current;
       if (state.queued !== client.outbox.size) dispatch({ type: 'queued', count: client.outbox.size });
-      if (state.backlog !== client.backlog) dispatch({ type: 'backlog', count: client.backlog });
+      if (state.backlog !== client.backlog) dispatch({ type: 'backlog', count: client.backlog, total: client.backlogTotal });
       dispatch({ type: 'tick', now: Date.now() });
     }, 500);
     return () => {

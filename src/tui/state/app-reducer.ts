@@ -12,9 +12,9 @@ export const TYPING_TTL_MS = 6000;
 const FOCUS_ORDER: readonly Focus[] = ['contacts', 'groups', 'messages', 'composer'];
 
 export type Action =
-  | { readonly type: 'status'; readonly connection: Connection }
+  | { readonly type: 'status'; readonly connection: Connection; readonly retry?: { readonly at: number; readonly restarting: boolean }; readonly now?: number }
   | { readonly type: 'queued'; readonly count: number }
-  | { readonly type: 'backlog'; readonly count: number }
+  | { readonly type: 'backlog'; readonly count: number; readonly total?: number }
   | { readonly type: 'users'; readonly users: readonly UserEntry[] }
   | { readonly type: 'presence'; readonly user: number; readonly online: boolean }
   | { readonly type: 'conversations'; readonly views: readonly ConversationView[] }
@@ -43,6 +43,8 @@ export type Action =
   | { readonly type: 'searchResults'; readonly hits: readonly string[] }
   | { readonly type: 'searchMove'; readonly by: number }
   | { readonly type: 'notice'; readonly notice: Notice | undefined }
+  /** The user left a group (the server's own `conversation` push says so too, later). */
+  | { readonly type: 'left'; readonly conversation: number }
   | { readonly type: 'quit' };
 
 export function createInitialState(me: AppState['me'], server: string): AppState {
@@ -50,8 +52,10 @@ export function createInitialState(me: AppState['me'], server: string): AppState
     me,
     server,
     connection: 'connecting',
+    retry: undefined,
     queued: 0,
     backlog: 0,
+    backlogTotal: 0,
     users: {},
     conversations: {},
     messages: {},
@@ -160,15 +164,27 @@ function scrollToHit(state: AppState, hits: readonly string[], index: number): n
   return at < 0 ? state.scroll : items.length - 1 - at;
 }
 
+/** Whole seconds from `now` to `at`, rounded up (a countdown that says 0 only when the time has come). */
+function secondsUntil(at: number, now: number): number {
+  return Math.max(0, Math.ceil((at - now) / 1000));
+}
+
 /** The whole TUI's state transitions: pure, so every one is unit-tested without a terminal. */
 export function appReducer(state: AppState, action: Action): AppState {
   switch (action.type) {
-    case 'status':
-      return { ...state, connection: action.connection };
+    case 'left': {
+      const entry = state.conversations[action.conversation];
+      return entry ? { ...state, conversations: { ...state.conversations, [action.conversation]: { ...entry, left: true } } } : state;
+    }
+    case 'status': {
+      const retry = action.retry && { ...action.retry, secondsLeft: secondsUntil(action.retry.at, action.now ?? action.retry.at) };
+      return { ...state, connection: action.connection, retry };
+    }
     case 'queued':
       return { ...state, queued: action.count };
     case 'backlog':
-      return { ...state, backlog: action.count };
+      // Nothing left: the counter clears. Otherwise it counts down from the sync's total.
+      return { ...state, backlog: action.count, backlogTotal: action.count === 0 ? 0 : Math.max(action.total ?? 0, action.count) };
     case 'users': {
       const users = { ...state.users };
       for (const u of action.users) users[u.id] = u;
@@ -227,7 +243,9 @@ export function appReducer(state: AppState, action: Action): AppState {
         if (Object.keys(live).length !== Object.keys(users).length) changed = true;
         typing[Number(c)] = live;
       }
-      return changed ? { ...state, typing } : state;
+      const secondsLeft = state.retry ? secondsUntil(state.retry.at, action.now) : 0;
+      const retry = state.retry && secondsLeft !== state.retry.secondsLeft ? { ...state.retry, secondsLeft } : state.retry;
+      return changed || retry !== state.retry ? { ...state, typing, retry } : state;
     }
     case 'focus':
       return { ...state, focus: action.to, lastList: action.to === 'contacts' || action.to === 'groups' ? action.to : state.lastList };

@@ -17,6 +17,16 @@ export function conversationTitle(state: AppState, conversation: ConversationEnt
   return conversation.peer === undefined ? state.me.name : userName(state, conversation.peer);
 }
 
+/**
+ * Why nothing can be written in the open conversation, or undefined when it can: a group the user
+ * left or was removed from is closed to the composer (its messages stay readable).
+ */
+export function composeRefusal(state: AppState): string | undefined {
+  const open = state.open === undefined ? undefined : state.conversations[state.open];
+  if (!open?.left) return undefined;
+  return `you are no longer in ${conversationTitle(state, open)}: nothing can be sent there`;
+}
+
 /** Contacts: every known user but me, most recent activity first, then online, then by name. */
 export function contactRows(state: AppState): ContactRow[] {
   const byPeer = new Map<number, ConversationEntry>();

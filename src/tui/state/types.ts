@@ -65,6 +65,16 @@ export type Overlay =
 
 export type Connection = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
+/** While reconnecting: when the next attempt is, and whether the server said it was restarting. */
+export interface Retry {
+  /** ms since the epoch. */
+  readonly at: number;
+  /** The server closed with `shutting_down` (a restart), rather than the connection just breaking. */
+  readonly restarting: boolean;
+  /** Whole seconds to the next attempt as of the last tick (0: trying now). */
+  readonly secondsLeft: number;
+}
+
 /** A line of feedback under the messages (command results and errors), never thrown. */
 export interface Notice {
   readonly text: string;
@@ -75,8 +85,12 @@ export interface AppState {
   readonly me: { readonly id: number; readonly name: string; readonly fingerprint: string };
   readonly server: string;
   readonly connection: Connection;
+  /** Set while reconnecting. */
+  readonly retry: Retry | undefined;
   readonly queued: number;
+  /** Backlog rows still to decrypt, of `backlogTotal` at the last sync. */
   readonly backlog: number;
+  readonly backlogTotal: number;
   readonly users: Readonly<Record<number, UserEntry>>;
   readonly conversations: Readonly<Record<number, ConversationEntry>>;
   readonly messages: Readonly<Record<number, MessageList>>;

@@ -1,0 +1,48 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LocalStateError } from '../../src/client/errors.js';
+import { withFileLock } from '../../src/client/file-lock.js';
+
+let dir: string | undefined;
+afterEach(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+/** The pid of a process that has exited. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '']);
+  await new Promise((resolve) => child.on('exit', resolve));
+  return child.pid!;
+}
+
+describe('withFileLock', () => {
+  it('holds the lock with its pid while working, runs callers one at a time, and removes it after', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fastchat-lock-'));
+    const lock = join(dir, 'x.lock');
+    const order: string[] = [];
+    const work = (name: string) =>
+      withFileLock(lock, async () => {
+        order.push(`${name} in`);
+        expect(await readFile(lock, 'utf8')).toBe(String(process.pid));
+        await new Promise((resolve) => setImmediate(resolve));
+        order.push(`${name} out`);
+      });
+    await Promise.all([work('a'), work('b')]);
+    expect(order).toEqual(['a in', 'a out', 'b in', 'b out']);
+    await expect(readFile(lock, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('breaks a lock left by a process that is gone, and waits out (then refuses) one held by a live process', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fastchat-lock-'));
+    const lock = join(dir, 'x.lock');
+    await writeFile(lock, String(await deadPid()));
+    await expect(withFileLock(lock, async () => 'ran')).resolves.toBe('ran');
+    // Held by a live process (this one's parent): waited for, then refused at the deadline.
+    await writeFile(lock, String(process.ppid));
+    await expect(withFileLock(lock, async () => 'ran', { timeoutMs: 50 })).rejects.toBeInstanceOf(LocalStateError);
+  });
+});
