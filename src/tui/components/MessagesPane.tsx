@@ -52,7 +52,7 @@ export function MessagesPane({ width, height }: { readonly width: number; readon
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={focused ? 'cyan' : 'gray'}>
       <Text bold wrap="truncate-end">
-        <Text color={focused ? 'cyan' : undefined}>{inert(title)}</Text>
+        <Text color={focused ? 'cyan' : undefined} inverse={focused}>{inert(title)}</Text>
         <Text dimColor>{members}{peer ? (peer.online ? ' · online' : ' · offline') : ''}{status}</Text>
       </Text>
       <Box flexDirection="column" height={rows}>
