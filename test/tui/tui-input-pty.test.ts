@@ -84,10 +84,15 @@ describe('fastchat tui input', () => {
     await term.waitFor('● connected', 30_000);
     const top = term.text().split('\n')[0];
 
-    await term.type('/msg bobby', ENTER);
+    // Enter goes in its own read once the text is drawn: in the same read it would be a pasted line end.
+    await term.type('/msg bobby');
+    await term.waitFor('› /msg bobby');
+    await term.type(ENTER);
     await term.waitFor('bobby · ');
     // Typed fast: the whole corpus in one write, with a Backspace and arrows inside the burst.
-    await term.type(`${CORPUS_LINE}!\u007f`, ENTER);
+    await term.type(`${CORPUS_LINE}!\u007f`);
+    await term.waitFor(/› 👍🏽[^\n]*한국어/);
+    await term.type(ENTER);
     await term.waitFor(/▸ alicia ✓/);
     expectFrameIntact(term);
     // Pasted: many rows of it in one write.
