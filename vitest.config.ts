@@ -16,6 +16,7 @@ const ONE_AT_A_TIME = [
   'test/tui/panes.test.tsx',
   'test/tui/overlays.test.tsx',
   'test/tui/composer-commands.test.tsx',
+  'test/tui/composer-burst.test.tsx',
   'test/cli/**',
   'test/client/reconnect-dead-node.test.ts',
   'test/client/resume.test.ts',
