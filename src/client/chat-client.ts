@@ -8,7 +8,8 @@ import { logIn, logInAgain, signUp, type Identity, type Progress, type ResumeTok
 import { ClientState } from './client-state.js';
 import { connectToNode, type ClientTls, type ServerAddress } from './connect.js';
 import { isLegacyText } from '../crypto/legacy-rsa.js';
-import { blankMessageRefusal, ConnectionClosedError, legacyTextRefusal, OfflineError, RequestFailedError } from './errors.js';
+import { blankMessageRefusal, ConnectionClosedError, legacyTextRefusal, OfflineError, RequestFailedError, tooLongRefusal } from './errors.js';
+import { messageTooLong } from './message-limit.js';
 import { Keyring } from './keyring.js';
 import { LocalStore } from './local-store.js';
 import { MessageReader, type ChatMessage } from './message-reader.js';
@@ -127,9 +128,15 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     return this.identity.user;
   }
 
-  /** Queues `text` for a user's direct conversation or a conversation; resolves once it is on disk. Blank text is refused (SendError `blank_message`). */
+  /**
+   * Queues `text` for a user's direct conversation or a conversation; resolves once it is on disk.
+   * Refused before anything is queued (SendError): blank text (`blank_message`), and text over what
+   * one message holds (`message_too_long`), which the server would refuse for good.
+   */
   async send(target: { user: number } | { conversation: number }, text: string): Promise<{ cid: string; acked: Promise<SendReceipt> }> {
     if (text.trim() === '') throw blankMessageRefusal();
+    const tooLong = messageTooLong(text);
+    if (tooLong) throw tooLongRefusal(tooLong);
     this.#checkLegacyText(target, text);
     const cid = randomUUID();
     const content = encodeContent({ text, sentAt: Date.now() });

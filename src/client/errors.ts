@@ -123,6 +123,11 @@ export function blankMessageRefusal(): SendError {
   return new SendError('blank_message', 'nothing to send: the message is empty or only spaces');
 }
 
+/** The refusal of text longer than one message holds (message-limit.ts), before anything is queued. */
+export function tooLongRefusal(reason: string): SendError {
+  return new SendError('message_too_long', `not sent: ${reason}`);
+}
+
 /** The refusal of text that legacy (2022) recipients cannot receive: it is not plain ASCII. */
 export function legacyTextRefusal(names: readonly string[]): SendError {
   return new SendError(

@@ -1,13 +1,20 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import chalk from 'chalk';
 import { render } from 'ink';
 import { createElement } from 'react';
+import { chooseColours, withoutColours } from './terminal-colours.js';
 import { Tui, type TuiProps } from './Tui.js';
 
-/** Switch to the alternate screen (and clear it, cursor home). */
-export const ENTER_ALT_SCREEN = '\u001b[?1049h\u001b[2J\u001b[H';
-/** Back to the normal screen, cursor shown again. */
-export const LEAVE_ALT_SCREEN = '\u001b[?25h\u001b[?1049l';
+/**
+ * Switch to the alternate screen (and clear it, cursor home), with autowrap off (DECAWM, `ESC[?7l`):
+ * a row that a terminal draws wider than it was measured (terminals disagree on some emoji, see
+ * text/display-width.ts) is clipped at the right edge instead of wrapping onto the next row, which
+ * would push the frame down and scroll its top row away.
+ */
+export const ENTER_ALT_SCREEN = '\u001b[?1049h\u001b[?7l\u001b[2J\u001b[H';
+/** Back to the normal screen, autowrap on and cursor shown again. */
+export const LEAVE_ALT_SCREEN = '\u001b[?7h\u001b[?25h\u001b[?1049l';
 
 /**
  * Frames per second Ink may draw. Ink's default of 30 delays a keystroke's echo by up to 33 ms
@@ -18,6 +25,8 @@ export const TUI_MAX_FPS = 60;
 export interface RunTuiOptions extends Omit<TuiProps, 'onExit'> {
   readonly stdout?: NodeJS.WriteStream;
   readonly stdin?: NodeJS.ReadStream;
+  /** `--no-color`: no colours whatever the environment says (bold and inverse stay). @default false */
+  readonly noColor?: boolean;
 }
 
 /** Where a crash is written: `<home>/tui.log`. */
@@ -40,8 +49,12 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
     stdout.write(LEAVE_ALT_SCREEN);
     if (stdin.isTTY) stdin.setRawMode(false);
   };
+  // Ink styles through this same chalk module (one copy in node_modules, pinned to Ink's version):
+  // its level is decided here, from the terminal and the user, not from CI (terminal-colours.ts).
+  const colours = chooseColours(process.env, options.noColor);
+  chalk.level = colours.level;
   stdout.write(ENTER_ALT_SCREEN);
-  const instance = render(createElement(Tui, { ...options }), { stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps: TUI_MAX_FPS });
+  const instance = render(createElement(Tui, { ...options }), { stdout: colours.colours ? stdout : withoutColours(stdout), stdin, exitOnCtrlC: false, patchConsole: false, maxFps: TUI_MAX_FPS });
 
   let code = 0;
   const crash = (error: unknown) => {

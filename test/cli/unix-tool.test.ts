@@ -85,6 +85,13 @@ describe('blank messages', () => {
     expect(stdout).toBe('');
   });
 
+  it('a message over what one message holds is refused before it is queued, naming the limit', async () => {
+    const { code, stderr, stdout } = await fastchat('alice', ['send', 'bob', 'x'.repeat(50_000)]);
+    expect(stderr).toBe('fastchat: not sent: the message is 48.8 KiB; one message holds at most 48 KiB\n');
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+  });
+
   it('bob received none of them', async () => {
     expect((await fastchat('bob', ['history', 'alice'])).stdout).not.toMatch(/alice → bob/);
   });

@@ -2,9 +2,24 @@ import xterm from '@xterm/headless';
 import { spawn, type IPty } from 'node-pty';
 import { BIN_DIR } from './run-bin.js';
 
+/** What the terminal shows in one cell: its character and how it is drawn. */
+export interface PtyCell {
+  readonly char: string;
+  /** The character's width in cells (2 for wide, 0 for the cell after a wide one). */
+  readonly width: number;
+  /** Foreground and background: undefined when the terminal's default, else the palette index or RGB. */
+  readonly fg: number | undefined;
+  readonly bg: number | undefined;
+  readonly inverse: boolean;
+  readonly bold: boolean;
+  readonly dim: boolean;
+}
+
 export interface PtyScreen {
   /** The visible screen as text, one line per row. */
   text(): string;
+  /** Row `y` of the visible screen, cell by cell. */
+  cells(y: number): PtyCell[];
   /** Which buffer is shown: `alternate` while a full-screen app runs, `normal` after. */
   bufferType(): 'normal' | 'alternate';
   /** Types into the terminal, as keys (one write per argument, with a pause between). */
@@ -28,7 +43,9 @@ export function spawnPtyProgram(file: string, args: string[], options: { cols?: 
   const cols = options.cols ?? 120;
   const rows = options.rows ?? 32;
   const term = new xterm.Terminal({ cols, rows, allowProposedApi: true });
-  const pty: IPty = spawn(file, args, { name: 'xterm-256color', cols, rows, env: { ...process.env, FORCE_COLOR: '0', ...options.env } as Record<string, string> });
+  // An env value of undefined removes the variable (FORCE_COLOR: undefined lets colour be detected).
+  const env = Object.fromEntries(Object.entries({ ...process.env, FORCE_COLOR: '0', ...options.env }).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  const pty: IPty = spawn(file, args, { name: 'xterm-256color', cols, rows, env });
   pty.onData((data) => term.write(data));
   const exited = new Promise<number>((resolve) => pty.onExit(({ exitCode }) => resolve(exitCode)));
   const text = () => {
@@ -37,8 +54,28 @@ export function spawnPtyProgram(file: string, args: string[], options: { cols?: 
     for (let y = 0; y < rows; y++) lines.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
     return lines.join('\n');
   };
+  const cells = (y: number): PtyCell[] => {
+    const buffer = term.buffer.active;
+    const line = buffer.getLine(buffer.viewportY + y);
+    const out: PtyCell[] = [];
+    const cell = buffer.getNullCell();
+    for (let x = 0; x < cols && line; x++) {
+      line.getCell(x, cell);
+      out.push({
+        char: cell.getChars(),
+        width: cell.getWidth(),
+        fg: cell.isFgDefault() ? undefined : cell.getFgColor(),
+        bg: cell.isBgDefault() ? undefined : cell.getBgColor(),
+        inverse: cell.isInverse() !== 0,
+        bold: cell.isBold() !== 0,
+        dim: cell.isDim() !== 0,
+      });
+    }
+    return out;
+  };
   return {
     text,
+    cells,
     bufferType: () => term.buffer.active.type,
     async type(...chunks) {
       for (const chunk of chunks) {

@@ -52,4 +52,36 @@ describe('login screen', () => {
     const frame = await ui.waitFor('server unreachable');
     expect(frame).toContain('127.0.0.1:9000');
   });
+
+  it('applies a burst in order: "abc" and three Backspaces in ONE write leave the password empty (no dots)', async () => {
+    const ui = renderTui(<Tui server={{ host: '127.0.0.1', port: 9000 }} home="/tmp/x" initialName="alice" openClient={async () => Promise.reject(new Error('unused'))} />);
+    await ui.waitFor('name:     alice');
+    ui.stdin.write('abc\u007f\u007f\u007f');
+    ui.stdin.write('x');
+    const frame = await ui.waitFor(/password: •(?!•)/);
+    expect(frame).toMatch(/password: •\s/);
+    ui.stdin.write('\u007f\u007f\u007f');
+    await ui.waitFor((f) => /password:\s+│/.test(f) || /password: \s*$/m.test(f));
+    expect(ui.lastFrame()).not.toContain('•');
+  });
+
+  it('a burst with Tab, an arrow, Backspace (and Ctrl-H), Ctrl-T and Enter types both fields, switches mode and submits what was typed', async () => {
+    const calls: ChatClientOptions[] = [];
+    const ui = renderTui(
+      <Tui
+        server={{ host: '127.0.0.1', port: 9000 }}
+        home="/tmp/x"
+        openClient={async (options) => {
+          calls.push(options);
+          throw codeError('wrong_password', 'no');
+        }}
+      />,
+    );
+    await ui.waitFor('name:     ');
+    // Ink passes the escape sequence (↓) on its own and the rest as text runs holding control keys.
+    ui.stdin.write('bobx\u007f\u001b[Bpw1\b2\u0014\tby\u007f\u007f\r');
+    await ui.waitFor('✗ wrong name or password');
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ name: 'bob', password: 'pw2', mode: 'signup' });
+  });
 });

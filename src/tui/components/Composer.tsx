@@ -1,10 +1,15 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useMemo } from 'react';
+import { messageTooLong } from '../../client/message-limit.js';
 import { useAppActions } from '../contexts/AppActionsContext.js';
 import { useAppState } from '../contexts/AppStateContext.js';
-import { Command } from '../keys/keyBindings.js';
+import { useKeypress } from '../hooks/useKeypress.js';
+import { eachKey } from '../keys/burst.js';
+import { Command, describeCommand } from '../keys/keyBindings.js';
 import { isText, matchCommand } from '../keys/keyMatchers.js';
 import type { ComposerAction } from '../state/composer-reducer.js';
 import { composeRefusal, conversationTitle } from '../state/selectors.js';
+import { composerTextWidth, composerWindow } from '../text/composer-view.js';
 import { graphemes } from '../text/display-width.js';
 import { pageSize } from './MessagesPane.js';
 
@@ -19,52 +24,75 @@ const EDITS: ReadonlyArray<readonly [Command, ComposerAction]> = [
 
 /**
  * The message being written: Enter sends (or runs a /command), Alt-Enter adds a line, pasted
- * text (line ends included) goes in as it is and is sent as one message; long lines wrap.
+ * text (line ends included) goes in as it is and is sent as one message; long lines wrap, and past
+ * six rows the box scrolls to keep the cursor in view (↑/↓ in the margin say more is out of view).
+ * Text over the message limit is refused on Enter with a note, and stays to be shortened (Ctrl-U).
  */
 export function Composer({ width, messageRows }: { readonly width: number; readonly messageRows: number }) {
   const state = useAppState();
   const { dispatch, actions, getState } = useAppActions();
   const focused = state.focus === 'composer';
   const { text, cursor } = state.composer;
-  useInput(
-    (input, key) => {
-      const command = matchCommand([Command.Newline, Command.Submit, Command.PageUp, Command.PageDown, ...EDITS.map(([c]) => c)], input, key);
+  useKeypress(
+    // A burst's Backspaces and control keys act where they fall; its line ends and tabs are text.
+    (burst, burstKey) => eachKey(burst, burstKey, (input, key) => {
+      const command = matchCommand([Command.Newline, Command.Submit, Command.PageUp, Command.PageDown, Command.ClearInput, ...EDITS.map(([c]) => c)], input, key);
       if (command === Command.Newline) return dispatch({ type: 'composer', action: { type: 'insert', text: '\n' } });
       if (command === Command.Submit) {
         const typed = getState().composer.text;
         if (typed.trim() === '') return;
+        const tooLong = messageTooLong(typed);
+        if (tooLong) return actions.error(`not sent: ${tooLong}. Shorten it (${describeCommand(Command.ClearInput)} clears it)`);
         dispatch({ type: 'composer', action: { type: 'set', text: '' } });
         void actions.submit(typed.replace(/\s+$/, ''));
         return;
       }
+      if (command === Command.ClearInput) return dispatch({ type: 'composer', action: { type: 'set', text: '' } });
       if (command === Command.PageUp) return dispatch({ type: 'scroll', by: pageSize(messageRows) });
       if (command === Command.PageDown) return dispatch({ type: 'scroll', by: -pageSize(messageRows) });
       const edit = EDITS.find(([c]) => c === command);
       if (edit) return dispatch({ type: 'composer', action: edit[1] });
       if (isText(input, key)) dispatch({ type: 'composer', action: { type: 'insert', text: input } });
-    },
+    }, '\r\n\t'),
     { isActive: focused && state.overlay.kind === 'none' },
   );
   const open = state.open === undefined ? undefined : state.conversations[state.open];
   const placeholder = composeRefusal(state) ?? (open ? `message ${conversationTitle(state, open)} · Enter send · Alt-Enter new line · /help` : 'type /msg USER, or open a conversation');
-  const at = graphemes(text.slice(cursor))[0] ?? '';
-  const under = at === '' || at === '\n' ? ' ' : at;
-  return (
-    <Box width={width} borderStyle="round" borderColor={focused ? 'cyan' : 'gray'} flexDirection="row">
-      <Text color="cyan">{'› '}</Text>
-      <Box flexGrow={1}>
-        {text === '' && !focused ? (
-          <Text dimColor wrap="truncate-end">{placeholder}</Text>
-        ) : (
-          <Text wrap="wrap">
-            {text.slice(0, cursor)}
-            {focused ? <Text inverse>{under}</Text> : null}
-            {at === '\n' ? '\n' : ''}
-            {text.slice(cursor + at.length)}
-            {text === '' && focused ? <Text dimColor>{placeholder}</Text> : null}
-          </Text>
-        )}
+  const view = useMemo(() => composerWindow(text, cursor, composerTextWidth(width)), [text, cursor, width]);
+  if (text === '') {
+    return (
+      <Box width={width} borderStyle="round" borderColor={focused ? 'cyan' : 'gray'} flexDirection="row">
+        <Text color="cyan">{'› '}</Text>
+        <Text wrap="truncate-end">
+          {focused ? <Text inverse> </Text> : null}
+          <Text dimColor>{placeholder}</Text>
+        </Text>
       </Box>
+    );
+  }
+  return (
+    <Box width={width} borderStyle="round" borderColor={focused ? 'cyan' : 'gray'} flexDirection="column">
+      {view.rows.map((row, k) => {
+        const last = k === view.rows.length - 1;
+        const margin = k === 0 && view.hiddenAbove > 0 ? '↑ ' : last && view.hiddenBelow > 0 ? '↓ ' : k === 0 ? '› ' : '  ';
+        if (k !== view.cursorRow || !focused) {
+          return (
+            <Text key={row.start} wrap="truncate-end">
+              <Text color="cyan">{margin}</Text>
+              {text.slice(row.start, row.end)}
+            </Text>
+          );
+        }
+        const at = cursor < row.end ? (graphemes(text.slice(cursor, Math.min(row.end, cursor + 64)))[0] ?? '') : '';
+        return (
+          <Text key={row.start} wrap="truncate-end">
+            <Text color="cyan">{margin}</Text>
+            {text.slice(row.start, cursor)}
+            <Text inverse>{at === '' ? ' ' : at}</Text>
+            {text.slice(cursor + at.length, row.end)}
+          </Text>
+        );
+      })}
     </Box>
   );
 }

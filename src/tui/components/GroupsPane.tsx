@@ -14,7 +14,7 @@ export function GroupsPane({ width, height }: { readonly width: number; readonly
   const { focused, selected, first, visible, inner } = useListPane('groups', rows, { width, height }, (group) => actions.openConversation(group.id));
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={focused ? 'cyan' : 'gray'}>
-      <Text bold color={focused ? 'cyan' : undefined}>Groups</Text>
+      <Text bold inverse={focused} color={focused ? 'cyan' : undefined}>Groups</Text>
       {rows.length === 0 && <Text dimColor>none (/group create)</Text>}
       {rows.slice(first, first + visible - 1).map((group, i) => {
         const badge = `${group.unread > 0 ? ` (${group.unread})` : ''} ${group.memberIds.length} members`;

@@ -1,9 +1,11 @@
-import { Box, Text, useInput } from 'ink';
-import { useState } from 'react';
+import { Box, Text, useInput, type Key } from 'ink';
+import { useRef, useState } from 'react';
+import { eachKey } from '../keys/burst.js';
 import { Command, describeCommand } from '../keys/keyBindings.js';
 import { isText, matchCommand } from '../keys/keyMatchers.js';
+import { initialLoginFields, loginReducer, type LoginAction, type LoginMode } from '../state/login-reducer.js';
 
-export type LoginMode = 'login' | 'signup';
+export type { LoginMode } from '../state/login-reducer.js';
 
 export interface LoginScreenProps {
   readonly initialName?: string | undefined;
@@ -28,47 +30,51 @@ export function describeLoginError(error: unknown, server: string, mode: LoginMo
 
 /** Name and masked password, log in or sign up, inline errors, progress while keys are made. */
 export function LoginScreen({ initialName, server, onSubmit, onQuit }: LoginScreenProps) {
-  const [name, setName] = useState(initialName ?? '');
-  const [password, setPassword] = useState('');
-  const [field, setField] = useState<'name' | 'password'>(initialName ? 'password' : 'name');
-  const [mode, setMode] = useState<LoginMode>('login');
+  const [fields, setFields] = useState(() => initialLoginFields(initialName));
   const [busy, setBusy] = useState<string | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
+  // The fields and the busy step as of the last key, ahead of rendering: every key of a burst
+  // (a paste, fast typing, Backspaces) edits what the key before it left, not the last frame.
+  const fieldsRef = useRef(fields);
+  const busyRef = useRef<string | undefined>(undefined);
+  const apply = (action: LoginAction) => {
+    fieldsRef.current = loginReducer(fieldsRef.current, action);
+    setFields(fieldsRef.current);
+  };
+  const showBusy = (step: string | undefined) => {
+    busyRef.current = step;
+    setBusy(step);
+  };
 
-  const submit = (name: string, password: string) => {
-    if (name.trim() === '') return setField('name');
-    if (password === '') return setField('password');
+  const submit = () => {
+    const { name, password, mode } = fieldsRef.current;
+    if (name.trim() === '') return apply({ type: 'focus', field: 'name' });
+    if (password === '') return apply({ type: 'focus', field: 'password' });
     setError(undefined);
-    setBusy(mode === 'signup' ? 'signing up…' : 'logging in…');
-    onSubmit(name.trim(), password, mode, (step) => setBusy(step)).catch((e: unknown) => {
-      setBusy(undefined);
+    showBusy(mode === 'signup' ? 'signing up…' : 'logging in…');
+    onSubmit(name.trim(), password, mode, showBusy).catch((e: unknown) => {
+      showBusy(undefined);
       setError(describeLoginError(e, server, mode));
     });
   };
 
-  useInput((input, key) => {
+  const onKey = (input: string, key: Key) => {
     const command = matchCommand([Command.Quit, Command.ToggleSignup, Command.FocusNext, Command.FocusPrevious, Command.SelectNext, Command.SelectPrevious, Command.Submit, Command.DeleteBack], input, key);
     if (command === Command.Quit) return onQuit();
-    if (busy) return;
-    if (command === Command.ToggleSignup) return setMode((m) => (m === 'login' ? 'signup' : 'login'));
-    if (command === Command.FocusNext || command === Command.FocusPrevious || command === Command.SelectNext || command === Command.SelectPrevious) {
-      return setField((f) => (f === 'name' ? 'password' : 'name'));
+    if (busyRef.current) return;
+    if (command === Command.ToggleSignup) return apply({ type: 'toggleMode' });
+    if (command === Command.FocusNext || command === Command.FocusPrevious || command === Command.SelectNext || command === Command.SelectPrevious) return apply({ type: 'switchField' });
+    if (command === Command.Submit) {
+      const { field, password } = fieldsRef.current;
+      return field === 'name' && password === '' ? apply({ type: 'focus', field: 'password' }) : submit();
     }
-    if (command === Command.Submit) return field === 'name' && password === '' ? setField('password') : submit(name, password);
-    const edit = field === 'name' ? setName : setPassword;
-    if (command === Command.DeleteBack) return edit((v) => v.slice(0, -1));
-    if (!isText(input, key)) return;
-    // Fast typing or a paste can bring Tab or Enter inside one chunk: honour them in order.
-    const [typed, after] = input.split(/[\r\n\t]/, 2) as [string, string | undefined];
-    edit((v) => v + typed);
-    if (after === undefined) return;
-    const separator = input[typed.length];
-    if (separator === '\t' || field === 'name') {
-      setField(field === 'name' ? 'password' : 'name');
-      if (field === 'name' && after) setPassword((v) => v + after.replace(/[\r\n\t]/g, ''));
-    } else submit(name, password + typed);
-  });
+    if (command === Command.DeleteBack) return apply({ type: 'backspace' });
+    if (isText(input, key)) apply({ type: 'type', text: input });
+  };
+  // A burst's Tab, Enter, Backspace and Ctrl-T act in order, where they fall among the characters.
+  useInput((input, key) => eachKey(input, key, onKey));
 
+  const { name, password, field, mode } = fields;
   const cursor = (active: boolean) => (active && !busy ? <Text inverse> </Text> : null);
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={2} paddingY={1} width={64}>
@@ -81,12 +87,12 @@ export function LoginScreen({ initialName, server, onSubmit, onQuit }: LoginScre
         <Text dimColor>{`  (${describeCommand(Command.ToggleSignup)} switches)`}</Text>
       </Box>
       <Box marginTop={1}>
-        <Text color={field === 'name' ? 'cyan' : undefined}>{'name:     '}</Text>
+        <Text color={field === 'name' ? 'cyan' : undefined} bold={field === 'name'}>{'name:     '}</Text>
         <Text>{name}</Text>
         {cursor(field === 'name')}
       </Box>
       <Box>
-        <Text color={field === 'password' ? 'cyan' : undefined}>{'password: '}</Text>
+        <Text color={field === 'password' ? 'cyan' : undefined} bold={field === 'password'}>{'password: '}</Text>
         <Text>{'•'.repeat(password.length)}</Text>
         {cursor(field === 'password')}
       </Box>

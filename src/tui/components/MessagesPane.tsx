@@ -1,4 +1,4 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import { useAppActions } from '../contexts/AppActionsContext.js';
 import { useAppState } from '../contexts/AppStateContext.js';
@@ -8,6 +8,7 @@ import { conversationTitle } from '../state/selectors.js';
 import { visibleLines } from '../text/message-lines.js';
 import { inert } from '../../util/inert-text.js';
 import { ScreenLineText } from './ScreenLineText.js';
+import { useKeypress } from '../hooks/useKeypress.js';
 
 /** Messages scrolled by one PgUp/PgDn: about half a pane. */
 export function pageSize(height: number): number {
@@ -33,7 +34,7 @@ export function MessagesPane({ width, height }: { readonly width: number; readon
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [list, state.scroll, state.receipts, state.users, state.conversations, state.open, inner, rows, highlight],
   );
-  useInput(
+  useKeypress(
     (input, key) => {
       const command = matchCommand([Command.Up, Command.Down, Command.PageUp, Command.PageDown, Command.Top, Command.Bottom], input, key);
       if (command === Command.Up) dispatch({ type: 'scroll', by: 1 });
@@ -52,7 +53,7 @@ export function MessagesPane({ width, height }: { readonly width: number; readon
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={focused ? 'cyan' : 'gray'}>
       <Text bold wrap="truncate-end">
-        <Text color={focused ? 'cyan' : undefined}>{inert(title)}</Text>
+        <Text color={focused ? 'cyan' : undefined} inverse={focused}>{inert(title)}</Text>
         <Text dimColor>{members}{peer ? (peer.online ? ' · online' : ' · offline') : ''}{status}</Text>
       </Text>
       <Box flexDirection="column" height={rows}>

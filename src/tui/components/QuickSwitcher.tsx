@@ -1,11 +1,13 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { useAppActions } from '../contexts/AppActionsContext.js';
 import { useAppState } from '../contexts/AppStateContext.js';
+import { eachKey } from '../keys/burst.js';
 import { Command } from '../keys/keyBindings.js';
 import { isText, matchCommand } from '../keys/keyMatchers.js';
 import { fuzzyFilter } from '../state/fuzzy.js';
 import { switchTargets } from '../state/selectors.js';
 import { inert } from '../../util/inert-text.js';
+import { useKeypress } from '../hooks/useKeypress.js';
 
 const SHOWN = 10;
 
@@ -16,7 +18,7 @@ export function QuickSwitcher({ width }: { readonly width: number }) {
   const overlay = state.overlay.kind === 'switcher' ? state.overlay : { query: '', selected: 0 };
   const matches = fuzzyFilter(overlay.query, switchTargets(state), (t) => t.label);
   const selected = Math.min(overlay.selected, Math.max(0, matches.length - 1));
-  useInput((input, key) => {
+  useKeypress((burst, burstKey) => eachKey(burst, burstKey, (input, key) => {
     const command = matchCommand([Command.SelectPrevious, Command.SelectNext, Command.Open, Command.DeleteBack], input, key);
     if (command === Command.SelectPrevious) return dispatch({ type: 'switcherMove', by: -1 });
     if (command === Command.SelectNext) return dispatch({ type: 'switcherMove', by: matches.length - 1 > selected ? 1 : 0 });
@@ -29,7 +31,7 @@ export function QuickSwitcher({ width }: { readonly width: number }) {
       return;
     }
     if (isText(input, key)) dispatch({ type: 'overlayQuery', edit: { append: input.replace(/[\r\n]/g, '') } });
-  });
+  }, '\r\n\t'));
   return (
     <Box flexDirection="column" width={Math.min(width, 60)} borderStyle="double" borderColor="cyan" paddingX={1}>
       <Text bold color="cyan">Switch to… (type to filter, Enter opens, Esc closes)</Text>

@@ -1,10 +1,10 @@
-import { useInput } from 'ink';
 import type { ChatActions } from '../commands/types.js';
 import { Command } from '../keys/keyBindings.js';
 import { isText, matchCommand } from '../keys/keyMatchers.js';
 import type { Action } from '../state/app-reducer.js';
 import { nextUnread } from '../state/selectors.js';
 import type { AppState } from '../state/types.js';
+import { useKeypress } from './useKeypress.js';
 
 const GLOBAL = [
   Command.Quit,
@@ -21,7 +21,7 @@ const GLOBAL = [
 
 /** Keys that work whatever has the focus: quit, back, switcher, next unread, search, help, focus. */
 export function useGlobalKeys(state: AppState, dispatch: (action: Action) => void, actions: ChatActions): void {
-  useInput((input, key) => {
+  useKeypress((input, key) => {
     const idle = state.overlay.kind === 'none';
     // A command typed fast (or pasted) arrives as one chunk: it still goes to the composer.
     const command = idle && state.focus !== 'composer' && isText(input, key) && input.startsWith('/') ? Command.StartCommand : matchCommand(GLOBAL, input, key);

@@ -1,8 +1,8 @@
-import { useInput } from 'ink';
 import { useAppActions } from '../contexts/AppActionsContext.js';
 import { useAppState } from '../contexts/AppStateContext.js';
 import { Command } from '../keys/keyBindings.js';
 import { matchCommand } from '../keys/keyMatchers.js';
+import { useKeypress } from './useKeypress.js';
 
 /** Where a list pane is: focus, the selected row, and the window of rows that fits. */
 export interface ListPaneView {
@@ -30,7 +30,7 @@ export function useListPane<Row>(
   const { dispatch } = useAppActions();
   const focused = state.focus === pane;
   const selected = Math.min(state.selection[pane], Math.max(0, rows.length - 1));
-  useInput(
+  useKeypress(
     (input, key) => {
       const command = matchCommand([Command.Up, Command.Down, Command.Open], input, key);
       if (command === Command.Up) dispatch({ type: 'select', pane, by: -1 });

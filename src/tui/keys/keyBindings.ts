@@ -29,6 +29,7 @@ export enum Command {
   LineEnd = 'lineEnd',
   DeleteBack = 'deleteBack',
   DeleteForward = 'deleteForward',
+  ClearInput = 'clearInput',
   ToggleSignup = 'toggleSignup',
   SelectPrevious = 'selectPrevious',
   SelectNext = 'selectNext',
@@ -71,6 +72,7 @@ export const DEFAULT_BINDINGS: Readonly<Record<Command, readonly KeyBinding[]>> 
   [Command.LineEnd]: [{ key: 'e', ctrl: true }, { key: 'end' }],
   [Command.DeleteBack]: [{ key: 'backspace' }],
   [Command.DeleteForward]: [{ key: 'd', ctrl: true }],
+  [Command.ClearInput]: [{ key: 'u', ctrl: true }],
   [Command.ToggleSignup]: [{ key: 't', ctrl: true }],
   [Command.SelectPrevious]: [{ key: 'up' }, { key: 'p', ctrl: true }],
   [Command.SelectNext]: [{ key: 'down' }, { key: 'n', ctrl: true }],
@@ -111,6 +113,7 @@ export const COMMAND_HELP: ReadonlyArray<{ readonly where: string; readonly comm
     commands: [
       [Command.Submit, 'send'],
       [Command.Newline, 'new line'],
+      [Command.ClearInput, 'clear what is typed'],
       [Command.PageUp, 'scroll messages up'],
       [Command.PageDown, 'scroll messages down'],
     ],

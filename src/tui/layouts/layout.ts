@@ -1,4 +1,4 @@
-import { wrapText } from '../text/display-width.js';
+import { composerRows, composerTextWidth } from '../text/composer-view.js';
 
 /** Where each region goes for a terminal of this size. */
 export interface Regions {
@@ -20,7 +20,7 @@ export function regions(columns: number, rows: number, composerText: string): Re
   const rightWidth = Math.max(20, columns - leftWidth);
   const body = height - 1; // status bar
   const contactsHeight = Math.max(4, Math.ceil(body * 0.6));
-  const composerLines = Math.min(6, wrapText(composerText, Math.max(1, rightWidth - 5)).length);
+  const composerLines = composerRows(composerText, composerTextWidth(rightWidth));
   return {
     leftWidth,
     rightWidth,

@@ -16,14 +16,20 @@ export type ComposerAction =
   | { readonly type: 'end' }
   | { readonly type: 'set'; readonly text: string };
 
+/**
+ * Code units looked at around the cursor to find the grapheme next to it: far longer than any real
+ * cluster, and short enough that Backspace costs the same in a 100,000-character paste.
+ */
+const NEARBY = 256;
+
 /** Length of the grapheme that ends at `index`. */
 function before(text: string, index: number): number {
-  const parts = graphemes(text.slice(0, index));
+  const parts = graphemes(text.slice(Math.max(0, index - NEARBY), index));
   return parts.length > 0 ? parts[parts.length - 1]!.length : 0;
 }
 
 function after(text: string, index: number): number {
-  return graphemes(text.slice(index))[0]?.length ?? 0;
+  return graphemes(text.slice(index, index + NEARBY))[0]?.length ?? 0;
 }
 
 /** Pasted line ends become newlines of the one message; other control characters are dropped. */

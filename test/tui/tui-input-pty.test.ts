@@ -1,0 +1,129 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CORPUS_LINE } from '../support/emoji-corpus.js';
+import { spawnPty, type PtyScreen } from '../support/pty.js';
+import { runBin, startServerOnFreePorts, type RunningBin } from '../support/run-bin.js';
+
+/**
+ * Input as it really arrives in `fastchat tui` (node-pty + @xterm/headless): bursts of keys in one
+ * write, the emoji corpus typed and pasted, a paste over the message limit and one under it. The frame
+ * must hold (never scroll, the status bar on its row) and what is sent must reach the peer intact.
+ */
+let server: RunningBin;
+let root: string;
+let coordinator: number;
+const terminals: PtyScreen[] = [];
+const COLS = 100;
+const ROWS = 30;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'fastchat-input-'));
+  ({ server, coordinator } = await startServerOnFreePorts(join(root, 'server')));
+}, 60_000);
+
+afterAll(async () => {
+  terminals.forEach((t) => t.kill());
+  await server?.stop('SIGTERM');
+  await rm(root, { recursive: true, force: true });
+});
+
+const ENTER = '\r';
+const TAB = '\t';
+const CTRL_T = '\u0014';
+const CTRL_U = '\u0015';
+
+function cli(user: string, ...args: string[]) {
+  return runBin('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, user), '--user', user, ...args], { FASTCHAT_PASSWORD: `pw-${user}` });
+}
+
+/** What bob has received from alice, oldest first. */
+async function received(): Promise<string[]> {
+  const out = await cli('bobby', 'history', 'alicia', '--json', '--limit', '50');
+  expect(out.code, out.stderr).toBe(0);
+  return out.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { from: string; text: string })
+    .filter((m) => m.from === 'alicia')
+    .map((m) => m.text);
+}
+
+async function receivedCount(n: number): Promise<string[]> {
+  for (;;) {
+    const texts = await received();
+    if (texts.length >= n) return texts;
+  }
+}
+
+/** The frame holds: its top border is still the top row, the status bar on the row under the composer. */
+function expectFrameIntact(term: PtyScreen): void {
+  const rows = term.text().split('\n');
+  expect(rows[0]).toMatch(/^╭/);
+  expect(rows[ROWS - 2]).toMatch(/^● connected/);
+  expect(rows[ROWS - 3]).toMatch(/╯\s*$/);
+  expect(term.bufferType()).toBe('alternate');
+}
+
+describe('fastchat tui input', () => {
+  it('a login burst, the emoji corpus typed and pasted, an over-limit paste refused, a 10,000-character paste sent intact', async () => {
+    expect((await cli('bobby', 'signup', 'bobby')).code).toBe(0);
+    const term = spawnPty('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, 'alicia'), 'tui'], { cols: COLS, rows: ROWS });
+    terminals.push(term);
+    await term.waitFor('log in   sign up');
+    // "abc" and three Backspaces in ONE write: the password field is empty, not six dots.
+    await term.type('alicia', TAB, 'abc\u007f\u007f\u007f');
+    await term.type('x\u007f');
+    await term.waitFor((s) => /password:\s+│/.test(s) || /password: *$/m.test(s));
+    expect(term.text()).not.toContain('•');
+    await term.type('pw-alicia', CTRL_T);
+    await term.waitFor('Enter to sign up');
+    expect(term.text()).toContain('•••••••••');
+    await term.type(ENTER);
+    await term.waitFor('● connected', 30_000);
+    const top = term.text().split('\n')[0];
+
+    // Enter goes in its own read once the text is drawn: in the same read it would be a pasted line end.
+    await term.type('/msg bobby');
+    await term.waitFor('› /msg bobby');
+    await term.type(ENTER);
+    await term.waitFor('bobby · ');
+    // Typed fast: the whole corpus in one write, with a Backspace and arrows inside the burst.
+    await term.type(`${CORPUS_LINE}!\u007f`);
+    await term.waitFor(/› 👍🏽[^\n]*한국어/);
+    await term.type(ENTER);
+    await term.waitFor(/▸ alicia ✓/);
+    expectFrameIntact(term);
+    // Pasted: many rows of it in one write.
+    const pasted = `${Array.from({ length: 12 }, () => CORPUS_LINE).join(' ')} [end-corpus]`;
+    await term.type(pasted);
+    await term.waitFor(/↑ [\s\S]*\[end-corpus\]/);
+    expectFrameIntact(term);
+    await term.type(ENTER);
+    expect(await receivedCount(2)).toEqual([CORPUS_LINE, pasted]);
+    expectFrameIntact(term);
+    expect(term.text().split('\n')[0]).toBe(top);
+
+    // Over the limit: refused with a note, nothing sent; the layout holds.
+    // Each paste ends in a mark, waited for before Enter: an Enter in the same read as pasted text is
+    // one of the paste's line ends (the composer keeps pasted line ends), not a key.
+    const huge = `${'y'.repeat(99_990)}[end-huge]`;
+    await term.type(huge);
+    await term.waitFor(/↑ y{20}[\s\S]*\[end-huge\]/);
+    await term.type(ENTER);
+    await term.waitFor('not sent: the message is');
+    expectFrameIntact(term);
+    await term.type(CTRL_U);
+    await term.waitFor((s) => !/y{20}/.test(s));
+    // Under it: 10,000 characters, sent as they are.
+    const tenThousand = `${Array.from({ length: 9_990 }, (_, i) => 'abcdefghi '[i % 10]).join('')}[end-10k]`;
+    await term.type(tenThousand);
+    await term.waitFor('[end-10k]');
+    await term.type(ENTER);
+    expect(await receivedCount(3)).toEqual([CORPUS_LINE, pasted, tenThousand]);
+    expectFrameIntact(term);
+    term.kill('SIGTERM');
+    await term.exited;
+  }, 120_000);
+});
