@@ -13,6 +13,12 @@ export interface PtyScreen {
   /** Resolves with the exit code once the process ends. */
   readonly exited: Promise<number>;
   kill(signal?: string): void;
+  /** Rows of the visible screen that continue a wrapped line: a row drawn wider than the terminal. */
+  wrappedRows(): number[];
+  /** Calls `listener` each time output has been parsed into the screen (every frame, as drawn). */
+  onParsed(listener: () => void): void;
+  readonly cols: number;
+  readonly rows: number;
 }
 
 /**
@@ -29,7 +35,8 @@ export function spawnPtyProgram(file: string, args: string[], options: { cols?: 
   const rows = options.rows ?? 32;
   const term = new xterm.Terminal({ cols, rows, allowProposedApi: true });
   const pty: IPty = spawn(file, args, { name: 'xterm-256color', cols, rows, env: { ...process.env, FORCE_COLOR: '0', ...options.env } as Record<string, string> });
-  pty.onData((data) => term.write(data));
+  const parsedListeners: Array<() => void> = [];
+  pty.onData((data) => term.write(data, () => parsedListeners.forEach((listener) => listener())));
   const exited = new Promise<number>((resolve) => pty.onExit(({ exitCode }) => resolve(exitCode)));
   const text = () => {
     const buffer = term.buffer.active;
@@ -63,5 +70,14 @@ export function spawnPtyProgram(file: string, args: string[], options: { cols?: 
       }),
     exited,
     kill: (signal) => pty.kill(signal),
+    wrappedRows: () => {
+      const buffer = term.buffer.active;
+      const wrapped: number[] = [];
+      for (let y = 0; y < rows; y++) if (buffer.getLine(buffer.viewportY + y)?.isWrapped) wrapped.push(y);
+      return wrapped;
+    },
+    onParsed: (listener) => parsedListeners.push(listener),
+    cols,
+    rows,
   };
 }

@@ -81,10 +81,10 @@ export function startBin(name: string, args: string[], env: NodeJS.ProcessEnv = 
 }
 
 /** Starts the real fastchat-server process with `args` and resolves once it says it is ready. */
-export async function startServerBin(args: string[]): Promise<RunningBin> {
+export async function startServerBin(args: string[], readyTimeoutMs?: number): Promise<RunningBin> {
   const server = startBin('fastchat-server', args);
   try {
-    await server.waitFor(/fastchat-server ready/);
+    await server.waitFor(/fastchat-server ready/, readyTimeoutMs);
   } catch (error) {
     await server.stop('SIGKILL');
     throw error;
