@@ -15,6 +15,16 @@ export interface PtyCell {
   readonly dim: boolean;
 }
 
+export interface PtyOptions {
+  cols?: number;
+  rows?: number;
+  env?: NodeJS.ProcessEnv;
+  /** Ignore the program's request to turn autowrap off (DECAWM, `ESC[?7l`). */
+  keepAutowrap?: boolean;
+}
+
+const AUTOWRAP_OFF = '\u001b[?7l';
+
 export interface PtyScreen {
   /** The visible screen as text, one line per row. */
   text(): string;
@@ -28,25 +38,36 @@ export interface PtyScreen {
   /** Resolves with the exit code once the process ends. */
   readonly exited: Promise<number>;
   kill(signal?: string): void;
+  /** Rows of the visible screen that continue a wrapped line: a row drawn wider than the terminal. */
+  wrappedRows(): number[];
+  /** Calls `listener` each time output has been parsed into the screen (every frame, as drawn). */
+  onParsed(listener: () => void): void;
+  readonly cols: number;
+  readonly rows: number;
 }
 
 /**
  * Runs bin/<name> (compiled: `make test` builds first) in a real pseudo-terminal of `cols`×`rows`,
  * with @xterm/headless as the screen, so escape sequences are interpreted as a terminal would.
  */
-export function spawnPty(name: string, args: string[], options: { cols?: number; rows?: number; env?: NodeJS.ProcessEnv } = {}): PtyScreen {
+export function spawnPty(name: string, args: string[], options: PtyOptions = {}): PtyScreen {
   return spawnPtyProgram(BIN_DIR + name, args, options);
 }
 
 /** The same for any program (a path), such as `node some-script.mjs`. */
-export function spawnPtyProgram(file: string, args: string[], options: { cols?: number; rows?: number; env?: NodeJS.ProcessEnv } = {}): PtyScreen {
+export function spawnPtyProgram(file: string, args: string[], options: PtyOptions = {}): PtyScreen {
   const cols = options.cols ?? 120;
   const rows = options.rows ?? 32;
   const term = new xterm.Terminal({ cols, rows, allowProposedApi: true });
   // An env value of undefined removes the variable (FORCE_COLOR: undefined lets colour be detected).
   const env = Object.fromEntries(Object.entries({ ...process.env, FORCE_COLOR: '0', ...options.env }).filter(([, v]) => v !== undefined)) as Record<string, string>;
   const pty: IPty = spawn(file, args, { name: 'xterm-256color', cols, rows, env });
-  pty.onData((data) => term.write(data));
+  const parsedListeners: Array<() => void> = [];
+  // keepAutowrap: the TUI turns autowrap off so that a terminal drawing a cluster wider than Unicode
+  // says clips it; a test that checks our widths against this terminal's keeps it on, so a row drawn
+  // one column too wide shows as a wrapped row instead of a silently clipped one.
+  const feed = (data: string) => (options.keepAutowrap ? data.replaceAll(AUTOWRAP_OFF, '') : data);
+  pty.onData((data) => term.write(feed(data), () => parsedListeners.forEach((listener) => listener())));
   const exited = new Promise<number>((resolve) => pty.onExit(({ exitCode }) => resolve(exitCode)));
   const text = () => {
     const buffer = term.buffer.active;
@@ -100,5 +121,14 @@ export function spawnPtyProgram(file: string, args: string[], options: { cols?: 
       }),
     exited,
     kill: (signal) => pty.kill(signal),
+    wrappedRows: () => {
+      const buffer = term.buffer.active;
+      const wrapped: number[] = [];
+      for (let y = 0; y < rows; y++) if (buffer.getLine(buffer.viewportY + y)?.isWrapped) wrapped.push(y);
+      return wrapped;
+    },
+    onParsed: (listener) => parsedListeners.push(listener),
+    cols,
+    rows,
   };
 }

@@ -81,11 +81,11 @@ export function startBin(name: string, args: string[], env: NodeJS.ProcessEnv = 
 }
 
 /** Starts the real fastchat-server process with `args` and resolves once it says it is ready. */
-export async function startServerBin(args: string[]): Promise<RunningBin> {
+export async function startServerBin(args: string[], readyTimeoutMs?: number): Promise<RunningBin> {
   const server = startBin('fastchat-server', args);
   try {
     // A fresh embedded database takes a while to create on a loaded machine.
-    await server.waitFor(/fastchat-server ready/, 60_000);
+    await server.waitFor(/fastchat-server ready/, readyTimeoutMs ?? 60_000);
   } catch (error) {
     await server.stop('SIGKILL');
     throw error;
