@@ -2,7 +2,7 @@ import { afterEach, expect } from 'vitest';
 import { itOnEachDataStore } from '../support/databases.js';
 import { Day, textsFrom } from './support/day.js';
 import { EMOJI_CORPUS } from './support/emoji-corpus.js';
-import type { TuiUser } from './support/tui-user.js';
+import { ENTER, type TuiUser } from './support/tui-user.js';
 
 /**
  * A day of real use, as people live it: three people at real `fastchat tui`s in pseudo-terminals and
@@ -117,9 +117,15 @@ itOnEachDataStore(
     await alice!.screen.type('teh\u007f\u007fhe quick fix\u001b[D\u001b[D\u001b[D\u0004', '\r');
     sent.alice!.push('the quick ix');
     for (const line of EMOJI_CORPUS) await say(alice!, line);
-    const paste = Array.from({ length: 10_000 }, (_, i) => 'abcdefghijklmnopqrstuvwxyz0123456789 '[i % 37]).join('');
-    await say(alice!, paste);
-    await alice!.waitFor(/✓✓ (delivered|read)/, 60_000);
+    const paste = Array.from({ length: 10_000 - 12 }, (_, i) => 'abcdefghijklmnopqrstuvwxyz0123456789 '[i % 37]).join('') + 'END-OF-PASTE';
+    sent.alice!.push(paste);
+    // As a person does: paste, see it in the composer, press Enter.
+    await alice!.screen.type(paste);
+    await alice!.waitFor('END-OF-PASTE');
+    await alice!.screen.type(ENTER);
+    // The paste is taller than the pane: a short last word shows its mark.
+    await say(alice!, 'that was the paste');
+    await alice!.waitFor(/▸ alice[^\n]*✓✓ (delivered|read)[^\n]*\n[^\n]*that was the paste/, 60_000);
     await bob!.open('alice');
     await alice!.waitFor(/▸ alice[^\n]*✓✓ read/, 60_000);
     await carol2.waitFor(/▸ carol[^\n]*✓✓ read/, 60_000);

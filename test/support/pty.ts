@@ -19,11 +19,7 @@ export interface PtyOptions {
   cols?: number;
   rows?: number;
   env?: NodeJS.ProcessEnv;
-  /** Ignore the program's request to turn autowrap off (DECAWM, `ESC[?7l`). */
-  keepAutowrap?: boolean;
 }
-
-const AUTOWRAP_OFF = '\u001b[?7l';
 
 export interface PtyScreen {
   /** The visible screen as text, one line per row. */
@@ -63,11 +59,7 @@ export function spawnPtyProgram(file: string, args: string[], options: PtyOption
   const env = Object.fromEntries(Object.entries({ ...process.env, FORCE_COLOR: '0', ...options.env }).filter(([, v]) => v !== undefined)) as Record<string, string>;
   const pty: IPty = spawn(file, args, { name: 'xterm-256color', cols, rows, env });
   const parsedListeners: Array<() => void> = [];
-  // keepAutowrap: the TUI turns autowrap off so that a terminal drawing a cluster wider than Unicode
-  // says clips it; a test that checks our widths against this terminal's keeps it on, so a row drawn
-  // one column too wide shows as a wrapped row instead of a silently clipped one.
-  const feed = (data: string) => (options.keepAutowrap ? data.replaceAll(AUTOWRAP_OFF, '') : data);
-  pty.onData((data) => term.write(feed(data), () => parsedListeners.forEach((listener) => listener())));
+  pty.onData((data) => term.write(data, () => parsedListeners.forEach((listener) => listener())));
   const exited = new Promise<number>((resolve) => pty.onExit(({ exitCode }) => resolve(exitCode)));
   const text = () => {
     const buffer = term.buffer.active;

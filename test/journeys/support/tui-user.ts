@@ -34,7 +34,7 @@ export class TuiUser {
 
   /** Starts `fastchat tui` for `name` with its own home, on the login screen. */
   static async start(name: string, home: string, coordinator: number, size: { cols?: number; rows?: number } = {}): Promise<TuiUser> {
-    const screen = spawnPty('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', home, 'tui'], { ...size, keepAutowrap: true });
+    const screen = spawnPty('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', home, 'tui'], size);
     const user = new TuiUser(name, home, screen);
     await screen.waitFor('Ctrl-T switches');
     return user;
@@ -90,7 +90,11 @@ export class TuiUser {
   async frameIntact(): Promise<void> {
     await this.screen.waitFor((s) => {
       const rows = s.split('\n');
-      return rows[0]!.startsWith('╭') && /· key /.test(rows[this.screen.rows - 2] ?? '') && (rows[this.screen.rows - 1] ?? '').trim() === '';
+      const frame = rows.slice(0, this.screen.rows - 2);
+      // A row drawn wider than the terminal (autowrap is off while the TUI runs) would leave text, not a
+      // border or the space beside a notice, in the last column.
+      const edgesHold = frame.every((row) => [...row.padEnd(this.screen.cols)].length < this.screen.cols || /[│╮╯ ]$/.test(row.padEnd(this.screen.cols)));
+      return rows[0]!.startsWith('╭') && edgesHold && /· key /.test(rows[this.screen.rows - 2] ?? '') && (rows[this.screen.rows - 1] ?? '').trim() === '';
     }, 15_000);
   }
 
