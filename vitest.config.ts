@@ -11,6 +11,7 @@ const ONE_AT_A_TIME = [
   'test/tui/tui-pty.test.ts',
   'test/tui/terminal-exits.test.ts',
   'test/tui/message-states-pty.test.ts',
+  'test/tui/key-change-retry-pty.test.ts',
   'test/tui/tui-server-restart.test.ts',
   // Ink renders of whole screens (10,000 messages, key sequences whose timing matters: a lone Escape).
   'test/tui/panes.test.tsx',
