@@ -59,7 +59,7 @@ it('a message to a changed key shows ✗ FAILED with what to do; after /trust, C
   await alice.waitFor((s) => s.includes('▸ alice ✗ FAILED') && s.includes(REASON), 20_000);
 
   await alice.type(...'/trust bob'.split(''), ENTER);
-  await alice.waitFor("now trusting bob's key", 20_000);
+  await alice.waitFor(/now trusting bob's key [\d ]+; Ctrl-R retries what failed/, 20_000);
   await alice.type(CTRL_R);
   // Queued again (the failed row goes), then acknowledged by the server.
   await alice.waitFor((s) => s.includes('are you really bob?') && !s.includes('✗ FAILED') && !s.includes('◷ queued'), 20_000);
