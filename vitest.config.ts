@@ -12,6 +12,7 @@ const ONE_AT_A_TIME = [
   'test/tui/tui-pty.test.ts',
   'test/tui/terminal-exits.test.ts',
   'test/tui/message-states-pty.test.ts',
+  'test/tui/key-change-retry-pty.test.ts',
   'test/tui/tui-server-restart.test.ts',
   'test/tui/tui-colours-pty.test.ts',
   'test/tui/tui-input-pty.test.ts',

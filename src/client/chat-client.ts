@@ -192,16 +192,14 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   }
 
   /**
-   * Accepts a contact's current (changed) key after the person checked it, and retries the messages
-   * that were held back because of it.
+   * Accepts a contact's current (changed) key after the person checked it. Nothing is resent: the
+   * messages that met the changed key failed (sender.ts) and the user sends them again (Ctrl-R).
    */
   async trust(userId: number): Promise<void> {
     await this.keyring.refresh([userId]);
     // The next message to them starts a new session, wrapped for the accepted key (sender.ts).
     if (!this.keyring.trust(userId)) throw new RequestFailedError('not_found', `${this.nameOf(userId)} has published no key`);
-    await this.outbox.unblockAll();
     await this.state.flush();
-    if (this.#rpc) this.sender.flush();
   }
 
   /** The plaintext of a queued message, for showing the outbox. */

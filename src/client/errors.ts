@@ -92,7 +92,11 @@ export class WrongPasswordError extends Error {
   }
 }
 
-/** A contact's key differs from the one first seen for them: never trusted silently. */
+/**
+ * A contact's key differs from the one first seen for them: never trusted silently. A message that
+ * meets it fails with this reason (sender.ts), which says what to do: the fingerprints are shown by
+ * `/fingerprint USER` and `fastchat users`.
+ */
 export class KeyChangedError extends Error {
   override readonly name = 'KeyChangedError';
   readonly code = 'key_changed';
@@ -101,9 +105,7 @@ export class KeyChangedError extends Error {
     readonly pinned: string,
     readonly current: string,
   ) {
-    super(
-      `${userName}'s key has CHANGED (was ${pinned}, now ${current}). Check the new fingerprint with them, then run: fastchat keys trust ${userName}`,
-    );
+    super(`${userName}'s key changed: compare fingerprints, then /trust ${userName} (fastchat keys trust ${userName}) and retry with Ctrl-R`);
   }
 }
 

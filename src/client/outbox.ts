@@ -14,8 +14,12 @@ export interface OutboxEntry {
   /** Legacy copies for the conversation's legacy members, sent before the envelope (base64 bodies; docs/legacy.md). */
   legacy?: string[];
   readonly createdAt: number;
-  /** Why it is held back, when it cannot go out as it is (a contact's key changed); cleared by trust. */
-  blocked?: string | undefined;
+  /**
+   * Written only by clients from before issue 15, which held a message back here when a contact's key
+   * had changed and sent it once the key was trusted. Such an entry is now failed with this reason on
+   * the next pass (sender.ts) and leaves the queue; nothing writes the field any more.
+   */
+  readonly blocked?: string;
   /** The pid of the fastchat process that sends it (outbox.ts: Outbox). */
   owner?: number;
 }
@@ -69,14 +73,9 @@ export class Outbox {
     await this.#change((entries) => entries.filter((e) => e.cid !== cid));
   }
 
-  /** Records what sending learnt about an entry (its conversation, its envelope, why it is held). */
-  async update(cid: string, patch: Partial<Pick<OutboxEntry, 'conversation' | 'envelope' | 'legacy' | 'blocked'>>): Promise<void> {
+  /** Records what sending learnt about an entry (its conversation, its envelope). */
+  async update(cid: string, patch: Partial<Pick<OutboxEntry, 'conversation' | 'envelope' | 'legacy'>>): Promise<void> {
     await this.#change((entries) => entries.map((e) => (e.cid === cid ? withPatch(e, patch) : e)));
-  }
-
-  /** Clears every entry's `blocked` (the user trusted a changed key). */
-  async unblockAll(): Promise<void> {
-    await this.#change((entries) => entries.map((e) => withPatch(e, { blocked: undefined })));
   }
 
   /**

@@ -91,7 +91,6 @@ export class Sender {
   }
 
   async #loop(): Promise<void> {
-    const held = new Set<number>();
     let entries: OutboxEntry[];
     try {
       entries = await this.outbox.claim();
@@ -104,6 +103,13 @@ export class Sender {
     let loopRpc: RpcConnection | undefined;
     for (const entry of entries) {
       if (this.#inFlight.has(entry.cid)) continue;
+      if (entry.blocked !== undefined) {
+        // Held back for a changed key by a client from before issue 15, which would have sent it once
+        // the key was trusted: it fails instead (offline too: it needs no server), like a message that
+        // meets a changed key now.
+        await this.#fail(entry.cid, 'key_changed', typeof entry.blocked === 'string' ? entry.blocked : LEGACY_HELD_REASON);
+        continue;
+      }
       let rpc: RpcConnection;
       try {
         rpc = this.online();
@@ -116,30 +122,25 @@ export class Sender {
       // The reconnect's flush starts a new pass from the first unacknowledged entry, in order.
       loopRpc ??= rpc;
       if (rpc !== loopRpc) return;
-      if (entry.blocked || (entry.conversation !== undefined && held.has(entry.conversation))) {
-        if (entry.conversation !== undefined) held.add(entry.conversation);
-        continue;
-      }
       try {
         await this.#prepare(rpc, entry);
       } catch (error) {
-        if (error instanceof KeyChangedError) {
-          // Held, not failed: the person checks the new key and runs `trust`, and it goes (keys.md).
-          // Only its own conversation waits behind it.
-          await this.outbox.update(entry.cid, { blocked: error.message });
-          held.add(entry.conversation!);
-          this.#settle(entry.cid, { ok: false, failure: { cid: entry.cid, code: error.code, message: error.message } });
-          continue;
-        }
         if (isTransient(error)) return;
-        // Refused for good (not a member, no such user, cannot be sealed): it fails with its reason
-        // and leaves the queue, so that nothing waits behind it and it is never sent later by surprise.
-        await this.outbox.remove(entry.cid);
-        this.#settle(entry.cid, { ok: false, failure: { cid: entry.cid, code: codeOf(error), message: (error as Error).message ?? String(error) } });
+        // Refused for good (not a member, no such user, a contact's key changed, cannot be sealed): it
+        // fails with its reason and leaves the queue, so that nothing waits behind it and it is never
+        // sent later by surprise. A later message to a changed key fails the same way on its own, so
+        // none is wrapped for a key the user has not accepted (KeyChangedError, then `trust` and retry).
+        await this.#fail(entry.cid, codeOf(error), (error as Error).message ?? String(error));
         continue;
       }
       this.#transmit(rpc, entry);
     }
+  }
+
+  /** Takes a message out of the queue and reports it failed, with its reason. */
+  async #fail(cid: string, code: string, message: string): Promise<void> {
+    await this.outbox.remove(cid);
+    this.#settle(cid, { ok: false, failure: { cid, code, message } });
   }
 
   /** Gives the entry its conversation and its envelope, once. */
@@ -234,6 +235,9 @@ function codeOf(error: unknown): string {
   const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' ? code : 'send_failed';
 }
+
+/** The reason of a held-back entry (outbox.ts: `blocked`) whose file gave none as text. */
+const LEGACY_HELD_REASON = "held back for a contact's changed key: compare fingerprints, /trust them, and send it again";
 
 /** When a `rate_limited` refusal names no time to wait. */
 const RATE_LIMITED_RETRY_MS = 1000;

@@ -35,14 +35,22 @@ it('a contact whose key changes is flagged, never silently trusted, until accept
   const contact = alice.keyring.get(newBob.user.id)!;
   expect(contact).toMatchObject({ changed: true, fingerprint: newBob.identity.fingerprint, pinnedFingerprint: bob.identity.fingerprint });
 
-  // alice's client will not wrap a session key for the changed key until she accepts it.
+  // alice's client will not wrap a session key for the changed key until she accepts it: the message
+  // fails with a reason that says what to do, and leaves the queue (it is not sent later by surprise).
   const { acked, cid } = await alice.send({ user: bob.user.id }, 'are you really bob?');
-  await expect(acked).rejects.toMatchObject({ code: 'key_changed' });
-  expect(alice.outbox.entries().find((e) => e.cid === cid)?.blocked).toMatch(/bob's key has CHANGED/);
+  await expect(acked).rejects.toMatchObject({
+    code: 'key_changed',
+    message: "bob's key changed: compare fingerprints, then /trust bob (fastchat keys trust bob) and retry with Ctrl-R",
+  });
+  expect(alice.outbox.entries().map((e) => e.cid)).not.toContain(cid);
 
   const bobInbox = collect(newBob);
   await alice.trust(newBob.user.id);
-  await bobInbox.until((m) => m.some((x) => x.text === 'are you really bob?'), 'the held message, after trust');
-  expect(bobInbox.messages.find((x) => x.text === 'are you really bob?')?.trust).toBe('verified');
-  await expect.poll(() => alice.outbox.size).toBe(0);
+  expect(alice.keyring.get(newBob.user.id)).toMatchObject({ changed: false, fingerprint: newBob.identity.fingerprint });
+  // Trusting sends nothing by itself; sending again goes to the accepted key.
+  await (await alice.send({ user: bob.user.id }, 'are you really bob? (again)')).acked;
+  await bobInbox.until((m) => m.some((x) => x.text === 'are you really bob? (again)'), 'the message sent again, after trust');
+  expect(bobInbox.messages.find((x) => x.text === 'are you really bob? (again)')?.trust).toBe('verified');
+  expect(bobInbox.texts()).not.toContain('are you really bob?');
+  expect(alice.outbox.size).toBe(0);
 });

@@ -61,7 +61,12 @@ describe('messages pane', () => {
     await ui.press('n', 'o', KEYS.enter);
     await ui.waitFor('◷ queued');
     client.fire('failed', { cid: 'cid-2', code: 'forbidden', message: 'not a member' });
-    await ui.waitFor(/✗ FAILED not a member \(Ctrl-R retries\)/);
+    // The mark on the header, the reason in full under the text.
+    const frame = await ui.waitFor('not a member (Ctrl-R retries)');
+    const rows = frame.split('\n');
+    const header = rows.findIndex((row) => row.includes('▸ alice ✗ FAILED'));
+    expect(rows[header + 1]).toMatch(/│\s+no\s+│/);
+    expect(rows[header + 2]).toContain('not a member (Ctrl-R retries)');
     await ui.press(KEYS.ctrlR);
     await ui.waitFor(() => client.sent.length === 3);
     expect(client.sent[2]!.text).toBe('no');

@@ -10,6 +10,7 @@ export const trustCommand: SlashCommand = {
     if (!who) throw new UsageError('name the user: /trust USER');
     const user = await client.findUser(who);
     await client.trust(user.id);
-    actions.info(`now trusting ${user.name}'s key ${client.keyring.get(user.id)?.fingerprint ?? ''}`);
+    // Trusting sends nothing by itself: what failed for the changed key goes again only when asked.
+    actions.info(`now trusting ${user.name}'s key ${client.keyring.get(user.id)?.fingerprint ?? ''}; Ctrl-R retries what failed`);
   },
 };

@@ -59,7 +59,6 @@ export function messageLines(state: AppState, conversation: number, m: MessageIt
   if (own) {
     const s = deliveryState(state, conversation, m);
     marks.push({ text: ` ${stateMark(state, conversation, m, s)}`, color: s === 'failed' ? 'red' : s === 'read' ? 'green' : 'gray', bold: s === 'failed' });
-    if (s === 'failed') marks.push({ text: ` ${m.error ?? ''} (Ctrl-R retries)`, color: 'red' });
   } else if (m.trust === 'verified') {
     marks.push({ text: ' ✓', color: 'green' });
   } else if (m.trust === 'unverified') {
@@ -74,7 +73,24 @@ export function messageLines(state: AppState, conversation: number, m: MessageIt
     const body = wrapText(inert(m.text, true), Math.max(10, width - indent));
     body.forEach((text, i) => lines.push({ key: `${key}:${i}`, segments: [{ text: ' '.repeat(indent) }, { text, ...(highlight ? { inverse: true } : own ? { color: 'cyan' } : {}) }] }));
   }
+  if (own && deliveryState(state, conversation, m) === 'failed') lines.push(...failureLines(key, m.error, width));
   return lines;
+}
+
+/**
+ * Why an own message failed, wrapped under it in full: a reason says what to do (a changed key's
+ * names the /trust to run), so it is never cut at the pane's edge. The reason is the server's or the
+ * client's text, made inert.
+ */
+function failureLines(key: string, error: string | undefined, width: number): ScreenLine[] {
+  const indent = 6;
+  const reason = inert(error ?? 'not sent', true);
+  // A reason that already says how to retry needs no second hint.
+  const text = reason.includes('Ctrl-R') ? reason : `${reason} (Ctrl-R retries)`;
+  return wrapText(text, Math.max(10, width - indent)).map((line, i) => ({
+    key: `${key}:failed:${i}`,
+    segments: [{ text: ' '.repeat(indent) }, { text: line, color: 'red' }],
+  }));
 }
 
 /**
