@@ -105,7 +105,7 @@ export class KeyChangedError extends Error {
     readonly pinned: string,
     readonly current: string,
   ) {
-    super(`${userName}'s key changed: compare fingerprints, then /trust ${userName} (fastchat keys trust ${userName}) and retry with Ctrl-R`);
+    super(`${userName}'s key changed: compare fingerprints, trust the new key (/trust ${userName} in the TUI, fastchat keys trust ${userName} in a shell), then send it again (Ctrl-R in the TUI)`);
   }
 }
 
