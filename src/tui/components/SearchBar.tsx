@@ -1,8 +1,10 @@
 import { Text, useInput } from 'ink';
+import { useRef } from 'react';
 import { useAppActions } from '../contexts/AppActionsContext.js';
 import { useAppState } from '../contexts/AppStateContext.js';
 import { Command } from '../keys/keyBindings.js';
 import { isText, matchCommand } from '../keys/keyMatchers.js';
+import { outsidePaste, pastedLine, trackPaste } from '../keys/paste.js';
 import { inert } from '../../util/inert-text.js';
 
 /** Ctrl-F / `/search`: type the text, Enter searches (older pages load as needed), ↑/↓ jump between hits. */
@@ -10,9 +12,17 @@ export function SearchBar() {
   const state = useAppState();
   const { dispatch, actions } = useAppActions();
   const overlay = state.overlay.kind === 'search' ? state.overlay : undefined;
+  const paste = useRef(outsidePaste());
   useInput(
     (input, key) => {
       if (!overlay) return;
+      if (trackPaste(paste.current, input, key)) return;
+      if (overlay.editing && paste.current.inside) {
+        // Inside a paste, line ends are spaces (they do not start the search).
+        const pasted = pastedLine(paste.current, input, key, ' ');
+        if (pasted !== '') dispatch({ type: 'overlayQuery', edit: { append: pasted } });
+        return;
+      }
       if (overlay.editing) {
         const command = matchCommand([Command.Submit, Command.DeleteBack], input, key);
         if (command === Command.Submit && overlay.query.trim() !== '') {
