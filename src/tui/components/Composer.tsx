@@ -55,21 +55,26 @@ export function Composer({ width, messageRows }: { readonly width: number; reado
     if (edit) return dispatch({ type: 'composer', action: edit[1] });
     if (isText(input, key)) dispatch({ type: 'composer', action: { type: 'insert', text: input } });
   };
-  // Inside a paste or not, as of the last key: the markers and the text come as separate events.
+  // Inside a paste or not, as of the last key: the markers and the text come as separate events, so
+  // they are followed whatever has the focus (a paste's end is never missed).
   const paste = useRef(outsidePaste());
-  useKeypress(
-    (burst, burstKey) => {
-      if (trackPaste(paste.current, burst, burstKey)) return;
-      if (paste.current.inside) {
-        const pasted = pastedText(paste.current, burst, burstKey);
-        if (pasted !== '') dispatch({ type: 'composer', action: { type: 'insert', text: pasted } });
-        return;
-      }
-      // Outside a paste, a burst's Enter, Backspaces and control keys act where they fall; tabs are text.
-      eachKey(burst, burstKey, onKey, '\t');
-    },
-    { isActive: focused && state.overlay.kind === 'none' },
-  );
+  const idle = state.overlay.kind === 'none';
+  useKeypress((burst, burstKey) => {
+    if (trackPaste(paste.current, burst, burstKey)) return;
+    if (!idle) return;
+    if (!focused) {
+      // A /command typed elsewhere goes to the composer, with the rest of its burst (its Enter too).
+      if (!isText(burst, burstKey) || !burst.startsWith('/')) return;
+      dispatch({ type: 'focus', to: 'composer' });
+    }
+    if (paste.current.inside) {
+      const pasted = pastedText(paste.current, burst, burstKey);
+      if (pasted !== '') dispatch({ type: 'composer', action: { type: 'insert', text: pasted } });
+      return;
+    }
+    // Outside a paste, a burst's Enter, Backspaces and control keys act where they fall; tabs are text.
+    eachKey(burst, burstKey, onKey, '\t');
+  });
   const open = state.open === undefined ? undefined : state.conversations[state.open];
   const placeholder = composeRefusal(state) ?? (open ? `message ${conversationTitle(state, open)} · Enter send · Alt-Enter new line · /help` : 'type /msg USER, or open a conversation');
   const view = useMemo(() => composerWindow(text, cursor, composerTextWidth(width)), [text, cursor, width]);
