@@ -27,7 +27,8 @@ const EDITS: ReadonlyArray<readonly [Command, ComposerAction]> = [
  * The message being written: Enter sends (or runs a /command), Alt-Enter adds a line. Pasted text
  * (a bracketed paste, keys/paste.ts) goes in as it is, line ends as `\n`, and is sent as one message;
  * outside a paste a line end is Enter wherever it falls ("hello⏎" typed fast arrives in one read).
- * Long lines wrap, and past six rows the box scrolls to keep the cursor in view (↑/↓ in the margin say more is out of view).
+ * Long lines wrap, and past six rows the box scrolls to keep the cursor in view (↑/↓ in the margin
+ * say more is out of view).
  * Text over the message limit is refused on Enter with a note, and stays to be shortened (Ctrl-U).
  */
 export function Composer({ width, messageRows }: { readonly width: number; readonly messageRows: number }) {
