@@ -15,6 +15,14 @@ import { Tui, type TuiProps } from './Tui.js';
 export const ENTER_ALT_SCREEN = '\u001b[?1049h\u001b[?7l\u001b[2J\u001b[H';
 /** Back to the normal screen, autowrap on and cursor shown again. */
 export const LEAVE_ALT_SCREEN = '\u001b[?7h\u001b[?25h\u001b[?1049l';
+/**
+ * Bracketed paste on (xterm mode 2004): the terminal wraps pasted text in `ESC[200~` … `ESC[201~`,
+ * so the composer can keep a paste's line ends as text and still take a line end typed in the same
+ * read as Enter (keys/paste.ts). Ink 6 does not turn it on itself.
+ */
+export const BRACKETED_PASTE_ON = '\u001b[?2004h';
+/** Bracketed paste off again: the shell after us would otherwise receive the markers. */
+export const BRACKETED_PASTE_OFF = '\u001b[?2004l';
 
 /**
  * Frames per second Ink may draw. Ink's default of 30 delays a keystroke's echo by up to 33 ms
@@ -46,14 +54,14 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
   const restore = () => {
     if (restored) return;
     restored = true;
-    stdout.write(LEAVE_ALT_SCREEN);
+    stdout.write(BRACKETED_PASTE_OFF + LEAVE_ALT_SCREEN);
     if (stdin.isTTY) stdin.setRawMode(false);
   };
   // Ink styles through this same chalk module (one copy in node_modules, pinned to Ink's version):
   // its level is decided here, from the terminal and the user, not from CI (terminal-colours.ts).
   const colours = chooseColours(process.env, options.noColor);
   chalk.level = colours.level;
-  stdout.write(ENTER_ALT_SCREEN);
+  stdout.write(ENTER_ALT_SCREEN + BRACKETED_PASTE_ON);
   const instance = render(createElement(Tui, { ...options }), { stdout: colours.colours ? stdout : withoutColours(stdout), stdin, exitOnCtrlC: false, patchConsole: false, maxFps: TUI_MAX_FPS });
 
   let code = 0;

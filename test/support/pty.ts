@@ -30,6 +30,13 @@ export interface PtyScreen {
   bufferType(): 'normal' | 'alternate';
   /** Types into the terminal, as keys (one write per argument, with a pause between). */
   type(...chunks: string[]): Promise<void>;
+  /**
+   * Pastes `text` in one write, as a terminal does: wrapped in `ESC[200~` … `ESC[201~` while the
+   * program has bracketed paste on (`ESC[?2004h`), as it is otherwise.
+   */
+  paste(text: string): Promise<void>;
+  /** Whether the program has bracketed paste mode on (`ESC[?2004h`, off again with `ESC[?2004l`). */
+  bracketedPaste(): boolean;
   waitFor(expected: string | RegExp | ((screen: string) => boolean), timeoutMs?: number): Promise<string>;
   /** Resolves with the exit code once the process ends. */
   readonly exited: Promise<number>;
@@ -96,6 +103,13 @@ export function spawnPtyProgram(file: string, args: string[], options: PtyOption
         await new Promise((resolve) => setTimeout(resolve, 60));
       }
     },
+    async paste(text) {
+      // Let xterm finish parsing what arrived (the mode switch among it) before reading the mode.
+      await new Promise<void>((resolve) => term.write('', resolve));
+      pty.write(term.modes.bracketedPasteMode ? `\u001b[200~${text}\u001b[201~` : text);
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    },
+    bracketedPaste: () => term.modes.bracketedPasteMode,
     waitFor: (expected, timeoutMs = 20_000) =>
       new Promise((resolve, reject) => {
         const started = Date.now();

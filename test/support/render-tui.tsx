@@ -24,7 +24,15 @@ export const KEYS = {
   ctrlR: '\u0012',
   ctrlT: '\u0014',
   altA: '\u001ba',
+  /** Bracketed paste: a terminal wraps pasted text in these (the TUI turns the mode on). */
+  pasteStart: '\u001b[200~',
+  pasteEnd: '\u001b[201~',
 } as const;
+
+/** `text` pasted as a terminal in bracketed paste mode sends it. */
+export function pasted(text: string): string {
+  return `${KEYS.pasteStart}${text}${KEYS.pasteEnd}`;
+}
 
 export interface RenderedTui {
   /** The latest frame, as the terminal would show it (colours off: FORCE_COLOR=0). */

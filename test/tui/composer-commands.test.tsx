@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KEYS } from '../support/render-tui.js';
+import { KEYS, pasted } from '../support/render-tui.js';
 import { group, user } from './fake-client.js';
 import { renderApp } from './render-app.js';
 
@@ -17,7 +17,7 @@ describe('composer', () => {
     expect(frame.split('\n').filter((l) => l.includes('word')).length).toBeGreaterThan(1);
     await ui.press(KEYS.enter);
     await ui.press('line one', KEYS.altEnter, 'line two', KEYS.enter);
-    await ui.press('pasted 1\r\npasted 2\rpasted 3');
+    await ui.press(pasted('pasted 1\r\npasted 2\rpasted 3'));
     await ui.press(KEYS.enter);
     await ui.waitFor(() => client.sent.length === 3);
     expect(client.sent.map((s) => s.text)).toEqual([`${'word '.repeat(30).trim()}`, 'line one\nline two', 'pasted 1\npasted 2\npasted 3']);

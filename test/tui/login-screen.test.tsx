@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatClientOptions } from '../../src/client/chat-client.js';
 import { Tui } from '../../src/tui/Tui.js';
-import { KEYS, renderTui } from '../support/render-tui.js';
+import { KEYS, pasted, renderTui } from '../support/render-tui.js';
 import { fixtureClient } from './render-app.js';
 
 function codeError(code: string, text: string): Error {
@@ -83,5 +83,32 @@ describe('login screen', () => {
     await ui.waitFor('✗ wrong name or password');
     expect(calls).toHaveLength(1);
     expect(calls[0]).toMatchObject({ name: 'bob', password: 'pw2', mode: 'signup' });
+  });
+
+  it('a pasted name and password go in without the paste markers; their line ends never submit; Enter does', async () => {
+    const calls: ChatClientOptions[] = [];
+    const ui = renderTui(
+      <Tui
+        server={{ host: '127.0.0.1', port: 9000 }}
+        home="/tmp/x"
+        openClient={async (options) => {
+          calls.push(options);
+          throw codeError('wrong_password', 'no');
+        }}
+      />,
+    );
+    await ui.waitFor('name:     ');
+    await ui.press(pasted('bob\r\n'));
+    await ui.waitFor(/name: +bob/);
+    await ui.press(KEYS.tab);
+    // The password pasted over three reads, its markers in reads of their own.
+    await ui.press(KEYS.pasteStart, 'pass\r', '\nword\r', KEYS.pasteEnd);
+    await ui.waitFor('••••••••');
+    expect(ui.lastFrame()).not.toMatch(/\[20[01]~|200~|201~/);
+    expect(ui.lastFrame()).not.toContain('•••••••••');
+    await ui.press(KEYS.enter);
+    await ui.waitFor('✗ wrong name or password');
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ name: 'bob', password: 'password' });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SLASH_COMMANDS } from '../../src/tui/commands/registry.js';
 import { Command, DEFAULT_BINDINGS, describeBinding } from '../../src/tui/keys/keyBindings.js';
-import { KEYS } from '../support/render-tui.js';
+import { KEYS, pasted } from '../support/render-tui.js';
 import { message } from './fake-client.js';
 import { fixtureClient, renderApp } from './render-app.js';
 
@@ -28,6 +28,19 @@ describe('quick switcher', () => {
     const frame = await ui.waitFor((f) => f.includes('> tm') && f.includes('#team'));
     expect(frame).not.toMatch(/^.*║ (bob|carol)/m);
     await ui.press(KEYS.enter);
+    await ui.waitFor('#team · 3 members');
+  });
+
+  it('a pasted name goes in without its markers or line end (which opens nothing); typed fast with Enter, it opens', async () => {
+    const { ui } = await renderApp();
+    await ui.press(KEYS.ctrlK);
+    await ui.waitFor('Switch to');
+    await ui.press(pasted('te\r\n'));
+    await ui.press('a');
+    const frame = await ui.waitFor('> tea');
+    expect(frame).not.toMatch(/20[01]~/);
+    expect(frame).toContain('Switch to');
+    ui.stdin.write('m\r');
     await ui.waitFor('#team · 3 members');
   });
 });

@@ -26,20 +26,36 @@ it('an uncaught error restores the terminal, is written to <home>/tui.log and na
   const screen = spawnPtyProgram(process.execPath, [script], { env: { NODE_ENV: 'production', CI: '0', CONTINUOUS_INTEGRATION: '0' } });
   await screen.waitFor('fastchat · end-to-end encrypted chat');
   expect(screen.bufferType()).toBe('alternate');
+  expect(screen.bracketedPaste()).toBe(true);
   expect(await screen.exited).toBe(1);
   await screen.waitFor(/fastchat tui: boom from a bug/);
   expect(screen.bufferType()).toBe('normal');
+  // Bracketed paste off again (ESC[?2004l), or the shell after us would receive the paste markers.
+  expect(screen.bracketedPaste()).toBe(false);
   expect(screen.text()).toContain(`(details written to ${join(home, 'tui.log')})`);
   const log = await readFile(join(home, 'tui.log'), 'utf8');
   expect(log).toMatch(/fastchat tui crashed\nError: boom from a bug\n\s+at /);
 });
 
-it('Ctrl-C quits and restores the normal screen', async () => {
+it('Ctrl-C quits and restores the normal screen, bracketed paste off', async () => {
   dir = await mkdtemp(join(tmpdir(), 'fastchat-ctrlc-'));
   const screen = spawnPty('fastchat', ['--server', '127.0.0.1:9', '--home', join(dir, 'home'), 'tui', '--user', 'zoe']);
   await screen.waitFor('name:     zoe');
   expect(screen.bufferType()).toBe('alternate');
+  expect(screen.bracketedPaste()).toBe(true);
   await screen.type('\u0003');
   expect(await screen.exited).toBe(0);
   expect(screen.bufferType()).toBe('normal');
+  expect(screen.bracketedPaste()).toBe(false);
+});
+
+it('SIGTERM restores the normal screen, bracketed paste off', async () => {
+  dir = await mkdtemp(join(tmpdir(), 'fastchat-sigterm-'));
+  const screen = spawnPty('fastchat', ['--server', '127.0.0.1:9', '--home', join(dir, 'home'), 'tui', '--user', 'zoe']);
+  await screen.waitFor('name:     zoe');
+  expect(screen.bracketedPaste()).toBe(true);
+  screen.kill('SIGTERM');
+  expect(await screen.exited).toBe(143);
+  await screen.waitFor(() => screen.bufferType() === 'normal');
+  expect(screen.bracketedPaste()).toBe(false);
 });

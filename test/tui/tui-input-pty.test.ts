@@ -8,7 +8,8 @@ import { runBin, startServerOnFreePorts, type RunningBin } from '../support/run-
 
 /**
  * Input as it really arrives in `fastchat tui` (node-pty + @xterm/headless): bursts of keys in one
- * write, the emoji corpus typed and pasted, a paste over the message limit and one under it. The frame
+ * write (Enter among them), the emoji corpus typed and pasted (bracketed, as the terminal sends a paste
+ * once the TUI has turned the mode on), a paste over the message limit and one under it. The frame
  * must hold (never scroll, the status bar on its row) and what is sent must reach the peer intact.
  */
 let server: RunningBin;
@@ -72,6 +73,7 @@ describe('fastchat tui input', () => {
     const term = spawnPty('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, 'alicia'), 'tui'], { cols: COLS, rows: ROWS });
     terminals.push(term);
     await term.waitFor('log in   sign up');
+    expect(term.bracketedPaste()).toBe(true);
     // "abc" and three Backspaces in ONE write: the password field is empty, not six dots.
     await term.type('alicia', TAB, 'abc\u007f\u007f\u007f');
     await term.type('x\u007f');
@@ -84,32 +86,30 @@ describe('fastchat tui input', () => {
     await term.waitFor('● connected', 30_000);
     const top = term.text().split('\n')[0];
 
-    // Enter goes in its own read once the text is drawn: in the same read it would be a pasted line end.
-    await term.type('/msg bobby');
-    await term.waitFor('› /msg bobby');
-    await term.type(ENTER);
+    // A command and its Enter in ONE write (a fast typist on a busy machine): Enter is a key, not text.
+    await term.type(`/msg bobby${ENTER}`);
     await term.waitFor('bobby · ');
+    await term.type(`one write${ENTER}`);
+    expect(await receivedCount(1)).toEqual(['one write']);
     // Typed fast: the whole corpus in one write, with a Backspace and arrows inside the burst.
     await term.type(`${CORPUS_LINE}!\u007f`);
     await term.waitFor(/› 👍🏽[^\n]*한국어/);
     await term.type(ENTER);
-    await term.waitFor(/▸ alicia ✓/);
+    expect(await receivedCount(2)).toEqual(['one write', CORPUS_LINE]);
     expectFrameIntact(term);
-    // Pasted: many rows of it in one write.
-    const pasted = `${Array.from({ length: 12 }, () => CORPUS_LINE).join(' ')} [end-corpus]`;
-    await term.type(pasted);
+    // Pasted: many rows of it in one write, with a line end (text in a paste), then Enter on its own.
+    const pasted = `${Array.from({ length: 12 }, () => CORPUS_LINE).join(' ')}\r\n[end-corpus]`;
+    await term.paste(pasted);
     await term.waitFor(/↑ [\s\S]*\[end-corpus\]/);
     expectFrameIntact(term);
     await term.type(ENTER);
-    expect(await receivedCount(2)).toEqual([CORPUS_LINE, pasted]);
+    expect(await receivedCount(3)).toEqual(['one write', CORPUS_LINE, pasted.replace('\r\n', '\n')]);
     expectFrameIntact(term);
     expect(term.text().split('\n')[0]).toBe(top);
 
     // Over the limit: refused with a note, nothing sent; the layout holds.
-    // Each paste ends in a mark, waited for before Enter: an Enter in the same read as pasted text is
-    // one of the paste's line ends (the composer keeps pasted line ends), not a key.
     const huge = `${'y'.repeat(99_990)}[end-huge]`;
-    await term.type(huge);
+    await term.paste(huge);
     await term.waitFor(/↑ y{20}[\s\S]*\[end-huge\]/);
     await term.type(ENTER);
     await term.waitFor('not sent: the message is');
@@ -118,12 +118,14 @@ describe('fastchat tui input', () => {
     await term.waitFor((s) => !/y{20}/.test(s));
     // Under it: 10,000 characters, sent as they are.
     const tenThousand = `${Array.from({ length: 9_990 }, (_, i) => 'abcdefghi '[i % 10]).join('')}[end-10k]`;
-    await term.type(tenThousand);
+    await term.paste(tenThousand);
     await term.waitFor('[end-10k]');
     await term.type(ENTER);
-    expect(await receivedCount(3)).toEqual([CORPUS_LINE, pasted, tenThousand]);
+    expect(await receivedCount(4)).toEqual(['one write', CORPUS_LINE, pasted.replace('\r\n', '\n'), tenThousand]);
     expectFrameIntact(term);
     term.kill('SIGTERM');
     await term.exited;
+    await term.waitFor(() => term.bufferType() === 'normal');
+    expect(term.bracketedPaste()).toBe(false);
   }, 120_000);
 });

@@ -1,5 +1,5 @@
-import { Box, Text } from 'ink';
-import { useMemo } from 'react';
+import { Box, Text, type Key } from 'ink';
+import { useMemo, useRef } from 'react';
 import { messageTooLong } from '../../client/message-limit.js';
 import { useAppActions } from '../contexts/AppActionsContext.js';
 import { useAppState } from '../contexts/AppStateContext.js';
@@ -7,6 +7,7 @@ import { useKeypress } from '../hooks/useKeypress.js';
 import { eachKey } from '../keys/burst.js';
 import { Command, describeCommand } from '../keys/keyBindings.js';
 import { isText, matchCommand } from '../keys/keyMatchers.js';
+import { outsidePaste, pastedText, trackPaste } from '../keys/paste.js';
 import type { ComposerAction } from '../state/composer-reducer.js';
 import { composeRefusal, conversationTitle } from '../state/selectors.js';
 import { composerTextWidth, composerWindow } from '../text/composer-view.js';
@@ -23,9 +24,11 @@ const EDITS: ReadonlyArray<readonly [Command, ComposerAction]> = [
 ];
 
 /**
- * The message being written: Enter sends (or runs a /command), Alt-Enter adds a line, pasted
- * text (line ends included) goes in as it is and is sent as one message; long lines wrap, and past
- * six rows the box scrolls to keep the cursor in view (↑/↓ in the margin say more is out of view).
+ * The message being written: Enter sends (or runs a /command), Alt-Enter adds a line. Pasted text
+ * (a bracketed paste, keys/paste.ts) goes in as it is, line ends as `\n`, and is sent as one message;
+ * outside a paste a line end is Enter wherever it falls ("hello⏎" typed fast arrives in one read).
+ * Long lines wrap, and past six rows the box scrolls to keep the cursor in view (↑/↓ in the margin
+ * say more is out of view).
  * Text over the message limit is refused on Enter with a note, and stays to be shortened (Ctrl-U).
  */
 export function Composer({ width, messageRows }: { readonly width: number; readonly messageRows: number }) {
@@ -33,29 +36,46 @@ export function Composer({ width, messageRows }: { readonly width: number; reado
   const { dispatch, actions, getState } = useAppActions();
   const focused = state.focus === 'composer';
   const { text, cursor } = state.composer;
-  useKeypress(
-    // A burst's Backspaces and control keys act where they fall; its line ends and tabs are text.
-    (burst, burstKey) => eachKey(burst, burstKey, (input, key) => {
-      const command = matchCommand([Command.Newline, Command.Submit, Command.PageUp, Command.PageDown, Command.ClearInput, ...EDITS.map(([c]) => c)], input, key);
-      if (command === Command.Newline) return dispatch({ type: 'composer', action: { type: 'insert', text: '\n' } });
-      if (command === Command.Submit) {
-        const typed = getState().composer.text;
-        if (typed.trim() === '') return;
-        const tooLong = messageTooLong(typed);
-        if (tooLong) return actions.error(`not sent: ${tooLong}. Shorten it (${describeCommand(Command.ClearInput)} clears it)`);
-        dispatch({ type: 'composer', action: { type: 'set', text: '' } });
-        void actions.submit(typed.replace(/\s+$/, ''));
-        return;
-      }
-      if (command === Command.ClearInput) return dispatch({ type: 'composer', action: { type: 'set', text: '' } });
-      if (command === Command.PageUp) return dispatch({ type: 'scroll', by: pageSize(messageRows) });
-      if (command === Command.PageDown) return dispatch({ type: 'scroll', by: -pageSize(messageRows) });
-      const edit = EDITS.find(([c]) => c === command);
-      if (edit) return dispatch({ type: 'composer', action: edit[1] });
-      if (isText(input, key)) dispatch({ type: 'composer', action: { type: 'insert', text: input } });
-    }, '\r\n\t'),
-    { isActive: focused && state.overlay.kind === 'none' },
-  );
+  // One key (of a burst cut by eachKey), outside a paste.
+  const onKey = (input: string, key: Key) => {
+    const command = matchCommand([Command.Newline, Command.Submit, Command.PageUp, Command.PageDown, Command.ClearInput, ...EDITS.map(([c]) => c)], input, key);
+    if (command === Command.Newline) return dispatch({ type: 'composer', action: { type: 'insert', text: '\n' } });
+    if (command === Command.Submit) {
+      const typed = getState().composer.text;
+      if (typed.trim() === '') return;
+      const tooLong = messageTooLong(typed);
+      if (tooLong) return actions.error(`not sent: ${tooLong}. Shorten it (${describeCommand(Command.ClearInput)} clears it)`);
+      dispatch({ type: 'composer', action: { type: 'set', text: '' } });
+      void actions.submit(typed.replace(/\s+$/, ''));
+      return;
+    }
+    if (command === Command.ClearInput) return dispatch({ type: 'composer', action: { type: 'set', text: '' } });
+    if (command === Command.PageUp) return dispatch({ type: 'scroll', by: pageSize(messageRows) });
+    if (command === Command.PageDown) return dispatch({ type: 'scroll', by: -pageSize(messageRows) });
+    const edit = EDITS.find(([c]) => c === command);
+    if (edit) return dispatch({ type: 'composer', action: edit[1] });
+    if (isText(input, key)) dispatch({ type: 'composer', action: { type: 'insert', text: input } });
+  };
+  // Inside a paste or not, as of the last key: the markers and the text come as separate events, so
+  // they are followed whatever has the focus (a paste's end is never missed).
+  const paste = useRef(outsidePaste());
+  const idle = state.overlay.kind === 'none';
+  useKeypress((burst, burstKey) => {
+    if (trackPaste(paste.current, burst, burstKey)) return;
+    if (!idle) return;
+    if (!focused) {
+      // A /command typed elsewhere goes to the composer, with the rest of its burst (its Enter too).
+      if (!isText(burst, burstKey) || !burst.startsWith('/')) return;
+      dispatch({ type: 'focus', to: 'composer' });
+    }
+    if (paste.current.inside) {
+      const pasted = pastedText(paste.current, burst, burstKey);
+      if (pasted !== '') dispatch({ type: 'composer', action: { type: 'insert', text: pasted } });
+      return;
+    }
+    // Outside a paste, a burst's Enter, Backspaces and control keys act where they fall; tabs are text.
+    eachKey(burst, burstKey, onKey, '\t');
+  });
   const open = state.open === undefined ? undefined : state.conversations[state.open];
   const placeholder = composeRefusal(state) ?? (open ? `message ${conversationTitle(state, open)} · Enter send · Alt-Enter new line · /help` : 'type /msg USER, or open a conversation');
   const view = useMemo(() => composerWindow(text, cursor, composerTextWidth(width)), [text, cursor, width]);

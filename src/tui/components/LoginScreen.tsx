@@ -2,7 +2,8 @@ import { Box, Text, useInput, type Key } from 'ink';
 import { useRef, useState } from 'react';
 import { eachKey } from '../keys/burst.js';
 import { Command, describeCommand } from '../keys/keyBindings.js';
-import { isText, matchCommand } from '../keys/keyMatchers.js';
+import { isCommand, isText, matchCommand } from '../keys/keyMatchers.js';
+import { outsidePaste, pastedLine, trackPaste } from '../keys/paste.js';
 import { initialLoginFields, loginReducer, type LoginAction, type LoginMode } from '../state/login-reducer.js';
 
 export type { LoginMode } from '../state/login-reducer.js';
@@ -71,8 +72,16 @@ export function LoginScreen({ initialName, server, onSubmit, onQuit }: LoginScre
     if (command === Command.DeleteBack) return apply({ type: 'backspace' });
     if (isText(input, key)) apply({ type: 'type', text: input });
   };
-  // A burst's Tab, Enter, Backspace and Ctrl-T act in order, where they fall among the characters.
-  useInput((input, key) => eachKey(input, key, onKey));
+  // A burst's Tab, Enter, Backspace and Ctrl-T act in order, where they fall among the characters;
+  // inside a paste, line ends and tabs are dropped: a pasted password never submits half of itself.
+  const paste = useRef(outsidePaste());
+  useInput((input, key) => {
+    if (trackPaste(paste.current, input, key)) return;
+    // Ctrl-C quits even inside a paste whose end marker never came.
+    if (!paste.current.inside || isCommand(Command.Quit, input, key)) return eachKey(input, key, onKey);
+    const pasted = pastedLine(paste.current, input, key);
+    if (pasted !== '' && !busyRef.current) apply({ type: 'type', text: pasted });
+  });
 
   const { name, password, field, mode } = fields;
   const cursor = (active: boolean) => (active && !busy ? <Text inverse> </Text> : null);

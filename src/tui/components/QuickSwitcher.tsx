@@ -1,9 +1,11 @@
-import { Box, Text } from 'ink';
+import { Box, Text, type Key } from 'ink';
+import { useRef } from 'react';
 import { useAppActions } from '../contexts/AppActionsContext.js';
 import { useAppState } from '../contexts/AppStateContext.js';
 import { eachKey } from '../keys/burst.js';
 import { Command } from '../keys/keyBindings.js';
 import { isText, matchCommand } from '../keys/keyMatchers.js';
+import { outsidePaste, pastedLine, trackPaste } from '../keys/paste.js';
 import { fuzzyFilter } from '../state/fuzzy.js';
 import { switchTargets } from '../state/selectors.js';
 import { inert } from '../../util/inert-text.js';
@@ -18,7 +20,7 @@ export function QuickSwitcher({ width }: { readonly width: number }) {
   const overlay = state.overlay.kind === 'switcher' ? state.overlay : { query: '', selected: 0 };
   const matches = fuzzyFilter(overlay.query, switchTargets(state), (t) => t.label);
   const selected = Math.min(overlay.selected, Math.max(0, matches.length - 1));
-  useKeypress((burst, burstKey) => eachKey(burst, burstKey, (input, key) => {
+  const onKey = (input: string, key: Key) => {
     const command = matchCommand([Command.SelectPrevious, Command.SelectNext, Command.Open, Command.DeleteBack], input, key);
     if (command === Command.SelectPrevious) return dispatch({ type: 'switcherMove', by: -1 });
     if (command === Command.SelectNext) return dispatch({ type: 'switcherMove', by: matches.length - 1 > selected ? 1 : 0 });
@@ -30,8 +32,20 @@ export function QuickSwitcher({ width }: { readonly width: number }) {
       else if (target.user !== undefined) void actions.openUser(target.user).catch((error: unknown) => actions.error(error instanceof Error ? error.message : String(error)));
       return;
     }
-    if (isText(input, key)) dispatch({ type: 'overlayQuery', edit: { append: input.replace(/[\r\n]/g, '') } });
-  }, '\r\n\t'));
+    if (isText(input, key)) dispatch({ type: 'overlayQuery', edit: { append: input } });
+  };
+  // Inside a paste, line ends are dropped (they do not open the first match); outside one, a burst's
+  // Enter and Tab act where they fall.
+  const paste = useRef(outsidePaste());
+  useKeypress((burst, burstKey) => {
+    if (trackPaste(paste.current, burst, burstKey)) return;
+    if (paste.current.inside) {
+      const pasted = pastedLine(paste.current, burst, burstKey);
+      if (pasted !== '') dispatch({ type: 'overlayQuery', edit: { append: pasted } });
+      return;
+    }
+    eachKey(burst, burstKey, onKey);
+  });
   return (
     <Box flexDirection="column" width={Math.min(width, 60)} borderStyle="double" borderColor="cyan" paddingX={1}>
       <Text bold color="cyan">Switch to… (type to filter, Enter opens, Esc closes)</Text>

@@ -1,34 +1,49 @@
-import { Text, useInput } from 'ink';
+import { Text } from 'ink';
+import { useRef } from 'react';
 import { useAppActions } from '../contexts/AppActionsContext.js';
 import { useAppState } from '../contexts/AppStateContext.js';
+import { eachKey } from '../keys/burst.js';
 import { Command } from '../keys/keyBindings.js';
 import { isText, matchCommand } from '../keys/keyMatchers.js';
+import { outsidePaste, pastedLine, trackPaste } from '../keys/paste.js';
 import { inert } from '../../util/inert-text.js';
+import { useKeypress } from '../hooks/useKeypress.js';
 
 /** Ctrl-F / `/search`: type the text, Enter searches (older pages load as needed), ↑/↓ jump between hits. */
 export function SearchBar() {
   const state = useAppState();
-  const { dispatch, actions } = useAppActions();
+  const { dispatch, actions, getState } = useAppActions();
   const overlay = state.overlay.kind === 'search' ? state.overlay : undefined;
-  useInput(
-    (input, key) => {
-      if (!overlay) return;
-      if (overlay.editing) {
+  const paste = useRef(outsidePaste());
+  // Each key reads the search as the key before left it (getState), not as last drawn: "needle" and
+  // Enter in quick succession search for "needle" even before the frame shows it.
+  useKeypress((burst, burstKey) =>
+    eachKey(burst, burstKey, (input, key) => {
+      // Paste markers are followed while closed too, so a paste's end is never missed.
+      if (trackPaste(paste.current, input, key)) return;
+      const current = getState().overlay;
+      if (current.kind !== 'search') return;
+      if (current.editing && paste.current.inside) {
+        // Inside a paste, line ends are spaces (they do not start the search).
+        const pasted = pastedLine(paste.current, input, key, ' ');
+        if (pasted !== '') dispatch({ type: 'overlayQuery', edit: { append: pasted } });
+        return;
+      }
+      if (current.editing) {
         const command = matchCommand([Command.Submit, Command.DeleteBack], input, key);
-        if (command === Command.Submit && overlay.query.trim() !== '') {
-          dispatch({ type: 'overlay', overlay: { ...overlay, editing: false, searching: true } });
-          void actions.search(overlay.query.trim());
+        if (command === Command.Submit && current.query.trim() !== '') {
+          dispatch({ type: 'overlay', overlay: { ...current, editing: false, searching: true } });
+          void actions.search(current.query.trim());
           return;
         }
         if (command === Command.DeleteBack) return dispatch({ type: 'overlayQuery', edit: { erase: true } });
-        if (isText(input, key)) dispatch({ type: 'overlayQuery', edit: { append: input.replace(/[\r\n]/g, ' ') } });
+        if (isText(input, key)) dispatch({ type: 'overlayQuery', edit: { append: input } });
         return;
       }
       const command = matchCommand([Command.PreviousHit, Command.NextHit], input, key);
       if (command === Command.PreviousHit) dispatch({ type: 'searchMove', by: -1 });
       if (command === Command.NextHit) dispatch({ type: 'searchMove', by: 1 });
-    },
-    { isActive: overlay !== undefined },
+    }),
   );
   if (!overlay) return null;
   const result = overlay.searching

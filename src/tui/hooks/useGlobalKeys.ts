@@ -1,6 +1,6 @@
 import type { ChatActions } from '../commands/types.js';
 import { Command } from '../keys/keyBindings.js';
-import { isText, matchCommand } from '../keys/keyMatchers.js';
+import { matchCommand } from '../keys/keyMatchers.js';
 import type { Action } from '../state/app-reducer.js';
 import { nextUnread } from '../state/selectors.js';
 import type { AppState } from '../state/types.js';
@@ -16,15 +16,16 @@ const GLOBAL = [
   Command.FocusNext,
   Command.FocusPrevious,
   Command.Help,
-  Command.StartCommand,
 ] as const;
 
-/** Keys that work whatever has the focus: quit, back, switcher, next unread, search, help, focus. */
+/**
+ * Keys that work whatever has the focus: quit, back, switcher, next unread, search, help, focus.
+ * (`/` elsewhere starts a command in the composer: Composer.tsx takes it, with the rest of its burst.)
+ */
 export function useGlobalKeys(state: AppState, dispatch: (action: Action) => void, actions: ChatActions): void {
   useKeypress((input, key) => {
     const idle = state.overlay.kind === 'none';
-    // A command typed fast (or pasted) arrives as one chunk: it still goes to the composer.
-    const command = idle && state.focus !== 'composer' && isText(input, key) && input.startsWith('/') ? Command.StartCommand : matchCommand(GLOBAL, input, key);
+    const command = matchCommand(GLOBAL, input, key);
     switch (command) {
       case Command.Quit:
         return actions.quit();
@@ -49,12 +50,6 @@ export function useGlobalKeys(state: AppState, dispatch: (action: Action) => voi
         // In the composer `?` is text; elsewhere it opens (and closes) the help.
         if (state.overlay.kind === 'help') return dispatch({ type: 'overlay', overlay: { kind: 'none' } });
         if (idle && state.focus !== 'composer') dispatch({ type: 'overlay', overlay: { kind: 'help' } });
-        return;
-      case Command.StartCommand:
-        if (idle && state.focus !== 'composer') {
-          dispatch({ type: 'focus', to: 'composer' });
-          dispatch({ type: 'composer', action: { type: 'insert', text: input } });
-        }
         return;
       default:
         return;

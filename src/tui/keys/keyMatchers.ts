@@ -1,5 +1,6 @@
 import type { Key } from 'ink';
 import { Command, DEFAULT_BINDINGS, type KeyBinding } from './keyBindings.js';
+import { pasteMarker } from './paste.js';
 
 /** The named key Ink reported, or the typed character. */
 function keyName(input: string, key: Key): string {
@@ -45,7 +46,7 @@ export function matchCommand(commands: readonly Command[], input: string, key: K
   return commands.find((c) => isCommand(c, input, key, bindings));
 }
 
-/** A printable character typed (or text pasted) rather than a command key. */
+/** A printable character typed (or text pasted) rather than a command key or a paste marker. */
 export function isText(input: string, key: Key): boolean {
-  return input.length > 0 && !key.ctrl && !key.meta && !key.escape && !key.tab && !key.return && !key.backspace && !key.delete && !/^\u001b/.test(input);
+  return input.length > 0 && pasteMarker(input, key) === undefined && !key.ctrl && !key.meta && !key.escape && !key.tab && !key.return && !key.backspace && !key.delete && !/^\u001b/.test(input);
 }

@@ -34,7 +34,9 @@ export function MainLayout({ columns, regions }: { readonly columns: number; rea
                 <MessagesPane width={regions.rightWidth} height={regions.messagesHeight} />
               )}
               <Box height={1} width={regions.rightWidth}>
-                {overlay === 'search' ? <SearchBar /> : <InfoLine width={regions.rightWidth} />}
+                {/* Mounted (drawing nothing) when closed, so the keys typed right after Ctrl-F reach it. */}
+                <SearchBar />
+                {overlay === 'search' ? null : <InfoLine width={regions.rightWidth} />}
               </Box>
               <Composer width={regions.rightWidth} messageRows={regions.messagesHeight - 3} />
             </>
