@@ -1,32 +1,14 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePorts, runBin, startBin, startServerOnFreePorts, type RunningBin } from '../support/run-bin.js';
+import { describe, expect, it } from 'vitest';
+import { freePorts, runBin, startBin, useServerBin } from '../support/run-bin.js';
 
 /**
  * The scriptable commands as a user runs them: real processes, two homes, one real server.
  * The tests build on each other in order, like a session at the terminal.
  */
-let server: RunningBin;
-let root: string;
-let coordinator: number;
-
-function fastchat(user: string, args: string[], password = `pw-${user}`) {
-  return runBin('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, user), '--user', user, ...args], {
-    FASTCHAT_PASSWORD: password,
-  });
-}
-
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'fastchat-cli-'));
-  ({ server, coordinator } = await startServerOnFreePorts(join(root, 'server')));
-}, 60_000);
-
-afterAll(async () => {
-  await server?.stop('SIGTERM');
-  await rm(root, { recursive: true, force: true });
-});
+const world = useServerBin('fastchat-cli-');
+const { fastchat } = world;
 
 describe('fastchat commands between two homes', () => {
   it('signup creates the account and keys and prints the fingerprint; the key file is encrypted, mode 0600', async () => {
@@ -35,7 +17,7 @@ describe('fastchat commands between two homes', () => {
       expect(code).toBe(0);
       expect(stdout).toMatch(new RegExp(`^signed up as ${user} \\(id \\d+\\)\\nyour key fingerprint: (\\d{5} ){11}\\d{5}\\n`));
     }
-    const keyFile = join(root, 'alice', 'alice', 'identity.pem');
+    const keyFile = join(world.root, 'alice', 'alice', 'identity.pem');
     expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
     expect(await readFile(keyFile, 'utf8')).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
   });
@@ -66,19 +48,19 @@ describe('fastchat commands between two homes', () => {
   });
 
   it('a fresh home logs in with the password, recovers the key from the backup, and reads the history', async () => {
-    const fresh = await runBin('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, 'bob-laptop'), '--user', 'bob', 'history', 'alice'], {
+    const fresh = await runBin('fastchat', ['--server', `127.0.0.1:${world.coordinator}`, '--home', join(world.root, 'bob-laptop'), '--user', 'bob', 'history', 'alice'], {
       FASTCHAT_PASSWORD: 'pw-bob',
     });
     expect(fresh.code).toBe(0);
     expect(fresh.stdout).toMatch(/alice → bob ✓ hello bob/);
     const fingerprints = await Promise.all(['bob', 'bob-laptop'].map((home) =>
-      runBin('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, home), '--user', 'bob', 'keys', 'fingerprint'], { FASTCHAT_PASSWORD: 'pw-bob' }),
+      runBin('fastchat', ['--server', `127.0.0.1:${world.coordinator}`, '--home', join(world.root, home), '--user', 'bob', 'keys', 'fingerprint'], { FASTCHAT_PASSWORD: 'pw-bob' }),
     ));
     expect(fingerprints[0]!.stdout).toBe(fingerprints[1]!.stdout);
   });
 
   it('read --follow prints messages as they arrive', async () => {
-    const follower = startBin('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, 'bob'), '--user', 'bob', 'read', '--follow'], {
+    const follower = startBin('fastchat', ['--server', `127.0.0.1:${world.coordinator}`, '--home', join(world.root, 'bob'), '--user', 'bob', 'read', '--follow'], {
       FASTCHAT_PASSWORD: 'pw-bob',
     });
     try {
@@ -105,7 +87,7 @@ describe('fastchat commands between two homes', () => {
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toBe('fastchat: wrong name or password\n');
     const [closed] = await freePorts(1);
-    const down = await runBin('fastchat', ['--server', `127.0.0.1:${closed}`, '--home', join(root, 'alice'), '--user', 'alice', 'users'], {
+    const down = await runBin('fastchat', ['--server', `127.0.0.1:${closed}`, '--home', join(world.root, 'alice'), '--user', 'alice', 'users'], {
       FASTCHAT_PASSWORD: 'pw-alice',
     });
     expect(down.code).toBe(1);
@@ -113,7 +95,7 @@ describe('fastchat commands between two homes', () => {
   });
 
   it('keys export writes the encrypted key (mode 0600); users lists everyone with fingerprints', async () => {
-    const file = join(root, 'alice-key.pem');
+    const file = join(world.root, 'alice-key.pem');
     expect((await fastchat('alice', ['keys', 'export', file])).code).toBe(0);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect(await readFile(file, 'utf8')).toMatch(/ENCRYPTED PRIVATE KEY/);

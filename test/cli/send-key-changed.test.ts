@@ -1,39 +1,15 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { generateIdentityKey } from '../../src/crypto/identity.js';
-import { encryptPrivateKeyPem } from '../../src/crypto/private-key-pem.js';
-import { runBin, startServerOnFreePorts, type RunningBin } from '../support/run-bin.js';
+import { expect, it } from 'vitest';
+import { useServerBin } from '../support/run-bin.js';
 
-let server: RunningBin;
-let root: string;
-let coordinator: number;
-
-function fastchat(user: string, args: string[]) {
-  return runBin('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, user), '--user', user, ...args], {
-    FASTCHAT_PASSWORD: `pw-${user}`,
-  });
-}
-
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'fastchat-cli-'));
-  ({ server, coordinator } = await startServerOnFreePorts(join(root, 'server')));
-}, 60_000);
-
-afterAll(async () => {
-  await server?.stop('SIGTERM');
-  await rm(root, { recursive: true, force: true });
-});
+const world = useServerBin('fastchat-cli-');
+const { fastchat } = world;
 
 it('send to a contact whose key changed exits 1 with the reason, keeps nothing; after keys trust it goes', async () => {
   for (const user of ['alice', 'bob']) expect((await fastchat(user, ['signup', user])).code).toBe(0);
   // alice pins bob's first key.
   expect((await fastchat('alice', ['send', 'bob', 'hello bob'])).code).toBe(0);
   // bob takes another key into use.
-  const file = join(root, 'bob-new-key.pem');
-  await writeFile(file, encryptPrivateKeyPem(await generateIdentityKey(), 'pw-bob'));
-  expect((await fastchat('bob', ['keys', 'import', file])).code).toBe(0);
+  expect((await fastchat('bob', ['keys', 'import', await world.newKeyFile('bob')])).code).toBe(0);
 
   const refused = await fastchat('alice', ['send', 'bob', 'are you really bob?']);
   expect(refused.code).toBe(1);

@@ -1,17 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { collect, testClients } from '../support/client-harness.js';
-import { startTestServer, type TestServer } from '../support/start-server.js';
+import { describe, expect, it } from 'vitest';
+import { collect, useServerWithClients } from '../support/client-harness.js';
+import { startTestServer } from '../support/start-server.js';
 
-let server: TestServer;
-const clients = testClients(() => server.listening.coordinatorPort);
-
-beforeEach(async () => {
-  server = await startTestServer();
-});
-afterEach(async () => {
-  await clients.cleanup();
-  await server?.stop();
-});
+const world = useServerWithClients();
+const { clients } = world;
 
 describe('ChatClient', () => {
   it('sends an end-to-end encrypted direct message that arrives verified', async () => {
@@ -39,7 +31,7 @@ describe('ChatClient', () => {
     expect(benInbox.messages.find((m) => m.text === 'cat is gone')?.trust).toBe('verified');
     expect(catInbox.texts()).toEqual(['for all three']);
     // Even given the stored ciphertext, cat's key opens nothing: the session was rotated without her.
-    const stored = await server.core.services.store.messagesAfter(conversation.conversation, 0, null, 100);
+    const stored = await world.server.core.services.store.messagesAfter(conversation.conversation, 0, null, 100);
     const { parseEnvelope, unwrapSessionKey } = await import('../../src/crypto/envelope.js');
     const after = stored.filter((m) => m.kind === 'message').at(-1)!;
     const envelope = parseEnvelope(after.body);
@@ -95,19 +87,19 @@ describe('ChatClient', () => {
     const gil = await clients.open('gil', 'signup');
     const gilInbox = collect(gil);
     await (await fay.send({ user: gil.user.id }, 'before the outage')).acked;
-    const ports = { node: server.listening.ports, coordinator: server.listening.coordinatorPort };
-    const dataDir = server.dataDir;
-    const first = server;
+    const ports = { node: world.server.listening.ports, coordinator: world.server.listening.coordinatorPort };
+    const dataDir = world.server.dataDir;
+    const first = world.server;
     await first.close();
     await expect.poll(() => fay.status.state).toBe('reconnecting');
     await fay.send({ user: gil.user.id }, 'written offline 1');
     await fay.send({ user: gil.user.id }, 'written offline 2');
     expect(fay.outbox.size).toBe(2);
     await fay.close();
-    server = await startTestServer({ ports: { node: ports.node, coordinator: ports.coordinator }, dataDir });
+    world.server = await startTestServer({ ports: { node: ports.node, coordinator: ports.coordinator }, dataDir });
     // The first server's folder is the second's now; remove it once, at the end.
-    const second = server;
-    server = { ...second, stop: async () => (await second.stop(), await first.stop()) };
+    const second = world.server;
+    world.server = { ...second, stop: async () => (await second.stop(), await first.stop()) };
     // gil's client reconnects by itself; fay's restarts and flushes its outbox from disk.
     const fayAgain = await clients.open('fay', 'login', { home });
     await gilInbox.until((m) => m.filter((x) => x.kind === 'message').length === 3, 'all three messages');

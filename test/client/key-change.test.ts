@@ -1,19 +1,10 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { generateIdentityKey, publicKeyDer } from '../../src/crypto/identity.js';
 import { sealKeyBackup } from '../../src/crypto/key-backup.js';
 import { derivePasswordKeys } from '../../src/crypto/password-keys.js';
-import { collect, testClients } from '../support/client-harness.js';
-import { startTestServer, type TestServer } from '../support/start-server.js';
+import { collect, useServerWithClients } from '../support/client-harness.js';
 
-let server: TestServer;
-const clients = testClients(() => server.listening.coordinatorPort);
-beforeEach(async () => {
-  server = await startTestServer();
-});
-afterEach(async () => {
-  await clients.cleanup();
-  await server?.stop();
-});
+const { clients } = useServerWithClients();
 
 it('a contact whose key changes is flagged, never silently trusted, until accepted', async () => {
   const alice = await clients.open('alice', 'signup');

@@ -1,17 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SendError } from '../../src/client/errors.js';
-import { collect, testClients } from '../support/client-harness.js';
-import { startTestServer, type TestServer } from '../support/start-server.js';
+import { collect, useServerWithClients } from '../support/client-harness.js';
 
-let server: TestServer;
-const clients = testClients(() => server.listening.coordinatorPort);
-beforeEach(async () => {
-  server = await startTestServer();
-});
-afterEach(async () => {
-  await clients.cleanup();
-  await server?.stop();
-});
+const { clients } = useServerWithClients();
 
 describe('a message the server refuses for good', () => {
   it('into a group just left: fails with its reason and leaves the queue; later sends go on; a re-add does not post it', async () => {

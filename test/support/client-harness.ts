@@ -1,10 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { ChatClient } from '../../src/client/chat-client.js';
 import type { ClientTls } from '../../src/client/connect.js';
 import { ServerTrust } from '../../src/client/server-trust.js';
 import type { ChatMessage } from '../../src/client/message-reader.js';
+import { startTestServer, type TestServer } from './start-server.js';
 
 export interface OpenOptions {
   home?: string;
@@ -57,6 +59,26 @@ export function testClients(defaultCoordinatorPort: () => number): TestClients {
       await Promise.all(homes.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
     },
   };
+}
+
+/** A fresh server for each test and the clients opened against it. */
+export interface ServerWithClients {
+  /** This test's server; a test that restarts it sets the new one here, to be stopped after it. */
+  server: TestServer;
+  readonly clients: TestClients;
+}
+
+/** Registers beforeEach (a server on free ports) and afterEach (every client closed, then the server stopped). */
+export function useServerWithClients(): ServerWithClients {
+  const world = { clients: testClients(() => world.server.listening.coordinatorPort) } as ServerWithClients;
+  beforeEach(async () => {
+    world.server = await startTestServer();
+  });
+  afterEach(async () => {
+    await world.clients.cleanup();
+    await world.server?.stop();
+  });
+  return world;
 }
 
 /** Collects a client's messages; `until` waits for a condition over them. */

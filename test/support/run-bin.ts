@@ -1,5 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
+import { generateIdentityKey } from '../../src/crypto/identity.js';
+import { encryptPrivateKeyPem } from '../../src/crypto/private-key-pem.js';
 import { freeConsecutivePorts, freePorts } from '../../bench/support/free-ports.js';
 
 export { freeConsecutivePorts, freePorts };
@@ -98,4 +104,53 @@ export async function startServerOnFreePorts(dataDir: string): Promise<{ server:
   const [a, b, coordinator] = await freePorts(3);
   const server = await startServerBin(['--ports', `${a},${b}`, '--coordinator-port', String(coordinator), '--data-dir', dataDir]);
   return { server, coordinator: coordinator! };
+}
+
+/** A real fastchat-server for a whole test file, and the `fastchat` CLI run against it from one home per user. */
+export interface ServerBinWorld {
+  /** The temp folder holding the server's data and every user's home (removed after all). */
+  readonly root: string;
+  readonly coordinator: number;
+  /** The home folder of `user` (under root). */
+  home(user: string): string;
+  /** `fastchat --user <user> <args>` from the user's home, the password (pw-<user> unless given) in FASTCHAT_PASSWORD. */
+  fastchat(user: string, args: string[], password?: string): Promise<BinResult>;
+  /** A fresh identity key in a file under root, sealed with pw-<user>: what `fastchat keys import` takes. */
+  newKeyFile(user: string): Promise<string>;
+}
+
+/**
+ * Registers beforeAll (a temp root and a server on free ports) and afterAll (`teardown` first, then
+ * the server stopped and the root removed). Read root and coordinator inside tests, after beforeAll.
+ */
+export function useServerBin(prefix: string, teardown: () => void = () => {}): ServerBinWorld {
+  let server: RunningBin | undefined;
+  let root = '';
+  let coordinator = 0;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), prefix));
+    ({ server, coordinator } = await startServerOnFreePorts(join(root, 'server')));
+  }, 60_000);
+  afterAll(async () => {
+    teardown();
+    await server?.stop('SIGTERM');
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+  const world: ServerBinWorld = {
+    get root() {
+      return root;
+    },
+    get coordinator() {
+      return coordinator;
+    },
+    home: (user) => join(root, user),
+    fastchat: (user, args, password = `pw-${user}`) =>
+      runBin('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, user), '--user', user, ...args], { FASTCHAT_PASSWORD: password }),
+    newKeyFile: async (user) => {
+      const file = join(root, `${user}-new-key.pem`);
+      await writeFile(file, encryptPrivateKeyPem(await generateIdentityKey(), `pw-${user}`));
+      return file;
+    },
+  };
+  return world;
 }

@@ -1,57 +1,24 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { generateIdentityKey } from '../../src/crypto/identity.js';
-import { encryptPrivateKeyPem } from '../../src/crypto/private-key-pem.js';
-import { spawnPty, type PtyScreen } from '../support/pty.js';
-import { runBin, startServerOnFreePorts, type RunningBin } from '../support/run-bin.js';
+import { expect, it } from 'vitest';
+import { useTuiWorld } from '../support/tui-world.js';
 
 /**
  * A message typed to a contact whose key changed, in a real terminal against a real server: it shows
  * ✗ FAILED with what to do, and after /trust, Ctrl-R sends it to the accepted key.
  */
-let server: RunningBin;
-let root: string;
-let coordinator: number;
-const terminals: PtyScreen[] = [];
-
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'fastchat-keychange-'));
-  ({ server, coordinator } = await startServerOnFreePorts(join(root, 'server')));
-}, 60_000);
-
-afterAll(async () => {
-  terminals.forEach((t) => t.kill());
-  await server?.stop('SIGTERM');
-  await rm(root, { recursive: true, force: true });
-});
+const world = useTuiWorld('fastchat-keychange-');
+const { fastchat } = world;
 
 const ENTER = '\r';
 const CTRL_R = '\u0012';
 const REASON = "bob's key changed: compare fingerprints, trust the new key (/trust bob in the TUI, fastchat keys trust bob in a shell), then send it again (Ctrl-R in the TUI)";
 
-function fastchat(user: string, args: string[]) {
-  return runBin('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, user), '--user', user, ...args], {
-    FASTCHAT_PASSWORD: `pw-${user}`,
-  });
-}
-
 it('a message to a changed key shows ✗ FAILED with what to do; after /trust, Ctrl-R sends it to the new key, verified', async () => {
   for (const user of ['alice', 'bob']) expect((await fastchat(user, ['signup', user])).code).toBe(0);
   // alice pins bob's first key; then bob takes another key into use.
   expect((await fastchat('alice', ['send', 'bob', 'hello bob'])).code).toBe(0);
-  const file = join(root, 'bob-new-key.pem');
-  await writeFile(file, encryptPrivateKeyPem(await generateIdentityKey(), 'pw-bob'));
-  expect((await fastchat('bob', ['keys', 'import', file])).code).toBe(0);
+  expect((await fastchat('bob', ['keys', 'import', await world.newKeyFile('bob')])).code).toBe(0);
 
-  const alice = spawnPty('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, 'alice'), 'tui', '--user', 'alice'], { cols: 160 });
-  terminals.push(alice);
-  await alice.waitFor('name:     alice');
-  await alice.type(...'pw-alice'.split(''));
-  await alice.waitFor(`password: ${'•'.repeat(8)} `);
-  await alice.type(ENTER);
-  await alice.waitFor('● connected', 30_000);
+  const alice = await world.enterByUser('alice', 'login', { pty: { cols: 160 } });
   await alice.type(...'/msg bob'.split(''), ENTER);
   await alice.waitFor('hello bob', 20_000);
   await alice.type(...'are you really bob?'.split(''), ENTER);

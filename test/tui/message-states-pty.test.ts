@@ -1,55 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnPty, type PtyScreen } from '../support/pty.js';
-import { startServerOnFreePorts, type RunningBin } from '../support/run-bin.js';
+import { describe, expect, it } from 'vitest';
+import type { PtyScreen } from '../support/pty.js';
+import { useTuiWorld } from '../support/tui-world.js';
 
 /**
  * The own-message marks in real terminals against a real server: "✓✓ delivered" once the other
  * TUI has the message, "✓✓ read" once it is opened there, and "✓✓ read" again after the sender's
  * TUI restarts (restored from the server, not from memory).
  */
-let server: RunningBin;
-let root: string;
-let coordinator: number;
-const terminals: PtyScreen[] = [];
-
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'fastchat-states-'));
-  ({ server, coordinator } = await startServerOnFreePorts(join(root, 'server')));
-}, 60_000);
-
-afterAll(async () => {
-  terminals.forEach((t) => t.kill());
-  await server?.stop('SIGTERM');
-  await rm(root, { recursive: true, force: true });
-});
+const world = useTuiWorld('fastchat-states-');
 
 const ENTER = '\r';
-const CTRL_T = '\u0014';
-
-function tui(name: string, ...args: string[]): PtyScreen {
-  const term = spawnPty('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, name), 'tui', ...args]);
-  terminals.push(term);
-  return term;
-}
-
-async function enter(name: string, mode: 'signup' | 'login'): Promise<PtyScreen> {
-  // Named on the command line, the password field has the focus: no Tab racing the next key under
-  // load (burst input is another test's subject). Each step is seen on the screen before the next.
-  const term = tui(name, '--user', name);
-  await term.waitFor(`name:     ${name}`);
-  await term.type(...`pw-${name}`.split(''));
-  await term.waitFor(`password: ${'•'.repeat(`pw-${name}`.length)} `);
-  if (mode === 'signup') {
-    await term.type(CTRL_T);
-    await term.waitFor('Enter to sign up');
-  }
-  await term.type(ENTER);
-  await term.waitFor('● connected', 30_000);
-  return term;
-}
+// Named on the command line (--user), so no Tab races the next key under load: burst input is
+// another test's subject.
+const enter = (name: string, mode: 'signup' | 'login') => world.enterByUser(name, mode);
 
 async function quit(term: PtyScreen): Promise<void> {
   await term.type(...'/quit'.split(''), ENTER);

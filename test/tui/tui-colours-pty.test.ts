@@ -1,9 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnPty, type PtyCell, type PtyScreen } from '../support/pty.js';
-import { startServerOnFreePorts, type RunningBin } from '../support/run-bin.js';
+import { describe, expect, it } from 'vitest';
+import type { PtyCell, PtyScreen } from '../support/pty.js';
+import { useTuiWorld } from '../support/tui-world.js';
 
 /**
  * Colours of the real `fastchat tui` in a real terminal (node-pty + @xterm/headless, TERM
@@ -11,31 +8,13 @@ import { startServerOnFreePorts, type RunningBin } from '../support/run-bin.js';
  * it: colour comes from the terminal, never from CI; NO_COLOR and --no-color take colours away but
  * keep inverse and bold, so the login mode and the selected row still show.
  */
-let server: RunningBin;
-let root: string;
-let coordinator: number;
-const terminals: PtyScreen[] = [];
+const world = useTuiWorld('fastchat-colours-');
 
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'fastchat-colours-'));
-  ({ server, coordinator } = await startServerOnFreePorts(join(root, 'server')));
-}, 60_000);
-
-afterAll(async () => {
-  terminals.forEach((t) => t.kill());
-  await server?.stop('SIGTERM');
-  await rm(root, { recursive: true, force: true });
-});
-
-const ENTER = '\r';
-const TAB = '\t';
 const CTRL_T = '\u0014';
 const CI_SHELL = { CI: 'true', CONTINUOUS_INTEGRATION: 'true', FORCE_COLOR: undefined, NO_COLOR: undefined, TERM: 'xterm-256color' };
 
 function start(name: string, env: NodeJS.ProcessEnv, extra: string[] = []): PtyScreen {
-  const term = spawnPty('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, name), 'tui', ...extra], { env });
-  terminals.push(term);
-  return term;
+  return world.tuiWith({ env }, name, ...extra);
 }
 
 /** The cells of the first row that contains `text`, from the column where it starts. */
@@ -51,14 +30,8 @@ function allCells(term: PtyScreen): PtyCell[] {
   return term.text().split('\n').flatMap((_, y) => term.cells(y));
 }
 
-async function signUp(name: string, env: NodeJS.ProcessEnv, extra: string[] = []): Promise<PtyScreen> {
-  const term = start(name, env, extra);
-  await term.waitFor('log in   sign up');
-  await term.type(name, TAB, `pw-${name}`, CTRL_T);
-  await term.waitFor('Enter to sign up');
-  await term.type(ENTER);
-  await term.waitFor('● connected', 30_000);
-  return term;
+function signUp(name: string, env: NodeJS.ProcessEnv, extra: string[] = []): Promise<PtyScreen> {
+  return world.signUpOnScreen(name, { pty: { env }, args: extra });
 }
 
 describe('fastchat tui colours', () => {

@@ -1,50 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnPty, type PtyScreen } from '../support/pty.js';
-import { freePorts, startServerOnFreePorts, type RunningBin } from '../support/run-bin.js';
+import { describe, expect, it } from 'vitest';
+import { freePorts } from '../support/run-bin.js';
+import { useTuiWorld } from '../support/tui-world.js';
 
 /**
  * `fastchat tui` as people use it: two real terminals (node-pty + @xterm/headless) against a real
  * fastchat-server, both users signing up through the login screen.
  */
-let server: RunningBin;
-let root: string;
-let coordinator: number;
-const terminals: PtyScreen[] = [];
-
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'fastchat-tui-'));
-  ({ server, coordinator } = await startServerOnFreePorts(join(root, 'server')));
-}, 60_000);
-
-afterAll(async () => {
-  terminals.forEach((t) => t.kill());
-  await server?.stop('SIGTERM');
-  await rm(root, { recursive: true, force: true });
-});
+const world = useTuiWorld('fastchat-tui-');
 
 const ENTER = '\r';
-const TAB = '\t';
-const CTRL_T = '\u0014';
-
-async function signUp(name: string): Promise<PtyScreen> {
-  const term = spawnPty('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, name), 'tui']);
-  terminals.push(term);
-  await term.waitFor('log in   sign up');
-  expect(term.bufferType()).toBe('alternate');
-  await term.type(...name.split(''), TAB, ...`pw-${name}`.split(''), CTRL_T);
-  await term.waitFor('Enter to sign up');
-  expect(term.text()).not.toContain(`pw-${name}`);
-  await term.type(ENTER);
-  await term.waitFor('● connected', 30_000);
-  return term;
-}
 
 describe('fastchat tui in a real terminal', () => {
   it('two users sign up on the screen, one messages the other, who sees it unread until opened; /quit restores the screen', async () => {
-    const [alice, bob] = await Promise.all([signUp('alice'), signUp('bob')]);
+    const [alice, bob] = await Promise.all([world.signUpOnScreen('alice'), world.signUpOnScreen('bob')]);
     await alice.type(...'/msg bob'.split(''), ENTER);
     await alice.waitFor('bob · online');
     await alice.type(...'hello from alice 你好'.split(''), ENTER);
@@ -65,8 +33,7 @@ describe('fastchat tui in a real terminal', () => {
 
   it('SIGTERM on the login screen restores the normal screen; an unreachable server is named', async () => {
     const [port] = await freePorts(1);
-    const term = spawnPty('fastchat', ['--server', `127.0.0.1:${port}`, '--home', join(root, 'zed'), 'tui', '--user', 'zed']);
-    terminals.push(term);
+    const term = world.tuiWith({ server: `127.0.0.1:${port}` }, 'zed', '--user', 'zed');
     await term.waitFor('name:     zed');
     expect(term.bufferType()).toBe('alternate');
     await term.type('p', 'w', ENTER);
