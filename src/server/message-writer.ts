@@ -45,6 +45,8 @@ export class MessageWriter {
   #scheduled = false;
   #closed = false;
   #idle: Array<() => void> = [];
+  /** Conversations with sends in a batch still in flight, and how many such batches. */
+  readonly #busy = new Map<number, number>();
   /** Fan-out of committed batches, one after the other. */
   #fanout: Promise<void> = Promise.resolve();
 
@@ -114,11 +116,38 @@ export class MessageWriter {
         return;
       }
       if (this.#inFlight >= this.#maxInFlight) return;
-      const batch: SendJob[] = [];
-      while (batch.length < this.#maxBatch && this.#queue[0]?.kind === 'send') batch.push(this.#queue.shift() as SendJob);
+      const batch = this.#takeBatch();
+      if (batch.length === 0) return; // all that is queued waits for a batch in flight
+      const conversations = [...new Set(batch.map((job) => job.item.conversationId))];
+      conversations.forEach((id) => this.#busy.set(id, (this.#busy.get(id) ?? 0) + 1));
       this.#inFlight++;
-      void this.#commit(batch).finally(() => this.#finished());
+      void this.#commit(batch).finally(() => {
+        conversations.forEach((id) => (this.#busy.get(id) === 1 ? this.#busy.delete(id) : this.#busy.set(id, this.#busy.get(id)! - 1)));
+        this.#finished();
+      });
     }
+  }
+
+  /**
+   * The next batch: queued sends in queue order, up to the first exclusive job, leaving in the queue
+   * those whose conversation is in a batch still committing. Two batches in flight take the
+   * conversation's lock in either order, so a later send must not commit beside an earlier one of the
+   * same conversation: that keeps each sender's messages in the order they were received
+   * (protocol.md § Delivery). Other conversations' sends still commit side by side.
+   */
+  #takeBatch(): SendJob[] {
+    const batch: SendJob[] = [];
+    for (let i = 0; i < this.#queue.length && batch.length < this.#maxBatch; ) {
+      const job = this.#queue[i]!;
+      if (job.kind !== 'send') break;
+      if (this.#busy.has(job.item.conversationId)) {
+        i++;
+        continue;
+      }
+      batch.push(job);
+      this.#queue.splice(i, 1);
+    }
+    return batch;
   }
 
   #finished(): void {

@@ -7,6 +7,8 @@ import { openTestServices, type TestServices } from '../support/test-services.js
 let test: TestServices;
 let store: ChatStore;
 let conversation: number;
+/** Another conversation of the same sender: its sends may commit beside the first one's. */
+let other: number;
 let sender: number;
 
 beforeAll(async () => {
@@ -17,6 +19,8 @@ beforeAll(async () => {
   const b = await store.createUser({ name: 'writer_b', ...verifier });
   sender = a.id;
   conversation = await store.directConversation(a.id, b.id);
+  const c = await store.createUser({ name: 'writer_c', ...verifier });
+  other = await store.directConversation(a.id, c.id);
 });
 afterAll(async () => {
   await test?.close();
@@ -33,7 +37,7 @@ function counting(): { store: ChatStore; batches: number[] } {
   return { store: wrapped, batches };
 }
 
-const item = (cid: string): SendItem => ({ senderId: sender, conversationId: conversation, clientId: cid, body: Buffer.from(cid) });
+const item = (cid: string, conversationId = conversation): SendItem => ({ senderId: sender, conversationId, clientId: cid, body: Buffer.from(cid) });
 
 describe('MessageWriter', () => {
   it('commits sends queued in the same turn as one transaction, in order, and delivers them after', async () => {
@@ -75,7 +79,7 @@ describe('MessageWriter', () => {
     expect((await queued).status).toBe('stored');
   });
 
-  it('with maxInFlight 2, commits a second batch while the first is still committing, and fans out one batch at a time in commit order', async () => {
+  it('with maxInFlight 2, commits a batch of another conversation while the first is still committing, and fans out one batch at a time in commit order', async () => {
     let running = 0;
     let most = 0;
     const releases: Array<() => void> = [];
@@ -95,7 +99,7 @@ describe('MessageWriter', () => {
     const writer = new MessageWriter(slow, async (m) => void delivered.push(...m.map((r) => r.clientId)), silentLogger, { maxInFlight: 2 });
     const first = writer.send(item('pipe-1'));
     await expect.poll(() => releases.length).toBe(1);
-    const second = writer.send(item('pipe-2'));
+    const second = writer.send(item('pipe-2', other));
     await expect.poll(() => releases.length).toBe(2); // the second batch started beside the first
     const third = writer.send(item('pipe-3'));
     const fenced = writer.exclusive(async () => delivered.push('exclusive'));
@@ -111,6 +115,30 @@ describe('MessageWriter', () => {
     await Promise.all([third, fenced]);
     expect(most).toBe(2);
     expect(delivered).toEqual(['pipe-2', 'pipe-1', 'pipe-3', 'exclusive']);
+  });
+
+  it('with maxInFlight 2, never commits a send beside an earlier one of the same conversation: seqs keep the order sends came in', async () => {
+    const releases: Array<() => void> = [];
+    const calls: string[][] = [];
+    const held = Object.create(store) as ChatStore;
+    held.commitMessages = async (items: readonly SendItem[]) => {
+      calls.push(items.map((i) => i.clientId));
+      // The first batch waits for the test; the rest commit at once.
+      if (calls.length === 1) await new Promise<void>((release) => releases.push(release));
+      return store.commitMessages(items);
+    };
+    const writer = new MessageWriter(held, async () => undefined, silentLogger, { maxInFlight: 2 });
+    const first = writer.send(item('order-1'));
+    await expect.poll(() => releases.length).toBe(1);
+    const second = writer.send(item('order-2'));
+    const elsewhere = writer.send(item('order-other', other));
+    // The other conversation's send commits beside the held batch; the same conversation's waits.
+    await elsewhere;
+    expect(calls).toEqual([['order-1'], ['order-other']]);
+    releases[0]!();
+    const [a, b] = await Promise.all([first, second]);
+    expect(calls).toEqual([['order-1'], ['order-other'], ['order-2']]);
+    expect(a.status === 'stored' && b.status === 'stored' && a.message.seq < b.message.seq).toBe(true);
   });
 
   it('runs an exclusive job only after every batch in flight is committed and fanned out, and nothing beside it', async () => {
