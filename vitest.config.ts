@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config';
 const ONE_AT_A_TIME = [
   'test/fuzz/**',
   'test/bench/**',
-  'test/journeys/**',
+  'test/journeys/**/*.test.ts',
   'test/tui/tui-pty.test.ts',
   'test/tui/terminal-exits.test.ts',
   'test/tui/message-states-pty.test.ts',

@@ -125,6 +125,14 @@ export function blankMessageRefusal(): SendError {
   return new SendError('blank_message', 'nothing to send: the message is empty or only spaces');
 }
 
+/**
+ * True for a request lost with its connection (closed, offline, timed out, or the server going down):
+ * the reconnect brings the connection back and the work can be done again then.
+ */
+export function lostWithConnection(error: unknown): boolean {
+  return error instanceof ConnectionClosedError || error instanceof RequestTimeoutError || (error instanceof RequestFailedError && error.code === 'shutting_down');
+}
+
 /** The refusal of text longer than one message holds (message-limit.ts), before anything is queued. */
 export function tooLongRefusal(reason: string): SendError {
   return new SendError('message_too_long', `not sent: ${reason}`);

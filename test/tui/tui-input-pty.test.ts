@@ -58,12 +58,16 @@ async function receivedCount(n: number): Promise<string[]> {
   }
 }
 
-/** The frame holds: its top border is still the top row, the status bar on the row under the composer. */
-function expectFrameIntact(term: PtyScreen): void {
-  const rows = term.text().split('\n');
-  expect(rows[0]).toMatch(/^╭/);
-  expect(rows[ROWS - 2]).toMatch(/^● connected/);
-  expect(rows[ROWS - 3]).toMatch(/╯\s*$/);
+/**
+ * The frame holds: its top border is still the top row, the status bar on the row under the composer.
+ * Waited for, not read once: a screen read between two writes of one redraw shows a half-drawn frame.
+ * A frame that scrolled or broke stays so, and the wait ends with that screen.
+ */
+async function expectFrameIntact(term: PtyScreen): Promise<void> {
+  await term.waitFor((screen) => {
+    const rows = screen.split('\n');
+    return /^╭/.test(rows[0]!) && /^● connected/.test(rows[ROWS - 2]!) && /╯\s*$/.test(rows[ROWS - 3]!);
+  }, 15_000);
   expect(term.bufferType()).toBe('alternate');
 }
 
@@ -96,15 +100,15 @@ describe('fastchat tui input', () => {
     await term.waitFor(/› 👍🏽[^\n]*한국어/);
     await term.type(ENTER);
     expect(await receivedCount(2)).toEqual(['one write', CORPUS_LINE]);
-    expectFrameIntact(term);
+    await expectFrameIntact(term);
     // Pasted: many rows of it in one write, with a line end (text in a paste), then Enter on its own.
     const pasted = `${Array.from({ length: 12 }, () => CORPUS_LINE).join(' ')}\r\n[end-corpus]`;
     await term.paste(pasted);
     await term.waitFor(/↑ [\s\S]*\[end-corpus\]/);
-    expectFrameIntact(term);
+    await expectFrameIntact(term);
     await term.type(ENTER);
     expect(await receivedCount(3)).toEqual(['one write', CORPUS_LINE, pasted.replace('\r\n', '\n')]);
-    expectFrameIntact(term);
+    await expectFrameIntact(term);
     expect(term.text().split('\n')[0]).toBe(top);
 
     // Over the limit: refused with a note, nothing sent; the layout holds.
@@ -113,7 +117,7 @@ describe('fastchat tui input', () => {
     await term.waitFor(/↑ y{20}[\s\S]*\[end-huge\]/);
     await term.type(ENTER);
     await term.waitFor('not sent: the message is');
-    expectFrameIntact(term);
+    await expectFrameIntact(term);
     await term.type(CTRL_U);
     await term.waitFor((s) => !/y{20}/.test(s));
     // Under it: 10,000 characters, sent as they are.
@@ -122,7 +126,7 @@ describe('fastchat tui input', () => {
     await term.waitFor('[end-10k]');
     await term.type(ENTER);
     expect(await receivedCount(4)).toEqual(['one write', CORPUS_LINE, pasted.replace('\r\n', '\n'), tenThousand]);
-    expectFrameIntact(term);
+    await expectFrameIntact(term);
     term.kill('SIGTERM');
     await term.exited;
     await term.waitFor(() => term.bufferType() === 'normal');

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { lostWithConnection } from '../../client/errors.js';
 import type { ChatMessage } from '../../client/message-reader.js';
 import { formatJson, formatLine } from '../format-message.js';
 import type { GlobalArgs } from '../global-options.js';
@@ -43,9 +44,18 @@ export const readCommand: CommandModule<GlobalArgs, ReadArgs> = {
       process.stderr.write(`\rdecrypting backlog: ${total}/${total}\n`);
     }
     await client.caughtUp();
-    await markRead();
-    if (!args.follow) return client.close();
-    client.on('message', () => void markRead().catch(() => undefined));
+    if (!args.follow) {
+      await markRead();
+      return client.close();
+    }
+    // Following, a read mark lost with the connection is not the end: what is unmarked stays in
+    // `newest` and is marked with the next message after the reconnect. Anything else is reported.
+    const markReadFollowing = () =>
+      markRead().catch((error: unknown) => {
+        if (!lostWithConnection(error)) process.stderr.write(`fastchat read: could not mark messages read: ${inert(error instanceof Error ? error.message : String(error))}\n`);
+      });
+    await markReadFollowing();
+    client.on('message', () => void markReadFollowing());
     // One line when the server is lost and one when it is back, not one per reconnect attempt.
     let lost = false;
     client.on('status', (status) => {
