@@ -8,6 +8,22 @@ function codeError(code: string, text: string): Error {
   return Object.assign(new Error(text), { code });
 }
 
+/** The login screen with a server that refuses every login, recording what each submit asked for. */
+function recordingLogin() {
+  const calls: ChatClientOptions[] = [];
+  const ui = renderTui(
+    <Tui
+      server={{ host: '127.0.0.1', port: 9000 }}
+      home="/tmp/x"
+      openClient={async (options) => {
+        calls.push(options);
+        throw codeError('wrong_password', 'no');
+      }}
+    />,
+  );
+  return { calls, ui };
+}
+
 describe('login screen', () => {
   it('pre-fills the name, masks the password, signs up with progress, then shows the chat', async () => {
     const calls: ChatClientOptions[] = [];
@@ -66,17 +82,7 @@ describe('login screen', () => {
   });
 
   it('a burst with Tab, an arrow, Backspace (and Ctrl-H), Ctrl-T and Enter types both fields, switches mode and submits what was typed', async () => {
-    const calls: ChatClientOptions[] = [];
-    const ui = renderTui(
-      <Tui
-        server={{ host: '127.0.0.1', port: 9000 }}
-        home="/tmp/x"
-        openClient={async (options) => {
-          calls.push(options);
-          throw codeError('wrong_password', 'no');
-        }}
-      />,
-    );
+    const { calls, ui } = recordingLogin();
     await ui.waitFor('name:     ');
     // Ink passes the escape sequence (↓) on its own and the rest as text runs holding control keys.
     ui.stdin.write('bobx\u007f\u001b[Bpw1\b2\u0014\tby\u007f\u007f\r');
@@ -86,17 +92,7 @@ describe('login screen', () => {
   });
 
   it('a pasted name and password go in without the paste markers; their line ends never submit; Enter does', async () => {
-    const calls: ChatClientOptions[] = [];
-    const ui = renderTui(
-      <Tui
-        server={{ host: '127.0.0.1', port: 9000 }}
-        home="/tmp/x"
-        openClient={async (options) => {
-          calls.push(options);
-          throw codeError('wrong_password', 'no');
-        }}
-      />,
-    );
+    const { calls, ui } = recordingLogin();
     await ui.waitFor('name:     ');
     await ui.press(pasted('bob\r\n'));
     await ui.waitFor(/name: +bob/);
