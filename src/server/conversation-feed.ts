@@ -1,4 +1,4 @@
-import type { ChatStore, ConversationId, MessageRecord } from '../store/chat-store.js';
+import type { ChatStore, ConversationId, MessageRecord, UserId } from '../store/chat-store.js';
 import type { Logger } from '../util/logger.js';
 
 /** What a feed needs of its session. */
@@ -7,6 +7,13 @@ export interface FeedSink {
   /** Resolves when the connection has room for more (backpressure for catch-up). */
   writable(): Promise<void>;
   readonly open: boolean;
+}
+
+/** A member's window in a conversation: they see `joinedSeq < seq <= leftSeq` (no end while null). */
+export interface FeedWindow {
+  readonly userId: UserId;
+  readonly joinedSeq: number;
+  readonly leftSeq: number | null;
 }
 
 /** Rows fetched per catch-up query. */
@@ -18,22 +25,32 @@ export const FEED_PAGE_SIZE = 500;
  * once, and anything else (a gap after a reconnect, a message this node heard of out of order) is
  * filled from the database, page by page, honouring the connection's backpressure. Messages outside
  * the member's window (before they joined, after they left) are never delivered.
+ *
+ * The window given by the caller may be stale: membership is cached per node and refreshed by NOTIFY,
+ * so a node can still think a member current after another node removed them. The feed therefore
+ * closes the window itself at the member's own removal (or leaving) row, which it must deliver
+ * before any later row (rows go out gapless and in order); that row comes from the store, so nothing
+ * committed after a removal reaches the removed member whatever a cache says. Only a later window (a
+ * re-add) reopens it.
  */
 export class ConversationFeed {
+  readonly #userId: UserId;
   #cursor: number;
   #joinedSeq: number;
   #leftSeq: number | null;
   #fetching = false;
+  #running: Promise<void> | undefined;
   #again = false;
 
   constructor(
     readonly conversationId: ConversationId,
     cursor: number,
-    window: { joinedSeq: number; leftSeq: number | null },
+    window: FeedWindow,
     private readonly store: ChatStore,
     private readonly sink: FeedSink,
     private readonly logger: Logger,
   ) {
+    this.#userId = window.userId;
     this.#joinedSeq = window.joinedSeq;
     this.#leftSeq = window.leftSeq;
     this.#cursor = Math.max(cursor, window.joinedSeq);
@@ -43,8 +60,13 @@ export class ConversationFeed {
     return this.#cursor;
   }
 
-  /** Narrows or reopens the window after a membership change. */
+  /**
+   * Narrows or reopens the window after a membership change. A window older than the one the feed
+   * has (a stale cache: the same join, still open, after the feed saw the removal) is ignored.
+   */
   setWindow(joinedSeq: number, leftSeq: number | null): void {
+    const later = joinedSeq > this.#joinedSeq || (joinedSeq === this.#joinedSeq && this.#leftSeq === null && leftSeq !== null);
+    if (!later) return;
     if (joinedSeq > this.#joinedSeq) this.#cursor = Math.max(this.#cursor, joinedSeq);
     this.#joinedSeq = joinedSeq;
     this.#leftSeq = leftSeq;
@@ -54,8 +76,7 @@ export class ConversationFeed {
   offer(message: MessageRecord): void {
     if (message.seq <= this.#cursor || !this.#visible(message.seq)) return;
     if (!this.#fetching && message.seq === this.#cursor + 1) {
-      this.#cursor = message.seq;
-      this.sink.deliver(message);
+      this.#deliver(message);
       return;
     }
     this.catchUp();
@@ -68,15 +89,21 @@ export class ConversationFeed {
       return;
     }
     this.#fetching = true;
-    this.#fetchLoop()
+    this.#running = this.#fetchLoop()
       .catch((error: unknown) => this.logger.error('catch-up failed', { conversation: this.conversationId, error: String(error) }))
       .finally(() => {
         this.#fetching = false;
+        this.#running = undefined;
         if (this.#again && this.sink.open) {
           this.#again = false;
           this.catchUp();
         }
       });
+  }
+
+  /** Resolves once no catch-up is running (one asked for meanwhile included). */
+  async whenIdle(): Promise<void> {
+    while (this.#running) await this.#running;
   }
 
   async #fetchLoop(): Promise<void> {
@@ -93,11 +120,17 @@ export class ConversationFeed {
         // Rows are gapless and ascending; a live offer may have moved the cursor meanwhile.
         if (row.seq !== this.#cursor + 1) continue;
         if (!this.#visible(row.seq)) return;
-        this.#cursor = row.seq;
-        this.sink.deliver(row);
+        this.#deliver(row);
       }
       if (rows.length < FEED_PAGE_SIZE && !this.#again) return;
     }
+  }
+
+  #deliver(message: MessageRecord): void {
+    this.#cursor = message.seq;
+    this.sink.deliver(message);
+    // The member's own removal or leaving: the last row they see in this window (see the class).
+    if ((message.kind === 'member_removed' || message.kind === 'member_left') && message.subjectId === this.#userId) this.#leftSeq = message.seq;
   }
 
   #visible(seq: number): boolean {

@@ -224,6 +224,8 @@ export interface ChatStore {
   changeMembership(actorId: UserId, conversationId: ConversationId, change: MembershipChange): Promise<MessageRecord>;
   /** The conversation and every membership it ever had, or undefined. */
   conversationMembers(conversationId: ConversationId): Promise<{ conversation: ConversationRecord; members: MemberRecord[] } | undefined>;
+  /** The user's membership of the conversation as committed now (fresher than any cache), or undefined if never one. */
+  memberOf(conversationId: ConversationId, userId: UserId): Promise<MemberRecord | undefined>;
   /** Every conversation the user is or was a member of, as they see it, ordered by id. */
   conversationsOf(userId: UserId): Promise<ConversationView[]>;
 

@@ -102,6 +102,10 @@ export class SqlChatStore implements ChatStore {
     return conversations.conversationMembers(this.db, conversationId);
   }
 
+  memberOf(conversationId: ConversationId, userId: UserId): Promise<MemberRecord | undefined> {
+    return conversations.memberOf(this.db, conversationId, userId);
+  }
+
   conversationsOf(userId: UserId): Promise<ConversationView[]> {
     return conversations.conversationsOf(this.db, userId);
   }

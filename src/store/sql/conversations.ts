@@ -132,6 +132,14 @@ export async function conversationMembers(
   return { conversation: toConversation(first), members };
 }
 
+export async function memberOf(db: Queryable, conversationId: ConversationId, userId: UserId): Promise<MemberRecord | undefined> {
+  const { rows } = await db.query<MemberRow>(
+    `SELECT ${MEMBER_COLUMNS} FROM members AS m WHERE m.conversation_id = $1 AND m.user_id = $2`,
+    [conversationId, userId],
+  );
+  return rows[0] === undefined ? undefined : toMember(rows[0]);
+}
+
 interface ViewRow extends ConversationRow, MemberRow {
   /** For a group the user has left: its name as of their leaving (the last `created`/`renamed` by then). */
   name_then: string | null | undefined;

@@ -43,6 +43,16 @@ export function membershipContract(f: Fixture): void {
     expect(current?.members.map((m) => m.userId)).toEqual([admin!.id]);
   });
 
+  it('memberOf reads one membership as committed: the window, and undefined for a user never in it', async () => {
+    const [admin, gone, stranger] = await f.users(3, 'member-of');
+    const group = await f.group(admin!, [gone!]);
+    const event = await f.store.changeMembership(admin!.id, group.id, { type: 'remove', userId: gone!.id });
+    expect(await f.store.memberOf(group.id, gone!.id)).toEqual(await memberOf(group.id, gone!));
+    expect(await f.store.memberOf(group.id, gone!.id)).toMatchObject({ userId: gone!.id, joinedSeq: 0, leftSeq: event.seq });
+    expect(await f.store.memberOf(group.id, admin!.id)).toMatchObject({ role: 'admin', leftSeq: null });
+    expect(await f.store.memberOf(group.id, stranger!.id)).toBeUndefined();
+  });
+
   it('leaving ends the window at the member_left event, which names the leaver', async () => {
     const [admin, leaver] = await f.users(2, 'leaver');
     const group = await f.group(admin!, [leaver!]);
