@@ -42,7 +42,7 @@ const ALL = ['test/**/*.test.ts', 'test/**/*.test.tsx'];
 
 export default defineConfig({
   test: {
-    globalSetup: ['test/support/global-postgres.ts'],
+    globalSetup: ['test/support/global-postgres.ts', 'test/support/global-pglite.ts'],
     setupFiles: ['test/setup.ts'],
     pool: 'forks',
     testTimeout: 30_000,

@@ -1,6 +1,7 @@
-import type { ConversationView, Push } from '../protocol/index.js';
+import type { ConversationView, MessageView, Push } from '../protocol/index.js';
 import { Backlog } from './backlog.js';
 import { DeliveryReceipts } from './delivery-receipts.js';
+import { fillGap } from './inbox-gap.js';
 import type { ClientState } from './client-state.js';
 import type { EmitClientEvent } from './client-events.js';
 import { RequestFailedError } from './errors.js';
@@ -9,8 +10,8 @@ import type { RpcConnection } from './rpc-connection.js';
 
 /**
  * The receiving half of a ChatClient: the conversations as the server last described them, pushes
- * decrypted one at a time in arrival order (so events and cursors follow seq order), and how far the
- * backlog of the last sync still is.
+ * decrypted one at a time and handed on in seq order, each once (a row ahead of a hole waits while
+ * history fills it), and how far the backlog of the last sync still is.
  */
 export class Inbox {
   readonly conversations = new Map<number, ConversationView>();
@@ -95,6 +96,22 @@ export class Inbox {
     // The server delivers each row once per session; a reconnect can still replay what was processed.
     if (row.seq <= this.state.cursor(row.conversation)) return;
     if (!this.conversations.has(row.conversation)) await this.#refreshConversations();
+    // The cursor moves only over seqs without holes: a row ahead of it (one before it failed here, or
+    // a replay racing a reconnect) waits while the rows between come from history (inbox-gap.ts).
+    const after = Math.max(this.state.cursor(row.conversation), this.conversations.get(row.conversation)?.joinedSeq ?? 0);
+    if (row.seq > after + 1) {
+      for await (const page of fillGap(this.connection, row.conversation, after, row.seq)) {
+        for (const missed of page.rows) await this.#process(missed);
+        this.state.advance(row.conversation, page.through);
+      }
+    }
+    await this.#process(row);
+    this.backlog.check();
+  }
+
+  /** Decrypts one row, in seq order, and hands it to the app: once, since the cursor moves past it. */
+  async #process(row: MessageView): Promise<void> {
+    if (row.seq <= this.state.cursor(row.conversation)) return;
     if (this.reader.isForOthers(row)) {
       // Another member's legacy copy: counted as processed, never shown.
       this.state.advance(row.conversation, row.seq);
@@ -104,7 +121,6 @@ export class Inbox {
       this.emit('message', message);
     }
     this.delivered.note(row.conversation, row.seq);
-    this.backlog.check();
   }
 
   async #refreshConversations(): Promise<void> {

@@ -47,6 +47,11 @@ export const ERROR_CODES = [
   'not_found',
   /** The change contradicts the current state (already a member, not a member, a direct conversation). */
   'conflict',
+  /**
+   * `send`: an earlier send of this connection to the same conversation was refused (not for good), so
+   * this one is not stored before it: resend from the refused one on, in order (protocol.md § Delivery).
+   */
+  'out_of_order',
   /** The server failed; the request may be retried. */
   'internal',
 ] as const;
@@ -59,3 +64,10 @@ const KNOWN = new Set<string>(ERROR_CODES);
 export function isErrorCode(code: unknown): code is ErrorCode {
   return typeof code === 'string' && KNOWN.has(code);
 }
+
+/**
+ * Refusals of a `send` after which sending the same message again cannot succeed: the client drops it
+ * from its outbox. After any other refusal the message is resent, with the same `cid`, and the later
+ * sends of that connection to that conversation wait for it (`out_of_order`, protocol.md § Delivery).
+ */
+export const FINAL_SEND_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['forbidden', 'not_found', 'bad_request']);

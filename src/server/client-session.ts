@@ -2,6 +2,7 @@ import type { Push } from '../protocol/index.js';
 import type { ConversationId, MessageRecord, UserRecord } from '../store/chat-store.js';
 import { ConversationFeed, type FeedSink } from './conversation-feed.js';
 import { RequestError } from './errors.js';
+import { SendOrder } from './send-order.js';
 import { messageView } from './views.js';
 
 /** What a session needs of its connection. */
@@ -21,6 +22,8 @@ export class ClientSession implements FeedSink {
   #synced = false;
   #cursors: ReadonlyMap<ConversationId, number> = new Map();
   readonly feeds = new Map<ConversationId, ConversationFeed>();
+  /** The order of this connection's sends (protocol.md § Delivery, "In the order sent"). */
+  readonly sendOrder = new SendOrder();
 
   constructor(
     private readonly transport: SessionTransport,
@@ -59,6 +62,7 @@ export class ClientSession implements FeedSink {
     this.#user = undefined;
     this.#synced = false;
     this.feeds.clear();
+    this.sendOrder.forget();
   }
 
   /** True once `sync` has set up the feeds: from then on the session receives messages. */

@@ -42,6 +42,11 @@ export class Memberships {
     return this.get(conversationId);
   }
 
+  /** The direct conversation of two users if this node has looked it up already (no query). */
+  knownDirect(a: UserId, b: UserId): ConversationId | undefined {
+    return this.#directs.get(a < b ? `${a}:${b}` : `${b}:${a}`);
+  }
+
   /** The direct conversation of two users, made on first use. */
   async directConversation(a: UserId, b: UserId): Promise<ConversationId> {
     const key = a < b ? `${a}:${b}` : `${b}:${a}`;

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { ChatStore, MessageRecord, SendItem, SendOutcome } from '../store/chat-store.js';
 import type { Logger } from '../util/logger.js';
 import { RequestError } from './errors.js';
+import { conversationStream, type SendOrder } from './send-order.js';
 
 export interface WriterOptions {
   /** Messages committed per transaction at most. @default 500 */
@@ -18,7 +19,19 @@ export interface WriterOptions {
   readonly failed?: () => void;
 }
 
-type SendJob = { readonly kind: 'send'; readonly item: SendItem; readonly resolve: (o: SendOutcome) => void; readonly reject: (e: unknown) => void };
+/** Which connection's send a job is, and its ticket there (send-order.ts). */
+export interface SendSource {
+  readonly order: SendOrder;
+  readonly ticket: number;
+}
+
+type SendJob = {
+  readonly kind: 'send';
+  readonly item: SendItem;
+  readonly source: SendSource | undefined;
+  readonly resolve: (o: SendOutcome) => void;
+  readonly reject: (e: unknown) => void;
+};
 type Job =
   | SendJob
   | { readonly kind: 'exclusive'; readonly run: () => Promise<unknown>; readonly resolve: (v: unknown) => void; readonly reject: (e: unknown) => void };
@@ -62,9 +75,13 @@ export class MessageWriter {
     this.#failed = options.failed;
   }
 
-  /** Queues one message; resolves once it is committed (or found to be a resend, or refused). */
-  send(item: SendItem): Promise<SendOutcome> {
-    return new Promise((resolve, reject) => this.#enqueue({ kind: 'send', item, resolve, reject }));
+  /**
+   * Queues one message; resolves once it is committed (or found to be a resend, or refused). Queued
+   * synchronously: sends keep the order of the calls. `source` names the connection it came from, so
+   * that a failed commit also refuses that connection's later sends to the conversation (#commit).
+   */
+  send(item: SendItem, source?: SendSource): Promise<SendOutcome> {
+    return new Promise((resolve, reject) => this.#enqueue({ kind: 'send', item, source, resolve, reject }));
   }
 
   /** Runs `run` alone, between batches, in queue order. */
@@ -150,6 +167,25 @@ export class MessageWriter {
     return batch;
   }
 
+  /**
+   * Refuses the queued sends that came after a failed batch's sends on the same connection to the same
+   * conversation: committed now, they would be stored before the failed ones are sent again
+   * (send-order.ts). Sends without a source (legacy clients) keep their place.
+   */
+  #refuseFollowers(failed: readonly SendJob[]): void {
+    const follows = (job: Job): job is SendJob =>
+      job.kind === 'send' &&
+      job.source !== undefined &&
+      failed.some((f) => f.source?.order === job.source!.order && f.item.conversationId === job.item.conversationId);
+    const followers = this.#queue.filter(follows);
+    if (followers.length === 0) return;
+    const refusal = new RequestError('out_of_order', 'an earlier message to this conversation was not stored; send it again first, then this one');
+    for (const job of followers) {
+      this.#queue.splice(this.#queue.indexOf(job), 1);
+      job.reject(refusal);
+    }
+  }
+
   #finished(): void {
     this.#inFlight--;
     this.#pump();
@@ -166,7 +202,9 @@ export class MessageWriter {
       this.#failed?.();
       this.logger.error('commit failed', { messages: batch.length, error: String(error) });
       const failure = new RequestError('internal', 'the message could not be stored; resend it (same cid)', { cause: error });
+      for (const job of batch) job.source?.order.refused(job.source.ticket, job.item.clientId, [conversationStream(job.item.conversationId)], 'internal');
       batch.forEach((job) => job.reject(failure));
+      this.#refuseFollowers(batch);
       return;
     }
     this.#committed?.(batch.length, outcomes.filter((o) => o.status === 'stored').length, (performance.now() - started) / 1000);

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedPgliteDir } from '../support/pglite-template.js';
 import { freePorts, runBin, startServerBin, type RunningBin } from '../support/run-bin.js';
 import { makeCert, writeCerts } from '../support/tls-certs.js';
 
@@ -20,6 +21,7 @@ beforeAll(async () => {
   certs = await writeCerts({ 'cert.pem': cert.certPem, 'key.pem': cert.keyPem });
   const [node, coord] = await freePorts(2);
   coordinator = coord!;
+  await seedPgliteDir(join(root, 'data'));
   server = await startServerBin(['--ports', String(node), '--coordinator-port', String(coordinator), '--data-dir', join(root, 'data'),
     '--tls-cert', certs.path('cert.pem'), '--tls-key', certs.path('key.pem')]);
 }, 60_000);

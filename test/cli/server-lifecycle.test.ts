@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOCK_FILE } from '../../src/store/data-dir-lock.js';
 import { ChatTestClient } from '../support/chat-client.js';
 import { describePostgres } from '../support/databases.js';
+import { seedPgliteDir } from '../support/pglite-template.js';
 import { freePorts, startBin, startServerBin, type RunningBin } from '../support/run-bin.js';
 
 /**
@@ -30,6 +31,8 @@ async function serverArgs(extra: string[] = []): Promise<{ args: string[]; coord
 }
 
 async function startServer(extra: string[]): Promise<{ server: RunningBin; coordinator: number }> {
+  const dataDir = extra.indexOf('--data-dir');
+  if (dataDir >= 0) await seedPgliteDir(extra[dataDir + 1]!);
   const { args, coordinator } = await serverArgs(extra);
   const server = await startServerBin(args);
   running.push(server);

@@ -1,5 +1,5 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
-import { FrameDecoder, encodeFrame } from '../../src/protocol/index.js';
+import { createServer, connect, type Socket } from 'node:net';
+import { listen, portOf, routeEveryoneTo } from './proxy-coordinator.js';
 
 /**
  * A TCP proxy in front of one node port, with a coordinator of its own that routes every client to
@@ -75,16 +75,7 @@ export async function startCutProxy(node: { host: string; port: number }): Promi
     upstream.on('close', () => client.destroy());
   });
 
-  // The coordinator side of the protocol (protocol.md § route), and nothing else: every route here.
-  const coordinator = createServer((socket) => {
-    track(socket);
-    const decoder = new FrameDecoder({ maxFrameBytes: 1024 * 1024 });
-    socket.on('data', (chunk: Buffer) =>
-      decoder.feed(chunk, (message) => {
-        if (message.t === 'route') socket.write(encodeFrame({ t: 'ok', id: message.id, host: '127.0.0.1', port: portOf(proxy) }));
-      }),
-    );
-  });
+  const coordinator = routeEveryoneTo(proxy, track);
 
   await Promise.all([listen(proxy), listen(coordinator)]);
   return {
@@ -95,17 +86,4 @@ export async function startCutProxy(node: { host: string; port: number }): Promi
       await Promise.all([proxy, coordinator].map((server) => new Promise((resolve) => server.close(resolve))));
     },
   };
-}
-
-function listen(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-}
-
-function portOf(server: Server): number {
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('not listening on TCP');
-  return address.port;
 }

@@ -7,6 +7,7 @@ import { afterAll, afterEach, describe, inject, it } from 'vitest';
 import type { Database } from '../../src/store/database.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { readSchemaSql } from '../../src/store/schema.js';
+import { seedPgliteDir } from './pglite-template.js';
 
 /** A database opened for one test; closed and removed after it. */
 export interface TestDatabase {
@@ -39,7 +40,7 @@ const SKIP_REASON = 'skipped: no PostgreSQL (set DATABASE_URL or install pg_ctl)
 /**
  * How long a database from `open` lives. `test` (the default): closed and removed after the test
  * that opened it. `suite`: kept until the describe block's last test, for a block that opens it in
- * `beforeAll` and shares it between tests that do not interfere (opening PGlite takes seconds).
+ * `beforeAll` and shares it between tests that do not interfere (opening PGlite takes a while even from the template).
  */
 export interface OpenOptions {
   readonly keep?: 'test' | 'suite';
@@ -60,6 +61,7 @@ export function describeEachDatabase(name: string, suite: (open: OpenTestDatabas
       const folder = await mkdtemp(join(tmpdir(), 'fastchat-pglite-'));
       cleanup.push(() => rm(folder, { recursive: true, force: true }));
       const dataDir = join(folder, 'data');
+      await seedPgliteDir(dataDir);
       const db = await openDatabase({ dataDir });
       cleanup.push(() => db.close());
       return { backend: 'pglite', db, dataDir };
@@ -223,6 +225,7 @@ export function itOnEachDataStore(name: string, title: string, run: (store: Data
     });
     it(title, async () => {
       dataDir = await mkdtemp(join(tmpdir(), 'fastchat-store-'));
+      await seedPgliteDir(dataDir);
       await run({ url: undefined, dataDir, args: ['--data-dir', dataDir] });
     }, timeoutMs);
   });

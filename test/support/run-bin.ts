@@ -7,6 +7,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { generateIdentityKey } from '../../src/crypto/identity.js';
 import { encryptPrivateKeyPem } from '../../src/crypto/private-key-pem.js';
 import { freeConsecutivePorts, freePorts } from '../../bench/support/free-ports.js';
+import { seedPgliteDir } from './pglite-template.js';
 
 export { freeConsecutivePorts, freePorts };
 
@@ -99,8 +100,12 @@ export async function startServerBin(args: string[], readyTimeoutMs?: number): P
   return server;
 }
 
-/** fastchat-server on two free node ports and a free coordinator port, embedded database in `dataDir`. */
+/**
+ * fastchat-server on two free node ports and a free coordinator port, embedded database in `dataDir`
+ * (seeded from the PGlite template when missing or empty).
+ */
 export async function startServerOnFreePorts(dataDir: string): Promise<{ server: RunningBin; coordinator: number }> {
+  await seedPgliteDir(dataDir);
   const [a, b, coordinator] = await freePorts(3);
   const server = await startServerBin(['--ports', `${a},${b}`, '--coordinator-port', String(coordinator), '--data-dir', dataDir]);
   return { server, coordinator: coordinator! };

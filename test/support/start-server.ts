@@ -7,6 +7,7 @@ import type { ListenTls } from '../../src/server/listen.js';
 import { startServer, type RunningServer, type ServerLimits } from '../../src/server/start-server.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { describePostgres } from './databases.js';
+import { seedPgliteDir } from './pglite-template.js';
 
 export interface TestServer extends RunningServer {
   /** The embedded database's folder (when no databaseUrl was given). */
@@ -36,13 +37,15 @@ export interface TestServerOptions {
 
 /**
  * Starts the real server on free ports (port 0) of 127.0.0.1 with an embedded database in a fresh
- * temp folder, or on the PostgreSQL at `databaseUrl`. Call stop() in afterEach/afterAll.
+ * temp folder (a copy of the run's PGlite template), or on the PostgreSQL at `databaseUrl`. Call
+ * stop() in afterEach/afterAll.
  */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const owned = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'fastchat-test-')));
   const remove = () => (owned ? rm(dataDir, { recursive: true, force: true }) : Promise.resolve());
   try {
+    if (options.databaseUrl === undefined) await seedPgliteDir(dataDir);
     const server = await startServer({
       host: '127.0.0.1',
       ports: options.ports?.node ?? Array.from({ length: options.nodePorts ?? 2 }, () => 0),

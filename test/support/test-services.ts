@@ -6,6 +6,7 @@ import { createServices, type ServerServices, type ServicesOptions } from '../..
 import { openDatabase } from '../../src/store/open-database.js';
 import { SqlChatStore } from '../../src/store/sql-chat-store.js';
 import { silentLogger } from '../../src/util/logger.js';
+import { seedPgliteDir } from './pglite-template.js';
 
 export interface TestServices {
   readonly services: ServerServices;
@@ -18,7 +19,9 @@ export interface TestServices {
 /** Real server services on a fresh embedded database, for driving the core without sockets. */
 export async function openTestServices(options: Partial<ServicesOptions> = {}): Promise<TestServices> {
   const folder = await mkdtemp(join(tmpdir(), 'fastchat-core-'));
-  const store = new SqlChatStore(await openDatabase({ dataDir: join(folder, 'db') }));
+  const dataDir = join(folder, 'db');
+  await seedPgliteDir(dataDir);
+  const store = new SqlChatStore(await openDatabase({ dataDir }));
   const fresh = (more: Partial<ServicesOptions> = {}) =>
     createServices({
       logger: silentLogger,

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { seedPgliteDir } from '../support/pglite-template.js';
 import { spawnPty, type PtyScreen } from '../support/pty.js';
 import { freePorts, runBin, startServerBin, type RunningBin } from '../support/run-bin.js';
 
@@ -27,6 +28,7 @@ describe('fastchat tui while the server restarts', () => {
   it('stays up, shows reconnecting and the queued message, and sends it once when the server is back', async () => {
     root = await mkdtemp(join(tmpdir(), 'fastchat-restart-'));
     const [a, b, coordinator] = await freePorts(3);
+    await seedPgliteDir(join(root, 'server'));
     const serverArgs = ['--ports', `${a},${b}`, '--coordinator-port', String(coordinator), '--data-dir', join(root, 'server')];
     server = await startServerBin(serverArgs);
     const cli = (user: string, args: string[]) =>

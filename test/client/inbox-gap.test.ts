@@ -1,0 +1,60 @@
+import { afterEach, expect, it } from 'vitest';
+import { collect, testClients } from '../support/client-harness.js';
+import { startReorderProxy, type ReorderProxy } from '../support/reorder-proxy.js';
+import { describeEachServer, type TestServer } from '../support/start-server.js';
+
+/**
+ * Issue 16 (found by chaos): a client's cursor moves only over seqs without holes. A row that arrives
+ * ahead of an earlier one must not carry the cursor past it: the app still gets every row once, in
+ * seq order, whether the earlier row comes later by push or never does (history has it).
+ */
+describeEachServer('a client never skips a row', (start) => {
+  let server: TestServer;
+  let proxy: ReorderProxy | undefined;
+  const clients = testClients(() => server.listening.coordinatorPort);
+  afterEach(async () => {
+    await clients.cleanup();
+    await proxy?.close();
+    proxy = undefined;
+  });
+
+  /** Alice (direct) and Bob (through the reordering proxy), with a direct conversation Bob has read. */
+  async function directConversation() {
+    server = await start();
+    proxy = await startReorderProxy({ host: '127.0.0.1', port: server.listening.ports[0]! });
+    const alice = await clients.open('alice', 'signup');
+    const bob = await clients.open('bob', 'signup', { coordinatorPort: proxy.coordinatorPort });
+    const seen = collect(bob);
+    const { conversation } = await (await alice.send({ user: bob.user.id }, 'hello')).acked;
+    await seen.until((m) => m.some((x) => x.text === 'hello'), 'the first message');
+    /** Sends in order (one outbox pass) and waits for every ack. */
+    const send = async (...texts: string[]) => {
+      const sends = [];
+      for (const text of texts) sends.push(await alice.send({ conversation }, text));
+      return Promise.all(sends.map((s) => s.acked));
+    };
+    return { bob, seen, conversation, send };
+  }
+
+  it('rows pushed as 27, 28, then 26: the app gets 26, 27, 28, each once', async () => {
+    const { bob, seen, conversation, send } = await directConversation();
+    const held = proxy!.holdNextMessage(2);
+    await send('one', 'two', 'three');
+    expect((await held).seq).toBe((await bob.history(conversation)).find((m) => m.text === 'one')!.seq);
+    // The late 'one' goes right after 'three': once 'four' is in, the late one was handled.
+    const [four] = await send('four');
+    await seen.until((m) => m.some((x) => x.text === 'four'), 'the message after the late one');
+    expect(seen.texts()).toEqual(['hello', 'one', 'two', 'three', 'four']);
+    expect(seen.messages.map((m) => m.seq)).toEqual(seen.messages.map((_, i) => seen.messages[0]!.seq + i));
+    expect(bob.state.cursor(conversation)).toBe(four!.seq);
+  });
+
+  it('a row never pushed (26 lost, 27 and 28 arrive): history fills it in before 27', async () => {
+    const { bob, seen, conversation, send } = await directConversation();
+    void proxy!.holdNextMessage(Infinity);
+    const [, , three] = await send('one', 'two', 'three');
+    await seen.until((m) => m.some((x) => x.text === 'three'), 'the last message');
+    expect(seen.texts()).toEqual(['hello', 'one', 'two', 'three']);
+    expect(bob.state.cursor(conversation)).toBe(three!.seq);
+  });
+});

@@ -1,0 +1,71 @@
+import { createServer, connect, type Socket } from 'node:net';
+import { FrameDecoder, encodeFrame, type RawMessage } from '../../src/protocol/index.js';
+import { listen, portOf, routeEveryoneTo } from './proxy-coordinator.js';
+
+/**
+ * A proxy in front of one node port (with a coordinator of its own that routes every client to it)
+ * that can deliver the server's `msg` pushes out of order or not at all, frame by frame, as pushes
+ * racing over different paths would arrive. Everything else passes in order.
+ */
+export interface ReorderProxy {
+  readonly coordinatorPort: number;
+  /**
+   * Holds back the next `msg` push to any client and lets it through right after `later` more
+   * `msg` pushes have passed; with `later` Infinity it is dropped. Resolves with the held push.
+   */
+  holdNextMessage(later: number): Promise<RawMessage>;
+  close(): Promise<void>;
+}
+
+interface Hold {
+  later: number;
+  held?: Buffer;
+  taken: (push: RawMessage) => void;
+}
+
+export async function startReorderProxy(node: { host: string; port: number }): Promise<ReorderProxy> {
+  const sockets = new Set<Socket>();
+  let hold: Hold | undefined;
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+  };
+
+  /** The frames to write for one frame from the server, after the hold has seen it. */
+  const pass = (message: RawMessage): Buffer[] => {
+    const frame = encodeFrame(message);
+    if (message.t !== 'msg' || !hold) return [frame];
+    if (!hold.held) {
+      hold.held = frame;
+      hold.taken(message);
+      return [];
+    }
+    if (--hold.later > 0) return [frame];
+    const late = hold.held;
+    hold = undefined;
+    return [frame, late];
+  };
+
+  const proxy = createServer((client) => {
+    track(client);
+    const upstream = connect(node);
+    track(upstream);
+    const decoder = new FrameDecoder({ maxFrameBytes: 16 * 1024 * 1024 });
+    upstream.on('data', (chunk: Buffer) => decoder.feed(chunk, (message) => pass(message).forEach((frame) => client.write(frame))));
+    client.on('data', (chunk: Buffer) => upstream.write(chunk));
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  const coordinator = routeEveryoneTo(proxy, track);
+
+  await Promise.all([listen(proxy), listen(coordinator)]);
+  return {
+    coordinatorPort: portOf(coordinator),
+    holdNextMessage: (later) => new Promise((taken) => (hold = { later, taken })),
+    close: async () => {
+      sockets.forEach((s) => s.destroy());
+      await Promise.all([proxy, coordinator].map((server) => new Promise((resolve) => server.close(resolve))));
+    },
+  };
+}
