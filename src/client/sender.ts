@@ -39,6 +39,7 @@ export class Sender {
   readonly #listeners = new Set<(outcome: SendOutcome) => void>();
   #running = false;
   #again = false;
+  #retryTimer: NodeJS.Timeout | undefined;
   #idleWaiters: Array<() => void> = [];
 
   constructor(
@@ -209,14 +210,25 @@ export class Sender {
         if (error instanceof RequestFailedError && FINAL_CODES.has(error.code)) {
           await this.outbox.remove(entry.cid);
           this.#settle(entry.cid, { ok: false, failure: { cid: entry.cid, code: error.code, message: error.message } });
-        } else if (error instanceof RequestFailedError && error.code === 'rate_limited') {
-          // Sending too fast: the entry stays, and goes again when the server says it may.
-          // Not unref: a one-shot `fastchat send` must stay alive to retry.
-          setTimeout(() => this.flush(), error.retryAfterMs ?? RATE_LIMITED_RETRY_MS);
+        } else if (error instanceof RequestFailedError) {
+          // Refused for now on a connection that may well stay up (sending too fast, the database
+          // away for a moment, out_of_order behind such a refusal): the entry stays, and goes again
+          // when the server says it may or after a second, not only after a reconnect that may never
+          // come. Not unref: a one-shot `fastchat send` must stay alive to retry.
+          this.#retryLater(error.retryAfterMs ?? REFUSED_RETRY_MS);
         }
         // Otherwise the connection failed: the entry stays and goes out again after the reconnect.
       },
     ).finally(() => this.#wakeIfIdle());
+  }
+
+  /** One flush after `ms`, however many refusals of one pass asked for it. */
+  #retryLater(ms: number): void {
+    if (this.#retryTimer) return;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      this.flush();
+    }, ms);
   }
 
   #settle(cid: string, outcome: SendOutcome): void {
@@ -245,8 +257,8 @@ function codeOf(error: unknown): string {
 /** The reason of a held-back entry (outbox.ts: `blocked`) whose file gave none as text. */
 const LEGACY_HELD_REASON = "held back for a contact's changed key: compare fingerprints, /trust them, and send it again";
 
-/** When a `rate_limited` refusal names no time to wait. */
-const RATE_LIMITED_RETRY_MS = 1000;
+/** When a refusal that is not final (`rate_limited`, `unavailable`, …) names no time to wait. */
+const REFUSED_RETRY_MS = 1000;
 
 /**
  * One legacy body per piece per legacy member: the text split to fit each member's key (k − 11 bytes a
