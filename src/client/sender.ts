@@ -128,6 +128,9 @@ export class Sender {
       try {
         await this.#prepare(rpc, entry);
       } catch (error) {
+        // A deadline passed on a connection that is still up (a slow server): no reconnect will
+        // flush again, so this pass asks for the next one itself.
+        if (error instanceof RequestTimeoutError) this.#again = true;
         if (isTransient(error)) return;
         // Refused for good (not a member, no such user, a contact's key changed, cannot be sealed): it
         // fails with its reason and leaves the queue, so that nothing waits behind it and it is never
@@ -216,6 +219,10 @@ export class Sender {
           // when the server says it may or after a second, not only after a reconnect that may never
           // come. Not unref: a one-shot `fastchat send` must stay alive to retry.
           this.#retryLater(error.retryAfterMs ?? REFUSED_RETRY_MS);
+        } else if (error instanceof RequestTimeoutError) {
+          // No ack in time, on a connection still up (its late reply is dropped, rpc-connection.ts):
+          // send it again now; the server answers a resend of a stored message with its first ack.
+          this.flush();
         }
         // Otherwise the connection failed: the entry stays and goes out again after the reconnect.
       },
