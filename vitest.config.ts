@@ -16,11 +16,6 @@ const ONE_AT_A_TIME = [
   'test/tui/tui-server-restart.test.ts',
   'test/tui/tui-colours-pty.test.ts',
   'test/tui/tui-input-pty.test.ts',
-  // Ink renders of whole screens (10,000 messages, key sequences whose timing matters: a lone Escape).
-  'test/tui/panes.test.tsx',
-  'test/tui/overlays.test.tsx',
-  'test/tui/composer-commands.test.tsx',
-  'test/tui/composer-burst.test.tsx',
   'test/cli/**',
   'test/client/reconnect-dead-node.test.ts',
   'test/client/resume.test.ts',

@@ -49,6 +49,8 @@ export interface ReceivedRecord {
   readonly from: number;
   readonly kind: RowKind;
   readonly text: string | undefined;
+  /** As the client judged it (message-reader.ts): `undecryptable` rows have no text to compare. */
+  readonly trust: 'verified' | 'unverified' | 'undecryptable' | 'event';
   /** Milliseconds since the run started. */
   readonly at: number;
 }

@@ -20,6 +20,10 @@ export interface ServerProcess {
   stop(): Promise<void>;
   /** SIGKILL, as a node dies: nothing is drained or closed cleanly. Resolves once it has exited. */
   kill(): Promise<void>;
+  /** Resolves when the process has exited, however (a crash included). */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** The last few kilobytes it wrote to stderr. */
+  stderrTail(): string;
 }
 
 /** Starts bin/fastchat-server with `args` and resolves once it says it is ready. */
@@ -31,11 +35,21 @@ export async function startServerProcess(args: string[], coordinatorPort: number
     ? spawn(process.execPath, [...nodeArgs, SERVER_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
     : spawn(SERVER_BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
+  let ready = false;
+  // Drained all along, so a chatty server never blocks on a full pipe; once it is up only the tail
+  // is kept, which explains a crash.
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (ready) stderr = stderr.slice(-4096);
+  });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`fastchat-server did not start within 60 s:\n${stderr}`)), 60_000);
-    child.stderr!.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (/fastchat-server ready/.test(stderr)) {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`fastchat-server did not start within 60 s:\n${stderr}`));
+    }, 60_000);
+    child.stderr!.on('data', () => {
+      if (!ready && /fastchat-server ready/.test(stderr)) {
+        ready = true;
         clearTimeout(timer);
         resolve();
       }
@@ -49,9 +63,13 @@ export async function startServerProcess(args: string[], coordinatorPort: number
       reject(new Error(`fastchat-server exited with ${code}:\n${stderr}`));
     });
   });
-  // Keep draining stderr so a chatty server never blocks on a full pipe.
-  child.stderr!.resume();
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve({ code: child.exitCode, signal: child.signalCode });
+    else child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
   return {
+    exited,
+    stderrTail: () => stderr,
     pid: child.pid!,
     coordinatorPort,
     usage: () => treeUsage(child.pid!),

@@ -241,7 +241,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     this.#rpc?.close();
     this.#pending?.close();
     await this.inbox.settled();
-    await this.state.flush();
+    await this.state.close();
     this.#setStatus({ state: 'closed' });
   }
 
@@ -297,6 +297,12 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
         const { rpc } = await connectToNode({ coordinator: this.options.coordinator, timeoutMs: this.options.timeoutMs ?? 10_000, tls: this.options.tls });
         try {
           await logInAgain(rpc, this.identity, this.#resume);
+          // Closed while this connection was being made (close() had none to close): it must not
+          // come to life now, receive and write state behind the back of whoever closed it.
+          if (this.#closing) {
+            rpc.close();
+            return;
+          }
           await this.#attach(rpc);
           return;
         } catch (error) {

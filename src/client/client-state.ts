@@ -42,6 +42,7 @@ export class ClientState {
   #sessions: Record<string, StoredSession>;
   #saving: Promise<void> | undefined;
   #dirty = false;
+  #closed = false;
 
   private constructor(
     private readonly store: LocalStore,
@@ -104,6 +105,21 @@ export class ClientState {
 
   /** Writes now if anything changed; resolves when what was changed before the call is on disk. */
   async flush(): Promise<void> {
+    if (this.#closed) return;
+    await this.#write();
+  }
+
+  /**
+   * Writes what changed, for the last time: a change after this (a reply that was still on its way)
+   * is not written, so a closed client never writes over the file that a later process of the same
+   * user has written since, nor makes the folder again after someone removed it.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#write();
+  }
+
+  async #write(): Promise<void> {
     while (this.#saving) await this.#saving;
     if (!this.#dirty) return;
     this.#dirty = false;
@@ -118,6 +134,7 @@ export class ClientState {
 
   #changed(): void {
     this.#dirty = true;
+    if (this.#closed) return;
     // Coalesce a burst of changes (a backlog being read) into one write shortly after.
     // A failed background save stays dirty: the next change or the flush() at close retries it and reports it.
     setTimeout(() => void this.flush().catch(() => (this.#dirty = true)), 50).unref();

@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSIONS, type ResultOf } from '../protocol/index.js';
+import { PROTOCOL_VERSIONS, ROUTE_AVOID_MAX, type ResultOf } from '../protocol/index.js';
 import { connectTcp, formatAddress } from '../transport/tcp-transport.js';
 import { connectTls } from '../transport/tls-transport.js';
 import type { Transport } from '../transport/transport.js';
@@ -44,28 +44,49 @@ export interface NodeConnection {
   readonly hello: ResultOf<'hello'>;
 }
 
-/** Asks the coordinator for the least-loaded node port (protocol.md § route). */
-export async function askCoordinator(coordinator: ServerAddress, timeoutMs = 5000, tls?: ClientTls): Promise<ServerAddress> {
+/**
+ * Asks the coordinator for the least-loaded node port (protocol.md § route), other than the ones in
+ * `avoid` when it has another.
+ */
+export async function askCoordinator(coordinator: ServerAddress, timeoutMs = 5000, tls?: ClientTls, avoid: readonly ServerAddress[] = []): Promise<ServerAddress> {
   const rpc = new RpcConnection(await openTransport(coordinator, timeoutMs, tls), { requestTimeoutMs: timeoutMs });
   try {
-    return await rpc.request({ t: 'route' });
+    return await rpc.request({ t: 'route', ...(avoid.length === 0 ? {} : { avoid: avoid.map(({ host, port }) => ({ host, port })) }) });
   } finally {
     rpc.close();
   }
 }
 
 /**
- * Routes through the coordinator, connects to the node port it names, and says `hello`. When the
- * coordinator answered but that node cannot be reached (refused, or closed before `hello` was
- * answered), rejects with NodeUnreachableError, so that a reconnect loop can ask again soon.
+ * Routes through the coordinator, connects to the node port it names, and says `hello`. When that
+ * node cannot be reached (refused, or closed before `hello` was answered: it has usually just died,
+ * and the coordinator may not know yet), asks the coordinator again at once, naming the nodes that
+ * failed in `avoid`, for as long as `timeoutMs` from the start allows (docs/deploy.md § Failover).
+ * Rejects with NodeUnreachableError when the coordinator has no other node to name, or time is up,
+ * so that a reconnect loop can ask again soon.
  */
 export async function connectToNode(options: ConnectOptions): Promise<NodeConnection> {
   const timeoutMs = options.timeoutMs ?? 5000;
-  const node = await askCoordinator(options.coordinator, timeoutMs, options.tls);
+  const deadline = Date.now() + timeoutMs;
+  const failed: ServerAddress[] = [];
+  for (;;) {
+    const node = await askCoordinator(options.coordinator, timeoutMs, options.tls, failed);
+    try {
+      return await greetNode(node, timeoutMs, options.tls);
+    } catch (error) {
+      const again = !failed.some((f) => sameAddress(f, node));
+      if (!(error instanceof NodeUnreachableError) || !again || Date.now() >= deadline || failed.length >= ROUTE_AVOID_MAX) throw error;
+      failed.push(node);
+    }
+  }
+}
+
+/** Connects to one node port and says `hello`; NodeUnreachableError when the node is not answering. */
+async function greetNode(node: ServerAddress, timeoutMs: number, tls: ClientTls | undefined): Promise<NodeConnection> {
   let transport;
   try {
     // Every port of a deployment speaks what its coordinator speaks (protocol.md § TLS).
-    transport = await openTransport(node, timeoutMs, options.tls);
+    transport = await openTransport(node, timeoutMs, tls);
   } catch (error) {
     // A refused certificate is not a dead node: retrying elsewhere would hide it.
     if (error instanceof TlsVerifyError) throw error;
@@ -81,4 +102,8 @@ export async function connectToNode(options: ConnectOptions): Promise<NodeConnec
     if (error instanceof ConnectionClosedError) throw new NodeUnreachableError(node, error);
     throw error;
   }
+}
+
+function sameAddress(a: ServerAddress, b: ServerAddress): boolean {
+  return a.host === b.host && a.port === b.port;
 }

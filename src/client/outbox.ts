@@ -41,6 +41,8 @@ const LOCK = 'outbox.lock';
  */
 export class Outbox {
   #entries: OutboxEntry[];
+  /** The cids of #entries, for holds() on every entry of a long queue. */
+  #cids: Set<string>;
   /** Writes and reads in order within this process; the lock orders them between processes. */
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -49,6 +51,7 @@ export class Outbox {
     entries: OutboxEntry[],
   ) {
     this.#entries = entries;
+    this.#cids = new Set(entries.map((e) => e.cid));
   }
 
   static async load(store: LocalStore): Promise<Outbox> {
@@ -62,6 +65,11 @@ export class Outbox {
 
   entries(): readonly OutboxEntry[] {
     return this.#entries;
+  }
+
+  /** True while the entry is queued (as last read): false once it was removed. */
+  holds(cid: string): boolean {
+    return this.#cids.has(cid);
   }
 
   /** Queues an entry owned by this process. */
@@ -99,6 +107,7 @@ export class Outbox {
         // Unchanged (a claim with nothing to take over): no write.
         if (JSON.stringify(next) !== JSON.stringify(current)) await this.store.writeJson(FILE, next);
         this.#entries = next;
+        this.#cids = new Set(next.map((e) => e.cid));
       });
     });
     // The next change runs after this one whatever its outcome; this caller still sees the failure.

@@ -146,7 +146,9 @@ export class Sender {
     for (const entry of entries) {
       // Something of this pass was refused: the rest go again after it, in order, in the next pass.
       if (window.refused) return;
-      if (this.#inFlight.has(entry.cid)) continue;
+      // Out already, or acked and gone while this pass waited on an entry before it (sending it
+      // again would get a re-ack, and a second outcome for one message).
+      if (this.#inFlight.has(entry.cid) || !this.outbox.holds(entry.cid)) continue;
       if (entry.blocked !== undefined) {
         // Held back for a changed key by a client from before issue 15, which would have sent it once
         // the key was trusted: it fails instead (offline too: it needs no server), like a message that
@@ -237,8 +239,12 @@ export class Sender {
       .then(
         async (acks): Promise<Answer> => {
           const ack = acks.at(-1)!;
-          this.#inFlight.delete(entry.cid);
-          await this.outbox.remove(entry.cid);
+          // In flight until it has left the outbox: a pass meanwhile must not take it for unsent.
+          try {
+            await this.outbox.remove(entry.cid);
+          } finally {
+            this.#inFlight.delete(entry.cid);
+          }
           this.#settle(entry.cid, { ok: true, receipt: { cid: entry.cid, conversation: ack.conversation, seq: ack.seq, mid: ack.mid, ts: ack.ts } });
           return { kind: 'done' };
         },

@@ -45,6 +45,9 @@ export const GROUP_MEMBERS_MAX = 1000;
 export const USERS_PAGE_MAX = 500;
 export const HISTORY_PAGE_MAX = 200;
 
+/** Node ports a `route` may name as ones to avoid (the client just failed to reach them). */
+export const ROUTE_AVOID_MAX = 8;
+
 /** Cursors a `sync` may carry. */
 export const SYNC_CURSORS_MAX = 10_000;
 

@@ -8,6 +8,7 @@ import {
   MESSAGE_BODY_MAX_BYTES,
   PUBLIC_KEY_MAX_BYTES,
   RESUME_TOKEN_BYTES,
+  ROUTE_AVOID_MAX,
   SECRET_MAX_BYTES,
   SECRET_MIN_BYTES,
   SYNC_CURSORS_MAX,
@@ -34,7 +35,12 @@ export const helloRequest = object({
 
 export const pingRequest = object({ t: literal('ping'), id: requestId });
 
-export const routeRequest = object({ t: literal('route'), id: requestId });
+export const routeRequest = object({
+  t: literal('route'),
+  id: requestId,
+  /** Node ports the client just failed to reach: the coordinator names another node when it has one. */
+  avoid: optional(arrayOf(object({ host: str({ min: 1, max: 255 }), port: int({ min: 1, max: 65535 }) }), { max: ROUTE_AVOID_MAX })),
+});
 
 export const signupRequest = object({
   t: literal('signup'),

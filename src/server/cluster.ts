@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { ChatStore, NodeRecord, OfflineUser } from '../store/chat-store.js';
+import { nodeApplicationName, type ChatStore, type NodeRecord, type OfflineUser } from '../store/chat-store.js';
 import type { Database } from '../store/database.js';
 import { CLUSTER_CHANNEL, decodeClusterEvent, encodeClusterEvent, type ClusterEvent } from './cluster-events.js';
 import type { Logger } from '../util/logger.js';
 import { ClusterPresence } from './cluster-presence.js';
+import { NodeLiveness } from './node-liveness.js';
 import type { PortLoad } from './port-load.js';
 
 /** Heartbeats a node may miss before the coordinator stops sending clients to it. */
@@ -50,6 +51,8 @@ export interface ClusterHooks {
 export class Cluster {
   readonly id = randomUUID();
   readonly presence: ClusterPresence;
+  /** Which other nodes still hold their database connection (PostgreSQL server only). */
+  readonly liveness: NodeLiveness | undefined;
   readonly #timeoutMs: number;
   readonly #heartbeatMs: number;
   #nodes: NodeRecord[] = [];
@@ -73,6 +76,7 @@ export class Cluster {
     this.#timeoutMs = options.nodeTimeoutMs ?? 10_000;
     this.#heartbeatMs = options.heartbeatMs ?? Math.max(100, Math.floor(this.#timeoutMs / 5));
     this.presence = new ClusterPresence(store, this.id, this.#timeoutMs);
+    this.liveness = database.listen ? new NodeLiveness(store, logger, () => !this.#stopped && !this.#alone()) : undefined;
   }
 
   /** Live nodes as of the last heartbeat, this one included. */
@@ -98,6 +102,8 @@ export class Cluster {
           this.logger.info('cluster listener reconnected; catching up');
           hooks.onResync();
         },
+        // The name other nodes' coordinators look for to know this process is alive (node-liveness.ts).
+        nodeApplicationName(this.id),
       );
     }
     await this.#register();
@@ -109,14 +115,17 @@ export class Cluster {
         .finally(() => (this.#beating = undefined));
     }, this.#heartbeatMs);
     this.#timer.unref();
+    this.liveness?.start();
   }
 
   /**
    * Where a client should go: undefined when this node is the least loaded (the caller then picks
    * its own least-loaded port), otherwise a port of the least-loaded other node. Load is connections
-   * per port, so nodes with more ports take more clients.
+   * per port, so nodes with more ports take more clients. Nodes whose database connection is gone
+   * (node-liveness.ts) and nodes with a port in `avoid` (the client just failed to reach it) are
+   * skipped.
    */
-  route(): { host: string; port: number } | undefined {
+  route(avoid: readonly { host: string; port: number }[] = []): { host: string; port: number } | undefined {
     const ownLoad = this.#loadOf(this.#connections(), this.load.snapshot().length);
     let best: NodeRecord | undefined;
     let bestLoad = ownLoad;
@@ -126,6 +135,8 @@ export class Cluster {
       // A node that missed its last heartbeats may have died: until the timeout says so, its frozen
       // load would make it look like the best choice. Skip it (both times are the database clock).
       if (lastBeat !== undefined && lastBeat - node.heartbeatAt.getTime() > SUSPECT_AFTER_BEATS * this.#heartbeatMs) continue;
+      if (this.liveness && !this.liveness.mayRoute(node.id)) continue;
+      if (avoid.some((a) => a.host === node.host && node.ports.includes(a.port))) continue;
       const load = this.#loadOf(node.connections, node.ports.length);
       if (load < bestLoad) {
         best = node;
@@ -157,6 +168,7 @@ export class Cluster {
     this.#stopped = true;
     clearInterval(this.#timer);
     clearTimeout(this.#joinCatchUp);
+    this.liveness?.stop();
     await this.#beating;
     await this.#unlisten?.();
     this.presence.leave();

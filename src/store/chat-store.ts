@@ -147,6 +147,17 @@ export interface ListUsersOptions {
   readonly prefix?: string;
 }
 
+/**
+ * How a node's LISTEN connection is named in `pg_stat_activity` (`application_name`): the prefix and
+ * the node id. PostgreSQL ends a backend as soon as its client's socket closes, so a process that dies
+ * (even by SIGKILL) drops out of `pg_stat_activity` at once, long before its heartbeat times out.
+ */
+export const NODE_APPLICATION_PREFIX = 'fastchat-node ';
+
+export function nodeApplicationName(nodeId: string): string {
+  return `${NODE_APPLICATION_PREFIX}${nodeId}`;
+}
+
 /** A server process sharing the database (scale-out): where clients can reach it and how busy it is. */
 export interface NodeRecord {
   readonly id: string;
@@ -253,6 +264,11 @@ export interface ChatStore {
    * more): another node reaped it as dead, and it must register again.
    */
   heartbeatNode(id: string, connections: number): Promise<boolean>;
+  /**
+   * Ids of the nodes whose LISTEN connection (named by sql/nodes.ts nodeApplicationName) is open now:
+   * a node that died drops out at once, whatever its heartbeat says. PostgreSQL server only.
+   */
+  listeningNodes(): Promise<Set<string>>;
   /** Nodes whose last heartbeat is at most `maxAgeMs` old (by the database's clock), ordered by id. */
   liveNodes(maxAgeMs: number): Promise<NodeRecord[]>;
   /**

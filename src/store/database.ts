@@ -41,9 +41,10 @@ export interface Database extends Queryable {
    * PostgreSQL server only (processes sharing a database): receives every NOTIFY on `channel` over a
    * dedicated connection. When that connection drops it is re-established (with backoff) and
    * `onReconnect` is called, since notifications sent meanwhile are lost: the caller catches up from
-   * the tables. Resolves once listening; the function it returns stops.
+   * the tables. Resolves once listening; the function it returns stops. `applicationName` names the
+   * connection in `pg_stat_activity` (how other processes see that this one is alive: sql/nodes.ts).
    */
-  listen?(channel: string, onPayload: (payload: string) => void, onReconnect: () => void): Promise<() => Promise<void>>;
+  listen?(channel: string, onPayload: (payload: string) => void, onReconnect: () => void, applicationName?: string): Promise<() => Promise<void>>;
   /** Releases every connection or the embedded instance. Safe to call more than once. */
   close(): Promise<void>;
 }

@@ -112,8 +112,9 @@ class PgDatabase implements Database {
     readonly description: string,
   ) {}
 
-  listen(channel: string, onPayload: (payload: string) => void, onReconnect: () => void): Promise<() => Promise<void>> {
-    return listenOn(this.pool.options, channel, onPayload, onReconnect);
+  listen(channel: string, onPayload: (payload: string) => void, onReconnect: () => void, applicationName?: string): Promise<() => Promise<void>> {
+    const config = applicationName === undefined ? this.pool.options : { ...this.pool.options, application_name: applicationName };
+    return listenOn(config, channel, onPayload, onReconnect);
   }
 
   async query<R extends Record<string, unknown>>(

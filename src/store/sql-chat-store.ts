@@ -148,6 +148,10 @@ export class SqlChatStore implements ChatStore {
     return nodes.heartbeatNode(this.db, id, connections);
   }
 
+  listeningNodes(): Promise<Set<string>> {
+    return nodes.listeningNodes(this.db);
+  }
+
   liveNodes(maxAgeMs: number): Promise<NodeRecord[]> {
     return nodes.liveNodes(this.db, maxAgeMs);
   }

@@ -25,9 +25,10 @@ function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-/** A coordinator that answers `route` with whatever `target()` says, and counts the requests. */
-async function fakeCoordinator(target: () => number): Promise<{ port: number; routes: number[] }> {
+/** A coordinator that answers `route` with whatever `target(avoid)` says, and records when it was asked and what to avoid. */
+async function fakeCoordinator(target: (avoid: readonly number[]) => number): Promise<{ port: number; routes: number[]; avoided: number[][] }> {
   const routes: number[] = [];
+  const avoided: number[][] = [];
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
@@ -38,7 +39,9 @@ async function fakeCoordinator(target: () => number): Promise<{ port: number; ro
       decoder.feed(chunk, (message) => {
         if (message.t !== 'route') return void socket.destroy();
         routes.push(Date.now());
-        socket.write(encodeFrame({ t: 'ok', id: message.id, host: '127.0.0.1', port: target() }));
+        const avoid = ((message.avoid ?? []) as Array<{ port: number }>).map((a) => a.port);
+        avoided.push(avoid);
+        socket.write(encodeFrame({ t: 'ok', id: message.id, host: '127.0.0.1', port: target(avoid) }));
       }),
     );
   });
@@ -47,7 +50,7 @@ async function fakeCoordinator(target: () => number): Promise<{ port: number; ro
     sockets.forEach((s) => s.destroy());
     await closeServer(server);
   });
-  return { port, routes };
+  return { port, routes, avoided };
 }
 
 /** A TCP relay standing in for a node: kill() makes it vanish as a SIGKILLed process does (resets, then refusal). */
@@ -123,6 +126,36 @@ describe('connecting to the node the coordinator names', () => {
   });
 });
 
+describe('connecting when the named node is dead', () => {
+  let server: TestServer | undefined;
+  afterEach(async () => {
+    await server?.stop();
+    server = undefined;
+  });
+
+  it('asks the coordinator again at once, naming the node that failed in avoid, and connects where it is sent next', async () => {
+    server = await startTestServer({ nodePorts: 1 });
+    const livePort = server.listening.ports[0]!;
+    const gone = await relayTo(livePort);
+    await gone.kill();
+    // Like a coordinator that has not yet noticed the death: it names the dead node unless told to avoid it.
+    const coordinator = await fakeCoordinator((avoid) => (avoid.includes(gone.port) ? livePort : gone.port));
+    const { rpc, node } = await connectToNode({ coordinator: { host: '127.0.0.1', port: coordinator.port } });
+    rpc.close();
+    expect(node.port).toBe(livePort);
+    expect(coordinator.avoided).toEqual([[], [gone.port]]);
+  });
+
+  it('gives up with NodeUnreachableError when the coordinator names an avoided node again (it has no other)', async () => {
+    const gone = await relayTo(9);
+    await gone.kill();
+    const coordinator = await fakeCoordinator(() => gone.port);
+    const error = await connectToNode({ coordinator: { host: '127.0.0.1', port: coordinator.port } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NodeUnreachableError);
+    expect(coordinator.avoided).toEqual([[], [gone.port]]);
+  });
+});
+
 describe('ChatClient after its node dies', () => {
   let server: TestServer | undefined;
   afterEach(async () => {
@@ -163,7 +196,9 @@ describe('ChatClient after its node dies', () => {
     // delays did not grow as from a server that is down (that would be 250, 500, 1000, 2000 ms…).
     const routesWhileDead = coordinator.routes.filter((at) => at >= killedAt && at < killedAt + DEAD_FOR_MS);
     expect(routesWhileDead.length).toBeGreaterThanOrEqual(5);
-    expect(statuses.filter((s) => s.state === 'reconnecting').length).toBeGreaterThanOrEqual(routesWhileDead.length);
+    // Each attempt asks twice: once, then at once again avoiding the node that failed (which this coordinator names anyway).
+    expect(2 * statuses.filter((s) => s.state === 'reconnecting').length).toBeGreaterThanOrEqual(routesWhileDead.length);
+    expect(coordinator.avoided.filter((avoid) => avoid.includes(node.port)).length).toBeGreaterThanOrEqual(routesWhileDead.length / 2 - 1);
     // Back on the live node soon after the coordinator names it: at most one quick delay (500 ms) later,
     // plus connecting, logging in and syncing.
     expect(back.at - killedAt).toBeLessThanOrEqual(DEAD_FOR_MS + 1500);

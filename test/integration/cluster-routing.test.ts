@@ -62,4 +62,46 @@ describePostgres('cluster routing', (postgres) => {
     // Still registered as live (the timeout has not passed), yet no longer chosen.
     expect(cluster.nodes.map((n) => n.id)).toHaveLength(2);
   }, 30_000);
+
+  it('a SIGKILLed node is not offered once its database connection is gone, long before a heartbeat is missed', async () => {
+    const url = await postgres.databaseWithSchema();
+    // Heartbeats every 5 s: by heartbeats alone B would be suspected only 12.5 s after it died.
+    const SLOW = { nodeTimeoutMs: 25_000, heartbeatMs: 5000 };
+    const a = await startTestServer({ databaseUrl: url, nodePorts: 1, cluster: SLOW });
+    servers.push(a);
+    const [port, coordinator] = await freePorts(2);
+    const b = await startServerBin(['--db', url, '--ports', String(port), '--coordinator-port', String(coordinator), '--node-timeout', '25']);
+    processes.push(b);
+    for (let n = 0; n < 3; n++) held.push(await connectTcpClient(a.listening.ports[0]!));
+    const cluster = a.core.services.cluster!;
+    const liveness = cluster.liveness!;
+    const routeFromA = async () => (await askCoordinator({ host: '127.0.0.1', port: a.listening.coordinatorPort })).port;
+    await expect.poll(routeFromA, { timeout: 20_000 }).toBe(port);
+    const bId = cluster.nodes.find((n) => n.id !== cluster.id)!.id;
+    expect(liveness.mayRoute(bId)).toBe(true);
+
+    const killedAt = Date.now();
+    await b.stop('SIGKILL');
+    // PostgreSQL ends B's backends as their sockets close; the coordinator's next check sees it.
+    await expect.poll(async () => (await a.core.services.store.listeningNodes()).has(bId), { timeout: 10_000, interval: 20 }).toBe(false);
+    await liveness.check();
+    expect(liveness.mayRoute(bId)).toBe(false);
+    expect(await routeFromA()).toBe(a.listening.ports[0]);
+    const heartbeatAge = Date.now() - cluster.nodes.find((n) => n.id === bId)!.heartbeatAt.getTime();
+    console.log(`B no longer offered ${Date.now() - killedAt} ms after the kill (its last heartbeat ${heartbeatAge} ms old; machine load makes this figure indicative only)`);
+    expect(cluster.nodes.map((n) => n.id)).toContain(bId); // still registered: only routing changed
+  }, 60_000);
+
+  it('route skips a node the client names in avoid, and names it again when the client avoids nothing', async () => {
+    const url = await postgres.databaseWithSchema();
+    const a = await startTestServer({ databaseUrl: url, nodePorts: 1, cluster: FAST });
+    const b = await startTestServer({ databaseUrl: url, nodePorts: 1, cluster: FAST });
+    servers.push(a, b);
+    for (let n = 0; n < 3; n++) held.push(await connectTcpClient(a.listening.ports[0]!));
+    const coordinatorA = { host: '127.0.0.1', port: a.listening.coordinatorPort };
+    const bPort = b.listening.ports[0]!;
+    await expect.poll(async () => (await askCoordinator(coordinatorA)).port, { timeout: 10_000 }).toBe(bPort);
+    expect((await askCoordinator(coordinatorA, 5000, undefined, [{ host: '127.0.0.1', port: bPort }])).port).toBe(a.listening.ports[0]);
+    expect((await askCoordinator(coordinatorA)).port).toBe(bPort);
+  });
 });

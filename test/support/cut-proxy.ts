@@ -75,7 +75,7 @@ export async function startCutProxy(node: { host: string; port: number }): Promi
     upstream.on('close', () => client.destroy());
   });
 
-  const coordinator = routeEveryoneTo(proxy, track);
+  const coordinator = routeEveryoneTo(() => portOf(proxy), track);
 
   await Promise.all([listen(proxy), listen(coordinator)]);
   return {

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { render as inkRender } from 'ink-testing-library';
 import type { ReactElement } from 'react';
 import { afterEach } from 'vitest';
@@ -38,12 +39,38 @@ export interface RenderedTui {
   /** The latest frame, as the terminal would show it (colours off: FORCE_COLOR=0). */
   lastFrame(): string;
   readonly stdin: { write(data: string): void };
-  /** Writes each key separately, letting Ink handle each before the next (as a person types). */
+  /**
+   * Writes each key separately, each once Ink and React are done with the one before (as a person
+   * types, however slow the machine): see `settled`.
+   */
   press(...keys: string[]): Promise<void>;
   rerender(tree: ReactElement): void;
   unmount(): void;
   /** Resolves once the frame contains `text` (or matches), else rejects with the last frame. */
   waitFor(expected: string | RegExp | ((frame: string) => boolean), timeoutMs?: number): Promise<string>;
+}
+
+/**
+ * The scheduler React's reconciler (Ink's) runs its deferred work on: passive effects, such as Ink's
+ * `useInput` subscribing the handler of a component that just mounted. Resolved from the reconciler
+ * so that it is the very instance it uses.
+ */
+interface Scheduler {
+  unstable_scheduleCallback(priority: number, callback: () => void): unknown;
+  readonly unstable_IdlePriority: number;
+}
+const scheduler = createRequire(createRequire(import.meta.url).resolve('react-reconciler'))('scheduler') as Scheduler;
+
+/**
+ * Resolves once Ink has handled what was written and React has nothing left to do: first a turn of
+ * the event loop (Ink hands a lone Escape on in a setImmediate, when no sequence followed it), then
+ * an idle-priority task, which the scheduler runs only once every task queued before it, and every
+ * task those queued, has run. A wait on the work itself, not on time: a loaded machine only makes it
+ * later.
+ */
+async function settled(): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise<void>((resolve) => scheduler.unstable_scheduleCallback(scheduler.unstable_IdlePriority, () => resolve()));
 }
 
 const mounted: Array<() => void> = [];
@@ -66,16 +93,14 @@ export function renderTui(tree: ReactElement): RenderedTui {
   };
   mounted.push(unmount);
   const lastFrame = () => instance.lastFrame() ?? '';
-  const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
   return {
     lastFrame,
     stdin: { write: (data) => instance.stdin.write(data) },
     async press(...keys) {
-      await tick();
+      await settled();
       for (const key of keys) {
         instance.stdin.write(key);
-        // A lone Escape waits for Ink's escape-sequence timeout before it is a key.
-        await (key === KEYS.escape ? new Promise((resolve) => setTimeout(resolve, 60)) : tick());
+        await settled();
       }
     },
     rerender: (next) => instance.rerender(next),

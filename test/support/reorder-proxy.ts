@@ -57,7 +57,7 @@ export async function startReorderProxy(node: { host: string; port: number }): P
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
-  const coordinator = routeEveryoneTo(proxy, track);
+  const coordinator = routeEveryoneTo(() => portOf(proxy), track);
 
   await Promise.all([listen(proxy), listen(coordinator)]);
   return {

@@ -7,9 +7,9 @@ export const route: Handler<'route'> = {
   roles: ['coordinator'],
   beforeHello: true,
   access: 'anyone',
-  handle(_request, { services, localAddress }) {
-    // Another live node of the deployment may be less loaded than this one.
-    const elsewhere = services.cluster?.route();
+  handle(request, { services, localAddress }) {
+    // Another live node of the deployment may be less loaded than this one; never one the client avoids.
+    const elsewhere = services.cluster?.route(request.avoid);
     if (elsewhere) return elsewhere;
     const port = services.load.leastLoaded();
     if (port === undefined) throw new RequestError('unavailable', 'no node port is open');

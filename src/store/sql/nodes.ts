@@ -1,5 +1,5 @@
 /** The node registry of a shared database (scale-out): one row per live server process. */
-import type { NodeRecord } from '../chat-store.js';
+import { NODE_APPLICATION_PREFIX, type NodeRecord } from '../chat-store.js';
 import type { Queryable } from '../database.js';
 
 interface NodeRow extends Record<string, unknown> {
@@ -33,4 +33,14 @@ export async function liveNodes(db: Queryable, maxAgeMs: number): Promise<NodeRe
     [maxAgeMs],
   );
   return rows.map((row) => ({ id: row.id, host: row.host, ports: row.ports, connections: row.connections, heartbeatAt: row.heartbeat_at }));
+}
+
+/** Ids of the nodes with a LISTEN connection open to this database now (chat-store.ts nodeApplicationName). */
+export async function listeningNodes(db: Queryable): Promise<Set<string>> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT DISTINCT substr(application_name, $1::integer + 1) AS id FROM pg_stat_activity
+     WHERE datname = current_database() AND starts_with(application_name, $2)`,
+    [NODE_APPLICATION_PREFIX.length, NODE_APPLICATION_PREFIX],
+  );
+  return new Set(rows.map((row) => row.id));
 }

@@ -42,7 +42,7 @@ const SENDS: SendRecord[] = [
 function got(user: number, conversation: number, seqs: number[]): ReceivedRecord[] {
   return seqs.map((seq, i) => {
     const stored = STORED.find((r) => r.conversation === conversation && r.seq === seq)!;
-    return { user, conversation, seq, mid: stored.mid, cid: stored.cid, from: stored.sender, kind: stored.kind, text: stored.kind === 'message' ? `text of ${stored.cid}` : undefined, at: 1000 + i };
+    return { user, conversation, seq, mid: stored.mid, cid: stored.cid, from: stored.sender, kind: stored.kind, text: stored.kind === 'message' ? `text of ${stored.cid}` : undefined, trust: stored.kind === 'message' ? 'verified' : 'event', at: 1000 + i };
   });
 }
 
@@ -139,6 +139,9 @@ describe('chaos checker', () => {
     const clean = history();
     const received = clean.received.map((r) => (r.user === 2 && r.cid === 'a1' ? { ...r, text: 'forged' } : r));
     expect(kinds(history({ received }))).toEqual(['corrupt']);
+    // One the client could not decrypt has no text to compare (key distribution, not delivery).
+    const unreadable = clean.received.map((r) => (r.user === 2 && r.cid === 'a1' ? { ...r, text: undefined, trust: 'undecryptable' as const } : r));
+    expect(checkHistory(history({ received: unreadable }))).toEqual([]);
   });
 
   it("explains a violation with the conversation's windows, the rows near it and the client's story, not the whole log", () => {
