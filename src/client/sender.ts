@@ -66,6 +66,8 @@ export class Sender {
   #retry: NodeJS.Timeout | undefined;
   /** Passes in a row with a refusal (not rate_limited): the retry backs off. */
   #refusedPasses = 0;
+  /** The last pass was refused for the rate: this one sends one message at a time. */
+  #rateLimited = false;
 
   constructor(
     identity: Identity,
@@ -184,7 +186,11 @@ export class Sender {
         await this.#fail(entry.cid, codeOf(error), (error as Error).message ?? String(error));
         continue;
       }
-      window.answers.push(this.#transmit(rpc, entry, window));
+      const answer = this.#transmit(rpc, entry, window);
+      window.answers.push(answer);
+      // Just refused for the rate: one at a time until a pass goes through, or each send behind the
+      // first would take a token only to be refused out_of_order.
+      if (this.#rateLimited) await answer;
     }
   }
 
@@ -198,6 +204,7 @@ export class Sender {
     const again = answers.filter((a): a is Extract<Answer, { kind: 'again' }> => a.kind === 'again');
     if (again.length === 0) {
       this.#refusedPasses = 0;
+      this.#rateLimited = false;
       return;
     }
     let current: RpcConnection;
@@ -213,6 +220,7 @@ export class Sender {
       return;
     }
     const limited = again.filter((a) => a.code === 'rate_limited');
+    this.#rateLimited = limited.length > 0;
     const delayMs = limited.length > 0
       ? Math.max(...limited.map((a) => a.retryAfterMs ?? RATE_LIMITED_RETRY_MS))
       : backoffDelay(++this.#refusedPasses, RETRY_BACKOFF);
