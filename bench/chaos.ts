@@ -48,7 +48,13 @@ try {
       settleS: Number(values.settle),
       ...(postgres ? { postgres } : {}),
       ...(values.verbose ? { echo: (line: string) => console.log(`  ${line}`) } : {}),
-    });
+    }).catch((error: unknown) => error instanceof Error ? error : new Error(String(error)));
+    if (result instanceof Error) {
+      // The world could not be set up or torn down (not a verdict on delivery): say so, count it, go on.
+      console.log(`seed ${seed} (${topology}) ERROR: ${result.stack ?? result.message}`);
+      failed.push(seed);
+      continue;
+    }
     console.log(formatChaosResult(result));
     if (result.violations.length > 0) failed.push(seed);
   }

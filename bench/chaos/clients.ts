@@ -43,7 +43,7 @@ export class ChaosLog {
 export async function openChaosUsers(coordinator: ServerAddress, count: number, home: string, log: ChaosLog): Promise<ChaosUser[]> {
   const recorder = log.recorder;
   // Together: each signup is a scrypt on the server and a key pair on the client.
-  return Promise.all(Array.from({ length: count }, async (_, index): Promise<ChaosUser> => {
+  const opened = await Promise.allSettled(Array.from({ length: count }, async (_, index): Promise<ChaosUser> => {
     const name = `chaos${index}`;
     const client = await ChatClient.open({ coordinator, home, name, password: `password of ${name}`, mode: 'signup', backoff: { baseMs: 100, maxMs: 2000 } });
     const user: ChaosUser = { index, name, id: client.user.id, client, pending: new Set() };
@@ -67,6 +67,13 @@ export async function openChaosUsers(coordinator: ServerAddress, count: number, 
     await client.start();
     return user;
   }));
+  const failure = opened.find((o) => o.status === 'rejected');
+  if (failure) {
+    // Nothing left reconnecting behind the failed run.
+    await Promise.all(opened.map((o) => (o.status === 'fulfilled' ? o.value.client.close(0) : undefined)));
+    throw failure.reason;
+  }
+  return opened.map((o) => (o as PromiseFulfilledResult<ChaosUser>).value);
 }
 
 /** Queues one message, as the CLI and TUI do (on disk first, acked later), and records it in send order. */

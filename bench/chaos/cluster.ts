@@ -58,7 +58,9 @@ export interface ClusterOptions {
 export async function startChaosCluster(options: ClusterOptions): Promise<ChaosCluster> {
   const count = options.topology === 'postgres' ? (options.nodes ?? 3) : 1;
   const ports = await freePorts(count * 2);
-  const common = ['--host', '127.0.0.1', '--max-connections-per-address', '0', '--send-rate', '0', '--request-rate', '0', '--log-level', 'info'];
+  // No limits: every client dials from 127.0.0.1 and sends as fast as it likes, and a signup (a scrypt)
+  // on a machine under a CPU hog may take longer than the login deadline. `info`: the ready line.
+  const common = ['--host', '127.0.0.1', '--max-connections-per-address', '0', '--send-rate', '0', '--request-rate', '0', '--login-timeout', '0', '--log-level', 'info'];
   let databaseProxy: TcpProxy | undefined;
   let dataDir: string | undefined;
   let adminUrl: string | undefined;

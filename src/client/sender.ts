@@ -173,9 +173,11 @@ export class Sender {
       try {
         await this.#sealer.prepare(rpc, entry);
       } catch (error) {
-        if (error instanceof RequestFailedError && !isFinal(error.code)) {
-          // The server could not find or make its conversation now: the pass ends here and comes again.
-          window.answers.push(Promise.resolve({ kind: 'again', code: error.code, retryAfterMs: error.retryAfterMs }));
+        if ((error instanceof RequestFailedError && !isFinal(error.code)) || error instanceof RequestTimeoutError) {
+          // The server could not find or make its conversation now, or not in time (a slow server, the
+          // connection still up: no reconnect will flush): the pass ends here and comes again.
+          const retryAfterMs = error instanceof RequestFailedError ? error.retryAfterMs : undefined;
+          window.answers.push(Promise.resolve({ kind: 'again', code: String(error.code), retryAfterMs }));
           return;
         }
         if (isTransient(error)) return;
@@ -217,6 +219,12 @@ export class Sender {
     const first = answers[0]!;
     if (first.kind === 'again' && first.code === 'out_of_order') {
       current.close();
+      return;
+    }
+    if (again.every((a) => a.code === 'timeout')) {
+      // Only acks that came too late (their late replies are dropped, rpc-connection.ts): send again
+      // at once; the server answers a resend of a stored message with its first ack.
+      this.#again = true;
       return;
     }
     const limited = again.filter((a) => a.code === 'rate_limited');

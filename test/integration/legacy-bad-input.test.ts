@@ -42,7 +42,8 @@ describeEachServer('legacy (2022) connections: bad input and --no-legacy', (star
     for (const [what, send] of bad) {
       const c = await rawClient();
       send(c);
-      await Promise.race([c.closed, new Promise((_, reject) => setTimeout(() => reject(new Error(`not closed after ${what}`)), 5000))]);
+      // However long a loaded machine takes: the test's timeout fails a connection left open.
+      await c.closed;
       expect(c.isClosed, what).toBe(true);
     }
     // A logged-in client sending a wrong type is cut too; the others carry on.

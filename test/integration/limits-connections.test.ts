@@ -6,6 +6,7 @@ import { connectTcpClient, type FrameClient } from '../support/frame-client.js';
 import { LegacyTestClient } from '../support/legacy-client.js';
 import { closeAfterEach } from '../support/close-after-each.js';
 import { startTestServer, type TestServer } from '../support/start-server.js';
+import { until } from '../support/until.js';
 
 let server: TestServer | undefined;
 const closers = closeAfterEach(async () => {
@@ -25,12 +26,11 @@ async function greeted(): Promise<FrameClient> {
   return client;
 }
 
-/** Resolves with how long `client` took to close, failing past `withinMs`. */
-async function closesWithin(closed: Promise<void>, withinMs: number): Promise<number> {
-  const started = Date.now();
-  await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error(`still open after ${withinMs} ms`)), withinMs))]);
-  return Date.now() - started;
-}
+/**
+ * The server closes these connections by itself: each test waits for the close, however long a loaded
+ * machine takes, and its timeout fails one the server never closes. How soon is not a promise: a
+ * deadline is checked by a lower bound (it never comes early).
+ */
 
 describe('limit: connections per address', () => {
   it('refuses the connection past the limit with too_many_connections, and takes one again once another closes', async () => {
@@ -42,20 +42,15 @@ describe('limit: connections per address', () => {
     expect(await extra.next()).toMatchObject({ t: 'error', code: 'too_many_connections' });
     // Not at once: a client dialling in a loop gets one refusal per dial per BUSY_REFUSAL_DELAY_MS.
     expect(performance.now() - dialled).toBeGreaterThanOrEqual(BUSY_REFUSAL_DELAY_MS - 20);
-    await closesWithin(extra.closed, 3000);
+    await extra.closed;
     // The connections already open are untouched.
     for (const client of first) expect(await client.request({ t: 'ping', id: 5 })).toMatchObject({ t: 'ok', id: 5 });
 
     first[0]!.close();
-    await first[0]!.closed;
-    // The server counts the close when its side sees it: retry briefly rather than race it.
-    for (let attempt = 0; ; attempt++) {
-      const again = await open();
-      const reply = await again.request({ t: 'hello', id: 1, versions: [1] });
-      if (reply.t === 'ok') break;
-      expect(attempt).toBeLessThan(20);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    // The server counts a close when its side of the socket closes, which follows ours.
+    await until(() => server!.core.connectionCount === 2);
+    const again = await open();
+    expect(await again.request({ t: 'hello', id: 1, versions: [1] })).toMatchObject({ t: 'ok' });
   });
 
   it('counts every port of the process, and just closes a legacy connection past the limit', async () => {
@@ -65,24 +60,26 @@ describe('limit: connections per address', () => {
     const legacy = await LegacyTestClient.raw(server.listening.ports[1]!);
     closers.push(() => legacy.close());
     legacy.write({ 'info-type': 'login', name: 'ANN', password: 'x' });
-    await closesWithin(legacy.closed, 3000);
+    await legacy.closed;
     expect(legacy.unread).toBe('');
   });
 });
 
 describe('limit: login deadline', () => {
-  it('closes a greeted connection that does not log in with idle_timeout, within the deadline plus slack', async () => {
+  it('closes a greeted connection that does not log in with idle_timeout, once the deadline has passed', async () => {
     server = await startTestServer({ limits: { loginTimeoutMs: 300 } });
+    const opened = performance.now();
     const client = await greeted();
-    expect(await client.next(3000)).toMatchObject({ t: 'error', code: 'idle_timeout' });
-    expect(await closesWithin(client.closed, 3000)).toBeLessThan(3000);
+    expect(await client.next()).toMatchObject({ t: 'error', code: 'idle_timeout' });
+    expect(performance.now() - opened).toBeGreaterThanOrEqual(300 - 20);
+    await client.closed;
   });
 
   it('closes a connection that says nothing, with the same error frame', async () => {
     server = await startTestServer({ limits: { loginTimeoutMs: 300 } });
     const client = await open();
-    expect(await client.next(3000)).toMatchObject({ t: 'error', code: 'idle_timeout' });
-    await closesWithin(client.closed, 3000);
+    expect(await client.next()).toMatchObject({ t: 'error', code: 'idle_timeout' });
+    await client.closed;
   });
 
   it('keeps a logged-in connection past the deadline, and restarts the deadline at logout', async () => {
@@ -92,8 +89,8 @@ describe('limit: login deadline', () => {
     await new Promise((resolve) => setTimeout(resolve, 900));
     expect(await client.request({ t: 'ping', id: 3 })).toMatchObject({ t: 'ok', id: 3 });
     expect(await client.request({ t: 'logout', id: 4 })).toMatchObject({ t: 'ok', id: 4 });
-    expect(await client.next(3000)).toMatchObject({ t: 'error', code: 'idle_timeout' });
-    await closesWithin(client.closed, 3000);
+    expect(await client.next()).toMatchObject({ t: 'error', code: 'idle_timeout' });
+    await client.closed;
   });
 
   it('just closes a legacy connection that does not log in', async () => {
@@ -101,7 +98,7 @@ describe('limit: login deadline', () => {
     const legacy = await LegacyTestClient.raw(server.listening.ports[0]!);
     closers.push(() => legacy.close());
     legacy.write('{"info-type": "log'); // started an object, never finishes it
-    await closesWithin(legacy.closed, 3000);
+    await legacy.closed;
     expect(legacy.unread).toBe('');
   });
 
@@ -109,8 +106,8 @@ describe('limit: login deadline', () => {
     server = await startTestServer({ limits: { coordinatorTimeoutMs: 300, loginTimeoutMs: 60_000 } });
     const client = await open(server.listening.coordinatorPort);
     expect(await client.request({ t: 'route', id: 1 })).toMatchObject({ t: 'ok', id: 1 });
-    expect(await client.next(3000)).toMatchObject({ t: 'error', code: 'idle_timeout' });
-    await closesWithin(client.closed, 3000);
+    expect(await client.next()).toMatchObject({ t: 'error', code: 'idle_timeout' });
+    await client.closed;
   });
 
   it('is off at 0', async () => {

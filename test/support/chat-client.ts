@@ -3,6 +3,7 @@ import { connectToNode } from '../../src/client/connect.js';
 import { RpcConnection } from '../../src/client/rpc-connection.js';
 import { connectTcp } from '../../src/transport/tcp-transport.js';
 import type { MessageView, Push, ResultOf, UserView } from '../../src/protocol/index.js';
+import { WAIT_MS } from './wait.js';
 
 /** A deterministic 32-byte login secret per name (what a client derives from the password). */
 export function secretFor(name: string, password = 'correct horse'): Buffer {
@@ -76,7 +77,7 @@ export class ChatTestClient {
   }
 
   /** Waits until `condition` holds over the pushes received (checked on every push). */
-  async until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  async until(condition: () => boolean, what: string, timeoutMs = WAIT_MS): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!condition()) {
       const left = deadline - Date.now();

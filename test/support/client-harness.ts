@@ -7,6 +7,7 @@ import type { ClientTls } from '../../src/client/connect.js';
 import { ServerTrust } from '../../src/client/server-trust.js';
 import type { ChatMessage } from '../../src/client/message-reader.js';
 import { startTestServer, type TestServer } from './start-server.js';
+import { WAIT_MS } from './wait.js';
 
 export interface OpenOptions {
   home?: string;
@@ -92,7 +93,7 @@ export function collect(client: ChatClient): { messages: ChatMessage[]; texts():
   return {
     messages,
     texts: () => messages.filter((m) => m.kind === 'message').map((m) => m.text ?? `<${m.trust}>`),
-    until: (condition, what, timeoutMs = 15_000) =>
+    until: (condition, what, timeoutMs = WAIT_MS) =>
       new Promise((resolve, reject) => {
         if (condition(messages)) return resolve();
         const timer = setTimeout(() => {

@@ -2,6 +2,7 @@ import { duplexPair, type Duplex } from 'node:stream';
 import { connect, type Socket } from 'node:net';
 import { FrameDecoder, encodeFrame, type RawMessage } from '../../src/protocol/index.js';
 import type { ChatServer, ConnectionInfo } from '../../src/server/chat-server.js';
+import { WAIT_MS } from './wait.js';
 
 /**
  * A raw framed peer for tests: writes frames or bytes, and collects every decoded frame so a test
@@ -54,7 +55,7 @@ export class FrameClient {
   }
 
   /** The next frame not yet returned; rejects if the connection ends first or after `timeoutMs`. */
-  async next(timeoutMs = 5000): Promise<RawMessage> {
+  async next(timeoutMs = WAIT_MS): Promise<RawMessage> {
     const deadline = Date.now() + timeoutMs;
     while (this.#read >= this.received.length) {
       if (this.#ended) throw new Error('connection closed before the next frame');

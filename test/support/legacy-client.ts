@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import type { pki } from 'node-forge';
 import { forge } from '../../src/crypto/forge.js';
+import { WAIT_MS } from './wait.js';
 
 /** A decoded legacy object, as the original client's json.loads returned it. */
 export type LegacyReply = Record<string, unknown>;
@@ -80,7 +81,7 @@ export class LegacyTestClient {
   }
 
   /** One socket read, as the original's single recv; '' when the connection closed. */
-  async recv(timeoutMs = 10_000): Promise<string> {
+  async recv(timeoutMs = WAIT_MS): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     while (this.#reads.length === 0) {
       if (this.socket.destroyed || this.socket.readableEnded) return '';
@@ -118,7 +119,7 @@ export class LegacyTestClient {
   }
 
   /** Waits for an object matching `match` (received before or after the call). */
-  async waitFor(match: (object: LegacyReply) => boolean, what: string, timeoutMs = 10_000): Promise<LegacyReply> {
+  async waitFor(match: (object: LegacyReply) => boolean, what: string, timeoutMs = WAIT_MS): Promise<LegacyReply> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.objects.find(match);

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { render as inkRender } from 'ink-testing-library';
 import type { ReactElement } from 'react';
 import { afterEach } from 'vitest';
+import { WAIT_MS } from './wait.js';
 
 /** Keys as a terminal sends them, for `press`. */
 export const KEYS = {
@@ -105,7 +106,7 @@ export function renderTui(tree: ReactElement): RenderedTui {
     },
     rerender: (next) => instance.rerender(next),
     unmount,
-    waitFor: (expected, timeoutMs = 10_000) =>
+    waitFor: (expected, timeoutMs = WAIT_MS) =>
       new Promise((resolve, reject) => {
         const test = (frame: string) =>
           typeof expected === 'string' ? frame.includes(expected) : expected instanceof RegExp ? expected.test(frame) : expected(frame);
