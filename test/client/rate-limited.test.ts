@@ -28,4 +28,4 @@ it('a send refused as rate_limited stays in the outbox and goes again when the s
   expect(inbox.texts()).toEqual(texts); // and in the order written (protocol.md § Delivery)
   expect(refusals).toEqual([]); // rate_limited is not a failure: nothing was given up
   expect(alice.outbox.size).toBe(0);
-}, 30_000);
+}, 60_000); // two signups and a server on a loaded machine: the sending itself takes about 3 s
