@@ -57,4 +57,24 @@ describeEachServer('a client never skips a row', (start) => {
     expect(seen.texts()).toEqual(['hello', 'one', 'two', 'three']);
     expect(bob.state.cursor(conversation)).toBe(three!.seq);
   });
+
+  it('a member added back skips the seqs of the time away (a legitimate gap) and gets the new window once, in order', async () => {
+    server = await start();
+    const ann = await clients.open('ann', 'signup');
+    const ben = await clients.open('ben', 'signup');
+    const seen = collect(ben);
+    const { conversation: group } = await ann.request({ t: 'group_create', name: 'pair', members: [ben.user.id] });
+    const conversation = group.conversation;
+    await (await ann.send({ conversation }, 'before')).acked;
+    await ann.request({ t: 'group_remove', conversation, user: ben.user.id });
+    await (await ann.send({ conversation }, 'while away')).acked;
+    await ann.request({ t: 'group_add', conversation, user: ben.user.id });
+    const { seq: last } = await (await ann.send({ conversation }, 'back')).acked;
+    await seen.until((m) => m.some((x) => x.text === 'back'), 'the message after the re-add');
+
+    expect(seen.messages.map((m) => m.text ?? m.kind)).toEqual(['pair', 'member_added', 'before', 'member_removed', 'member_added', 'back']);
+    const [, , , removed, added] = seen.messages;
+    expect(added!.seq - removed!.seq).toBeGreaterThan(1);
+    expect(ben.state.cursor(conversation)).toBe(last);
+  });
 });
