@@ -58,6 +58,18 @@ describeEachServer('a client never skips a row', (start) => {
     expect(bob.state.cursor(conversation)).toBe(three!.seq);
   });
 
+  it('a row that failed to be read (its sender\'s key lookup failed) is read again before the next row, not skipped', async () => {
+    const { bob, seen } = await directConversation();
+    const carol = await clients.open('carol', 'signup');
+    // Bob has never looked carol up: reading her first row asks the server for her key, and that fails.
+    proxy!.failNextReply('users');
+    const { conversation } = await (await carol.send({ user: bob.user.id }, 'first from carol')).acked;
+    const { seq } = await (await carol.send({ conversation }, 'second from carol')).acked;
+    await seen.until((m) => m.some((x) => x.text === 'second from carol'), 'carol’s second row');
+    expect(seen.texts()).toEqual(['hello', 'first from carol', 'second from carol']);
+    expect(bob.state.cursor(conversation)).toBe(seq);
+  });
+
   it('a member added back skips the seqs of the time away (a legitimate gap) and gets the new window once, in order', async () => {
     server = await start();
     const ann = await clients.open('ann', 'signup');
