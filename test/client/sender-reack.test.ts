@@ -68,10 +68,12 @@ describe('Sender: one outcome per message (found by chaos: `sent` twice for one 
     expect(sends).toEqual(['x']);
     const d: OutboxEntry = { cid: 'd', conversation: 6, sealedContent: '', createdAt: 0, owner: GONE_PID };
     await store.writeJson('outbox.json', [d, { ...x }]);
+    // A pass waits for every answer of its window before the next one starts (sender.ts): this one
+    // comes once X's ack is in.
     sender.flush();
-    await asked.promise; // the pass took D over and prepares it: it asks for D's members
     firstAck.resolve(undefined);
     await xSettled.promise; // X's ack is in, and X has left the outbox
+    await asked.promise; // the next pass took D over and prepares it: it asks for D's members
     membersOfD.reject(new RequestFailedError('forbidden', 'not a member')); // D fails; the pass goes on to X
     await sender.idle();
 
