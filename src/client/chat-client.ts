@@ -237,6 +237,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
       clearTimeout(timer);
     }
     this.#closing = true;
+    this.sender.stop();
     this.#rpc?.close();
     this.#pending?.close();
     await this.inbox.settled();

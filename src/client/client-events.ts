@@ -30,7 +30,7 @@ export interface ClientEvents {
   presence: (presence: Extract<Push, { t: 'presence' }>) => void;
   typing: (typing: Extract<Push, { t: 'typing' }>) => void;
   receipt: (receipt: Extract<Push, { t: 'receipt' }>) => void;
-  /** The server stored a message this client sent. */
+  /** The server stored a message this client sent: once per message, also when a resend was re-acked. */
   sent: (receipt: SendReceipt) => void;
   /** A queued message cannot be sent (not a member, key changed…). */
   failed: (failure: { cid: string; code: string; message: string }) => void;

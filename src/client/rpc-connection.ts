@@ -22,6 +22,9 @@ export interface RpcOptions {
   readonly maxFrameBytes?: number;
 }
 
+/** Timed-out request ids remembered per connection: a reply later than this many more timeouts closes it as unknown. */
+const ABANDONED_IDS_KEPT = 1024;
+
 interface Pending {
   readonly type: RequestType;
   readonly resolve: (result: never) => void;
@@ -40,6 +43,8 @@ export type RequestBody<T extends RequestType> = Omit<RequestOf<T>, 'id'>;
 export class RpcConnection {
   readonly #decoder: FrameDecoder;
   readonly #pending = new Map<number, Pending>();
+  /** Ids of requests that timed out, oldest first: their replies may still come. */
+  readonly #abandoned = new Set<number>();
   readonly #timeoutMs: number;
   readonly #pushListeners = new Set<(push: Push) => void>();
   #nextId = 1;
@@ -80,6 +85,7 @@ export class RpcConnection {
     return new Promise<ResultOf<T>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
+        this.#abandon(id);
         reject(new RequestTimeoutError(body.t, timeoutMs));
       }, timeoutMs);
       this.#pending.set(id, { type: body.t, resolve: resolve as (r: never) => void, reject, timer });
@@ -116,6 +122,8 @@ export class RpcConnection {
     }
     if (id === undefined && message.t !== 'ok' && message.t !== 'error') return this.#onPush(message);
     const pending = typeof id === 'number' ? this.#pending.get(id) : undefined;
+    // The late reply to a request that timed out: a slow server (a loaded machine), not a broken one.
+    if (!pending && this.#abandoned.delete(id as number)) return;
     if (!pending) return this.#fail(new ServerProtocolError(`reply to unknown request id ${String(id)}`));
     this.#pending.delete(id as number);
     clearTimeout(pending.timer);
@@ -144,6 +152,12 @@ export class RpcConnection {
       return this.#fail(new ServerProtocolError(`bad "${message.t}" push: ${String(error)}`, { cause: error }));
     }
     for (const listener of this.#pushListeners) listener(push);
+  }
+
+  /** Remembers a timed-out request's id (the latest ABANDONED_IDS_KEPT), so that its late reply is dropped. */
+  #abandon(id: number): void {
+    this.#abandoned.add(id);
+    if (this.#abandoned.size > ABANDONED_IDS_KEPT) this.#abandoned.delete(this.#abandoned.values().next().value!);
   }
 
   #fail(error: Error): void {

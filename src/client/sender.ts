@@ -1,12 +1,10 @@
-import { decodeContent, needsRotation, newOutboundSession, sealMessage, type OutboundSession } from '../crypto/envelope.js';
-import { LegacyTextError } from '../crypto/errors.js';
-import { encodeLegacyBody } from '../crypto/legacy-body.js';
-import { legacyEncrypt, legacyMaxBytes, splitLegacyText } from '../crypto/legacy-rsa.js';
-import { openLocal } from '../crypto/local-seal.js';
+import { FINAL_SEND_CODES } from '../protocol/index.js';
+import { backoffDelay, type BackoffOptions } from '../util/backoff.js';
 import type { Identity } from './account.js';
-import type { ClientState, StoredSession } from './client-state.js';
-import { ConnectionClosedError, KeyChangedError, LocalStateError, legacyTextRefusal, RequestFailedError, RequestTimeoutError, SendError } from './errors.js';
-import type { Keyring, LegacyContact } from './keyring.js';
+import type { ClientState } from './client-state.js';
+import { EntrySealer } from './entry-sealer.js';
+import { ConnectionClosedError, LocalStateError, RequestFailedError, RequestTimeoutError, SendError } from './errors.js';
+import type { Keyring } from './keyring.js';
 import type { Outbox, OutboxEntry } from './outbox.js';
 import type { RpcConnection } from './rpc-connection.js';
 
@@ -22,33 +20,65 @@ export type SendOutcome =
   | { readonly ok: true; readonly receipt: SendReceipt }
   | { readonly ok: false; readonly failure: { readonly cid: string; readonly code: string; readonly message: string } };
 
-/** How old a looked-up key may be before sealing looks it up again. */
-const KEY_MAX_AGE_MS = 60_000;
+/** Server refusals after which resending the same message cannot succeed (protocol.md § send). */
+const isFinal = (code: string): boolean => (FINAL_SEND_CODES as ReadonlySet<string>).has(code);
 
-/** Server refusals after which resending the same message cannot succeed. */
-const FINAL_CODES = new Set(['forbidden', 'not_found', 'bad_request']);
+/** How one send of a window ended, for what the pass does once every answer is in. */
+type Answer =
+  /** Acknowledged, or failed for good: out of the outbox. */
+  | { readonly kind: 'done' }
+  /** The connection failed under it: the reconnect's pass sends it again. */
+  | { readonly kind: 'lost' }
+  /** Refused for now (rate_limited, out_of_order, internal, …) or unanswered in time: sent again soon. */
+  | { readonly kind: 'again'; readonly code: string; readonly retryAfterMs: number | undefined };
+
+/** What one pass sent, on which connection, and whether anything of it was refused yet. */
+interface Window {
+  rpc: RpcConnection | undefined;
+  readonly answers: Array<Promise<Answer>>;
+  refused: boolean;
+}
+
+/** When a refusal that is not rate_limited is tried again: soon, then backing off while it repeats (a database down). */
+const RETRY_BACKOFF: BackoffOptions = { baseMs: 100, maxMs: 5000 };
 
 /**
  * Takes the outbox to the server in order: makes sure each message has its conversation, seals it
  * once (the bytes are kept, so a resend is the same message), and pipelines the sends. An ack removes
- * it from the outbox; a lost connection leaves it there for the next flush.
+ * it from the outbox.
+ *
+ * Order (protocol.md § Delivery, "In the order sent"): a pass sends the entries in the order they
+ * were written, on one connection, and waits for every answer before the next pass. After a refusal
+ * that is not final the pass sends nothing more, and the next one (after `retryAfterMs`, or soon)
+ * starts again from the first unacknowledged entry, in order: the server refuses the sends behind a
+ * refused one with `out_of_order` until it comes again, so nothing overtakes it. A lost connection
+ * leaves the entries for the reconnect's pass, which starts the same way.
  */
 export class Sender {
   readonly #waiters = new Map<string, { resolve: (r: SendReceipt) => void; reject: (e: Error) => void }>();
   readonly #inFlight = new Set<string>();
   readonly #listeners = new Set<(outcome: SendOutcome) => void>();
+  readonly #sealer: EntrySealer;
   #running = false;
   #again = false;
   #idleWaiters: Array<() => void> = [];
+  /** The next pass after a refusal. Not unref: a one-shot `fastchat send` must stay alive to retry. */
+  #retry: NodeJS.Timeout | undefined;
+  /** Passes in a row with a refusal (not rate_limited): the retry backs off. */
+  #refusedPasses = 0;
+  /** The last pass was refused for the rate: this one sends one message at a time. */
+  #rateLimited = false;
 
   constructor(
-    private readonly identity: Identity,
-    private readonly state: ClientState,
-    private readonly keyring: Keyring,
+    identity: Identity,
+    state: ClientState,
+    keyring: Keyring,
     private readonly outbox: Outbox,
-    private readonly members: (conversation: number) => Promise<number[]>,
+    members: (conversation: number) => Promise<number[]>,
     private readonly online: () => RpcConnection,
-  ) {}
+  ) {
+    this.#sealer = new EntrySealer(identity, state, keyring, outbox, members);
+  }
 
   /** Resolves when the message with this cid is stored by the server; rejects when it cannot be. */
   waitFor(cid: string): Promise<SendReceipt> {
@@ -65,6 +95,12 @@ export class Sender {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
+  /** No more passes: the client is closing (what is queued stays in the outbox). */
+  stop(): void {
+    clearTimeout(this.#retry);
+    this.#retry = undefined;
+  }
+
   #isIdle(): boolean {
     return !this.#running && this.#inFlight.size === 0;
   }
@@ -73,14 +109,16 @@ export class Sender {
     if (this.#isIdle()) this.#idleWaiters.splice(0).forEach((wake) => wake());
   }
 
-  /** Sends what is waiting, if connected. Safe to call often. */
+  /** Sends what is waiting, if connected. Safe to call often: one pass at a time. */
   flush(): void {
     if (this.#running) {
       this.#again = true;
       return;
     }
+    clearTimeout(this.#retry);
+    this.#retry = undefined;
     this.#running = true;
-    void this.#loop().finally(() => {
+    void this.#pass().finally(() => {
       this.#running = false;
       if (this.#again) {
         this.#again = false;
@@ -90,7 +128,8 @@ export class Sender {
     });
   }
 
-  async #loop(): Promise<void> {
+  /** One pass: sends the entries in order, then waits for every answer and plans the next pass. */
+  async #pass(): Promise<void> {
     let entries: OutboxEntry[];
     try {
       entries = await this.outbox.claim();
@@ -100,8 +139,15 @@ export class Sender {
       if (error instanceof LocalStateError) return;
       throw error;
     }
-    let loopRpc: RpcConnection | undefined;
+    const window: Window = { rpc: undefined, answers: [], refused: false };
+    await this.#sendInOrder(entries, window);
+    this.#afterWindow(window, await Promise.all(window.answers));
+  }
+
+  async #sendInOrder(entries: readonly OutboxEntry[], window: Window): Promise<void> {
     for (const entry of entries) {
+      // Something of this pass was refused: the rest go again after it, in order, in the next pass.
+      if (window.refused) return;
       // Out already, or acked and gone while this pass waited on an entry before it (sending it
       // again would get a re-ack, and a second outcome for one message).
       if (this.#inFlight.has(entry.cid) || !this.outbox.holds(entry.cid)) continue;
@@ -122,11 +168,18 @@ export class Sender {
       // One pass, one connection: when it changed under us (a reconnect during an await), what went
       // out on the old one may still be lost, and sending the rest on the new one would overtake it.
       // The reconnect's flush starts a new pass from the first unacknowledged entry, in order.
-      loopRpc ??= rpc;
-      if (rpc !== loopRpc) return;
+      window.rpc ??= rpc;
+      if (rpc !== window.rpc) return;
       try {
-        await this.#prepare(rpc, entry);
+        await this.#sealer.prepare(rpc, entry);
       } catch (error) {
+        if ((error instanceof RequestFailedError && !isFinal(error.code)) || error instanceof RequestTimeoutError) {
+          // The server could not find or make its conversation now, or not in time (a slow server, the
+          // connection still up: no reconnect will flush): the pass ends here and comes again.
+          const retryAfterMs = error instanceof RequestFailedError ? error.retryAfterMs : undefined;
+          window.answers.push(Promise.resolve({ kind: 'again', code: String(error.code), retryAfterMs }));
+          return;
+        }
         if (isTransient(error)) return;
         // Refused for good (not a member, no such user, a contact's key changed, cannot be sealed): it
         // fails with its reason and leaves the queue, so that nothing waits behind it and it is never
@@ -135,8 +188,54 @@ export class Sender {
         await this.#fail(entry.cid, codeOf(error), (error as Error).message ?? String(error));
         continue;
       }
-      this.#transmit(rpc, entry);
+      const answer = this.#transmit(rpc, entry, window);
+      window.answers.push(answer);
+      // Just refused for the rate: one at a time until a pass goes through, or each send behind the
+      // first would take a token only to be refused out_of_order.
+      if (this.#rateLimited) await answer;
     }
+  }
+
+  /**
+   * Every answer of the window is in. After a refusal on a connection still up, the next pass comes
+   * once the server says (rate_limited) or soon. When the first send of the window itself was refused
+   * `out_of_order`, the connection holds a message this client is not sending (protocol.md § Delivery):
+   * a new connection starts clean, so it is dropped and the reconnect's pass sends.
+   */
+  #afterWindow(window: Window, answers: readonly Answer[]): void {
+    const again = answers.filter((a): a is Extract<Answer, { kind: 'again' }> => a.kind === 'again');
+    if (again.length === 0) {
+      this.#refusedPasses = 0;
+      this.#rateLimited = false;
+      return;
+    }
+    let current: RpcConnection;
+    try {
+      current = this.online();
+    } catch {
+      return; // offline: the reconnect flushes
+    }
+    if (current !== window.rpc) return; // reconnected meanwhile: its flush has started a new pass
+    const first = answers[0]!;
+    if (first.kind === 'again' && first.code === 'out_of_order') {
+      current.close();
+      return;
+    }
+    if (again.every((a) => a.code === 'timeout')) {
+      // Only acks that came too late (their late replies are dropped, rpc-connection.ts): send again
+      // at once; the server answers a resend of a stored message with its first ack.
+      this.#again = true;
+      return;
+    }
+    const limited = again.filter((a) => a.code === 'rate_limited');
+    this.#rateLimited = limited.length > 0;
+    const delayMs = limited.length > 0
+      ? Math.max(...limited.map((a) => a.retryAfterMs ?? RATE_LIMITED_RETRY_MS))
+      : backoffDelay(++this.#refusedPasses, RETRY_BACKOFF);
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined;
+      this.flush();
+    }, delayMs);
   }
 
   /** Takes a message out of the queue and reports it failed, with its reason. */
@@ -145,78 +244,43 @@ export class Sender {
     this.#settle(cid, { ok: false, failure: { cid, code, message } });
   }
 
-  /** Gives the entry its conversation and its envelope, once. */
-  async #prepare(rpc: RpcConnection, entry: OutboxEntry): Promise<void> {
-    if (entry.conversation === undefined) {
-      const { conversation } = await rpc.request({ t: 'open_direct', user: entry.to! });
-      entry.conversation = conversation.conversation;
-      await this.outbox.update(entry.cid, { conversation: entry.conversation });
-    }
-    if (entry.envelope !== undefined) return;
-    const conversation = entry.conversation;
-    const recipients = await this.members(conversation);
-    // Keys are looked up again when a minute old, so a contact's new key is noticed while chatting.
-    const keys = await this.keyring.keysOf(recipients, KEY_MAX_AGE_MS);
-    for (const contact of keys.values()) {
-      if (contact.changed && contact.userId !== this.identity.user.id) {
-        throw new KeyChangedError(contact.name, contact.pinnedFingerprint ?? '?', contact.fingerprint);
-      }
-    }
-    const withKeys = recipients.filter((id) => keys.has(id)).sort((a, b) => a - b);
-    const fingerprints = Object.fromEntries(withKeys.map((id) => [id, keys.get(id)!.fingerprint]));
-    const stored = this.state.session(conversation);
-    let session = toOutbound(stored);
-    // A recipient whose key changed cannot open the old session key: start a new session for them.
-    const rekeyed = withKeys.some((id) => stored?.fingerprints?.[id] !== fingerprints[id]);
-    if (!session || rekeyed || needsRotation(session, withKeys)) session = newOutboundSession(withKeys);
-    const plaintext = openLocal(this.identity.localKey, Buffer.from(entry.sealedContent, 'base64'));
-    const legacy = this.keyring.legacyOf(recipients);
-    // Legacy copies first: a refusal (not ASCII) must come before anything is sent.
-    if (legacy.size > 0) entry.legacy = legacyCopies(decodeContent(plaintext).text, legacy);
-    const envelope = sealMessage({
-      session,
-      conversationId: conversation,
-      senderId: this.identity.user.id,
-      senderKey: this.identity.privateKey,
-      recipientKeys: new Map([...keys].map(([id, contact]) => [id, contact.publicKey])),
-      plaintext,
-    });
-    this.state.setSession(conversation, { ...toStored(session), fingerprints });
-    entry.envelope = envelope.toString('base64');
-    await this.outbox.update(entry.cid, { envelope: entry.envelope, ...(entry.legacy ? { legacy: entry.legacy } : {}) });
-  }
-
-  #transmit(rpc: RpcConnection, entry: OutboxEntry): void {
+  #transmit(rpc: RpcConnection, entry: OutboxEntry, window: Window): Promise<Answer> {
     this.#inFlight.add(entry.cid);
     // Legacy copies go first, each under its own cid derived from the message's, so a resend is recognised.
     const copies = (entry.legacy ?? []).map((body, i) =>
       rpc.request({ t: 'send', conversation: entry.conversation!, cid: `${entry.cid}.L${i}`, body: Buffer.from(body, 'base64') }),
     );
     const main = rpc.request({ t: 'send', conversation: entry.conversation!, cid: entry.cid, body: Buffer.from(entry.envelope!, 'base64') });
-    void Promise.all([...copies, main]).then(
-      async (acks) => {
-        const ack = acks.at(-1)!;
-        // In flight until it has left the outbox: a pass meanwhile must not take it for unsent.
-        try {
-          await this.outbox.remove(entry.cid);
-        } finally {
+    return Promise.all([...copies, main])
+      .then(
+        async (acks): Promise<Answer> => {
+          const ack = acks.at(-1)!;
+          // In flight until it has left the outbox: a pass meanwhile must not take it for unsent.
+          try {
+            await this.outbox.remove(entry.cid);
+          } finally {
+            this.#inFlight.delete(entry.cid);
+          }
+          this.#settle(entry.cid, { ok: true, receipt: { cid: entry.cid, conversation: ack.conversation, seq: ack.seq, mid: ack.mid, ts: ack.ts } });
+          return { kind: 'done' };
+        },
+        async (error: unknown): Promise<Answer> => {
           this.#inFlight.delete(entry.cid);
-        }
-        this.#settle(entry.cid, { ok: true, receipt: { cid: entry.cid, conversation: ack.conversation, seq: ack.seq, mid: ack.mid, ts: ack.ts } });
-      },
-      async (error: unknown) => {
-        this.#inFlight.delete(entry.cid);
-        if (error instanceof RequestFailedError && FINAL_CODES.has(error.code)) {
-          await this.outbox.remove(entry.cid);
-          this.#settle(entry.cid, { ok: false, failure: { cid: entry.cid, code: error.code, message: error.message } });
-        } else if (error instanceof RequestFailedError && error.code === 'rate_limited') {
-          // Sending too fast: the entry stays, and goes again when the server says it may.
-          // Not unref: a one-shot `fastchat send` must stay alive to retry.
-          setTimeout(() => this.flush(), error.retryAfterMs ?? RATE_LIMITED_RETRY_MS);
-        }
-        // Otherwise the connection failed: the entry stays and goes out again after the reconnect.
-      },
-    ).finally(() => this.#wakeIfIdle());
+          if (error instanceof RequestFailedError && isFinal(error.code)) {
+            await this.outbox.remove(entry.cid);
+            this.#settle(entry.cid, { ok: false, failure: { cid: entry.cid, code: error.code, message: error.message } });
+            return { kind: 'done' };
+          }
+          if (error instanceof RequestFailedError || error instanceof RequestTimeoutError) {
+            // Stays in the outbox and goes again, in order (#afterWindow). `rate_limited` is not a failure.
+            window.refused = true;
+            return { kind: 'again', code: String(error.code), retryAfterMs: error instanceof RequestFailedError ? error.retryAfterMs : undefined };
+          }
+          // The connection failed: the entry stays and goes out again after the reconnect.
+          return { kind: 'lost' };
+        },
+      )
+      .finally(() => this.#wakeIfIdle());
   }
 
   #settle(cid: string, outcome: SendOutcome): void {
@@ -234,7 +298,7 @@ export class Sender {
  */
 function isTransient(error: unknown): boolean {
   if (error instanceof ConnectionClosedError || error instanceof RequestTimeoutError || error instanceof LocalStateError) return true;
-  return error instanceof RequestFailedError && !FINAL_CODES.has(error.code);
+  return error instanceof RequestFailedError && !isFinal(error.code);
 }
 
 function codeOf(error: unknown): string {
@@ -247,45 +311,3 @@ const LEGACY_HELD_REASON = "held back for a contact's changed key: compare finge
 
 /** When a `rate_limited` refusal names no time to wait. */
 const RATE_LIMITED_RETRY_MS = 1000;
-
-/**
- * One legacy body per piece per legacy member: the text split to fit each member's key (k − 11 bytes a
- * message, at spaces where possible) and encrypted in the 2022 format. SendError when it is not ASCII.
- */
-function legacyCopies(text: string, members: ReadonlyMap<number, LegacyContact>): string[] {
-  const bodies: string[] = [];
-  for (const member of members.values()) {
-    let pieces: string[];
-    try {
-      pieces = splitLegacyText(text, legacyMaxBytes(member.legacyKey));
-    } catch (error) {
-      if (error instanceof LegacyTextError) throw legacyTextRefusal([member.name]);
-      throw error;
-    }
-    for (const piece of pieces) {
-      bodies.push(encodeLegacyBody({ to: member.userId, text: legacyEncrypt(member.legacyKey, piece) }).toString('base64'));
-    }
-  }
-  return bodies;
-}
-
-function toOutbound(stored: StoredSession | undefined): OutboundSession | undefined {
-  if (!stored) return undefined;
-  return {
-    id: Buffer.from(stored.id, 'base64'),
-    key: Buffer.from(stored.key, 'base64'),
-    index: stored.index,
-    recipients: stored.recipients,
-    createdAt: stored.createdAt,
-  };
-}
-
-function toStored(session: OutboundSession): StoredSession {
-  return {
-    id: session.id.toString('base64'),
-    key: session.key.toString('base64'),
-    index: session.index,
-    recipients: session.recipients,
-    createdAt: session.createdAt,
-  };
-}

@@ -76,7 +76,7 @@ export class Cluster {
     this.#timeoutMs = options.nodeTimeoutMs ?? 10_000;
     this.#heartbeatMs = options.heartbeatMs ?? Math.max(100, Math.floor(this.#timeoutMs / 5));
     this.presence = new ClusterPresence(store, this.id, this.#timeoutMs);
-    this.liveness = database.listen ? new NodeLiveness(store, logger, () => !this.#stopped && !this.#alone()) : undefined;
+    this.liveness = database.listen ? new NodeLiveness(store, logger, () => !this.#stopped && !this.#alone(), (ids) => this.#vanished(ids.filter((id) => id !== this.id), 'connection closed')) : undefined;
   }
 
   /** Live nodes as of the last heartbeat, this one included. */
@@ -203,7 +203,10 @@ export class Cluster {
       reaped = true;
     }
     const gone = await this.store.reapDeadNodes(this.#timeoutMs);
+    const before = this.#nodes;
     this.#nodes = await this.store.liveNodes(this.#timeoutMs);
+    const left = before.filter((node) => node.id !== this.id && !this.#nodes.some((n) => n.id === node.id)).map((node) => node.id);
+    if (left.length > 0) this.#vanished(left, 'heartbeat stopped or left');
     // Not awaited: announcing or rewriting many users must not hold up the next heartbeat, or this
     // node could be judged dead in turn. Neither hook rejects.
     if (gone.length > 0) {
@@ -211,6 +214,17 @@ export class Cluster {
       void this.#hooks?.onOffline(gone);
     }
     void this.#hooks?.onBeat(reaped);
+  }
+
+  /**
+   * Other nodes went away (died or left). One that died may have acknowledged messages it never
+   * announced (its writer acks at commit and sends the NOTIFY after), which this node would otherwise
+   * deliver only with the conversation's next message: catch every local feed up from the tables.
+   */
+  #vanished(nodeIds: readonly string[], why: string): void {
+    if (this.#stopped || nodeIds.length === 0) return;
+    this.logger.info('nodes gone; catching up from the database', { node: this.id, gone: nodeIds.join(','), why });
+    this.#hooks?.onResync();
   }
 
   #connections(): number {

@@ -11,6 +11,9 @@ export const LIVENESS_CHECK_MS = 250;
  * So, a few times a second, the nodes missing from `pg_stat_activity` are dead or cut off from the
  * database, and the coordinator stops naming them well before their heartbeat times out (a machine
  * that vanishes without closing its sockets is still left to the heartbeat).
+ *
+ * A node that vanishes is also reported (`vanished`): it may have acknowledged messages whose NOTIFY
+ * it never sent (the ack goes out at commit, the NOTIFY after), so the others catch up from the tables.
  */
 export class NodeLiveness {
   /** Nodes listening as of the last check; undefined before the first one (or after it failed). */
@@ -23,6 +26,8 @@ export class NodeLiveness {
     private readonly logger: Logger,
     /** Checks only while this holds (there are other nodes to route to). */
     private readonly wanted: () => boolean,
+    /** Nodes that were listening at the last check and are not now. Must not throw. */
+    private readonly vanished: (nodeIds: readonly string[]) => void,
     private readonly everyMs = LIVENESS_CHECK_MS,
   ) {}
 
@@ -53,7 +58,10 @@ export class NodeLiveness {
     }
     this.#checking = true;
     try {
+      const before = this.#listening;
       this.#listening = await this.store.listeningNodes();
+      const gone = before === undefined ? [] : [...before].filter((id) => !this.#listening!.has(id));
+      if (gone.length > 0) this.vanished(gone);
     } catch (error) {
       // Once per outage, not four times a second.
       if (this.#listening !== undefined) this.logger.warn('node liveness check failed; routing by heartbeats alone', { error: String(error) });

@@ -57,4 +57,36 @@ describeEachServer('a client never skips a row', (start) => {
     expect(seen.texts()).toEqual(['hello', 'one', 'two', 'three']);
     expect(bob.state.cursor(conversation)).toBe(three!.seq);
   });
+
+  it('a row that failed to be read (its sender\'s key lookup failed) is read again before the next row, not skipped', async () => {
+    const { bob, seen } = await directConversation();
+    const carol = await clients.open('carol', 'signup');
+    // Bob has never looked carol up: reading her first row asks the server for her key, and that fails.
+    proxy!.failNextReply('users');
+    const { conversation } = await (await carol.send({ user: bob.user.id }, 'first from carol')).acked;
+    const { seq } = await (await carol.send({ conversation }, 'second from carol')).acked;
+    await seen.until((m) => m.some((x) => x.text === 'second from carol'), 'carol’s second row');
+    expect(seen.texts()).toEqual(['hello', 'first from carol', 'second from carol']);
+    expect(bob.state.cursor(conversation)).toBe(seq);
+  });
+
+  it('a member added back skips the seqs of the time away (a legitimate gap) and gets the new window once, in order', async () => {
+    server = await start();
+    const ann = await clients.open('ann', 'signup');
+    const ben = await clients.open('ben', 'signup');
+    const seen = collect(ben);
+    const { conversation: group } = await ann.request({ t: 'group_create', name: 'pair', members: [ben.user.id] });
+    const conversation = group.conversation;
+    await (await ann.send({ conversation }, 'before')).acked;
+    await ann.request({ t: 'group_remove', conversation, user: ben.user.id });
+    await (await ann.send({ conversation }, 'while away')).acked;
+    await ann.request({ t: 'group_add', conversation, user: ben.user.id });
+    const { seq: last } = await (await ann.send({ conversation }, 'back')).acked;
+    await seen.until((m) => m.some((x) => x.text === 'back'), 'the message after the re-add');
+
+    expect(seen.messages.map((m) => m.text ?? m.kind)).toEqual(['pair', 'member_added', 'before', 'member_removed', 'member_added', 'back']);
+    const [, , , removed, added] = seen.messages;
+    expect(added!.seq - removed!.seq).toBeGreaterThan(1);
+    expect(ben.state.cursor(conversation)).toBe(last);
+  });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Identity } from '../../src/client/account.js';
 import type { ClientState } from '../../src/client/client-state.js';
-import { RequestFailedError } from '../../src/client/errors.js';
+import { RequestFailedError, RequestTimeoutError } from '../../src/client/errors.js';
 import type { Keyring } from '../../src/client/keyring.js';
 import { LocalStore } from '../../src/client/local-store.js';
 import { Outbox, type OutboxEntry } from '../../src/client/outbox.js';
@@ -68,14 +68,44 @@ describe('Sender: one outcome per message (found by chaos: `sent` twice for one 
     expect(sends).toEqual(['x']);
     const d: OutboxEntry = { cid: 'd', conversation: 6, sealedContent: '', createdAt: 0, owner: GONE_PID };
     await store.writeJson('outbox.json', [d, { ...x }]);
+    // A pass waits for every answer of its window before the next one starts (sender.ts): this one
+    // comes once X's ack is in.
     sender.flush();
-    await asked.promise; // the pass took D over and prepares it: it asks for D's members
     firstAck.resolve(undefined);
     await xSettled.promise; // X's ack is in, and X has left the outbox
+    await asked.promise; // the next pass took D over and prepares it: it asks for D's members
     membersOfD.reject(new RequestFailedError('forbidden', 'not a member')); // D fails; the pass goes on to X
     await sender.idle();
 
     expect(sends).toEqual(['x']);
     expect(outcomes.map((o) => (o.ok ? `sent ${o.receipt.cid}` : `failed ${o.failure.cid}`))).toEqual(['sent x', 'failed d']);
+  });
+
+  it('a send whose ack is late (timed out, the connection still up) goes again at once, and its re-ack is its one outcome', async () => {
+    home = await mkdtemp(join(tmpdir(), 'fastchat-sender-'));
+    const store = new LocalStore(home, 'erin');
+    const x: OutboxEntry = { cid: 'x', conversation: 5, sealedContent: '', envelope: Buffer.from('sealed').toString('base64'), createdAt: 1, owner: process.pid };
+    await store.writeJson('outbox.json', [x]);
+    const outbox = await Outbox.load(store);
+    const sends: string[] = [];
+    const firstSend = deferred<void>();
+    const rpc = {
+      request: (body: { t: string; cid: string; conversation: number }) => {
+        sends.push(body.cid);
+        firstSend.resolve();
+        if (sends.length === 1) return Promise.reject(new RequestTimeoutError('send', 10_000));
+        return Promise.resolve({ conversation: body.conversation, seq: 1, mid: 1, ts: 0, duplicate: true });
+      },
+    } as unknown as RpcConnection;
+    const sender = new Sender({ user: { id: 1 } } as Identity, {} as ClientState, {} as Keyring, outbox, () => Promise.resolve([]), () => rpc);
+    const outcomes: SendOutcome[] = [];
+    sender.onOutcome((outcome) => outcomes.push(outcome));
+
+    sender.flush();
+    await firstSend.promise;
+    await sender.idle();
+    expect(sends).toEqual(['x', 'x']);
+    expect(outcomes.map((o) => (o.ok ? `sent ${o.receipt.cid}` : `failed ${o.failure.cid}`))).toEqual(['sent x']);
+    expect(outbox.holds('x')).toBe(false);
   });
 });

@@ -57,6 +57,27 @@ describePostgres('delivery across nodes', (postgres) => {
     await bob.waitForPush('presence', (p) => p.user === alice.id && !p.online);
   });
 
+  it('a node that sees another go away catches up from the database what that node acknowledged but never announced', async () => {
+    const url = await postgres.databaseWithSchema();
+    const a = await startTestServer({ databaseUrl: url, nodePorts: 1, cluster: FAST });
+    const b = await startTestServer({ databaseUrl: url, nodePorts: 1, cluster: FAST });
+    servers.push(a, b);
+    const alice = await on(a, 'alice');
+    const bob = await on(b, 'bob');
+    const { conversation } = await alice.send({ to: bob.id }, 'hello from node A');
+    await bob.until(() => bob.texts(conversation).includes('hello from node A'), 'the message on node B');
+
+    // B commits and acknowledges, then goes before its NOTIFY is out (as a node killed between the two).
+    b.core.services.cluster!.announce = () => undefined;
+    const { seq } = await bob.send({ conversation }, 'acknowledged, never announced');
+    expect(seq).toBe(2);
+    servers.splice(servers.indexOf(b), 1);
+    await b.stop();
+
+    await alice.until(() => alice.texts(conversation).includes('acknowledged, never announced'), 'the unannounced message on node A');
+    expect(alice.texts(conversation)).toEqual(['hello from node A', 'acknowledged, never announced']);
+  });
+
   it('a node alone sends no NOTIFY; a node that joins meanwhile catches up what it was not told', async () => {
     const url = await postgres.databaseWithSchema();
     const listener = new pg.Client({ connectionString: url });

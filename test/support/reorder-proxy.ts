@@ -5,7 +5,8 @@ import { listen, portOf, routeEveryoneTo } from './proxy-coordinator.js';
 /**
  * A proxy in front of one node port (with a coordinator of its own that routes every client to it)
  * that can deliver the server's `msg` pushes out of order or not at all, frame by frame, as pushes
- * racing over different paths would arrive. Everything else passes in order.
+ * racing over different paths would arrive, and fail the reply to a request. Everything else passes
+ * in order.
  */
 export interface ReorderProxy {
   readonly coordinatorPort: number;
@@ -14,6 +15,8 @@ export interface ReorderProxy {
    * `msg` pushes have passed; with `later` Infinity it is dropped. Resolves with the held push.
    */
   holdNextMessage(later: number): Promise<RawMessage>;
+  /** Turns the server's reply to the next request of this type into an `internal` error. */
+  failNextReply(type: string): void;
   close(): Promise<void>;
 }
 
@@ -26,6 +29,9 @@ interface Hold {
 export async function startReorderProxy(node: { host: string; port: number }): Promise<ReorderProxy> {
   const sockets = new Set<Socket>();
   let hold: Hold | undefined;
+  let failType: string | undefined;
+  /** Request ids whose reply is to be failed. */
+  const failIds = new Set<unknown>();
   const track = (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -34,6 +40,7 @@ export async function startReorderProxy(node: { host: string; port: number }): P
 
   /** The frames to write for one frame from the server, after the hold has seen it. */
   const pass = (message: RawMessage): Buffer[] => {
+    if (message.id !== undefined && failIds.delete(message.id)) return [encodeFrame({ t: 'error', id: message.id, code: 'internal', message: 'failed by the test proxy' })];
     const frame = encodeFrame(message);
     if (message.t !== 'msg' || !hold) return [frame];
     if (!hold.held) {
@@ -53,7 +60,15 @@ export async function startReorderProxy(node: { host: string; port: number }): P
     track(upstream);
     const decoder = new FrameDecoder({ maxFrameBytes: 16 * 1024 * 1024 });
     upstream.on('data', (chunk: Buffer) => decoder.feed(chunk, (message) => pass(message).forEach((frame) => client.write(frame))));
-    client.on('data', (chunk: Buffer) => upstream.write(chunk));
+    const requests = new FrameDecoder({ maxFrameBytes: 16 * 1024 * 1024 });
+    client.on('data', (chunk: Buffer) => {
+      requests.feed(chunk, (request) => {
+        if (request.t !== failType) return;
+        failType = undefined;
+        failIds.add(request.id);
+      });
+      upstream.write(chunk);
+    });
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
@@ -63,6 +78,7 @@ export async function startReorderProxy(node: { host: string; port: number }): P
   return {
     coordinatorPort: portOf(coordinator),
     holdNextMessage: (later) => new Promise((taken) => (hold = { later, taken })),
+    failNextReply: (type) => (failType = type),
     close: async () => {
       sockets.forEach((s) => s.destroy());
       await Promise.all([proxy, coordinator].map((server) => new Promise((resolve) => server.close(resolve))));
