@@ -40,8 +40,11 @@ export default defineConfig({
     globalSetup: ['test/support/global-postgres.ts', 'test/support/global-pglite.ts'],
     setupFiles: ['test/setup.ts'],
     pool: 'forks',
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Hang catchers, not speed limits: every wait inside a test is on an event (docs/testing.md § Under
+    // load), so these only end one that never comes; a test that takes 15 s alone takes far longer
+    // beside two CPU hogs and another file.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
     // Fail on leaked handles instead of hanging: a suite that needs force-exit is a bug.
     teardownTimeout: 10_000,
     reporters: ['default'],

@@ -1,5 +1,5 @@
 import type { ConversationView } from '../protocol/index.js';
-import { RequestFailedError } from './errors.js';
+import { RequestFailedError, RequestTimeoutError } from './errors.js';
 import type { RpcConnection } from './rpc-connection.js';
 
 /** Rows noted before a flush happens on its own, so a long backlog is acknowledged page by page. */
@@ -74,6 +74,7 @@ export class DeliveryReceipts {
     if (seq === undefined || this.#inFlight.has(conversation)) return;
     this.#pending.delete(conversation);
     let sent = false;
+    let late = false;
     // Through a promise, so that "offline" (connection() throws) is a rejection handled below.
     const sending = Promise.resolve()
       .then(() => this.connection().request({ t: 'receipt', conversation, delivered: seq }))
@@ -88,12 +89,14 @@ export class DeliveryReceipts {
           // timeout, rate limited): keep the seq for the next flush.
           if (error instanceof RequestFailedError && error.code !== 'rate_limited') return;
           if (seq > (this.#pending.get(conversation) ?? 0)) this.#pending.set(conversation, seq);
+          // A deadline on a connection still up (a slow server): no reconnect will flush it again.
+          late = error instanceof RequestTimeoutError;
         },
       )
       .finally(() => {
         this.#inFlight.delete(conversation);
         // What was noted while this one was on its way.
-        if (sent) this.#send(conversation);
+        if (sent || late) this.#send(conversation);
       });
     this.#inFlight.set(conversation, sending);
   }

@@ -21,6 +21,8 @@ export class ClientSession implements FeedSink {
   #user: UserRecord | undefined;
   #synced = false;
   #cursors: ReadonlyMap<ConversationId, number> = new Map();
+  /** Conversations offered a message while logged in but not yet synced (see missedBeforeSync). */
+  readonly #missed = new Set<ConversationId>();
   readonly feeds = new Map<ConversationId, ConversationFeed>();
   /** The order of this connection's sends (protocol.md § Delivery, "In the order sent"). */
   readonly sendOrder = new SendOrder();
@@ -61,6 +63,7 @@ export class ClientSession implements FeedSink {
   logOut(): void {
     this.#user = undefined;
     this.#synced = false;
+    this.#missed.clear();
     this.feeds.clear();
     this.sendOrder.forget();
   }
@@ -74,6 +77,23 @@ export class ClientSession implements FeedSink {
   markSynced(cursors: ReadonlyMap<ConversationId, number>): void {
     this.#synced = true;
     this.#cursors = cursors;
+  }
+
+  /**
+   * A message of this conversation was committed before the session synced. `sync` reads the
+   * conversations first and only then starts receiving, so one that began in between (a first
+   * message in a new direct conversation) would have no feed until its next message: `sync` opens
+   * the feeds of these as well.
+   */
+  missedBeforeSync(conversationId: ConversationId): void {
+    if (!this.#synced) this.#missed.add(conversationId);
+  }
+
+  /** The conversations missedBeforeSync recorded, forgotten as they are taken. */
+  takeMissed(): ConversationId[] {
+    const missed = [...this.#missed];
+    this.#missed.clear();
+    return missed;
   }
 
   /** The seq the client said it has in a conversation at sync, or 0. */

@@ -38,7 +38,10 @@ export class Fanout {
    * yet (a conversation that started while it was connected). Undefined before `sync`.
    */
   feedFor(session: ClientSession, member: MemberRecord, conversationId: ConversationId): ConversationFeed | undefined {
-    if (!session.synced) return undefined;
+    if (!session.synced) {
+      session.missedBeforeSync(conversationId);
+      return undefined;
+    }
     let feed = session.feeds.get(conversationId);
     if (!feed) {
       const cursor = session.cursorAtSync(conversationId);

@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePorts, runBin, startBin, useServerBin } from '../support/run-bin.js';
+import { WAIT_MS } from '../support/wait.js';
 
 /**
  * The scriptable commands as a user runs them: real processes, two homes, one real server.
@@ -64,9 +65,12 @@ describe('fastchat commands between two homes', () => {
       FASTCHAT_PASSWORD: 'pw-bob',
     });
     try {
-      await new Promise((r) => setTimeout(r, 1500));
+      // Sent before the follower has connected, the first may come as backlog; once it is printed the
+      // follower is connected, so the second can only come live.
       await fastchat('alice', ['send', 'bob', 'live one']);
-      await expect.poll(() => follower.stdout(), { timeout: 10_000 }).toMatch(/alice → bob ✓ live one/);
+      await expect.poll(() => follower.stdout(), { timeout: WAIT_MS }).toMatch(/alice → bob ✓ live one/);
+      await fastchat('alice', ['send', 'bob', 'live two']);
+      await expect.poll(() => follower.stdout(), { timeout: WAIT_MS }).toMatch(/alice → bob ✓ live one\n.*alice → bob ✓ live two\n/);
     } finally {
       expect(await follower.stop('SIGINT')).toBe(0);
     }

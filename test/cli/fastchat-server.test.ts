@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { seedPgliteDir } from '../support/pglite-template.js';
 import { freePorts, runBin, startBin, type RunningBin } from '../support/run-bin.js';
 
 let dataDir: string;
@@ -78,7 +79,8 @@ describe('fastchat-server CLI', () => {
     const [a, b, coordinator] = await freePorts(3);
     const server = startBin('fastchat-server', ['--ports', `${a},${b}`, '--coordinator-port', String(coordinator), '--data-dir', dataDir]);
     running.push(server);
-    const [ready] = await server.waitFor(/fastchat-server ready .*/);
+    // An empty folder: the server runs initdb and the schema first, which takes long on a busy machine.
+    const [ready] = await server.waitFor(/fastchat-server ready .*/, 90_000);
     expect(ready).toContain(`ports="${a},${b}" coordinator=${coordinator}`);
     expect(ready).toContain(`database="embedded PostgreSQL (PGlite) in ${dataDir}"`);
 
@@ -93,6 +95,7 @@ describe('fastchat-server CLI', () => {
 
   it('with --log-format json and --metrics-port: every log line is one JSON object, and the metrics port answers', async () => {
     const [a, coordinator, metrics] = await freePorts(3);
+    await seedPgliteDir(dataDir);
     const server = startBin('fastchat-server', [
       '--ports', String(a), '--coordinator-port', String(coordinator), '--data-dir', dataDir,
       '--log-format', 'json', '--metrics-port', String(metrics),

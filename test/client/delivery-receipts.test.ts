@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DeliveryReceipts } from '../../src/client/delivery-receipts.js';
-import { ConnectionClosedError, RequestFailedError } from '../../src/client/errors.js';
+import { ConnectionClosedError, RequestFailedError, RequestTimeoutError } from '../../src/client/errors.js';
 import type { RpcConnection } from '../../src/client/rpc-connection.js';
 
 /** A connection that records `receipt` requests and answers each when the test says so. */
@@ -89,5 +89,19 @@ describe('DeliveryReceipts', () => {
     for (let seq = 1; seq <= 256; seq++) receipts.note(5, seq);
     await settle();
     expect(fake.sent.map((r) => [r.conversation, r.delivered])).toEqual([[4, 2], [5, 256]]);
+  });
+
+  it('a receipt whose reply is late (timed out, the connection still up) goes again at once', async () => {
+    const fake = fakeConnection();
+    const receipts = new DeliveryReceipts(fake.connection);
+    receipts.note(6, 3);
+    receipts.flush();
+    await settle();
+    fake.sent[0]!.answer(new RequestTimeoutError('receipt', 10_000));
+    await settle();
+    expect(fake.sent.map((r) => [r.conversation, r.delivered])).toEqual([[6, 3], [6, 3]]);
+    fake.sent[1]!.answer(true);
+    await receipts.idle();
+    expect(receipts.pending.size).toBe(0);
   });
 });

@@ -31,6 +31,30 @@ describeEachServer('chat delivery', (start) => {
     expect(bob.texts(sent.conversation)).toEqual(['hi bob', 'hi alice']);
   });
 
+  it('the first message of a conversation begun while the recipient syncs (after its conversations were read) arrives without waiting for a second', async () => {
+    const server = await start();
+    const alice = await user(server, 'alice');
+    await alice.sync();
+    const bob = await user(server, 'bob');
+    const store = server.core.services.store;
+    const conversationsOf = store.conversationsOf.bind(store);
+    // Bob's sync has read his conversations (none yet) when alice writes to him first.
+    store.conversationsOf = async (userId) => {
+      const views = await conversationsOf(userId);
+      if (userId === bob.id) {
+        store.conversationsOf = conversationsOf;
+        const { conversation } = await alice.send({ to: bob.id }, 'first words');
+        // Fan-out offers each member in one pass: once alice has hers, bob's (not yet synced) was offered too.
+        await alice.until(() => alice.texts(conversation).includes('first words'), 'alice sees her own message');
+      }
+      return views;
+    };
+    const { conversations } = await bob.sync();
+    expect(conversations).toEqual([]);
+    await bob.until(() => bob.texts().includes('first words'), 'bob gets the first message');
+    expect(bob.messages()).toHaveLength(1);
+  });
+
   it('a message to an offline user arrives exactly once after they log in', async () => {
     const server = await start();
     await (await user(server, 'carol')).close();

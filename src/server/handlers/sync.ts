@@ -25,6 +25,12 @@ export const sync: Handler<'sync'> = {
     }
     session.markSynced(given);
     for (const feed of session.feeds.values()) feed.catchUp();
+    // Conversations that began after they were read above, and whose first messages came meanwhile.
+    for (const id of session.takeMissed()) {
+      if (session.feeds.has(id)) continue;
+      const member = (await services.memberships.get(id))?.members.get(user.id);
+      if (member) services.fanout.feedFor(session, member, id)?.catchUp();
+    }
     return { conversations: views.map((view) => conversationView(forViewer(view))) };
   },
 };
