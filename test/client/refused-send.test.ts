@@ -43,4 +43,4 @@ it('a send refused for now (unavailable, internal) on a live connection goes aga
   expect(inbox.texts()).toEqual(codes.map((code) => `refused as ${code}`));
   expect(failures).toEqual([]);
   expect(statuses).toEqual([]); // never reconnected: the retry did it
-});
+}, 60_000);
