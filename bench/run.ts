@@ -6,6 +6,7 @@ import { formatFlood, runFlood } from './load/flood.js';
 import { FLOOD_KINDS, type FloodKind } from './load/flooders.js';
 import { formatFanout, runFanout, type FanoutResult } from './load/fanout.js';
 import { formatIdle, runIdle } from './load/idle.js';
+import { formatOrderProbe, runOrderProbe, type OrderProbeResult } from './load/order-probe.js';
 import { formatRate, runRate, type RateResult } from './load/rate.js';
 import { formatReconnect, runReconnect, type ReconnectResult } from './load/reconnect.js';
 
@@ -43,6 +44,14 @@ const SCENARIOS: Record<string, Scenario> = {
       }
     }
     return formatDmStorm(results);
+  },
+  // --clients: senders (default 40); each pipelines 300 sends, 8 in flight, into a new direct conversation.
+  'order-probe': async (args) => {
+    const results: OrderProbeResult[] = [];
+    for (const database of ['postgres', 'pglite'] as const) {
+      for (const senders of args.clients ?? [40]) results.push(await runOrderProbe({ database, senders }));
+    }
+    return formatOrderProbe(results);
   },
   workers: async (args) => {
     const results: DmStormResult[] = [];

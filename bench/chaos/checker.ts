@@ -43,7 +43,7 @@ function checkStored(rowsOf: Map<number, StoredRow[]>, byCid: Map<string, Stored
 function checkSends(sends: readonly SendRecord[], byCid: Map<string, StoredRow[]>): Violation[] {
   const out: Violation[] = [];
   const lastSeq = new Map<string, { seq: number; index: number; cid: string }>();
-  const unanswered = new Map<number, string[]>();
+  const unanswered = new Map<number, SendRecord[]>();
   sends.forEach((send, index) => {
     const stored = byCid.get(`${send.sender}/${send.cid}`)?.[0];
     for (const ack of send.acks) {
@@ -58,7 +58,7 @@ function checkSends(sends: readonly SendRecord[], byCid: Map<string, StoredRow[]
       // A group message from a member removed before it went out is refused for good: that is the promise.
       else if (send.failed !== 'forbidden' || !('conversation' in send.target)) out.push({ kind: 'failed_send', user: send.sender, detail: `message ${send.cid} of user ${send.sender} failed: ${send.failed}` });
     } else if (send.acks.length === 0) {
-      unanswered.set(send.sender, [...(unanswered.get(send.sender) ?? []), send.cid]);
+      unanswered.set(send.sender, [...(unanswered.get(send.sender) ?? []), send]);
     }
     if (!stored) return;
     const key = `${send.sender}/${stored.conversation}`;
@@ -74,7 +74,10 @@ function checkSends(sends: readonly SendRecord[], byCid: Map<string, StoredRow[]
     }
     if (!before || stored.seq > before.seq) lastSeq.set(key, { seq: stored.seq, index, cid: send.cid });
   });
-  for (const [user, cids] of unanswered) out.push({ kind: 'stuck', user, detail: `${cids.length} message(s) of user ${user} never acknowledged nor failed: ${cids.slice(0, 5).join(', ')}${cids.length > 5 ? ', …' : ''}` });
+  for (const [user, left] of unanswered) {
+    const shown = left.slice(0, 5).map((s) => `${s.cid} to ${'user' in s.target ? `user ${s.target.user}` : `conversation ${s.target.conversation}`}`);
+    out.push({ kind: 'stuck', user, detail: `${left.length} message(s) of user ${user} never acknowledged nor failed: ${shown.join(', ')}${left.length > 5 ? ', …' : ''}` });
+  }
   return out;
 }
 

@@ -39,13 +39,16 @@ export class ChaosLog {
   }
 }
 
-/** Signs up `count` users through the coordinator and starts their clients, recording what they do. */
+/**
+ * Signs up `count` users through the coordinator and starts their clients, recording what they do.
+ * Requests get 30 s rather than 10: a signup is a scrypt, and the machine may be under a CPU hog.
+ */
 export async function openChaosUsers(coordinator: ServerAddress, count: number, home: string, log: ChaosLog): Promise<ChaosUser[]> {
   const recorder = log.recorder;
   // Together: each signup is a scrypt on the server and a key pair on the client.
   const opened = await Promise.allSettled(Array.from({ length: count }, async (_, index): Promise<ChaosUser> => {
     const name = `chaos${index}`;
-    const client = await ChatClient.open({ coordinator, home, name, password: `password of ${name}`, mode: 'signup', backoff: { baseMs: 100, maxMs: 2000 } });
+    const client = await ChatClient.open({ coordinator, home, name, password: `password of ${name}`, mode: 'signup', backoff: { baseMs: 100, maxMs: 2000 }, timeoutMs: 30_000 });
     const user: ChaosUser = { index, name, id: client.user.id, client, pending: new Set() };
     const about = { user: user.id };
     client.on('message', (m) => {

@@ -30,6 +30,8 @@ export function explainViolation(history: ChaosHistory, v: Violation): string[] 
     (e.user === undefined && e.conversation === v.conversation) ||
     (e.user === v.user && (e.conversation === undefined || v.conversation === undefined || e.conversation === v.conversation)),
   );
+  // A stuck client's story is its connection and its sends, not the rows it received meanwhile.
+  if (v.kind === 'stuck') relevant.splice(0, relevant.length, ...relevant.filter((e) => !e.text.startsWith('received seq')));
   const lastMention = relevant.reduce((last, e, i) => (mentions(e.text) ? i : last), relevant.length - 1);
   for (const e of relevant.slice(Math.max(0, lastMention + 1 - MAX_LINES), lastMention + 1)) lines.push(`  ${(e.at / 1000).toFixed(3)}s ${e.user === undefined ? '' : `[user ${e.user}] `}${e.text}`);
   return lines;

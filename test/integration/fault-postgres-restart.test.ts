@@ -97,7 +97,8 @@ async function untilError(report: LoadReport, before: number, timeoutMs = 20_000
     expect(server.child.exitCode).toBeNull();
     expect(server.child.signalCode).toBeNull();
     expect(report.relogins).toBe(0);
-    expect([...report.errors.keys()].filter((code) => !RETRYABLE_CODES.includes(code))).toEqual([]);
+    // out_of_order: sends behind one that failed on their connection wait for its resend (protocol.md § Delivery).
+    expect([...report.errors.keys()].filter((code) => ![...RETRYABLE_CODES, 'out_of_order'].includes(code))).toEqual([]);
     expect(report.acked.size).toBe(TOTAL);
 
     await inbox.until(report.acked, 30_000);

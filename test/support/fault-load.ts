@@ -9,7 +9,9 @@ import { RequestFailedError } from '../../src/client/errors.js';
  */
 
 /** Codes after which a send is retried with the same cid (protocol.md § Errors). */
-const RETRYABLE = new Set(['internal', 'unavailable', 'shutting_down']);
+// out_of_order: an earlier send of the connection to that conversation failed and is not stored yet;
+// its worker resends it, which lets the others through (protocol.md § Delivery, "In the order sent").
+const RETRYABLE = new Set(['internal', 'unavailable', 'shutting_down', 'out_of_order']);
 
 /** A pause between retries, so an outage is not a busy loop; not a timing assumption of any test. */
 const RETRY_PAUSE_MS = 50;
