@@ -1,10 +1,11 @@
-import type { ConversationView, MessageView, Push } from '../protocol/index.js';
+import { FINAL_SEND_CODES, type ConversationView, type MessageView, type Push } from '../protocol/index.js';
+import { backoffDelay, type BackoffOptions } from '../util/backoff.js';
 import { Backlog } from './backlog.js';
 import { DeliveryReceipts } from './delivery-receipts.js';
 import { fillGap } from './inbox-gap.js';
 import type { ClientState } from './client-state.js';
 import type { EmitClientEvent } from './client-events.js';
-import { RequestFailedError } from './errors.js';
+import { RequestFailedError, RequestTimeoutError } from './errors.js';
 import type { MessageReader } from './message-reader.js';
 import type { RpcConnection } from './rpc-connection.js';
 
@@ -20,6 +21,8 @@ export class Inbox {
   /** Tells the senders which rows this client has (sent after each burst of rows). */
   readonly delivered: DeliveryReceipts;
   #decrypting: Promise<void> = Promise.resolve();
+  /** Rows in a row that failed and were retried: the retry backs off while it repeats. */
+  #failedInARow = 0;
 
   constructor(
     private readonly state: ClientState,
@@ -58,11 +61,7 @@ export class Inbox {
   onPush(push: Push): void {
     switch (push.t) {
       case 'msg':
-        // A row that fails here (the connection dropped mid-way) leaves its cursor behind, so the
-        // next sync delivers it again: dropping the error loses nothing.
-        this.#decrypting = this.#decrypting.then(() => this.#receive(push)).catch(() => undefined);
-        this.delivered.flushWhenIdle(this.#decrypting, () => this.#decrypting);
-        return;
+        return this.#enqueue(push);
       case 'conversation': {
         const { t: _t, ...view } = push;
         this.conversations.set(view.conversation, view);
@@ -90,6 +89,40 @@ export class Inbox {
     // Left or removed: the server would refuse it (forbidden), and the members it lists are no longer ours to seal for.
     if (view.leftSeq !== undefined) throw new RequestFailedError('forbidden', `you are no longer a member of ${view.name === undefined ? 'this conversation' : `#${view.name}`}`);
     return view.members.map((m) => m.user);
+  }
+
+  /**
+   * Queues a row behind the ones before it. A row that fails here leaves the cursor behind it: when
+   * the connection dropped, the next sync delivers it again; when the server failed a request it
+   * needed (a key lookup while its database restarts, a deadline) on a connection still up, it is
+   * tried again after a backoff, since the row may be a conversation's last for a long time (the
+   * next row would fill it in from history anyway).
+   */
+  #enqueue(row: Extract<Push, { t: 'msg' }>): void {
+    const rpc = this.#live();
+    this.#decrypting = this.#decrypting
+      .then(() => this.#receive(row))
+      .then(
+        () => {
+          this.#failedInARow = 0;
+        },
+        (error: unknown) => {
+          if (!retryable(error) || rpc === undefined || this.#live() !== rpc) return;
+          setTimeout(() => {
+            if (this.#live() === rpc) this.#enqueue(row);
+          }, backoffDelay(++this.#failedInARow, ROW_RETRY_BACKOFF)).unref();
+        },
+      );
+    this.delivered.flushWhenIdle(this.#decrypting, () => this.#decrypting);
+  }
+
+  /** The live connection, or undefined while offline. */
+  #live(): RpcConnection | undefined {
+    try {
+      return this.connection();
+    } catch {
+      return undefined;
+    }
   }
 
   async #receive(row: Extract<Push, { t: 'msg' }>): Promise<void> {
@@ -131,4 +164,13 @@ export class Inbox {
       if (!known) this.emit('conversation', view);
     }
   }
+}
+
+/** When a row whose request the server failed is read again: soon, then backing off (a database down). */
+const ROW_RETRY_BACKOFF: BackoffOptions = { baseMs: 100, maxMs: 5000 };
+
+/** A failure the server may not repeat (not a refusal for good, not the connection going). */
+function retryable(error: unknown): boolean {
+  if (error instanceof RequestTimeoutError) return true;
+  return error instanceof RequestFailedError && !(FINAL_SEND_CODES as ReadonlySet<string>).has(error.code);
 }

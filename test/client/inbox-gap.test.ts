@@ -70,6 +70,16 @@ describeEachServer('a client never skips a row', (start) => {
     expect(bob.state.cursor(conversation)).toBe(seq);
   });
 
+  it('a conversation\'s last row that failed to be read (no later row will fill it in) is read again', async () => {
+    const { bob, seen } = await directConversation();
+    const carol = await clients.open('carol', 'signup');
+    proxy!.failNextReply('users');
+    const { conversation, seq } = await (await carol.send({ user: bob.user.id }, 'only from carol')).acked;
+    await seen.until((m) => m.some((x) => x.text === 'only from carol'), 'carol’s row, read again');
+    expect(seen.texts()).toEqual(['hello', 'only from carol']);
+    expect(bob.state.cursor(conversation)).toBe(seq);
+  });
+
   it('a member added back skips the seqs of the time away (a legitimate gap) and gets the new window once, in order', async () => {
     server = await start();
     const ann = await clients.open('ann', 'signup');
