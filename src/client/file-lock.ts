@@ -1,4 +1,5 @@
-import { open, readFile, unlink } from 'node:fs/promises';
+import { link, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { LocalStateError } from './errors.js';
 
 export interface FileLockOptions {
@@ -21,19 +22,22 @@ export function processAlive(pid: number): boolean {
 }
 
 /**
- * Runs `work` holding the lock file `path`: created with O_EXCL and holding this process's id, so
+ * Runs `work` holding the lock file `path`: it holds this process's id from the moment it exists, so
  * that of every process of the user (a TUI, `fastchat send` from a script) one at a time reads,
- * changes and writes the file it guards. A lock whose process is gone (it crashed while holding it)
- * is broken; the break itself is guarded by a second O_EXCL file, so two processes that both find
- * the same stale lock cannot remove the new lock one of them has just taken.
+ * changes and writes the file it guards. A lock whose process is gone (it crashed, or a one-shot
+ * command ended with process.exit while taking it) is broken; the break itself is guarded by a second
+ * lock file, so two processes that both find the same stale lock cannot remove the new lock one of
+ * them has just taken.
  */
 export async function withFileLock<T>(path: string, work: () => Promise<T>, options: FileLockOptions = {}): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   const retryMs = options.retryMs ?? 5;
+  await removeLeftovers(path);
   for (;;) {
     if (await tryCreate(path)) break;
     if (!(await breakIfStale(path)) && Date.now() > deadline) {
-      throw new LocalStateError(`${path} stays locked by process ${await holder(path)}; if no fastchat is running, remove the file`);
+      const pid = await holder(path);
+      throw new LocalStateError(`${path} stays locked${pid === undefined ? '' : ` by process ${pid}`}; if no fastchat is running, remove the file`);
     }
     await new Promise((resolve) => setTimeout(resolve, retryMs));
   }
@@ -47,43 +51,73 @@ export async function withFileLock<T>(path: string, work: () => Promise<T>, opti
   }
 }
 
+let tries = 0;
+
+/** Lock paths whose leftovers this process has removed already: once is enough. */
+const swept = new Set<string>();
+
+/**
+ * Removes the pid files (tryCreate) that processes now gone left beside the lock `path`: a one-shot
+ * command that ends with process.exit while it takes the lock (`fastchat users | head -1`) leaves
+ * one. They hold nobody's lock; this only keeps the folder tidy.
+ */
+async function removeLeftovers(path: string): Promise<void> {
+  if (swept.has(path)) return;
+  swept.add(path);
+  const prefix = `${basename(path)}.`;
+  const names = await readdir(dirname(path)).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = /^(?:break\.)?(\d+)-\d+$/.exec(name.slice(prefix.length))?.[1];
+    if (name.startsWith(prefix) && pid !== undefined && !processAlive(Number(pid))) await unlink(join(dirname(path), name)).catch(() => undefined);
+  }
+}
+
+/**
+ * Takes the lock file `path` if nobody has it. The pid is written to a file of this process's own
+ * first, which is then linked to `path` (a link fails when `path` exists, as O_EXCL does): a process
+ * that dies at any point, between two awaits or by process.exit, leaves either no lock or one naming
+ * it, never an empty one nobody could judge.
+ */
 async function tryCreate(path: string): Promise<boolean> {
+  // Its own name per try: two clients of one user in one process (tests) take locks side by side.
+  const own = `${path}.${process.pid}-${++tries}`;
   try {
-    const handle = await open(path, 'wx', 0o600);
-    try {
-      await handle.writeFile(String(process.pid));
-    } finally {
-      await handle.close();
-    }
+    await writeFile(own, String(process.pid), { mode: 0o600 });
+    await link(own, path);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw new LocalStateError(`cannot create ${path}: ${(error as Error).message}`, { cause: error });
+  } finally {
+    await unlink(own).catch(() => undefined);
   }
 }
 
-/** The pid in a lock file; NaN while it is being written or when it is gone. */
-async function holder(path: string): Promise<number> {
-  const text = await readFile(path, 'utf8').catch(() => '');
-  return text === '' ? Number.NaN : Number(text);
+/**
+ * The text of a lock file: its holder's pid; undefined when it is gone. Anything but a pid (empty:
+ * left by a client from before the lock was linked into place, which created the file and died
+ * before writing to it) names no live process.
+ */
+async function holder(path: string): Promise<string | undefined> {
+  return readFile(path, 'utf8').catch(() => undefined);
 }
 
 /** Removes the lock when its process is gone; true when it did. */
 async function breakIfStale(path: string): Promise<boolean> {
-  const pid = await holder(path);
-  // Empty: its creator is between open and write; give it time rather than judge it.
-  if (Number.isNaN(pid) || processAlive(pid)) return false;
+  const text = await holder(path);
+  // Gone: the next try takes it.
+  if (text === undefined || processAlive(Number(text))) return false;
   const breaker = `${path}.break`;
   if (!(await tryCreate(breaker))) {
     // Another process is breaking it; if that one died mid-break, its guard is stale in turn.
     const other = await holder(breaker);
     // Already gone (its breaker finished): nothing to remove.
-    if (!Number.isNaN(other) && !processAlive(other)) await unlink(breaker).catch(() => undefined);
+    if (other !== undefined && !processAlive(Number(other))) await unlink(breaker).catch(() => undefined);
     return false;
   }
   try {
     // Looked at again under the guard: the lock may have been broken and taken anew meanwhile.
-    if ((await holder(path)) !== pid) return false;
+    if ((await holder(path)) !== text) return false;
     // Already gone: another breaker got there first, which is what we wanted.
     await unlink(path).catch(() => undefined);
     return true;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,6 +77,19 @@ describe('a reader that closes the pipe early', () => {
   });
 });
 
+describe('a command cut off while taking the outbox lock', () => {
+  // The commands above end with process.exit at the first write into their closed pipe, whatever they
+  // are doing: alice's outbox pass may be taking the lock just then. Before the lock file was linked
+  // into place with its pid, that left it empty, and every later send of hers waited 10 s, then failed.
+  it('leaves nothing that holds up the next send: it prints its outcome and exits 0', async () => {
+    await writeFile(join(root, 'alice', 'alice', 'outbox.lock'), '');
+    const sent = await fastchat('alice', ['send', 'dave', 'after a cut-off command']);
+    expect(sent.stderr).toBe('');
+    expect(sent.stdout).toMatch(/^sent to dave \(message \d+ of conversation \d+\)\n$/);
+    expect(sent.code).toBe(0);
+  });
+});
+
 describe('blank messages', () => {
   it.each([[['send', 'bob', '']], [['send', 'bob', '   ']], [['send', 'bob', ' \n\t ']]])('%j is refused with one line and never sent', async (args) => {
     const { code, stderr, stdout } = await fastchat('alice', args);
@@ -148,14 +161,16 @@ describe('two groups with the same name', () => {
   });
 
   it('team#ID and #ID pick one, in every command', async () => {
-    expect((await fastchat('alice', ['send', '--group', `team#${second}`, 'for carol'])).stdout).toMatch(new RegExp(`^sent to #team#${second} `));
+    const sent = await fastchat('alice', ['send', '--group', `team#${second}`, 'for carol']);
+    expect(sent.stdout, `exit ${sent.code}, stderr: ${sent.stderr}`).toMatch(new RegExp(`^sent to #team#${second} `));
     expect((await fastchat('alice', ['history', '--group', `#${second}`])).stdout).toMatch(new RegExp(`#team#${second} alice ✓ for carol`));
     // Carol is in one group named team: to her it is plain #team.
     expect((await fastchat('carol', ['read'])).stdout).toMatch(/#team alice ✓ for carol/);
     expect((await fastchat('bob', ['history', '--group', 'team'])).stdout).not.toContain('for carol');
     expect((await fastchat('alice', ['group', 'add', `team #${first}`, 'dave'])).stdout).toBe(`added dave to #team#${first}\n`);
     expect((await fastchat('alice', ['group', 'rename', `#${second}`, 'team2'])).stdout).toBe(`renamed #team#${second} to #team2\n`);
-    expect((await fastchat('alice', ['send', '--group', 'team', 'one team again'])).stdout).toMatch(/^sent to #team /);
+    const again = await fastchat('alice', ['send', '--group', 'team', 'one team again']);
+    expect(again.stdout, `exit ${again.code}, stderr: ${again.stderr}`).toMatch(/^sent to #team /);
   });
 
   it('a group id that is not one of yours is not found', async () => {
