@@ -125,7 +125,7 @@ export function formatFlood(results: readonly FloodResult[]): string {
       const got = !f
         ? '—'
         : p.phase === 'send'
-          ? `${f.requests} sends (${p.floodPerS.toFixed(0)}/s): ${f.accepted} accepted, ${f.rateLimited} rate_limited, ${f.abandoned ?? 0} unanswered at the end, ${f.otherErrors} other${f.firstError ? ` (${f.firstError})` : ''}`
+          ? `${f.requests} sends (${p.floodPerS.toFixed(0)}/s): ${f.accepted} accepted, ${f.rateLimited} rate_limited, ${f.outOfOrder} out_of_order, ${f.abandoned ?? 0} unanswered at the end, ${f.otherErrors} other${f.firstError ? ` (${f.firstError})` : ''}`
           : p.phase === 'connections'
             ? `${f.requests} dials (${p.floodPerS.toFixed(0)}/s): ${f.connectionsRefused} refused, ${f.connectionsHeld} held`
             : `${f.requests} requests (${p.floodPerS.toFixed(0)}/s): cut ${f.slowConsumerDrops}× as slow consumer, ${f.otherErrors} failed logins`;

@@ -15,6 +15,11 @@ export interface FloodStats {
   requests: number;
   accepted: number;
   rateLimited: number;
+  /**
+   * Sends refused `out_of_order` (`send`): behind a refused send of its own that it never sends again,
+   * the rest of its stream is refused (protocol.md § Delivery); a refusal, as `rate_limited` is.
+   */
+  outOfOrder: number;
   otherErrors: number;
   /** What the first of them said. */
   firstError?: string;
@@ -37,12 +42,18 @@ export interface Flooder {
 export const FLOOD_KINDS = ['send', 'connections', 'slow'] as const;
 export type FloodKind = (typeof FLOOD_KINDS)[number];
 
-const zero = (): FloodStats => ({ requests: 0, accepted: 0, rateLimited: 0, otherErrors: 0, connectionsHeld: 0, connectionsRefused: 0, slowConsumerDrops: 0 });
+const zero = (): FloodStats => ({ requests: 0, accepted: 0, rateLimited: 0, outOfOrder: 0, otherErrors: 0, connectionsHeld: 0, connectionsRefused: 0, slowConsumerDrops: 0 });
 
 /**
  * (a) One user sending to `to` as fast as the server answers, `window` requests always in flight
- * (never waiting for one ack before the next send). Bounded, not unbounded: past a window the socket
- * and the server's queue only hold more bytes, and the generator's memory would be what gave out.
+ * (never waiting for one ack before the next send), each with a new `cid`: raw pipelined `send`s
+ * that ignore `retryAfterMs` and never resend what was refused, not the client library's polite
+ * sender. Bounded, not unbounded: past a window the socket and the server's queue only hold more
+ * bytes, and the generator's memory would be what gave out.
+ *
+ * `stop()` ends the flood once the server has refused it at least once: the flooder's point is to go
+ * past the send rate, and how many sends the server takes in a phase (its burst is 1,000) depends on
+ * the machine, so a short phase on a slow one would otherwise end inside the burst.
  */
 export function floodSends(client: LoadClient, to: number, window = 512): Flooder {
   const stats = zero();
@@ -50,22 +61,31 @@ export function floodSends(client: LoadClient, to: number, window = 512): Floode
   const body = randomBytes(BODY_BYTES);
   let stopped = false;
   let inFlight = 0;
+  let refusedOnce: () => void = () => undefined;
+  const firstRefusal = new Promise<void>((resolve) => (refusedOnce = resolve));
+  const count = (error: unknown): void => {
+    if (error instanceof RequestFailedError && error.code === 'rate_limited') stats.rateLimited++;
+    else if (error instanceof RequestFailedError && error.code === 'out_of_order') stats.outOfOrder++;
+    else {
+      stats.otherErrors++;
+      stats.firstError ??= String(error);
+    }
+    refusedOnce();
+  };
+  // Counted and out of flight in one step: stop() may come between any two answers.
+  const settled = (outcome: () => void): void => {
+    inFlight--;
+    if (!stopped) outcome(); // once it hung up, an answer is abandoned, not counted
+    fire();
+  };
   const fire = (): void => {
     while (!stopped && inFlight < window) {
       inFlight++;
       stats.requests++;
       client.rpc.request({ t: 'send', to, cid: randomUUID(), body }, { timeoutMs: 60_000 }).then(
-        () => void (stopped || stats.accepted++),
-        (error: unknown) => {
-          if (stopped) return; // abandoned when the flooder hung up
-          if (error instanceof RequestFailedError && error.code === 'rate_limited') return void stats.rateLimited++;
-          stats.otherErrors++;
-          stats.firstError ??= String(error);
-        },
-      ).finally(() => {
-        inFlight--;
-        fire();
-      });
+        () => settled(() => stats.accepted++),
+        (error: unknown) => settled(() => count(error)),
+      );
     }
   };
   fire();
@@ -73,10 +93,10 @@ export function floodSends(client: LoadClient, to: number, window = 512): Floode
     kind: 'send',
     stats,
     // It hangs up with its window in flight (the caller closes the client), as an abuser would.
-    stop: () => {
+    stop: async () => {
+      await firstRefusal;
       stopped = true;
       stats.abandoned = inFlight;
-      return Promise.resolve();
     },
   };
 }

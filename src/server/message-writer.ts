@@ -91,6 +91,11 @@ export class MessageWriter {
     );
   }
 
+  /** True once close() was called: the server is stopping and nothing new is stored. */
+  get closing(): boolean {
+    return this.#closed;
+  }
+
   /** Refuses new work and resolves when everything queued has been committed and acknowledged. */
   close(): Promise<void> {
     this.#closed = true;
@@ -100,7 +105,7 @@ export class MessageWriter {
 
   #enqueue(job: Job): void {
     if (this.#closed) {
-      job.reject(new RequestError('shutting_down', 'the server is shutting down; retry on another connection'));
+      job.reject(shuttingDown());
       return;
     }
     this.#queue.push(job);
@@ -170,7 +175,8 @@ export class MessageWriter {
   /**
    * Refuses the queued sends that came after a failed batch's sends on the same connection to the same
    * conversation: committed now, they would be stored before the failed ones are sent again
-   * (send-order.ts). Sends without a source (legacy clients) keep their place.
+   * (send-order.ts). Sends without a source (legacy clients) keep their place. While the server stops
+   * they are refused `shutting_down`: the connection is about to close, so no resend on it is awaited.
    */
   #refuseFollowers(failed: readonly SendJob[]): void {
     const follows = (job: Job): job is SendJob =>
@@ -179,7 +185,9 @@ export class MessageWriter {
       failed.some((f) => f.source?.order === job.source!.order && f.item.conversationId === job.item.conversationId);
     const followers = this.#queue.filter(follows);
     if (followers.length === 0) return;
-    const refusal = new RequestError('out_of_order', 'an earlier message to this conversation was not stored; send it again first, then this one');
+    const refusal = this.#closed
+      ? shuttingDown()
+      : new RequestError('out_of_order', 'an earlier message to this conversation was not stored; send it again first, then this one');
     for (const job of followers) {
       this.#queue.splice(this.#queue.indexOf(job), 1);
       job.reject(refusal);
@@ -228,3 +236,6 @@ export class MessageWriter {
     await this.#fanout;
   }
 }
+
+/** The answer to a send the stopping server will not store (protocol.md § Delivery, "A graceful stop"). */
+export const shuttingDown = (): RequestError => new RequestError('shutting_down', 'the server is shutting down; retry on another connection');

@@ -10,8 +10,9 @@ const SENDS = 300;
 
 /**
  * Stops the server while a client is pipelining sends: every send gets an answer (ok, or an error
- * saying the server is going), the client is told `shutting_down`, and every acknowledged message is
- * in the database afterwards.
+ * saying the server is going: `shutting_down`, or the connection closed), the client is told
+ * `shutting_down`, and every acknowledged message is in the database afterwards (protocol.md § Delivery,
+ * "A graceful stop").
  */
 async function stopUnderLoad(databaseUrl: string | undefined, dataDir: string): Promise<void> {
   const server = await startServer({
@@ -42,7 +43,8 @@ async function stopUnderLoad(databaseUrl: string | undefined, dataDir: string): 
   const failed = results.filter((r) => !r.startsWith('m'));
   expect(acked.length + failed.length).toBe(SENDS);
   expect(acked.length).toBeGreaterThanOrEqual(20);
-  expect(failed.every((code) => ['shutting_down', 'connection_closed'].includes(code))).toBe(true);
+  // Not out_of_order behind a send refused for stopping (the codes left over are named on failure).
+  expect(failed.filter((code) => code !== 'shutting_down' && code !== 'connection_closed')).toEqual([]);
   expect((await closedNotice).message).toMatch(/shutting down|closed/);
 
   const store = new SqlChatStore(await openDatabase({ url: databaseUrl, dataDir }));

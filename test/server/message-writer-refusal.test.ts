@@ -71,6 +71,28 @@ describe('MessageWriter: a failed batch', () => {
   });
 });
 
+describe('MessageWriter: a batch failed while the server stops', () => {
+  it('refuses the queued later sends of that connection to that conversation with shutting_down, not out_of_order', async () => {
+    let fail: ((error: Error) => void) | undefined;
+    const failing = Object.create(store) as ChatStore;
+    failing.commitMessages = async (items: readonly SendItem[]) => {
+      if (fail === undefined && items.some((i) => i.clientId === 's-1')) await new Promise<never>((_, reject) => (fail = reject));
+      return store.commitMessages(items);
+    };
+    const writer = new MessageWriter(failing, async () => undefined, silentLogger);
+    const mine = new SendOrder();
+    const first = settled(writer.send(item('s-1'), { order: mine, ticket: mine.take().number }));
+    await expect.poll(() => fail !== undefined).toBe(true);
+    const second = settled(writer.send(item('s-2'), { order: mine, ticket: mine.take().number }));
+    const closed = writer.close();
+    expect(writer.closing).toBe(true);
+    fail!(new Error('connection to the database lost'));
+    expect(await first).toBe('internal');
+    expect(await second).toBe('shutting_down');
+    await closed;
+  });
+});
+
 describe('SendOrder', () => {
   const stream = conversationStream(7);
 

@@ -2,6 +2,7 @@ import { StoreError } from '../../store/errors.js';
 import { RequestError } from '../errors.js';
 import { NODE_ONLY, type Handler } from '../handler.js';
 import { notAMember } from '../memberships.js';
+import { shuttingDown } from '../message-writer.js';
 import { conversationStream, type StreamKey } from '../send-order.js';
 
 /**
@@ -37,6 +38,9 @@ export const send: Handler<'send'> = {
         if (!streams.includes(conversationStream(conversationId))) streams.push(conversationStream(conversationId));
       }
       await ticket.turn;
+      // A stopping server stores nothing more: say so, rather than out_of_order behind a send it
+      // refused for stopping (the connection closes; the client resends from there on its next one).
+      if (services.writer.closing) throw shuttingDown();
       order.admit(ticket.number, request.cid, streams);
       const stored = services.writer.send(
         { senderId: user.id, conversationId: conversationId!, clientId: request.cid, body: request.body },
