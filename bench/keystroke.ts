@@ -36,6 +36,7 @@ class BenchClient extends TypedEmitter<ClientEvents> {
   send = async () => ({ cid: 'x', acked: new Promise<never>(() => undefined) });
   history = async () => [] as ChatMessage[];
   request = (async (body: { t: string }) => (body.t === 'users' ? { users: [], more: false } : {})) as unknown as TuiClient['request'];
+  changeMembers = async () => ({ seq: 0 });
   markRead = async () => undefined;
   findUser = async () => this.user;
   findGroup = () => this.conversations.get(1)!;

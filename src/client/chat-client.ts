@@ -22,6 +22,9 @@ import { findGroupByName, findUserByName } from './directory.js';
 import type { ClientEvents, ClientStatus } from './client-events.js';
 import { Inbox } from './inbox.js';
 
+/** How long a membership change waits for the group's queued messages to be stored first. */
+const MEMBERSHIP_WAIT_MS = 10_000;
+
 export type { ClientEvents, ClientStatus } from './client-events.js';
 
 export interface ChatClientOptions {
@@ -222,6 +225,18 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   request: RpcConnection['request'] = (body, options) => (this.#rpc ? this.#rpc.request(body, options) : Promise.reject(new OfflineError()));
 
   /** Tells the server (and so the senders) what has been read. */
+  /**
+   * Adds a member to a group or removes one once the messages this client queued for the group before
+   * have their outcome (up to MEMBERSHIP_WAIT_MS). They were sealed for the members of that moment: a
+   * message typed before `/group add bob` is not bob's to read, and stored after his add it would sit in
+   * his window sealed without him (found by the day journey).
+   */
+  async changeMembers(change: 'group_add' | 'group_remove', conversation: number, user: number): Promise<{ seq: number }> {
+    await this.sender.queuedFor(conversation, MEMBERSHIP_WAIT_MS);
+    const { seq } = await this.request({ t: change, conversation, user });
+    return { seq };
+  }
+
   async markRead(conversation: number, seq: number): Promise<void> {
     await this.connection().request({ t: 'receipt', conversation, read: seq });
   }

@@ -89,6 +89,28 @@ export class Sender {
     this.#listeners.add(listener);
   }
 
+  /**
+   * Resolves once every message queued now for this conversation has its outcome (stored, or failed for
+   * good), or after `withinMs` at most; messages queued later are not waited for.
+   */
+  queuedFor(conversation: number, withinMs: number): Promise<void> {
+    const pending = new Set(this.outbox.entries().filter((entry) => entry.conversation === conversation).map((entry) => entry.cid));
+    if (pending.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.#listeners.delete(listener);
+        resolve();
+      };
+      const listener = (outcome: SendOutcome): void => {
+        pending.delete(outcome.ok ? outcome.receipt.cid : outcome.failure.cid);
+        if (pending.size === 0) done();
+      };
+      const timer = setTimeout(done, withinMs);
+      this.#listeners.add(listener);
+    });
+  }
+
   /** Resolves once nothing is being prepared or awaiting its ack (what was flushed has its answer). */
   idle(): Promise<void> {
     if (this.#isIdle()) return Promise.resolve();

@@ -57,6 +57,11 @@ export class FakeClient extends TypedEmitter<ClientEvents> implements TuiClient 
     return {};
   }) as unknown as TuiClient['request'];
 
+  async changeMembers(change: 'group_add' | 'group_remove', conversation: number, user: number): Promise<{ seq: number }> {
+    await this.request({ t: change, conversation, user });
+    return { seq: 0 };
+  }
+
   async markRead(conversation: number, seq: number): Promise<void> {
     this.reads.push([conversation, seq]);
   }

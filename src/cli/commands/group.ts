@@ -41,7 +41,7 @@ function change(verb: 'add' | 'remove'): CommandModule<GlobalArgs, GroupArgs> {
       withClient(args, async (client) => {
         const group = await findGroup(client, args.group);
         const user = await client.findUser(args.member!);
-        await client.request({ t: verb === 'add' ? 'group_add' : 'group_remove', conversation: group.conversation, user: user.id });
+        await client.changeMembers(verb === 'add' ? 'group_add' : 'group_remove', group.conversation, user.id);
         process.stdout.write(`${verb === 'add' ? 'added' : 'removed'} ${user.name} ${verb === 'add' ? 'to' : 'from'} ${shown(client, group)}\n`);
       }),
   };

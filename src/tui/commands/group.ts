@@ -23,7 +23,7 @@ export const groupCommand: SlashCommand = {
       if (!who || args.length !== 1) throw new UsageError(`name one user: /group ${verb} USER`);
       const group = openGroup(context);
       const user = await client.findUser(who);
-      await client.request({ t: verb === 'add' ? 'group_add' : 'group_remove', conversation: group.id, user: user.id });
+      await client.changeMembers(verb === 'add' ? 'group_add' : 'group_remove', group.id, user.id);
       actions.info(`${verb === 'add' ? 'added' : 'removed'} ${user.name} ${verb === 'add' ? 'to' : 'from'} #${group.name}`);
       return;
     }
