@@ -4,10 +4,19 @@ import { RequestError } from './errors.js';
 /** One `send` of a connection, numbered in the order the connection received it. */
 export interface SendTicket {
   readonly number: number;
-  /** Resolves once every earlier send of the connection has entered the writer or been refused. */
-  readonly turn: Promise<void>;
+  /**
+   * Resolves once every earlier send of the connection has entered the writer or been refused;
+   * undefined when that was already so as the ticket was taken (the common case: no promise made).
+   */
+  readonly turn: Promise<void> | undefined;
   /** This send has entered the writer or been refused: the next one may go. Safe to call twice. */
   readonly done: () => void;
+}
+
+/** Whether a ticket is done, and how to wake the one after it if that one is waiting. */
+interface TicketState {
+  done: boolean;
+  release: (() => void) | undefined;
 }
 
 /** What a hold is keyed by: the conversation, or for a send refused before it was found, its `to`. */
@@ -28,16 +37,23 @@ export type StreamKey = `conversation:${number}` | `to:${number}`;
  */
 export class SendOrder {
   #issued = 0;
-  #last: Promise<void> = Promise.resolve();
+  /** The latest ticket's state: the next ticket waits for it. */
+  #last: TicketState = { done: true, release: undefined };
   /** Per stream, the first send refused and not yet sent again. */
   readonly #held = new Map<StreamKey, { readonly cid: string; readonly ticket: number }>();
 
   /** The next ticket: taken as the send starts, before anything it awaits. */
   take(): SendTicket {
     const number = ++this.#issued;
-    const turn = this.#last;
-    let done!: () => void;
-    this.#last = new Promise<void>((resolve) => (done = resolve));
+    const previous = this.#last;
+    const turn = previous.done ? undefined : new Promise<void>((resolve) => (previous.release = resolve));
+    const state: TicketState = { done: false, release: undefined };
+    this.#last = state;
+    const done = (): void => {
+      if (state.done) return;
+      state.done = true;
+      state.release?.();
+    };
     return { number, turn, done };
   }
 

@@ -37,7 +37,7 @@ export const send: Handler<'send'> = {
         conversationId = await services.memberships.directConversation(user.id, request.to);
         if (!streams.includes(conversationStream(conversationId))) streams.push(conversationStream(conversationId));
       }
-      await ticket.turn;
+      if (ticket.turn) await ticket.turn;
       // A stopping server stores nothing more: say so, rather than out_of_order behind a send it
       // refused for stopping (the connection closes; the client resends from there on its next one).
       if (services.writer.closing) throw shuttingDown();
