@@ -1,34 +1,15 @@
 import pg from 'pg';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { CLUSTER_CHANNEL } from '../../src/server/cluster-events.js';
-import { ChatTestClient } from '../support/chat-client.js';
 import { describePostgres } from '../support/databases.js';
-import { startTestServer, type TestServer } from '../support/start-server.js';
-
-const FAST = { nodeTimeoutMs: 1000, heartbeatMs: 100 };
-const servers: TestServer[] = [];
-const clients: ChatTestClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close().catch(() => undefined)));
-  await Promise.all(servers.splice(0).map((s) => s.stop()));
-});
-
-async function on(server: TestServer, name: string): Promise<ChatTestClient> {
-  const client = await ChatTestClient.connectToPort(server.listening.ports[0]!);
-  clients.push(client);
-  await client.signup(name);
-  await client.sync();
-  return client;
-}
+import { testCluster } from '../support/test-cluster.js';
 
 describePostgres('delivery across nodes', (postgres) => {
+  const cluster = testCluster();
   it('users on two processes sharing PostgreSQL chat live: messages, typing, receipts, groups and presence cross by NOTIFY', async () => {
     const url = await postgres.databaseWithSchema();
-    const a = await startTestServer({ databaseUrl: url, nodePorts: 1, cluster: FAST });
-    const b = await startTestServer({ databaseUrl: url, nodePorts: 1, cluster: FAST });
-    servers.push(a, b);
-    const alice = await on(a, 'alice');
-    const bob = await on(b, 'bob');
+    const [a, b] = [await cluster.node(url), await cluster.node(url)];
+    const [alice, bob] = [await cluster.user(a, 'alice'), await cluster.user(b, 'bob')];
 
     const { conversation } = await alice.send({ to: bob.id }, 'hello from node A');
     await bob.until(() => bob.texts(conversation).includes('hello from node A'), 'the message on node B');
@@ -53,17 +34,14 @@ describePostgres('delivery across nodes', (postgres) => {
     expect(bob.texts(group.conversation)).toEqual(['group hello']);
 
     await alice.close();
-    clients.splice(clients.indexOf(alice), 1);
+    cluster.release(alice);
     await bob.waitForPush('presence', (p) => p.user === alice.id && !p.online);
   });
 
   it('a node that sees another go away catches up from the database what that node acknowledged but never announced', async () => {
     const url = await postgres.databaseWithSchema();
-    const a = await startTestServer({ databaseUrl: url, nodePorts: 1, cluster: FAST });
-    const b = await startTestServer({ databaseUrl: url, nodePorts: 1, cluster: FAST });
-    servers.push(a, b);
-    const alice = await on(a, 'alice');
-    const bob = await on(b, 'bob');
+    const [a, b] = [await cluster.node(url), await cluster.node(url)];
+    const [alice, bob] = [await cluster.user(a, 'alice'), await cluster.user(b, 'bob')];
     const { conversation } = await alice.send({ to: bob.id }, 'hello from node A');
     await bob.until(() => bob.texts(conversation).includes('hello from node A'), 'the message on node B');
 
@@ -71,7 +49,7 @@ describePostgres('delivery across nodes', (postgres) => {
     b.core.services.cluster!.announce = () => undefined;
     const { seq } = await bob.send({ conversation }, 'acknowledged, never announced');
     expect(seq).toBe(2);
-    servers.splice(servers.indexOf(b), 1);
+    cluster.release(b);
     await b.stop();
 
     await alice.until(() => alice.texts(conversation).includes('acknowledged, never announced'), 'the unannounced message on node A');
@@ -88,16 +66,14 @@ describePostgres('delivery across nodes', (postgres) => {
     try {
       // Slow heartbeats: A learns of B only at its next beat, 4 s after its first.
       const SLOW = { nodeTimeoutMs: 20_000, heartbeatMs: 4000 };
-      const a = await startTestServer({ databaseUrl: url, nodePorts: 1, cluster: SLOW });
-      servers.push(a);
-      const alice = await on(a, 'alice');
-      await alice.send({ to: (await on(a, 'carol')).id }, 'nobody else to tell');
+      const a = await cluster.node(url, { cluster: SLOW });
+      const alice = await cluster.user(a, 'alice');
+      await alice.send({ to: (await cluster.user(a, 'carol')).id }, 'nobody else to tell');
       await new Promise((r) => setTimeout(r, 200));
       expect(heard).toEqual([]);
 
-      const b = await startTestServer({ databaseUrl: url, nodePorts: 1, cluster: SLOW });
-      servers.push(b);
-      const bob = await on(b, 'bob');
+      const b = await cluster.node(url, { cluster: SLOW });
+      const bob = await cluster.user(b, 'bob');
       expect(a.core.services.cluster!.nodes).toHaveLength(1); // A still believes it is alone
       const { conversation } = await alice.send({ to: bob.id }, 'sent before A knew of B');
       await bob.until(() => bob.texts(conversation).includes('sent before A knew of B'), 'the catch-up of the message A did not announce', 15_000);

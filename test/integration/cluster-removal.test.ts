@@ -1,24 +1,7 @@
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Memberships } from '../../src/server/memberships.js';
-import { ChatTestClient } from '../support/chat-client.js';
 import { describePostgres } from '../support/databases.js';
-import { startTestServer, type TestServer } from '../support/start-server.js';
-
-const FAST = { nodeTimeoutMs: 1000, heartbeatMs: 100 };
-const servers: TestServer[] = [];
-const clients: ChatTestClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close().catch(() => undefined)));
-  await Promise.all(servers.splice(0).map((s) => s.stop()));
-});
-
-async function on(server: TestServer, name: string): Promise<ChatTestClient> {
-  const client = await ChatTestClient.connectToPort(server.listening.ports[0]!);
-  clients.push(client);
-  await client.signup(name);
-  await client.sync();
-  return client;
-}
+import { testCluster } from '../support/test-cluster.js';
 
 /**
  * Holds back what a node's membership cache hears from other nodes (as while their NOTIFY is on its
@@ -32,14 +15,11 @@ function staleCache(memberships: Memberships): () => void {
 }
 
 describePostgres('removal across nodes', (postgres) => {
+  const cluster = testCluster();
   it('a member removed on node A while node B still thinks them current never receives, live or by history, what B commits after the removal', async () => {
     const url = await postgres.databaseWithSchema();
-    const a = await startTestServer({ databaseUrl: url, nodePorts: 1, cluster: FAST });
-    const b = await startTestServer({ databaseUrl: url, nodePorts: 1, cluster: FAST });
-    servers.push(a, b);
-    const alice = await on(a, 'alice');
-    const bob = await on(b, 'bob');
-    const carol = await on(b, 'carol');
+    const [a, b] = [await cluster.node(url), await cluster.node(url)];
+    const [alice, bob, carol] = [await cluster.user(a, 'alice'), await cluster.user(b, 'bob'), await cluster.user(b, 'carol')];
     const { conversation } = await alice.rpc.request({ t: 'group_create', name: 'trio', members: [bob.id, carol.id] });
     const group = conversation.conversation;
     await alice.send({ conversation: group }, 'before');

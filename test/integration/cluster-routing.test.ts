@@ -5,8 +5,8 @@ import { describePostgres } from '../support/databases.js';
 import { connectTcpClient, type FrameClient } from '../support/frame-client.js';
 import { freePorts, startServerBin, type RunningBin } from '../support/run-bin.js';
 import { startTestServer, type TestServer } from '../support/start-server.js';
+import { FAST_CLUSTER } from '../support/test-cluster.js';
 
-const FAST = { nodeTimeoutMs: 1000, heartbeatMs: 100 };
 const servers: TestServer[] = [];
 const held: FrameClient[] = [];
 const processes: RunningBin[] = [];
@@ -19,8 +19,8 @@ afterEach(async () => {
 describePostgres('cluster routing', (postgres) => {
   it('every coordinator routes to the least-loaded live node, and stops routing to a node that left', async () => {
     const url = await postgres.databaseWithSchema();
-    const a = await startTestServer({ databaseUrl: url, nodePorts: 2, cluster: FAST });
-    const b = await startTestServer({ databaseUrl: url, nodePorts: 2, cluster: FAST });
+    const a = await startTestServer({ databaseUrl: url, nodePorts: 2, cluster: FAST_CLUSTER });
+    const b = await startTestServer({ databaseUrl: url, nodePorts: 2, cluster: FAST_CLUSTER });
     servers.push(a, b);
     // Load node A with four connections; B has none.
     for (const port of [...a.listening.ports, ...a.listening.ports]) held.push(await connectTcpClient(port));
@@ -94,8 +94,8 @@ describePostgres('cluster routing', (postgres) => {
 
   it('route skips a node the client names in avoid, and names it again when the client avoids nothing', async () => {
     const url = await postgres.databaseWithSchema();
-    const a = await startTestServer({ databaseUrl: url, nodePorts: 1, cluster: FAST });
-    const b = await startTestServer({ databaseUrl: url, nodePorts: 1, cluster: FAST });
+    const a = await startTestServer({ databaseUrl: url, nodePorts: 1, cluster: FAST_CLUSTER });
+    const b = await startTestServer({ databaseUrl: url, nodePorts: 1, cluster: FAST_CLUSTER });
     servers.push(a, b);
     for (let n = 0; n < 3; n++) held.push(await connectTcpClient(a.listening.ports[0]!));
     const coordinatorA = { host: '127.0.0.1', port: a.listening.coordinatorPort };
