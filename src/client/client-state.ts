@@ -18,6 +18,8 @@ export interface StoredSession {
   readonly createdAt: number;
   /** Each recipient's key fingerprint when the session key was wrapped for them. */
   readonly fingerprints?: Readonly<Record<string, string>>;
+  /** Each recipient's `joinedSeq` (protocol.md § Shapes) then: a re-added member needs a new session. */
+  readonly joined?: Readonly<Record<string, number>>;
 }
 
 interface StateFile {

@@ -13,6 +13,13 @@ import type { RpcConnection } from './rpc-connection.js';
 /** How old a looked-up key may be before sealing looks it up again. */
 const KEY_MAX_AGE_MS = 60_000;
 
+/** A current member of a conversation as the sealer needs it: who, and since which event. */
+export interface Member {
+  readonly user: number;
+  /** The seq of the event that made them a member this time; 0 for founders and direct conversations. */
+  readonly joinedSeq: number;
+}
+
 /**
  * Gives an outbox entry what it needs to be sent, once, and keeps it in the outbox: its conversation
  * (a first direct message written offline has only the user) and its envelope, sealed for the
@@ -24,7 +31,7 @@ export class EntrySealer {
     private readonly state: ClientState,
     private readonly keyring: Keyring,
     private readonly outbox: Outbox,
-    private readonly members: (conversation: number) => Promise<number[]>,
+    private readonly members: (conversation: number) => Promise<readonly Member[]>,
   ) {}
 
   /** Gives the entry its conversation and its envelope, once. KeyChangedError, SendError when it cannot be sealed. */
@@ -36,7 +43,8 @@ export class EntrySealer {
     }
     if (entry.envelope !== undefined) return;
     const conversation = entry.conversation;
-    const recipients = await this.members(conversation);
+    const members = await this.members(conversation);
+    const recipients = members.map((m) => m.user);
     // Keys are looked up again when a minute old, so a contact's new key is noticed while chatting.
     const keys = await this.keyring.keysOf(recipients, KEY_MAX_AGE_MS);
     for (const contact of keys.values()) {
@@ -46,11 +54,15 @@ export class EntrySealer {
     }
     const withKeys = recipients.filter((id) => keys.has(id)).sort((a, b) => a - b);
     const fingerprints = Object.fromEntries(withKeys.map((id) => [id, keys.get(id)!.fingerprint]));
+    const joined = Object.fromEntries(members.filter((m) => keys.has(m.user)).map((m) => [m.user, m.joinedSeq]));
     const stored = this.state.session(conversation);
     let session = toOutbound(stored);
     // A recipient whose key changed cannot open the old session key: start a new session for them.
     const rekeyed = withKeys.some((id) => stored?.fingerprints?.[id] !== fingerprints[id]);
-    if (!session || rekeyed || needsRotation(session, withKeys)) session = newOutboundSession(withKeys);
+    // Nor can a member added back since the session began (the same recipients as far as a list
+    // goes): its key was sent in a message from before their new window, which they never get.
+    const readded = withKeys.some((id) => (stored?.joined?.[id] ?? 0) !== joined[id]);
+    if (!session || rekeyed || readded || needsRotation(session, withKeys)) session = newOutboundSession(withKeys);
     const plaintext = openLocal(this.identity.localKey, Buffer.from(entry.sealedContent, 'base64'));
     const legacy = this.keyring.legacyOf(recipients);
     // Legacy copies first: a refusal (not ASCII) must come before anything is sent.
@@ -63,7 +75,7 @@ export class EntrySealer {
       recipientKeys: new Map([...keys].map(([id, contact]) => [id, contact.publicKey])),
       plaintext,
     });
-    this.state.setSession(conversation, { ...toStored(session), fingerprints });
+    this.state.setSession(conversation, { ...toStored(session), fingerprints, joined });
     entry.envelope = envelope.toString('base64');
     await this.outbox.update(entry.cid, { envelope: entry.envelope, ...(entry.legacy ? { legacy: entry.legacy } : {}) });
   }

@@ -5,6 +5,7 @@ import { DeliveryReceipts } from './delivery-receipts.js';
 import { fillGap } from './inbox-gap.js';
 import type { ClientState } from './client-state.js';
 import type { EmitClientEvent } from './client-events.js';
+import type { Member } from './entry-sealer.js';
 import { RequestFailedError, RequestTimeoutError } from './errors.js';
 import type { MessageReader } from './message-reader.js';
 import type { RpcConnection } from './rpc-connection.js';
@@ -82,13 +83,13 @@ export class Inbox {
   }
 
   /** The current members of a conversation (asking the server when it is new to the client). */
-  async members(conversation: number): Promise<number[]> {
+  async members(conversation: number): Promise<readonly Member[]> {
     if (!this.conversations.has(conversation)) await this.#refreshConversations();
     const view = this.conversations.get(conversation);
     if (!view) throw new RequestFailedError('not_found', `no conversation ${conversation}`);
     // Left or removed: the server would refuse it (forbidden), and the members it lists are no longer ours to seal for.
     if (view.leftSeq !== undefined) throw new RequestFailedError('forbidden', `you are no longer a member of ${view.name === undefined ? 'this conversation' : `#${view.name}`}`);
-    return view.members.map((m) => m.user);
+    return view.members.map((m) => ({ user: m.user, joinedSeq: m.joinedSeq ?? 0 }));
   }
 
   /**

@@ -2,7 +2,7 @@ import { FINAL_SEND_CODES } from '../protocol/index.js';
 import { backoffDelay, type BackoffOptions } from '../util/backoff.js';
 import type { Identity } from './account.js';
 import type { ClientState } from './client-state.js';
-import { EntrySealer } from './entry-sealer.js';
+import { EntrySealer, type Member } from './entry-sealer.js';
 import { ConnectionClosedError, LocalStateError, RequestFailedError, RequestTimeoutError, SendError } from './errors.js';
 import type { Keyring } from './keyring.js';
 import type { Outbox, OutboxEntry } from './outbox.js';
@@ -74,7 +74,7 @@ export class Sender {
     state: ClientState,
     keyring: Keyring,
     private readonly outbox: Outbox,
-    members: (conversation: number) => Promise<number[]>,
+    members: (conversation: number) => Promise<readonly Member[]>,
     private readonly online: () => RpcConnection,
   ) {
     this.#sealer = new EntrySealer(identity, state, keyring, outbox, members);

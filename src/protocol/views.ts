@@ -43,6 +43,12 @@ export type MessageView = Infer<typeof messageView>;
 export const memberView = object({
   user: entityId,
   role: oneOf(['admin', 'member'] as const),
+  /**
+   * The seq of the event that made them a member this time (left out while 0: founders, direct
+   * conversations). A sender starts a new session key when it changes: a member added back cannot
+   * read a key sent while they were away (docs/crypto.md).
+   */
+  joinedSeq: optional(seqNumber),
   deliveredSeq: optional(seqNumber),
   readSeq: optional(seqNumber),
 });

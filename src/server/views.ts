@@ -51,13 +51,14 @@ export function conversationView(view: Omit<ConversationView, 'unread'> & { read
 
 /**
  * A current member with their cursors, so a sender's marks survive restarts (protocol.md § Shapes).
- * Zero cursors are left out: at most about 55 bytes of MessagePack a member (24 without
- * cursors), 55 KB for a 1,000-member group.
+ * Zeros are left out: at most about 71 bytes of MessagePack a member (25 with none of joinedSeq
+ * and the cursors), 71 KB for a 1,000-member group.
  */
 function memberView(member: MemberRecord): WireMember {
   return {
     user: member.userId,
     role: member.role,
+    ...(member.joinedSeq === 0 ? {} : { joinedSeq: member.joinedSeq }),
     ...(member.deliveredSeq === 0 ? {} : { deliveredSeq: member.deliveredSeq }),
     ...(member.readSeq === 0 ? {} : { readSeq: member.readSeq }),
   };

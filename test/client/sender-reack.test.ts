@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Identity } from '../../src/client/account.js';
 import type { ClientState } from '../../src/client/client-state.js';
+import type { Member } from '../../src/client/entry-sealer.js';
 import { RequestFailedError, RequestTimeoutError } from '../../src/client/errors.js';
 import type { Keyring } from '../../src/client/keyring.js';
 import { LocalStore } from '../../src/client/local-store.js';
@@ -48,7 +49,7 @@ describe('Sender: one outcome per message (found by chaos: `sent` twice for one 
       },
     } as unknown as RpcConnection;
     const asked = deferred<void>();
-    const membersOfD = deferred<number[]>();
+    const membersOfD = deferred<Member[]>();
     const members = (conversation: number) => {
       expect(conversation).toBe(6);
       asked.resolve();

@@ -1,5 +1,4 @@
-import { createServer, connect, type Socket } from 'node:net';
-import { listen, portOf, routeEveryoneTo } from './proxy-coordinator.js';
+import { startRoutedProxy } from './proxy-coordinator.js';
 
 /**
  * A TCP proxy in front of one node port, with a coordinator of its own that routes every client to
@@ -41,18 +40,8 @@ class FrameBoundaries {
 }
 
 export async function startCutProxy(node: { host: string; port: number }): Promise<CutProxy> {
-  const sockets = new Set<Socket>();
   let cut: (() => void) | undefined;
-  const track = (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => socket.destroy()); // resets are this proxy's purpose
-  };
-
-  const proxy = createServer((client) => {
-    track(client);
-    const upstream = connect(node);
-    track(upstream);
+  const proxy = await startRoutedProxy(node, (client, upstream) => {
     const boundaries = new FrameBoundaries();
     upstream.on('data', (chunk: Buffer) => {
       if (cut && chunk.length >= 3) {
@@ -71,19 +60,6 @@ export async function startCutProxy(node: { host: string; port: number }): Promi
       client.write(chunk);
     });
     client.on('data', (chunk: Buffer) => upstream.write(chunk));
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
   });
-
-  const coordinator = routeEveryoneTo(() => portOf(proxy), track);
-
-  await Promise.all([listen(proxy), listen(coordinator)]);
-  return {
-    coordinatorPort: portOf(coordinator),
-    cutMidFrame: () => new Promise<void>((resolve) => (cut = resolve)),
-    close: async () => {
-      sockets.forEach((s) => s.destroy());
-      await Promise.all([proxy, coordinator].map((server) => new Promise((resolve) => server.close(resolve))));
-    },
-  };
+  return { ...proxy, cutMidFrame: () => new Promise<void>((resolve) => (cut = resolve)) };
 }

@@ -1,4 +1,4 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { FrameDecoder, encodeFrame } from '../../src/protocol/index.js';
 
 /**
@@ -79,4 +79,43 @@ export function portOf(server: Server): number {
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('not listening on TCP');
   return address.port;
+}
+
+/** A proxy in front of one node port with a coordinator of its own that routes every client to it. */
+export interface RoutedProxy {
+  readonly coordinatorPort: number;
+  /** Drops every connection and stops both listeners. */
+  close(): Promise<void>;
+}
+
+/**
+ * The skeleton every test proxy shares: for each client connection a connection to `node`, which
+ * `relay` wires up (it forwards, holds, rewrites or cuts what passes; each side closing closes the
+ * other), and a coordinator naming the proxy. Resets are what some proxies are for: socket errors
+ * just close the socket.
+ */
+export async function startRoutedProxy(node: { host: string; port: number }, relay: (client: Socket, upstream: Socket) => void): Promise<RoutedProxy> {
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+  };
+  const proxy = createServer((client) => {
+    track(client);
+    const upstream = connect(node);
+    track(upstream);
+    relay(client, upstream);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  const coordinator = routeEveryoneTo(() => portOf(proxy), track);
+  await Promise.all([listen(proxy), listen(coordinator)]);
+  return {
+    coordinatorPort: portOf(coordinator),
+    close: async () => {
+      sockets.forEach((s) => s.destroy());
+      await Promise.all([proxy, coordinator].map((server) => new Promise((resolve) => server.close(resolve))));
+    },
+  };
 }

@@ -1,6 +1,5 @@
-import { createServer, connect, type Socket } from 'node:net';
 import { FrameDecoder, encodeFrame } from '../../src/protocol/index.js';
-import { listen, portOf, routeEveryoneTo } from './proxy-coordinator.js';
+import { startRoutedProxy } from './proxy-coordinator.js';
 
 /**
  * A proxy in front of one node port (with a coordinator of its own that routes every client to it)
@@ -15,17 +14,8 @@ export interface RefusalProxy {
 }
 
 export async function startRefusalProxy(node: { host: string; port: number }): Promise<RefusalProxy> {
-  const sockets = new Set<Socket>();
   let refusal: string | undefined;
-  const track = (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => socket.destroy());
-  };
-  const proxy = createServer((client) => {
-    track(client);
-    const upstream = connect(node);
-    track(upstream);
+  const proxy = await startRoutedProxy(node, (client, upstream) => {
     const refused = new Map<unknown, string>();
     const fromClient = new FrameDecoder({ maxFrameBytes: 16 * 1024 * 1024 });
     const fromServer = new FrameDecoder({ maxFrameBytes: 16 * 1024 * 1024 });
@@ -43,17 +33,6 @@ export async function startRefusalProxy(node: { host: string; port: number }): P
         client.write(encodeFrame({ t: 'error', id: message.id, code, message: `refused by the test (${code})` }));
       }),
     );
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
   });
-  const coordinator = routeEveryoneTo(() => portOf(proxy), track);
-  await Promise.all([listen(proxy), listen(coordinator)]);
-  return {
-    coordinatorPort: portOf(coordinator),
-    refuseNextSend: (code) => void (refusal = code),
-    close: async () => {
-      sockets.forEach((s) => s.destroy());
-      await Promise.all([proxy, coordinator].map((server) => new Promise((resolve) => server.close(resolve))));
-    },
-  };
+  return { ...proxy, refuseNextSend: (code) => void (refusal = code) };
 }

@@ -1,6 +1,5 @@
-import { createServer, connect, type Socket } from 'node:net';
 import { FrameDecoder, encodeFrame, type RawMessage } from '../../src/protocol/index.js';
-import { listen, portOf, routeEveryoneTo } from './proxy-coordinator.js';
+import { startRoutedProxy } from './proxy-coordinator.js';
 
 /**
  * A proxy in front of one node port (with a coordinator of its own that routes every client to it)
@@ -27,17 +26,10 @@ interface Hold {
 }
 
 export async function startReorderProxy(node: { host: string; port: number }): Promise<ReorderProxy> {
-  const sockets = new Set<Socket>();
   let hold: Hold | undefined;
   let failType: string | undefined;
   /** Request ids whose reply is to be failed. */
   const failIds = new Set<unknown>();
-  const track = (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => socket.destroy());
-  };
-
   /** The frames to write for one frame from the server, after the hold has seen it. */
   const pass = (message: RawMessage): Buffer[] => {
     if (message.id !== undefined && failIds.delete(message.id)) return [encodeFrame({ t: 'error', id: message.id, code: 'internal', message: 'failed by the test proxy' })];
@@ -54,10 +46,7 @@ export async function startReorderProxy(node: { host: string; port: number }): P
     return [frame, late];
   };
 
-  const proxy = createServer((client) => {
-    track(client);
-    const upstream = connect(node);
-    track(upstream);
+  const proxy = await startRoutedProxy(node, (client, upstream) => {
     const decoder = new FrameDecoder({ maxFrameBytes: 16 * 1024 * 1024 });
     upstream.on('data', (chunk: Buffer) => decoder.feed(chunk, (message) => pass(message).forEach((frame) => client.write(frame))));
     const requests = new FrameDecoder({ maxFrameBytes: 16 * 1024 * 1024 });
@@ -69,19 +58,10 @@ export async function startReorderProxy(node: { host: string; port: number }): P
       });
       upstream.write(chunk);
     });
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
   });
-  const coordinator = routeEveryoneTo(() => portOf(proxy), track);
-
-  await Promise.all([listen(proxy), listen(coordinator)]);
   return {
-    coordinatorPort: portOf(coordinator),
+    ...proxy,
     holdNextMessage: (later) => new Promise((taken) => (hold = { later, taken })),
     failNextReply: (type) => (failType = type),
-    close: async () => {
-      sockets.forEach((s) => s.destroy());
-      await Promise.all([proxy, coordinator].map((server) => new Promise((resolve) => server.close(resolve))));
-    },
   };
 }
