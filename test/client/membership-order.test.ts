@@ -1,14 +1,7 @@
-import { afterEach, expect, it } from 'vitest';
-import { testClients } from '../support/client-harness.js';
-import { startTestServer, type TestServer } from '../support/start-server.js';
+import { expect, it } from 'vitest';
+import { useServerWithClients } from '../support/client-harness.js';
 
-let server: TestServer | undefined;
-const clients = testClients(() => server!.listening.coordinatorPort);
-afterEach(async () => {
-  await clients.cleanup();
-  await server?.stop();
-  server = undefined;
-});
+const { clients } = useServerWithClients();
 
 /**
  * Found by the day journey: carol typed a line to the group, then `/group add bob` at once. The add went
@@ -17,7 +10,6 @@ afterEach(async () => {
  * read. A membership change now waits for what the client queued for the group before it.
  */
 it('a member added right after a message is queued to the group is added after that message is stored', async () => {
-  server = await startTestServer({ nodePorts: 1 });
   const [carol, alice, bob] = [await clients.open('carol', 'signup'), await clients.open('alice', 'signup'), await clients.open('bob', 'signup')];
   const { conversation } = await carol.request({ t: 'group_create', name: 'team', members: [alice.user.id] });
   const team = conversation.conversation;

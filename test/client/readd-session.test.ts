@@ -1,16 +1,9 @@
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { ChatClient } from '../../src/client/chat-client.js';
 import type { Inbox } from '../../src/client/inbox.js';
-import { testClients } from '../support/client-harness.js';
-import { startTestServer, type TestServer } from '../support/start-server.js';
+import { useServerWithClients } from '../support/client-harness.js';
 
-let server: TestServer | undefined;
-const clients = testClients(() => server!.listening.coordinatorPort);
-afterEach(async () => {
-  await clients.cleanup();
-  await server?.stop();
-  server = undefined;
-});
+const { clients } = useServerWithClients();
 
 /** The client's conversation views, to hold one back as if its `conversation` push were still on its way. */
 const viewsOf = (client: ChatClient): Inbox['conversations'] => (client as unknown as { inbox: Inbox }).inbox.conversations;
@@ -23,7 +16,6 @@ const viewsOf = (client: ChatClient): Inbox['conversations'] => (client as unkno
  * gets: "✗ UNDECRYPTABLE (no_session_key)". A member's joinedSeq now starts a new session.
  */
 it('a member added back can read the first message sent to the group after his return, even if the sender missed his leaving', async () => {
-  server = await startTestServer({ nodePorts: 1 });
   const [carol, alice, bob] = [await clients.open('carol', 'signup'), await clients.open('alice', 'signup'), await clients.open('bob', 'signup')];
   const { conversation } = await carol.request({ t: 'group_create', name: 'team', members: [alice.user.id, bob.user.id] });
   const team = conversation.conversation;
