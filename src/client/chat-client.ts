@@ -22,9 +22,6 @@ import { findGroupByName, findUserByName } from './directory.js';
 import type { ClientEvents, ClientStatus } from './client-events.js';
 import { Inbox } from './inbox.js';
 
-/** How long a membership change waits for the group's queued messages to be stored first. */
-const MEMBERSHIP_WAIT_MS = 10_000;
-
 export type { ClientEvents, ClientStatus } from './client-events.js';
 
 export interface ChatClientOptions {
@@ -227,12 +224,13 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   /** Tells the server (and so the senders) what has been read. */
   /**
    * Adds a member to a group or removes one once the messages this client queued for the group before
-   * have their outcome (up to MEMBERSHIP_WAIT_MS). They were sealed for the members of that moment: a
-   * message typed before `/group add bob` is not bob's to read, and stored after his add it would sit in
-   * his window sealed without him (found by the day journey).
+   * have their outcome, however long that takes (Sender.queuedFor). They were sealed for the members of
+   * that moment: a message typed before `/group add bob` is not bob's to read, and stored after his add
+   * it would sit in his window sealed without him (found by the day journey; a 10 s cap on this wait let
+   * the add overtake under load).
    */
   async changeMembers(change: 'group_add' | 'group_remove', conversation: number, user: number): Promise<{ seq: number }> {
-    await this.sender.queuedFor(conversation, MEMBERSHIP_WAIT_MS);
+    await this.sender.queuedFor(conversation);
     const { seq } = await this.request({ t: change, conversation, user });
     return { seq };
   }

@@ -67,6 +67,14 @@ export class Outbox {
     return this.#entries;
   }
 
+  /**
+   * Entries this process sends (as last read), in the order queued: its own, and those of a process
+   * that is gone, which its next claim() takes over.
+   */
+  sendable(): readonly OutboxEntry[] {
+    return this.#entries.filter((e) => e.owner === process.pid || e.owner === undefined || !processAlive(e.owner));
+  }
+
   /** True while the entry is queued (as last read): false once it was removed. */
   holds(cid: string): boolean {
     return this.#cids.has(cid);

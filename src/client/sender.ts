@@ -62,6 +62,9 @@ export class Sender {
   #running = false;
   #again = false;
   #idleWaiters: Array<() => void> = [];
+  /** queuedFor() waits that end when the client closes. */
+  readonly #stopWaiters = new Set<() => void>();
+  #stopped = false;
   /** The next pass after a refusal. Not unref: a one-shot `fastchat send` must stay alive to retry. */
   #retry: NodeJS.Timeout | undefined;
   /** Passes in a row with a refusal (not rate_limited): the retry backs off. */
@@ -90,24 +93,33 @@ export class Sender {
   }
 
   /**
-   * Resolves once every message queued now for this conversation has its outcome (stored, or failed for
-   * good), or after `withinMs` at most; messages queued later are not waited for.
+   * Resolves once every message this process queued for the conversation until now has its outcome
+   * (stored, or failed for good: a changed key fails at once), however long that takes: a deadline
+   * here would let what waits on it overtake the messages under load, which is what it is for
+   * (chat-client.ts: changeMembers). Messages queued later are not waited for, nor those another live
+   * process of this user sends (outbox.ts: it sees their outcome, this one cannot). Rejects with a
+   * ConnectionClosedError when the client closes first; offline, it waits for the reconnect's pass.
    */
-  queuedFor(conversation: number, withinMs: number): Promise<void> {
-    const pending = new Set(this.outbox.entries().filter((entry) => entry.conversation === conversation).map((entry) => entry.cid));
+  queuedFor(conversation: number): Promise<void> {
+    const pending = new Set(this.outbox.sendable().filter((entry) => entry.conversation === conversation).map((entry) => entry.cid));
     if (pending.size === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.#listeners.delete(listener);
-        resolve();
-      };
+    return new Promise((resolve, reject) => {
       const listener = (outcome: SendOutcome): void => {
         pending.delete(outcome.ok ? outcome.receipt.cid : outcome.failure.cid);
-        if (pending.size === 0) done();
+        // Gone from the outbox without an outcome here (another process took it over and sent it).
+        for (const cid of pending) if (!this.outbox.holds(cid)) pending.delete(cid);
+        if (pending.size === 0) end(resolve);
       };
-      const timer = setTimeout(done, withinMs);
+      const stopped = (): void => end(() => reject(new ConnectionClosedError('the client closed before the messages queued for the conversation were sent')));
+      const end = (settle: () => void): void => {
+        this.#listeners.delete(listener);
+        this.#stopWaiters.delete(stopped);
+        settle();
+      };
       this.#listeners.add(listener);
+      this.#stopWaiters.add(stopped);
+      // A pass that ended early (the outbox lock busy) runs again only on the next flush: make sure one runs.
+      this.flush();
     });
   }
 
@@ -119,6 +131,8 @@ export class Sender {
 
   /** No more passes: the client is closing (what is queued stays in the outbox). */
   stop(): void {
+    this.#stopped = true;
+    this.#stopWaiters.forEach((wake) => wake());
     clearTimeout(this.#retry);
     this.#retry = undefined;
   }
@@ -133,6 +147,7 @@ export class Sender {
 
   /** Sends what is waiting, if connected. Safe to call often: one pass at a time. */
   flush(): void {
+    if (this.#stopped) return;
     if (this.#running) {
       this.#again = true;
       return;

@@ -1,7 +1,16 @@
-import { expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, expect, it } from 'vitest';
+import { ConnectionClosedError } from '../../src/client/errors.js';
 import { useServerWithClients } from '../support/client-harness.js';
+import { startRefusalProxy, type RefusalProxy } from '../support/refusal-proxy.js';
 
-const { clients } = useServerWithClients();
+const world = useServerWithClients();
+const { clients } = world;
+let proxy: RefusalProxy | undefined;
+afterEach(async () => {
+  await proxy?.close();
+  proxy = undefined;
+});
 
 /**
  * Found by the day journey: carol typed a line to the group, then `/group add bob` at once. The add went
@@ -24,4 +33,51 @@ it('a member added right after a message is queued to the group is added after t
   // Bob's window opens at his add: nothing of carol's before it is in his history.
   const history = await bob.history(team);
   expect(history.filter((m) => m.kind === 'message')).toEqual([]);
+});
+
+/** The wait had a 10 s cap: under two CPU hogs the day journey's line was acked after it, and stored after bob's add. */
+const OLD_CAP_MS = 10_000;
+
+it('the change waits for the queued message however long its ack takes: no deadline lets it overtake', async () => {
+  proxy = await startRefusalProxy({ host: '127.0.0.1', port: world.server.listening.ports[0]! });
+  const alice = await clients.open('alice', 'signup');
+  const bob = await clients.open('bob', 'signup');
+  // Its own request deadline far off, so that only the held ack can end the wait.
+  const carol = await clients.open('carol', 'signup', { coordinatorPort: proxy.coordinatorPort, timeoutMs: 120_000 });
+  const { conversation } = await carol.request({ t: 'group_create', name: 'team', members: [alice.user.id] });
+  const team = conversation.conversation;
+
+  const hold = proxy.holdNextSendReply();
+  const queued = await carol.send({ conversation: team }, 'said before bob was added');
+  await hold.held; // stored by the server; its ack waits at the proxy
+  const addSent = proxy.nextRequest('group_add');
+  const adding = carol.changeMembers('group_add', team, bob.user.id);
+  // Not a wait for an event: the absence of one, for longer than the old cap.
+  const first = await Promise.race([addSent.then(() => 'the add went out'), sleep(OLD_CAP_MS + 2000).then(() => 'still waiting for the ack')]);
+  expect(first).toBe('still waiting for the ack');
+
+  hold.release();
+  const receipt = await queued.acked;
+  const added = await adding;
+  expect(receipt.seq).toBeLessThan(added.seq);
+}, 60_000);
+
+it('a change waiting for queued messages fails with connection_closed when the client closes, and sends nothing', async () => {
+  proxy = await startRefusalProxy({ host: '127.0.0.1', port: world.server.listening.ports[0]! });
+  const alice = await clients.open('alice', 'signup');
+  const bob = await clients.open('bob', 'signup');
+  const carol = await clients.open('carol', 'signup', { coordinatorPort: proxy.coordinatorPort });
+  const { conversation } = await carol.request({ t: 'group_create', name: 'team', members: [alice.user.id] });
+  const team = conversation.conversation;
+
+  const hold = proxy.holdNextSendReply();
+  await carol.send({ conversation: team }, 'said before bob was added');
+  await hold.held;
+  const adding = carol.changeMembers('group_add', team, bob.user.id);
+  const closing = carol.close(0);
+
+  await expect(adding).rejects.toBeInstanceOf(ConnectionClosedError);
+  await closing;
+  const { conversations } = await alice.request({ t: 'conversations' });
+  expect(conversations.find((c) => c.conversation === team)!.members.map((m) => m.user)).toEqual([carol.user.id, alice.user.id].sort((a, b) => a - b));
 });

@@ -17,6 +17,8 @@ export interface OpenOptions {
   start?: boolean;
   /** Connect with TLS: 'tofu' pins in the client's home (servers.json), or a ClientTls. */
   tls?: 'tofu' | ClientTls;
+  /** The client's deadline of connecting and of each request (ChatClientOptions.timeoutMs). */
+  timeoutMs?: number;
 }
 
 /** Real clients against a real server, each with its own home folder unless told otherwise. */
@@ -50,6 +52,7 @@ export function testClients(defaultCoordinatorPort: () => number): TestClients {
         password: options.password ?? `password of ${name}`,
         mode,
         backoff: { baseMs: 50, maxMs: 500 },
+        ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       });
       clients.push(client);
       if (options.start !== false) await client.start();
