@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
  */
 const ONE_AT_A_TIME = [
   'test/fuzz/**',
-  'test/bench/**',
+  'test/bench/*.test.ts',
   'test/journeys/**/*.test.ts',
   'test/tui/tui-pty.test.ts',
   'test/tui/terminal-exits.test.ts',

@@ -16,8 +16,9 @@ export type Topology = 'postgres' | 'pglite';
 /** One `fastchat-server` process of the run: one node port, its own coordinator, a proxy in front. */
 export interface ChaosNode {
   readonly name: string;
-  readonly port: number;
-  readonly coordinatorPort: number;
+  /** Its ports: new ones when another process took one before the node bound it (startNode). */
+  port: number;
+  coordinatorPort: number;
   /** What the clients dial for this node (the coordinator proxy names it). */
   readonly clientProxy: TcpProxy;
   process: ServerProcess | undefined;
@@ -51,13 +52,33 @@ export interface ClusterOptions {
   /** postgres: how many nodes. @default 3 */
   readonly nodes?: number;
   readonly label: string;
+  /** Each node's port and coordinator port, in turn. @default free ones */
+  readonly ports?: readonly number[];
   /** Told what happens to the servers that the run did not do (a node that exits by itself). */
   readonly onEvent: (text: string) => void;
 }
 
+/**
+ * Starts the cluster. Each part started pushes how to stop it; dispose() runs them newest first, and
+ * so does a setup that fails halfway: a seed that cannot start leaves no server, proxy or database
+ * behind for the next one.
+ */
 export async function startChaosCluster(options: ClusterOptions): Promise<ChaosCluster> {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const disposeAll = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+  };
+  try {
+    return await buildCluster(options, cleanups, disposeAll);
+  } catch (error) {
+    await disposeAll();
+    throw error;
+  }
+}
+
+async function buildCluster(options: ClusterOptions, cleanups: Array<() => Promise<unknown>>, disposeAll: () => Promise<void>): Promise<ChaosCluster> {
   const count = options.topology === 'postgres' ? (options.nodes ?? 3) : 1;
-  const ports = await freePorts(count * 2);
+  const ports = options.ports ?? (await freePorts(count * 2));
   // No limits: every client dials from 127.0.0.1 and sends as fast as it likes, and a signup (a scrypt)
   // on a machine under a CPU hog may take longer than the login deadline. `info`: the ready line.
   const common = ['--host', '127.0.0.1', '--max-connections-per-address', '0', '--send-rate', '0', '--request-rate', '0', '--login-timeout', '0', '--log-level', 'info'];
@@ -65,13 +86,13 @@ export async function startChaosCluster(options: ClusterOptions): Promise<ChaosC
   let dataDir: string | undefined;
   let adminUrl: string | undefined;
   let url: string | undefined;
-  const cleanups: Array<() => Promise<unknown>> = [];
   if (options.topology === 'postgres') {
     if (!options.postgres) throw new Error('chaos: the postgres topology needs a PostgreSQL cluster');
     adminUrl = options.postgres.url;
     const name = `chaos_${options.label.replace(/\W/g, '_')}_${process.pid}`;
     await admin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin(adminUrl, `CREATE DATABASE ${name}`);
+    cleanups.push(() => admin(adminUrl!, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     url = withDatabase(adminUrl, name);
     await admin(url, await readSchemaSql());
     const real = new URL(adminUrl);
@@ -80,7 +101,7 @@ export async function startChaosCluster(options: ClusterOptions): Promise<ChaosC
     proxied.port = String(databaseProxy.port);
     common.push('--db', proxied.toString(), '--node-timeout', '1');
     const proxy = databaseProxy;
-    cleanups.push(() => proxy.close(), () => admin(adminUrl!, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    cleanups.push(() => proxy.close());
   } else {
     dataDir = await mkdtemp(join(tmpdir(), 'fastchat-chaos-'));
     common.push('--data-dir', dataDir);
@@ -90,14 +111,30 @@ export async function startChaosCluster(options: ClusterOptions): Promise<ChaosC
 
   const nodes: ChaosNode[] = [];
   for (let i = 0; i < count; i++) {
-    const port = ports[2 * i]!;
-    nodes.push({ name: 'ABCDE'[i]!, port, coordinatorPort: ports[2 * i + 1]!, clientProxy: await startTcpProxy({ host: '127.0.0.1', port }), process: undefined });
+    // The proxy dials the target's port as it is at each connection: the node may move (startNode).
+    const target = { host: '127.0.0.1', port: ports[2 * i]! };
+    const clientProxy = await startTcpProxy(target);
+    const node: ChaosNode = {
+      name: 'ABCDE'[i]!,
+      get port() {
+        return target.port;
+      },
+      set port(port) {
+        target.port = port;
+      },
+      coordinatorPort: ports[2 * i + 1]!,
+      clientProxy,
+      process: undefined,
+    };
+    nodes.push(node);
+    cleanups.push(() => node.clientProxy.close());
   }
   const argsOf = (node: ChaosNode) => ['--ports', String(node.port), '--coordinator-port', String(node.coordinatorPort), ...common];
   const coordinator: CoordinatorProxy = await startCoordinatorProxy(
     () => nodes.filter((n) => n.process).map((n) => n.coordinatorPort),
     (port) => nodes.find((n) => n.port === port)?.clientProxy.port,
   );
+  cleanups.push(() => coordinator.close());
 
   const startNode = async (node: ChaosNode, giveUp: () => boolean = () => false) => {
     for (let attempt = 1; ; attempt++) {
@@ -112,6 +149,8 @@ export async function startChaosCluster(options: ClusterOptions): Promise<ChaosC
         return;
       } catch (error) {
         if (giveUp() || attempt >= 20) throw error;
+        // Another process took a port between freePorts() and the bind (the suite beside the run): move.
+        if (error instanceof Error && error.message.includes('already in use')) [node.port, node.coordinatorPort] = await freePorts(2) as [number, number];
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     }
@@ -130,6 +169,7 @@ export async function startChaosCluster(options: ClusterOptions): Promise<ChaosC
       await running.kill();
     }
   };
+  cleanups.push(() => Promise.all(nodes.map((node) => stopNode(node, 'SIGKILL'))));
   await Promise.all(nodes.map((node) => startNode(node)));
 
   return {
@@ -162,12 +202,7 @@ export async function startChaosCluster(options: ClusterOptions): Promise<ChaosC
         await db.close();
       }
     },
-    dispose: async () => {
-      await Promise.all(nodes.map((node) => stopNode(node, 'SIGKILL')));
-      await coordinator.close();
-      await Promise.all(nodes.map((node) => node.clientProxy.close()));
-      for (const cleanup of cleanups) await cleanup().catch(() => undefined);
-    },
+    dispose: disposeAll,
   };
 }
 
