@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 /**
  * Files that load the machine (the fuzzer, the load scenarios, several server processes, SIGKILL and
  * restart, PTYs) or hold deadlines that assume it is not also running another heavy file: they run
- * one at a time, after the rest. Everything else runs two files at a time (both cores).
+ * one at a time, after the rest. Everything else runs two files at a time (both cores), the CLI's
+ * tests too: they spawn a process per command and wait on its output, never on time.
  */
 const ONE_AT_A_TIME = [
   'test/fuzz/**',
@@ -16,7 +17,6 @@ const ONE_AT_A_TIME = [
   'test/tui/tui-server-restart.test.ts',
   'test/tui/tui-colours-pty.test.ts',
   'test/tui/tui-input-pty.test.ts',
-  'test/cli/**',
   'test/client/reconnect-dead-node.test.ts',
   'test/client/resume.test.ts',
   // Restarts a server on the same ports; races two outbox processes.
