@@ -21,6 +21,7 @@ import { findSessionKeyCarrier } from './session-key-search.js';
 import { findGroupByName, findUserByName } from './directory.js';
 import type { ClientEvents, ClientStatus } from './client-events.js';
 import { Inbox } from './inbox.js';
+import { historyPage } from './history-page.js';
 
 export type { ClientEvents, ClientStatus } from './client-events.js';
 
@@ -209,7 +210,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
 
   /** A page of older rows, decrypted (cursors are not moved). */
   async history(conversation: number, before?: number, limit = 50): Promise<ChatMessage[]> {
-    const { messages } = await this.connection().request({ t: 'history', conversation, limit, ...(before === undefined ? {} : { before }) });
+    const messages = await historyPage(this.connection(), conversation, before, limit);
     const out: ChatMessage[] = [];
     for (const row of messages) if (!this.reader.isForOthers(row)) out.push(await this.reader.read(row));
     return out;

@@ -1,4 +1,5 @@
 import { HISTORY_PAGE_MAX, type MessageView } from '../protocol/index.js';
+import { historyPage } from './history-page.js';
 import type { RpcConnection } from './rpc-connection.js';
 
 /** A page of a gap: the rows the member may see, and the seq up to which the gap is now settled. */
@@ -19,8 +20,7 @@ export interface GapPage {
  * for a commit still under way: the row above the gap committed later, after the row below it.)
  */
 export async function* fillGap(rpc: () => RpcConnection, conversation: number, after: number, before: number): AsyncGenerator<GapPage> {
-  const page = (upTo: number, from: number) =>
-    rpc().request({ t: 'history', conversation, before: upTo, limit: upTo - from - 1 }).then((reply) => reply.messages);
+  const page = (upTo: number, from: number) => historyPage(rpc(), conversation, upTo, upTo - from - 1);
   // The top of the gap first: one request settles a small gap, and a window that starts inside it.
   const topFrom = Math.max(after, before - 1 - HISTORY_PAGE_MAX);
   const top = await page(before, topFrom);

@@ -45,6 +45,14 @@ export const GROUP_MEMBERS_MAX = 1000;
 export const USERS_PAGE_MAX = 500;
 export const HISTORY_PAGE_MAX = 200;
 
+/**
+ * Message bodies one `history` reply carries at most, in bytes: past it the page stops at the newest
+ * rows that fit (always at least one) and says `more`. 200 bodies of MESSAGE_BODY_MAX_BYTES would be a
+ * 12.8 MiB reply, past the server's outbound limit (a client dropped as a slow consumer for reading
+ * its own history, for ever: docs/security.md). @default 1 MiB
+ */
+export const HISTORY_REPLY_MAX_BYTES = 1024 * 1024;
+
 /** Node ports a `route` may name as ones to avoid (the client just failed to reach them). */
 export const ROUTE_AVOID_MAX = 8;
 

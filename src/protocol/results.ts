@@ -1,6 +1,6 @@
 import { entityId, seqNumber, timestamp } from './ids.js';
 import { arrayOf, bool, bytes, int, object, optional, str } from './schema.js';
-import { RESUME_TOKEN_BYTES } from './limits.js';
+import { HISTORY_PAGE_MAX, RESUME_TOKEN_BYTES } from './limits.js';
 import { conversationView, emptyResult, messageView, userView } from './views.js';
 
 /** The result fields of each request's `ok` reply (docs/protocol.md § Messages). */
@@ -59,7 +59,11 @@ export const sendResult = object({
 
 export const receiptResult = object({ deliveredSeq: seqNumber, readSeq: seqNumber });
 
-export const historyResult = object({ messages: arrayOf(messageView, { max: 200 }) });
+export const historyResult = object({
+  messages: arrayOf(messageView, { max: HISTORY_PAGE_MAX }),
+  /** True when older rows of the page asked for were left out to keep the reply within HISTORY_REPLY_MAX_BYTES. */
+  more: optional(bool()),
+});
 
 /** `group_create` and `open_direct`: the caller's view of the conversation. */
 export const groupCreateResult = object({ conversation: conversationView });
