@@ -2,7 +2,7 @@ import type { ChatClient } from '../client/chat-client.js';
 import { describeEvent } from '../client/describe-event.js';
 import { groupLabel } from '../client/directory.js';
 import type { ChatMessage } from '../client/message-reader.js';
-import { inert } from '../util/inert-text.js';
+import { inert, inertJson } from '../util/inert-text.js';
 
 /** Where a message was said: "you" for a direct conversation, "#name" (or "#name#id" when names are shared) for a group. */
 function place(client: ChatClient, message: ChatMessage): { to?: string; group?: string } {
@@ -31,9 +31,10 @@ export function formatLine(client: ChatClient, message: ChatMessage): string {
   return `${time} ${route} ${TRUST_MARK[message.trust]}${reason}${text}`;
 }
 
-/** One JSON object for scripts: at least from, to or group, text, ts, verified. */
+/** One JSON object for scripts: at least from, to or group, text, ts, verified (util/inert-text.ts: inertJson). */
 export function formatJson(client: ChatClient, message: ChatMessage): string {
-  return JSON.stringify({
+  // Printed to a terminal as often as read by a script: the same value, with nothing in it to obey.
+  return inertJson({
     from: client.nameOf(message.from),
     ...place(client, message),
     text: message.text ?? null,

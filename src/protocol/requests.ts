@@ -17,12 +17,20 @@ import {
   USER_NAME_PATTERN,
   USERS_PAGE_MAX,
 } from './limits.js';
+import { hasUnsafeCharacters, MAX_COMBINING_MARKS } from '../util/inert-text.js';
 import { arrayOf, bytes, int, literal, object, optional, str, tuple } from './schema.js';
 
 /** Request schemas, one per type (docs/protocol.md § Messages). Types are inferred in messages.ts. */
 
 const secret = bytes({ min: SECRET_MIN_BYTES, max: SECRET_MAX_BYTES });
-const groupName = str({ min: 1, max: GROUP_NAME_MAX, pattern: /\S/, hint: 'must not be blank' });
+/** Shown to every member: no control, bidirectional or invisible characters (util/inert-text.ts), not blank. */
+const groupName = str({
+  min: 1,
+  max: GROUP_NAME_MAX,
+  pattern: /\S/,
+  hint: 'must not be blank',
+  forbid: { test: hasUnsafeCharacters, hint: `must not contain control, bidirectional or invisible characters, or over ${MAX_COMBINING_MARKS} combining marks on one character` },
+});
 
 export const helloRequest = object({
   t: literal('hello'),

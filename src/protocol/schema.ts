@@ -30,8 +30,8 @@ function required<T>(parse: (value: unknown, path: string) => T): Schema<T> {
   return { parse, optional: false };
 }
 
-/** A string of `min`..`max` UTF-16 code units, optionally matching `pattern`. */
-export function str(limits: { min?: number; max: number; pattern?: RegExp; hint?: string }): Schema<string> {
+/** A string of `min`..`max` UTF-16 code units, optionally matching `pattern` and not failing `forbid`. */
+export function str(limits: { min?: number; max: number; pattern?: RegExp; hint?: string; forbid?: { readonly test: (value: string) => boolean; readonly hint: string } }): Schema<string> {
   const min = limits.min ?? 0;
   return required((value, path) => {
     if (typeof value !== 'string') return fail(path, 'must be a string');
@@ -40,6 +40,7 @@ export function str(limits: { min?: number; max: number; pattern?: RegExp; hint?
     if (value.length < min) return fail(path, `must be at least ${min} characters`);
     if (value.length > limits.max) return fail(path, `must be at most ${limits.max} characters`);
     if (limits.pattern && !limits.pattern.test(value)) return fail(path, limits.hint ?? `must match ${limits.pattern}`);
+    if (limits.forbid?.test(value)) return fail(path, limits.forbid.hint);
     return value;
   });
 }

@@ -1,12 +1,24 @@
 import { entityId, seqNumber, timestamp } from './ids.js';
 import { USER_NAME_MAX } from './limits.js';
-import { arrayOf, bool, bytes, object, oneOf, optional, str, type Infer } from './schema.js';
+import { inert } from '../util/inert-text.js';
+import { arrayOf, bool, bytes, object, oneOf, optional, str, type Infer, type Schema } from './schema.js';
 
 /** Shapes shared by results and pushes (docs/protocol.md § Shapes). */
 
+/**
+ * A name people will read (a user's, a group's), as the server sends it: read into its inert form
+ * (util/inert-text.ts). Only clients parse these shapes, so whatever a server sends — one that lies,
+ * or a name stored before names were checked — reaches no screen as control codes, whichever part of
+ * a client prints it.
+ */
+function shownName(limits: { min?: number; max: number }): Schema<string> {
+  const text = str(limits);
+  return { ...text, parse: (value, path) => inert(text.parse(value, path)) };
+}
+
 export const userView = object({
   id: entityId,
-  name: str({ min: 1, max: 64 }),
+  name: shownName({ min: 1, max: 64 }),
   kind: oneOf(['modern', 'legacy'] as const),
   online: bool(),
   /** When the user's last session closed (ms since the epoch); absent while online or if never seen. */
@@ -56,7 +68,7 @@ export const memberView = object({
 export const conversationView = object({
   conversation: entityId,
   kind: oneOf(['direct', 'group'] as const),
-  name: optional(str({ max: USER_NAME_MAX * 4 })),
+  name: optional(shownName({ max: USER_NAME_MAX * 4 })),
   lastSeq: seqNumber,
   role: oneOf(['admin', 'member'] as const),
   /** The viewer sees seqs above joinedSeq and, if they left, up to leftSeq. */

@@ -26,7 +26,17 @@ export const INJECTION_CORPUS: Readonly<Record<string, string>> = {
   bidiMarks: 'a\u200eb\u200fc\u061cd',
   zeroWidth: 'a\u200bb\u2060c\ufeffd',
   lineSeparators: 'a\u2028b\u2029c',
+  // Issue 17, finding 4: what inert() let through before.
+  softHyphen: 'pay\u00adpal',
+  tagSmuggling: 'hi\u{e0049}\u{e0047}\u{e004e}\u{e004f}\u{e0052}\u{e0045}',
+  invisibleOperators: 'a\u2061b\u2062c\u2063d\u2064e\u206af\u206fg',
+  fillers: 'a\u115fb\u3164c\uffa0d\u180ee',
+  zalgoTower: `z${'\u0301'.repeat(40)}`,
 };
 
-/** Corpus entries made of control or format characters the TUI must never pass through raw. */
-export const DANGEROUS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]/;
+/**
+ * Control, format and invisible characters a screen must never get raw from someone else, and a tower
+ * of combining marks taller than util/inert-text.ts keeps (newline and tab aside: the TUI lays those out).
+ */
+export const DANGEROUS =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\u{e0000}-\u{e007f}]|\p{M}{9,}/u;
