@@ -29,7 +29,7 @@ class BenchClient extends TypedEmitter<ClientEvents> {
   readonly user = { id: 1, name: 'alice', kind: 'modern' as const, online: true };
   readonly identity = { fingerprint: '12345 67890' };
   readonly outbox = { size: 0 };
-  readonly keyring = { get: () => undefined };
+  readonly keyring = { get: () => undefined, unusableKey: () => undefined };
   readonly status = { state: 'connected' as const, node: { host: '127.0.0.1', port: 8001 } };
   readonly backlog = 0;
   readonly backlogTotal = 0;

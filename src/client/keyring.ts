@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { BadKeyError } from '../crypto/errors.js';
 import { fingerprint, importPublicKey } from '../crypto/identity.js';
 import type { UserView } from '../protocol/index.js';
 import type { ClientState } from './client-state.js';
@@ -32,6 +33,8 @@ export class Keyring {
   readonly #legacy = new Map<number, LegacyContact>();
   readonly #fetchedAt = new Map<number, number>();
   readonly #names = new Map<number, string>();
+  /** Users whose published key no client can use, and why (a server that let it through, or lies). */
+  readonly #unusable = new Map<number, string>();
 
   constructor(
     private readonly state: ClientState,
@@ -67,6 +70,18 @@ export class Keyring {
     }
     this.#fetchedAt.set(user.id, Date.now());
     if (!user.publicKey) return undefined;
+    let publicKey: KeyObject;
+    try {
+      publicKey = importPublicKey(user.publicKey);
+    } catch (error) {
+      if (!(error instanceof BadKeyError)) throw error;
+      // Like a user without a key: nothing is sealed for it, nothing of theirs verifies, nothing is
+      // pinned; shown as such (unusableKey), never an error for whoever lists or reads them.
+      this.#keys.delete(user.id);
+      this.#unusable.set(user.id, error.message);
+      return undefined;
+    }
+    this.#unusable.delete(user.id);
     const print = fingerprint(user.publicKey);
     const pin = this.state.pin(user.id);
     if (!pin) this.state.setPin(user.id, { name: user.name, fingerprint: print, key: Buffer.from(user.publicKey).toString('base64') });
@@ -76,7 +91,7 @@ export class Keyring {
       userId: user.id,
       name: user.name,
       fingerprint: print,
-      publicKey: importPublicKey(user.publicKey),
+      publicKey,
       changed,
       ...(changed ? { pinnedFingerprint: pin.fingerprint } : {}),
     };
@@ -98,6 +113,11 @@ export class Keyring {
   /** The name of a user this keyring has looked up (any kind), if any. */
   nameOf(userId: number): string | undefined {
     return this.#names.get(userId);
+  }
+
+  /** Why the key a user published cannot be used, when it cannot (learn() left it out). */
+  unusableKey(userId: number): string | undefined {
+    return this.#unusable.get(userId);
   }
 
   get(userId: number): ContactKey | undefined {

@@ -9,6 +9,6 @@ export type TuiClient = Pick<
   'on' | 'send' | 'history' | 'request' | 'changeMembers' | 'markRead' | 'findUser' | 'findGroup' | 'nameOf' | 'conversations' | 'status' | 'user' | 'close' | 'backlog' | 'backlogTotal' | 'trust'
 > & {
   readonly identity: { readonly fingerprint: string };
-  readonly keyring: Pick<Keyring, 'get'>;
+  readonly keyring: Pick<Keyring, 'get' | 'unusableKey'>;
   readonly outbox: { readonly size: number };
 };

@@ -22,7 +22,7 @@ export class FakeClient extends TypedEmitter<ClientEvents> implements TuiClient 
   readonly historyRows = new Map<number, ChatMessage[]>();
   readonly identity = { fingerprint: '11111 22222 33333' };
   readonly outbox = { size: 0 };
-  readonly keyring = { get: (id: number) => this.keys.get(id) };
+  readonly keyring = { get: (id: number) => this.keys.get(id), unusableKey: (_id: number): string | undefined => undefined };
   status: ClientStatus = { state: 'connected', node: { host: '127.0.0.1', port: 9001 } };
   backlog = 0;
   backlogTotal = 0;

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { fingerprint } from '../../crypto/identity.js';
+import { inert } from '../../util/inert-text.js';
 import type { GlobalArgs } from '../global-options.js';
 import { withClient } from '../open-client.js';
 
@@ -15,7 +16,8 @@ export const usersCommand: CommandModule<GlobalArgs, GlobalArgs> = {
         for (const user of users) {
           const state = user.online ? 'online' : user.lastSeen ? `last seen ${new Date(user.lastSeen).toISOString().slice(0, 16).replace('T', ' ')}` : 'offline';
           const contact = client.keyring.learn(user);
-          const print = user.publicKey ? fingerprint(user.publicKey) : 'no key';
+          const unusable = client.keyring.unusableKey(user.id);
+          const print = unusable !== undefined ? `unusable key (${inert(unusable)})` : user.publicKey ? fingerprint(user.publicKey) : 'no key';
           const flag = contact?.changed ? '  KEY CHANGED' : user.kind === 'legacy' ? '  (legacy 2022 client)' : '';
           process.stdout.write(`${user.name.padEnd(20)} ${state.padEnd(28)} ${print}${flag}\n`);
         }

@@ -1,4 +1,5 @@
 import { NODE_ONLY, type Handler } from '../handler.js';
+import { checkedPublicKey } from '../identity-keys.js';
 import { checkedLegacyKey } from '../legacy/legacy-keys.js';
 import { userView } from '../views.js';
 
@@ -10,7 +11,7 @@ export const publishKeys: Handler<'publish_keys'> = {
   roles: NODE_ONLY,
   async handle(request, { session, services }) {
     const user = await services.store.setKeys(session.requireUser().id, {
-      publicKey: request.publicKey,
+      publicKey: checkedPublicKey(request.publicKey),
       keyBackup: request.keyBackup ?? null,
       ...(request.legacyKey === undefined ? {} : { legacyKey: checkedLegacyKey(request.legacyKey) }),
     });

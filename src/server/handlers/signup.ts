@@ -1,5 +1,6 @@
 import { createAccount, issueResumeToken } from '../accounts.js';
 import { NODE_ONLY, type Handler } from '../handler.js';
+import { checkedPublicKey } from '../identity-keys.js';
 import { checkedLegacyKey } from '../legacy/legacy-keys.js';
 import { userView } from '../views.js';
 
@@ -11,7 +12,7 @@ export const signup: Handler<'signup'> = {
     const user = await createAccount(services, session, request.secret, {
       name: request.name,
       kind: 'modern',
-      publicKey: request.publicKey ?? null,
+      publicKey: request.publicKey === undefined ? null : checkedPublicKey(request.publicKey),
       keyBackup: request.keyBackup ?? null,
       legacyKey: request.legacyKey === undefined ? null : checkedLegacyKey(request.legacyKey),
     });

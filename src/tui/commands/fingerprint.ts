@@ -14,7 +14,8 @@ export const fingerprintCommand: SlashCommand = {
     const user = await client.findUser(who);
     const contact = client.keyring.get(user.id);
     if (!contact) {
-      actions.error(`${user.name} has published no key`);
+      const unusable = client.keyring.unusableKey(user.id);
+      actions.error(unusable === undefined ? `${user.name} has published no key` : `${user.name} has published a key no client can use: ${unusable}`);
       return;
     }
     if (contact.changed) {
