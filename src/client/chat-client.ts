@@ -224,16 +224,15 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
 
   /** Tells the server (and so the senders) what has been read. */
   /**
-   * Adds a member to a group or removes one once the messages this client queued for the group before
-   * have their outcome, however long that takes (Sender.queuedFor). They were sealed for the members of
-   * that moment: a message typed before `/group add bob` is not bob's to read, and stored after his add
-   * it would sit in his window sealed without him (found by the day journey; a 10 s cap on this wait let
-   * the add overtake under load).
+   * Adds a member to a group or removes one, in order with the messages this client sends there
+   * (Sender.changingMembers): after those queued before it are stored, before those queued while it
+   * is on its way, which are sealed for the members it makes.
    */
   async changeMembers(change: 'group_add' | 'group_remove', conversation: number, user: number): Promise<{ seq: number }> {
-    await this.sender.queuedFor(conversation);
-    const { seq } = await this.request({ t: change, conversation, user });
-    return { seq };
+    return this.sender.changingMembers(conversation, async () => {
+      const { seq } = await this.request({ t: change, conversation, user });
+      return { seq };
+    });
   }
 
   async markRead(conversation: number, seq: number): Promise<void> {

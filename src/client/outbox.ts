@@ -80,6 +80,11 @@ export class Outbox {
     return this.#cids.has(cid);
   }
 
+  /** Resolves once every change asked for before this call is on disk (or failed). */
+  settled(): Promise<void> {
+    return this.#queue.then(() => undefined);
+  }
+
   /** Queues an entry owned by this process. */
   async add(entry: OutboxEntry): Promise<void> {
     await this.#change((entries) => [...entries, { ...entry, owner: process.pid }]);

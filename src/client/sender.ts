@@ -32,6 +32,12 @@ type Answer =
   /** Refused for now (rate_limited, out_of_order, internal, …) or unanswered in time: sent again soon. */
   | { readonly kind: 'again'; readonly code: string; readonly retryAfterMs: number | undefined };
 
+/** A membership change under way: the entries of its conversation queued before it are not held. */
+interface Hold {
+  readonly conversation: number;
+  readonly before: ReadonlySet<string>;
+}
+
 /** What one pass sent, on which connection, and whether anything of it was refused yet. */
 interface Window {
   rpc: RpcConnection | undefined;
@@ -62,7 +68,9 @@ export class Sender {
   #running = false;
   #again = false;
   #idleWaiters: Array<() => void> = [];
-  /** queuedFor() waits that end when the client closes. */
+  /** Membership changes under way (changingMembers). */
+  readonly #holds = new Set<Hold>();
+  /** changingMembers() waits that end when the client closes. */
   readonly #stopWaiters = new Set<() => void>();
   #stopped = false;
   /** The next pass after a refusal. Not unref: a one-shot `fastchat send` must stay alive to retry. */
@@ -93,15 +101,35 @@ export class Sender {
   }
 
   /**
-   * Resolves once every message this process queued for the conversation until now has its outcome
-   * (stored, or failed for good: a changed key fails at once), however long that takes: a deadline
-   * here would let what waits on it overtake the messages under load, which is what it is for
-   * (chat-client.ts: changeMembers). Messages queued later are not waited for, nor those another live
-   * process of this user sends (outbox.ts: it sees their outcome, this one cannot). Rejects with a
-   * ConnectionClosedError when the client closes first; offline, it waits for the reconnect's pass.
+   * Runs a membership change of the conversation (chat-client.ts: changeMembers) at its place among the
+   * conversation's messages. First every message this process queued for it before has its outcome
+   * (stored, or failed for good), however long that takes: they were sealed for the members of that
+   * moment, and a deadline would let the change overtake them under load. Messages queued meanwhile
+   * wait, unsealed, until the change is answered, and are then sealed for the members it made: typed
+   * just after `/group add bob`, a line is bob's to read (found by the day journey: sealed before the
+   * add and stored after it, it sat in his window unreadable). Messages another live process of this
+   * user sends are not waited for (outbox.ts: it sees their outcome, this one cannot). Rejects with a
+   * ConnectionClosedError, and changes nothing, when the client closes first; offline, it waits for
+   * the reconnect's pass.
    */
-  queuedFor(conversation: number): Promise<void> {
-    const pending = new Set(this.outbox.sendable().filter((entry) => entry.conversation === conversation).map((entry) => entry.cid));
+  async changingMembers<T>(conversation: number, change: () => Promise<T>): Promise<T> {
+    // A send() called before this one may still be writing its entry: it is one of the "before".
+    await this.outbox.settled();
+    const before = new Set(this.outbox.sendable().filter((entry) => entry.conversation === conversation).map((entry) => entry.cid));
+    const hold: Hold = { conversation, before };
+    this.#holds.add(hold);
+    try {
+      await this.#outcomesOf(before);
+      return await change();
+    } finally {
+      this.#holds.delete(hold);
+      this.flush();
+    }
+  }
+
+  /** Resolves once each of these entries has its outcome or has left the outbox; rejects if the client closes first. */
+  #outcomesOf(cids: ReadonlySet<string>): Promise<void> {
+    const pending = new Set(cids);
     if (pending.size === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const listener = (outcome: SendOutcome): void => {
@@ -121,6 +149,12 @@ export class Sender {
       // A pass that ended early (the outbox lock busy) runs again only on the next flush: make sure one runs.
       this.flush();
     });
+  }
+
+  /** Queued after a membership change of its conversation began, which is not answered yet (changingMembers). */
+  #held(entry: OutboxEntry): boolean {
+    for (const hold of this.#holds) if (hold.conversation === entry.conversation && !hold.before.has(entry.cid)) return true;
+    return false;
   }
 
   /** Resolves once nothing is being prepared or awaiting its ack (what was flushed has its answer). */
@@ -195,6 +229,9 @@ export class Sender {
         await this.#fail(entry.cid, 'key_changed', typeof entry.blocked === 'string' ? entry.blocked : LEGACY_HELD_REASON);
         continue;
       }
+      // Its conversation's membership is changing: it waits, in order with what follows, for the change's
+      // answer, whose flush starts a new pass that seals it for the new members.
+      if (this.#held(entry)) return;
       let rpc: RpcConnection;
       try {
         rpc = this.online();

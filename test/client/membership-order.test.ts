@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, expect, it } from 'vitest';
 import { ConnectionClosedError } from '../../src/client/errors.js';
-import { useServerWithClients } from '../support/client-harness.js';
+import { collect, useServerWithClients } from '../support/client-harness.js';
 import { startRefusalProxy, type RefusalProxy } from '../support/refusal-proxy.js';
 
 const world = useServerWithClients();
@@ -80,4 +80,34 @@ it('a change waiting for queued messages fails with connection_closed when the c
   await closing;
   const { conversations } = await alice.request({ t: 'conversations' });
   expect(conversations.find((c) => c.conversation === team)!.members.map((m) => m.user)).toEqual([carol.user.id, alice.user.id].sort((a, b) => a - b));
+});
+
+/**
+ * Found by the day journey (its wait for "added bob" matched the group's first event, so it typed at
+ * once): a line typed while `/group add bob` was on its way was sealed for the members before him, sent
+ * behind the add and stored after it, in his window: "UNDECRYPTABLE (no_session_key)". A line queued
+ * while the change is on its way now waits, unsealed, and is sealed for the members the change makes.
+ */
+it('a message queued while an add is on its way is sealed for the members the add makes: the new member reads it', async () => {
+  proxy = await startRefusalProxy({ host: '127.0.0.1', port: world.server.listening.ports[0]! });
+  const alice = await clients.open('alice', 'signup');
+  const bob = await clients.open('bob', 'signup');
+  const carol = await clients.open('carol', 'signup', { coordinatorPort: proxy.coordinatorPort });
+  const { conversation } = await carol.request({ t: 'group_create', name: 'team', members: [alice.user.id] });
+  const team = conversation.conversation;
+  const inbox = collect(bob);
+
+  const hold = proxy.holdNextRequest('group_add');
+  const adding = carol.changeMembers('group_add', team, bob.user.id);
+  await hold.held;
+  const sent = await carol.send({ conversation: team }, 'welcome bob');
+  // A sender that does not wait seals and sends it now, behind the held add: give it the chance to.
+  await Promise.race([proxy.nextRequest('send'), sleep(2000)]);
+  hold.release();
+
+  const added = await adding;
+  const receipt = await sent.acked;
+  expect(receipt.seq).toBeGreaterThan(added.seq);
+  await inbox.until((m) => m.some((x) => x.seq === receipt.seq), 'the line at bob');
+  expect(inbox.messages.find((x) => x.seq === receipt.seq)).toMatchObject({ trust: 'verified', text: 'welcome bob' });
 });

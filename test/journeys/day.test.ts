@@ -107,7 +107,8 @@ itOnEachDataStore(
     await bob!.waitFor(/you left|left #team/);
     await say(carol2, 'said while bob was away');
     await carol2.command('/group add bob');
-    await carol2.waitFor('added bob');
+    // The command's own line: "carol added bob" is on the screen since the group began.
+    await carol2.waitFor('added bob to #team');
     await say(carol2, 'welcome back bob');
     await bob!.waitFor('welcome back bob');
     expect(bob!.screen.text()).not.toContain('said while bob was away');

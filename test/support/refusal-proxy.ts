@@ -14,20 +14,27 @@ export interface RefusalProxy {
   refuseNextSend(code: string): void;
   /** Holds the reply to the next `send`: `held` resolves once that reply is at the proxy; release() sends it on. */
   holdNextSendReply(): { held: Promise<void>; release(): void };
-  /** Resolves when the next request of this type from a client passes the proxy. */
+  /** Resolves when the next request of this type from a client reaches the proxy (held or not). */
   nextRequest(type: string): Promise<void>;
+  /**
+   * Holds the next request of this type, and everything the client sends after it, until release():
+   * a request slow on its way. `held` resolves once it is at the proxy.
+   */
+  holdNextRequest(type: string): { held: Promise<void>; release(): void };
   close(): Promise<void>;
 }
 
 export async function startRefusalProxy(node: { host: string; port: number }): Promise<RefusalProxy> {
   let refusal: string | undefined;
   let hold: { reached: () => void; released: Promise<void> } | undefined;
+  let requestHold: { type: string; reached: () => void; released: Promise<void> } | undefined;
   const watchers: Array<{ type: string; seen: () => void }> = [];
   const proxy = await startRoutedProxy(node, (client, upstream) => {
     const refused = new Map<unknown, string>();
     const holding = new Map<unknown, { reached: () => void; released: Promise<void> }>();
-    // Replies go on in order: one held back holds those behind it too, as a slow socket would.
+    // Replies go on in order: one held back holds those behind it too, as a slow socket would. So do requests.
     let replies = Promise.resolve();
+    let requests = Promise.resolve();
     const fromClient = new FrameDecoder({ maxFrameBytes: 16 * 1024 * 1024 });
     const fromServer = new FrameDecoder({ maxFrameBytes: 16 * 1024 * 1024 });
     client.on('data', (chunk: Buffer) => {
@@ -35,8 +42,14 @@ export async function startRefusalProxy(node: { host: string; port: number }): P
         if (message.t === 'send' && refusal !== undefined) (refused.set(message.id, refusal), (refusal = undefined));
         if (message.t === 'send' && hold !== undefined) (holding.set(message.id, hold), (hold = undefined));
         for (const watcher of watchers.filter((w) => w.type === message.t)) (watchers.splice(watchers.indexOf(watcher), 1), watcher.seen());
+        if (requestHold?.type === message.t) {
+          const held = requestHold;
+          requestHold = undefined;
+          held.reached();
+          requests = requests.then(() => held.released);
+        }
+        requests = requests.then(() => void upstream.write(encodeFrame(message)));
       });
-      upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) =>
       fromServer.feed(chunk, (message) => {
@@ -66,5 +79,12 @@ export async function startRefusalProxy(node: { host: string; port: number }): P
       return { held, release };
     },
     nextRequest: (type) => new Promise<void>((seen) => watchers.push({ type, seen })),
+    holdNextRequest(type) {
+      let reached!: () => void;
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (reached = resolve));
+      requestHold = { type, reached, released: new Promise<void>((resolve) => (release = resolve)) };
+      return { held, release };
+    },
   };
 }
