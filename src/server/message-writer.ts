@@ -51,7 +51,7 @@ export class MessageWriter {
   readonly #maxInFlight: number;
   readonly #committed: WriterOptions['committed'];
   readonly #failed: WriterOptions['failed'];
-  readonly #queue: Job[] = [];
+  #queue: Job[] = [];
   /** Batches (or one exclusive job) started and not yet finished, fan-out included. */
   #inFlight = 0;
   #exclusiveRunning = false;
@@ -159,16 +159,16 @@ export class MessageWriter {
    */
   #takeBatch(): SendJob[] {
     const batch: SendJob[] = [];
-    for (let i = 0; i < this.#queue.length && batch.length < this.#maxBatch; ) {
+    const left: Job[] = [];
+    let i = 0;
+    for (; i < this.#queue.length && batch.length < this.#maxBatch; i++) {
       const job = this.#queue[i]!;
       if (job.kind !== 'send') break;
-      if (this.#busy.has(job.item.conversationId)) {
-        i++;
-        continue;
-      }
-      batch.push(job);
-      this.#queue.splice(i, 1);
+      if (this.#busy.size > 0 && this.#busy.has(job.item.conversationId)) left.push(job);
+      else batch.push(job);
     }
+    // One cut for the whole batch: a splice per job moved the rest of a long queue each time.
+    if (batch.length > 0) this.#queue = left.length === 0 ? this.#queue.slice(i) : left.concat(this.#queue.slice(i));
     return batch;
   }
 

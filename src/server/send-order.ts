@@ -62,6 +62,8 @@ export class SendOrder {
    * earlier send of one of its streams is held. The held send itself, sent again, lifts the hold.
    */
   admit(ticket: number, cid: string, streams: readonly StreamKey[]): void {
+    // Nothing held (the common case): nothing to look up or allocate.
+    if (this.#held.size === 0) return;
     const blocking = streams.map((key) => [key, this.#held.get(key)] as const).filter(([, held]) => held !== undefined && held.ticket < ticket);
     const other = blocking.find(([, held]) => held!.cid !== cid);
     if (other) {

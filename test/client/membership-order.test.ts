@@ -6,11 +6,21 @@ import { startRefusalProxy, type RefusalProxy } from '../support/refusal-proxy.j
 
 const world = useServerWithClients();
 const { clients } = world;
-let proxy: RefusalProxy | undefined;
+let started: RefusalProxy | undefined;
 afterEach(async () => {
-  await proxy?.close();
-  proxy = undefined;
+  await started?.close();
+  started = undefined;
 });
+
+/** Alice, bob, and carol behind a proxy (her requests and replies can be held); #team is carol's, with alice. */
+async function teamWithCarolBehindProxy(carolOptions: { timeoutMs?: number } = {}) {
+  const proxy = (started = await startRefusalProxy({ host: '127.0.0.1', port: world.server.listening.ports[0]! }));
+  const alice = await clients.open('alice', 'signup');
+  const bob = await clients.open('bob', 'signup');
+  const carol = await clients.open('carol', 'signup', { coordinatorPort: proxy.coordinatorPort, ...carolOptions });
+  const { conversation } = await carol.request({ t: 'group_create', name: 'team', members: [alice.user.id] });
+  return { proxy, alice, bob, carol, team: conversation.conversation };
+}
 
 /**
  * Found by the day journey: carol typed a line to the group, then `/group add bob` at once. The add went
@@ -39,13 +49,8 @@ it('a member added right after a message is queued to the group is added after t
 const OLD_CAP_MS = 10_000;
 
 it('the change waits for the queued message however long its ack takes: no deadline lets it overtake', async () => {
-  proxy = await startRefusalProxy({ host: '127.0.0.1', port: world.server.listening.ports[0]! });
-  const alice = await clients.open('alice', 'signup');
-  const bob = await clients.open('bob', 'signup');
-  // Its own request deadline far off, so that only the held ack can end the wait.
-  const carol = await clients.open('carol', 'signup', { coordinatorPort: proxy.coordinatorPort, timeoutMs: 120_000 });
-  const { conversation } = await carol.request({ t: 'group_create', name: 'team', members: [alice.user.id] });
-  const team = conversation.conversation;
+  // Carol's own request deadline far off, so that only the held ack can end the wait.
+  const { proxy, bob, carol, team } = await teamWithCarolBehindProxy({ timeoutMs: 120_000 });
 
   const hold = proxy.holdNextSendReply();
   const queued = await carol.send({ conversation: team }, 'said before bob was added');
@@ -63,12 +68,7 @@ it('the change waits for the queued message however long its ack takes: no deadl
 }, 60_000);
 
 it('a change waiting for queued messages fails with connection_closed when the client closes, and sends nothing', async () => {
-  proxy = await startRefusalProxy({ host: '127.0.0.1', port: world.server.listening.ports[0]! });
-  const alice = await clients.open('alice', 'signup');
-  const bob = await clients.open('bob', 'signup');
-  const carol = await clients.open('carol', 'signup', { coordinatorPort: proxy.coordinatorPort });
-  const { conversation } = await carol.request({ t: 'group_create', name: 'team', members: [alice.user.id] });
-  const team = conversation.conversation;
+  const { proxy, alice, bob, carol, team } = await teamWithCarolBehindProxy();
 
   const hold = proxy.holdNextSendReply();
   await carol.send({ conversation: team }, 'said before bob was added');
@@ -89,12 +89,7 @@ it('a change waiting for queued messages fails with connection_closed when the c
  * while the change is on its way now waits, unsealed, and is sealed for the members the change makes.
  */
 it('a message queued while an add is on its way is sealed for the members the add makes: the new member reads it', async () => {
-  proxy = await startRefusalProxy({ host: '127.0.0.1', port: world.server.listening.ports[0]! });
-  const alice = await clients.open('alice', 'signup');
-  const bob = await clients.open('bob', 'signup');
-  const carol = await clients.open('carol', 'signup', { coordinatorPort: proxy.coordinatorPort });
-  const { conversation } = await carol.request({ t: 'group_create', name: 'team', members: [alice.user.id] });
-  const team = conversation.conversation;
+  const { proxy, bob, carol, team } = await teamWithCarolBehindProxy();
   const inbox = collect(bob);
 
   const hold = proxy.holdNextRequest('group_add');
