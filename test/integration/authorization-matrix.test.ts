@@ -1,9 +1,13 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { REQUEST_SCHEMAS, type ErrorCode, type RequestType, type ResultOf } from '../../src/protocol/index.js';
 import type { RequestBody } from '../../src/client/rpc-connection.js';
 import { secretFor } from '../support/chat-client.js';
 import { describeEachServer } from '../support/start-server.js';
 import { ACTORS, buildWorld, snapshot, type Actor, type World } from './authorization/world.js';
+
+/** A key the server accepts (an RSA key of 2048+ bits, SPKI DER: issue 17, finding 9). */
+const A_NEW_PUBLIC_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'der' });
 
 /**
  * Who may do what (issue 10, point 4): every request type × every kind of sender, on a real server.
@@ -99,7 +103,7 @@ const REQUESTS: { readonly [T in RequestType]: (w: World, actor: Actor) => Reque
   login: (w) => ({ t: 'login', name: `${w.prefix}member`, secret: secretFor(`${w.prefix}member`) }),
   resume: (w) => ({ t: 'resume', token: w.memberToken }),
   logout: () => ({ t: 'logout' }),
-  publish_keys: () => ({ t: 'publish_keys', publicKey: Buffer.from('a new public key') }),
+  publish_keys: () => ({ t: 'publish_keys', publicKey: A_NEW_PUBLIC_KEY }),
   users: (w, actor) => ({ t: 'users', ids: [other(w, actor)] }),
   conversations: () => ({ t: 'conversations' }),
   open_direct: (w, actor) => ({ t: 'open_direct', user: other(w, actor) }),
