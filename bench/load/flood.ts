@@ -1,8 +1,9 @@
-import { ms, table } from '../support/stats.js';
+import { ms, table, type LatencySummary } from '../support/stats.js';
 import { startDeployment, type BenchDatabase, type Deployment } from './deployment.js';
-import type { FloodKind, FloodStats } from './flooders.js';
+import { FLOOD_KINDS, type FloodKind, type FloodStats } from './flooders.js';
 import { startRemoteFlooder, type RemoteFlooder } from './flooder-process.js';
-import { signupMany, type LoadClient } from './load-client.js';
+import { LoadClient, signupMany } from './load-client.js';
+import { Pinger } from './pinger.js';
 import { RingLoad, type RingPhase } from './ring-load.js';
 
 export interface FloodOptions {
@@ -13,7 +14,7 @@ export interface FloodOptions {
   readonly ratePerS: number;
   /** Seconds per phase. */
   readonly durationS: number;
-  /** The flooders, one phase each, each after a baseline phase of its own. @default ['send', 'connections', 'slow'] */
+  /** The flooders, one phase each, each after a baseline phase of its own. @default every kind */
   readonly floods?: readonly FloodKind[];
   /** Seconds of load before the baseline (JIT, caches, pools warm up). @default 2 */
   readonly warmUpS?: number;
@@ -32,6 +33,8 @@ export interface FloodPhase extends Omit<RingPhase, 'busyS'> {
   readonly floodPerS: number;
   /** CPU cores the flooder's own process used over the phase. */
   readonly flooderCores: number;
+  /** One more user's `ping`s, in a closed loop through the phase (pinger.ts). */
+  readonly ping: LatencySummary;
 }
 
 export interface FloodResult {
@@ -61,13 +64,14 @@ export async function runFlood(options: FloodOptions): Promise<FloodResult> {
     clients.push(...(await signupMany(deployment.coordinator, options.clients, tag, { progress: `flood ${options.database}` })));
     const ring = new RingLoad(clients);
     await ring.prime();
+    const pinger = new Pinger(await LoadClient.signup(deployment.coordinator, `${tag}ping`));
     const start = (kind: FloodKind): Promise<RemoteFlooder> =>
       startRemoteFlooder({ kind, coordinator: deployment.coordinator, tag: `${tag}f${kind[0]}`, localAddress: options.flooderAddress ?? '127.0.0.2' });
 
     const phases: FloodPhase[] = [];
     // A baseline right before each flood: the machine drifts over a run (tables grow, checkpoints,
     // other load), and each flood is compared with the minutes just before it.
-    const floods = options.floods ?? ['send', 'connections', 'slow'];
+    const floods = options.floods ?? FLOOD_KINDS;
     const steps = ['warm-up', ...floods.flatMap((flood) => ['baseline', flood] as const)] as const;
     for (const step of steps) {
       const durationS = step === 'warm-up' ? (options.warmUpS ?? 2) : options.durationS;
@@ -76,9 +80,12 @@ export async function runFlood(options: FloodOptions): Promise<FloodResult> {
       const before = usage(deployment);
       let after = before;
       let flooded: Awaited<ReturnType<RemoteFlooder['stop']>> | undefined;
+      let ping: LatencySummary | undefined;
+      pinger.start();
       // The flooder stops as the offered load ends, before the drain: the drain measures nothing.
       const { busyS, ...phase } = await ring.run(options.ratePerS, durationS, async () => {
         after = usage(deployment);
+        ping = await pinger.stop();
         flooded = await flood?.stop();
       });
       if (step === 'warm-up') continue;
@@ -91,6 +98,7 @@ export async function runFlood(options: FloodOptions): Promise<FloodResult> {
         flood: flooded?.stats,
         floodPerS: flooded ? flooded.stats.requests / busyS : 0,
         flooderCores: flooded ? flooded.cpuSeconds / busyS : 0,
+        ping: ping!,
       });
     }
     return { options, databaseLabel: deployment.databaseLabel, phases };
@@ -105,16 +113,17 @@ function usage(deployment: Deployment): { server: number; database: number } {
 }
 
 /** p99 of a phase over that of the baseline run just before it: the figure the target (≤ 2) is about. */
-export function p99Ratio(result: FloodResult, phase: FloodPhase): number {
+export function p99Ratio(result: FloodResult, phase: FloodPhase, of: (p: FloodPhase) => LatencySummary = (p) => p.delivery): number {
   const at = result.phases.indexOf(phase);
   const baseline = result.phases.slice(0, at).findLast((p) => p.phase === 'baseline');
-  return baseline ? phase.delivery.p99 / baseline.delivery.p99 : Number.NaN;
+  return baseline ? of(phase).p99 / of(baseline).p99 : Number.NaN;
 }
 
 const FLOODERS: Record<FloodKind, string> = {
   send: '(a) one user sends, 512 in flight',
   connections: '(b) connections from 127.0.0.2',
   slow: '(c) asks, never reads',
+  maps: '(d) wide maps before login',
 };
 
 /** One row per database and phase. */
@@ -128,12 +137,16 @@ export function formatFlood(results: readonly FloodResult[]): string {
           ? `${f.requests} sends (${p.floodPerS.toFixed(0)}/s): ${f.accepted} accepted, ${f.rateLimited} rate_limited, ${f.outOfOrder} out_of_order, ${f.abandoned ?? 0} unanswered at the end, ${f.otherErrors} other${f.firstError ? ` (${f.firstError})` : ''}`
           : p.phase === 'connections'
             ? `${f.requests} dials (${p.floodPerS.toFixed(0)}/s): ${f.connectionsRefused} refused, ${f.connectionsHeld} held`
-            : `${f.requests} requests (${p.floodPerS.toFixed(0)}/s): cut ${f.slowConsumerDrops}× as slow consumer, ${f.otherErrors} failed logins`;
+            : p.phase === 'maps'
+              ? `${f.requests} connections (${p.floodPerS.toFixed(0)}/s), ${f.answered ?? 0} maps answered${f.firstError ? ` (${f.firstError})` : ''}`
+              : `${f.requests} requests (${p.floodPerS.toFixed(0)}/s): cut ${f.slowConsumerDrops}× as slow consumer, ${f.otherErrors} failed logins`;
       return [
         p.phase === 'baseline' ? 'baseline (no flooder)' : FLOODERS[p.phase],
         result.databaseLabel,
         `${ms(p.delivery.p50)} / ${ms(p.delivery.p95)} / ${ms(p.delivery.p99)} / ${ms(p.delivery.max)}`,
         p.phase === 'baseline' ? '1' : p99Ratio(result, p).toFixed(2),
+        `${ms(p.ping.p50)} / ${ms(p.ping.p99)}`,
+        p.phase === 'baseline' ? '1' : p99Ratio(result, p, (x) => x.ping).toFixed(2),
         `${p.offered} / ${p.delivered} / ${p.errors} / ${p.missing} / ${p.duplicates}`,
         ms(p.maxLagMs),
         `${p.serverCores.toFixed(2)} + ${p.databaseCores.toFixed(2)} + ${p.flooderCores.toFixed(2)}`,
@@ -142,7 +155,7 @@ export function formatFlood(results: readonly FloodResult[]): string {
     }),
   );
   return table(
-    ['phase', 'database', 'normal delivery ms p50 / p95 / p99 / max', 'p99 ÷ baseline before', 'offered / delivered / errors / missing / twice', 'generator lag ms max', 'CPU cores server + db + flooder', 'flooder got'],
+    ['phase', 'database', 'normal delivery ms p50 / p95 / p99 / max', 'p99 ÷ baseline before', 'ping ms p50 / p99', 'ping p99 ÷ baseline', 'offered / delivered / errors / missing / twice', 'generator lag ms max', 'CPU cores server + db + flooder', 'flooder got'],
     rows,
   );
 }

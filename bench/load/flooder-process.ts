@@ -3,7 +3,7 @@ import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import type { ServerAddress } from '../../src/client/connect.js';
 import { packageRoot } from '../support/package-root.js';
-import { floodConnections, floodSends, floodSlow, type FloodKind, type Flooder, type FloodStats } from './flooders.js';
+import { floodConnections, floodMaps, floodSends, floodSlow, type FloodKind, type Flooder, type FloodStats } from './flooders.js';
 import { LoadClient } from './load-client.js';
 import { treeUsage } from './server-process.js';
 
@@ -86,6 +86,7 @@ async function startLocal(spec: FlooderSpec): Promise<{ flooder: Flooder; client
     return { flooder: floodSends(flooder, sink.userId), clients: [flooder, sink] };
   }
   if (spec.kind === 'connections') return { flooder: await floodConnections(spec.coordinator, spec.localAddress), clients: [] };
+  if (spec.kind === 'maps') return { flooder: await floodMaps(spec.coordinator, spec.localAddress), clients: [] };
   return { flooder: await floodSlow(spec.coordinator, `${spec.tag}slow`), clients: [] };
 }
 

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { askCoordinator, type ServerAddress } from '../../src/client/connect.js';
 import { RequestFailedError } from '../../src/client/errors.js';
-import { encodeFrame, FrameDecoder, PROTOCOL_VERSIONS } from '../../src/protocol/index.js';
+import { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameDecoder, PROTOCOL_VERSIONS } from '../../src/protocol/index.js';
 import { BODY_BYTES, type LoadClient } from './load-client.js';
 
 /**
@@ -31,6 +31,8 @@ export interface FloodStats {
   connectionsRefused: number;
   /** Times the server cut the connection as a slow consumer (`slow`). */
   slowConsumerDrops: number;
+  /** Frames the server answered (`maps`: before bounded decoding, each wide map was decoded and answered). */
+  answered?: number;
 }
 
 export interface Flooder {
@@ -39,7 +41,7 @@ export interface Flooder {
   stop(): Promise<void>;
 }
 
-export const FLOOD_KINDS = ['send', 'connections', 'slow'] as const;
+export const FLOOD_KINDS = ['send', 'connections', 'slow', 'maps'] as const;
 export type FloodKind = (typeof FLOOD_KINDS)[number];
 
 const zero = (): FloodStats => ({ requests: 0, accepted: 0, rateLimited: 0, outOfOrder: 0, otherErrors: 0, connectionsHeld: 0, connectionsRefused: 0, slowConsumerDrops: 0 });
@@ -225,6 +227,72 @@ export async function floodSlow(coordinator: ServerAddress, name: string, batch 
       stopped = true;
       current?.destroy();
       await gone;
+    },
+  };
+}
+
+/**
+ * The flood of finding 5 (issue 17): a frame at the server's default frame limit that is all one map
+ * of distinct keys (a `ping`, so that a server that decodes it has a request to answer).
+ */
+export function wideMapFrame(maxBytes = DEFAULT_MAX_FRAME_BYTES): Buffer {
+  const map: Record<string, unknown> & { t: string } = { t: 'ping', id: 2 };
+  // Keys of `k` and up to 4 base-36 digits (names, not array indexes) and a 0: about 7 bytes an entry.
+  const keys = Math.floor((maxBytes - 64) / 7);
+  for (let i = 0; i < keys; i++) map[`k${i.toString(36)}`] = 0;
+  const frame = encodeFrame(map);
+  if (frame.length - 4 > maxBytes) throw new Error(`wide map of ${frame.length} bytes is over ${maxBytes}`);
+  return frame;
+}
+
+/**
+ * (d) One connection from `localAddress` that never logs in and writes wide maps (wideMapFrame) as
+ * fast as its socket takes them, reading and counting whatever the server answers; when the server
+ * cuts it, it dials again at once. Before bounded decoding each map cost the server ~170 ms of its
+ * event loop (docs/security.md).
+ */
+export async function floodMaps(coordinator: ServerAddress, localAddress: string): Promise<Flooder> {
+  const stats: FloodStats = { ...zero(), answered: 0 };
+  const node = await askCoordinator(coordinator);
+  const frame = wideMapFrame();
+  let stopped = false;
+  let current: Socket | undefined;
+  let gone: () => void = () => undefined;
+  const open = (): void => {
+    if (stopped) return gone();
+    stats.requests++;
+    const socket = dial(node, localAddress);
+    current = socket;
+    const decoder = new FrameDecoder({ maxFrameBytes: 16 * 1024 * 1024 - 1 });
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        decoder.feed(chunk, (m) => {
+          if (m.t === 'ok' && m.id === 2) stats.answered!++;
+          else if (m.t === 'error' && m.id === undefined) stats.firstError ??= String(m.message);
+        });
+      } catch {
+        // A broken answer: the close follows.
+      }
+    });
+    const write = (): void => {
+      while (!stopped && !socket.destroyed && socket.writableLength < 2 * frame.length) socket.write(frame);
+    };
+    socket.on('connect', write);
+    socket.on('drain', write);
+    socket.once('close', () => {
+      stats.connectionsRefused++;
+      open();
+    });
+  };
+  const ended = new Promise<void>((resolve) => (gone = resolve));
+  open();
+  return {
+    kind: 'maps',
+    stats,
+    stop: async () => {
+      stopped = true;
+      current?.destroy();
+      await ended;
     },
   };
 }

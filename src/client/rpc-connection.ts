@@ -1,5 +1,7 @@
 import {
   FrameDecoder,
+  MAX_FRAME_BYTES_CEILING,
+  SERVER_FRAME_BOUNDS,
   PUSH_SCHEMAS,
   ProtocolError,
   RESULT_SCHEMAS,
@@ -57,7 +59,7 @@ export class RpcConnection {
     options: RpcOptions = {},
   ) {
     this.#timeoutMs = options.requestTimeoutMs ?? 10_000;
-    this.#decoder = new FrameDecoder({ maxFrameBytes: options.maxFrameBytes ?? 16 * 1024 * 1024 - 1 });
+    this.#decoder = new FrameDecoder({ limits: { ...SERVER_FRAME_BOUNDS, maxFrameBytes: options.maxFrameBytes ?? MAX_FRAME_BYTES_CEILING } });
     transport.onData((chunk) => this.#receive(chunk));
     this.closed = transport.closed.then((error) => {
       const reason =

@@ -43,6 +43,17 @@ export class MalformedPayloadError extends ProtocolError {
   }
 }
 
+/**
+ * A frame body holds more structure than the connection's decode bounds allow (a map of too many
+ * entries, too many entries in all, or nesting too deep): refused before it is decoded.
+ */
+export class FrameTooComplexError extends ProtocolError {
+  override readonly name = 'FrameTooComplexError';
+  constructor(detail: string) {
+    super('bad_frame', `frame refused before decoding: ${detail}`, true);
+  }
+}
+
 /** A frame body decoded to something other than a map, or to a map without a string `t`. */
 export class NotAMessageError extends ProtocolError {
   override readonly name = 'NotAMessageError';

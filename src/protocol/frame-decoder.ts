@@ -1,6 +1,7 @@
 import { EmptyFrameError, FrameTooLargeError, NotAMessageError } from './errors.js';
-import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES } from './limits.js';
+import { DEFAULT_DECODE_BOUNDS, DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES } from './limits.js';
 import { unpackValue } from './msgpack.js';
+import { checkDecodeBounds, type DecodeBounds } from './msgpack-bounds.js';
 
 /** A decoded frame body: a map with a string `t`. Its other fields are unchecked until validation. */
 export interface RawMessage {
@@ -8,9 +9,20 @@ export interface RawMessage {
   readonly [field: string]: unknown;
 }
 
+/** What one frame may be: its body's size and, checked before decoding it, its structure. */
+export interface FrameLimits extends DecodeBounds {
+  /** Largest accepted frame body in bytes; a larger declared length fails on its header. */
+  readonly maxFrameBytes: number;
+}
+
 export interface FrameDecoderOptions {
-  /** Largest accepted frame body in bytes; a larger declared length fails on its header. @default 1 MiB */
+  /** Largest accepted frame body in bytes, with the default decode bounds. @default 1 MiB */
   readonly maxFrameBytes?: number;
+  /**
+   * The limits in full, instead of `maxFrameBytes`; a function is asked again at each frame's header,
+   * so a server can hold a connection to tighter limits until it logs in.
+   */
+  readonly limits?: FrameLimits | (() => FrameLimits);
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -21,12 +33,13 @@ const EMPTY = Buffer.alloc(0);
  * Chunks may split or coalesce frames anywhere: bytes of an unfinished frame are kept in a cursor
  * buffer that is compacted or grown only when a frame spans chunks, so the common case (whole frames
  * in one chunk) copies nothing. A frame's length is checked against the limit as soon as its 4-byte
- * header is present, before any of its body is buffered.
+ * header is present, before any of its body is buffered, and its structure against the decode bounds
+ * (msgpack-bounds.ts) before it is decoded.
  *
  * After it throws, the decoder is poisoned: the stream can no longer be trusted and must be closed.
  */
 export class FrameDecoder {
-  readonly maxFrameBytes: number;
+  readonly #limits: () => FrameLimits;
   #buffer: Buffer = EMPTY;
   /** True when #buffer is ours to write into (false while it is the caller's chunk). */
   #owned = false;
@@ -35,7 +48,13 @@ export class FrameDecoder {
   #failed: Error | undefined;
 
   constructor(options: FrameDecoderOptions = {}) {
-    this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    const limits = options.limits ?? { ...DEFAULT_DECODE_BOUNDS, maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES };
+    this.#limits = typeof limits === 'function' ? limits : () => limits;
+  }
+
+  /** The limits the next frame will be held to. */
+  get limits(): FrameLimits {
+    return this.#limits();
   }
 
   /** Bytes received but not yet part of a complete frame. */
@@ -65,12 +84,14 @@ export class FrameDecoder {
     while (this.#length >= FRAME_HEADER_BYTES) {
       const declared = this.#buffer.readUInt32BE(this.#offset);
       if (declared === 0) throw new EmptyFrameError();
-      if (declared > this.maxFrameBytes) throw new FrameTooLargeError(declared, this.maxFrameBytes);
+      const limits = this.#limits();
+      if (declared > limits.maxFrameBytes) throw new FrameTooLargeError(declared, limits.maxFrameBytes);
       const total = FRAME_HEADER_BYTES + declared;
       if (this.#length < total) break;
       const start = this.#offset + FRAME_HEADER_BYTES;
       this.#offset += total;
       this.#length -= total;
+      checkDecodeBounds(this.#buffer, start, start + declared, limits);
       onMessage(toMessage(unpackValue(this.#buffer, start, start + declared)));
     }
     if (this.#length === 0) this.#release();

@@ -6,6 +6,7 @@ export * from './ids.js';
 export * from './legacy-codec.js';
 export * from './limits.js';
 export * from './messages.js';
+export * from './msgpack-bounds.js';
 export * from './pushes.js';
 export * from './sniff.js';
 export * from './validate.js';

@@ -1,5 +1,7 @@
 /** Protocol limits and their defaults. Every one is named in docs/protocol.md § Limits. */
 
+import type { DecodeBounds } from './msgpack-bounds.js';
+
 /** Largest frame body accepted, in bytes. @default 1 MiB */
 export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
 
@@ -8,6 +10,27 @@ export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
  * first byte of a framed connection 0x00, which is what codec sniffing relies on (protocol.md § Sniffing).
  */
 export const MAX_FRAME_BYTES_CEILING = 16 * 1024 * 1024 - 1;
+
+/**
+ * What a frame may hold, checked before it is decoded (protocol.md § Limits): maps of at most 64
+ * entries (no message has a quarter of that; unknown fields are allowed and dropped), nesting at most
+ * 8 deep (the deepest message nests 3), 65,536 map entries and array elements in all (a `sync` of
+ * SYNC_CURSORS_MAX cursors holds 30,000).
+ */
+export const DEFAULT_DECODE_BOUNDS: DecodeBounds = { maxDepth: 8, maxMapEntries: 64, maxItems: 65_536 };
+
+/**
+ * A connection that has not logged in (and every coordinator connection) is held to far less: its
+ * requests are `hello`, `ping`, `route`, `signup` (about 33 KiB at most), `login` and `resume`. The
+ * server has no user to pace or hold to account yet, so a frame it must decode costs little.
+ */
+export const PRE_LOGIN_FRAME_LIMITS: DecodeBounds & { readonly maxFrameBytes: number } = { maxFrameBytes: 64 * 1024, maxDepth: 4, maxMapEntries: 32, maxItems: 256 };
+
+/**
+ * Frames from the server, as the client decodes them: server replies are larger (a `sync` of many
+ * conversations, each with its members), so only the shape is bounded, not the count.
+ */
+export const SERVER_FRAME_BOUNDS: DecodeBounds = { maxDepth: 16, maxMapEntries: 64, maxItems: Number.MAX_SAFE_INTEGER };
 
 /** Largest unfinished legacy JSON object held in memory, in bytes. @default 64 KiB */
 export const DEFAULT_LEGACY_MAX_OBJECT_BYTES = 64 * 1024;

@@ -12,7 +12,7 @@ import { FramedSession } from './framed-session.js';
 import type { PortRole } from './handler.js';
 import { LegacySession } from './legacy/legacy-session.js';
 import { LoginDeadline } from './login-deadline.js';
-import { REFUSE_GRACE_MS, refuseConnection } from './refuse-connection.js';
+import { hangUp, refuseConnection } from './refuse-connection.js';
 import type { PortLoad } from './port-load.js';
 import type { ServerServices } from './services.js';
 
@@ -125,8 +125,8 @@ export class ChatServer {
         if (session) session.close('idle_timeout', message);
         // Silent so far: presume a modern client (a 2022 one speaks first at once) and tell it in frames.
         else if (session === undefined) refuseConnection(stream, true, 'idle_timeout', message, this.#countRefusal);
+        // (Either way the connection is hung up: it is cut within REFUSE_GRACE_MS.)
         session = null;
-        setTimeout(() => stream.destroy(), REFUSE_GRACE_MS).unref();
       },
     );
     deadline.arm();
@@ -190,8 +190,8 @@ export class ChatServer {
       }
       if (!this.#legacy) {
         this.services.logger.info('refusing a legacy connection (--no-legacy)', { role: info.role, remote: info.remoteAddress });
-        stream.end(LEGACY_REFUSAL);
-        setTimeout(() => stream.destroy(), REFUSE_GRACE_MS).unref();
+        stream.write(LEGACY_REFUSAL);
+        hangUp(stream);
         return null;
       }
       return new LegacySession(stream, info.role, this.services, info.remoteAddress, { maxOutboundBytes: this.#maxOutboundBytes });
@@ -199,9 +199,9 @@ export class ChatServer {
       if (!(error instanceof ProtocolError)) throw error;
       // The peer speaks neither codec, so answer in plain text a person or a log can read.
       this.services.logger.info('rejecting connection', { role: info.role, remote: info.remoteAddress, error: error.message });
-      stream.end(`fastchat: ${error.message}\n`);
+      stream.write(`fastchat: ${error.message}\n`);
       // Do not wait forever for a peer that keeps talking after being told no.
-      setTimeout(() => stream.destroy(), REFUSE_GRACE_MS).unref();
+      hangUp(stream);
       return null;
     }
   }

@@ -1,6 +1,8 @@
 import type { Duplex } from 'node:stream';
 import {
+  DEFAULT_DECODE_BOUNDS,
   FrameDecoder,
+  PRE_LOGIN_FRAME_LIMITS,
   ProtocolError,
   encodeFrame,
   requestIdOf,
@@ -16,6 +18,7 @@ import type { PortRole, RequestContext } from './handler.js';
 import { dispatch } from './handlers/index.js';
 import type { ServerServices } from './services.js';
 import { RequestGate } from './request-gate.js';
+import { hangUp } from './refuse-connection.js';
 import { logOut } from './session-lifecycle.js';
 
 export interface SessionOptions {
@@ -55,7 +58,11 @@ export class FramedSession {
     remoteAddress: string | undefined,
     private readonly options: SessionOptions,
   ) {
-    this.#decoder = new FrameDecoder({ maxFrameBytes: services.limits.maxFrameBytes });
+    // Until it logs in, a connection's frames are small and simple (protocol.md § Limits): decoding is
+    // the one cost the server pays before it knows who is asking.
+    const loggedIn = { ...DEFAULT_DECODE_BOUNDS, maxFrameBytes: services.limits.maxFrameBytes };
+    const anonymous = { ...PRE_LOGIN_FRAME_LIMITS, maxFrameBytes: Math.min(PRE_LOGIN_FRAME_LIMITS.maxFrameBytes, services.limits.maxFrameBytes) };
+    this.#decoder = new FrameDecoder({ limits: () => (this.#context.session.user === undefined ? anonymous : loggedIn) });
     // Sends have a per-user rate of their own (handlers/send.ts); every other request of a logged-in
     // session is paced per user (before login there is nothing to pace by: the login deadline bounds it).
     this.#gate = new RequestGate(stream, (request) => this.#start(request), (request) => {
@@ -132,7 +139,7 @@ export class FramedSession {
     this.send({ t: 'error', code, message });
     this.#closed = true;
     this.#gate.close();
-    this.stream.end();
+    hangUp(this.stream);
   }
 
   #writable(): Promise<void> {

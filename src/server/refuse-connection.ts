@@ -12,10 +12,32 @@ export const REFUSE_GRACE_MS = 1000;
  */
 export function refuseConnection(stream: Duplex, framed: boolean, code: ErrorCode, message: string, counted?: (code: ErrorCode) => void): void {
   if (framed) {
-    stream.end(encodeFrame({ t: 'error', code, message }));
+    stream.write(encodeFrame({ t: 'error', code, message }));
     counted?.(code);
-  } else {
-    stream.end();
   }
+  hangUp(stream);
+}
+
+/** What a hung-up peer may still send, read and dropped, before the server stops reading it. */
+export const HANG_UP_READ_MAX_BYTES = 64 * 1024;
+
+/**
+ * Ends a connection the server has done with: its last words (already written) go out, and the socket
+ * is cut after REFUSE_GRACE_MS unless the peer closed its side first. What the peer sends meanwhile is
+ * read and dropped up to HANG_UP_READ_MAX_BYTES, then no longer read at all: a peer told no that keeps
+ * writing would otherwise cost the server a read of everything it writes (the flood of finding 5,
+ * issue 17, wrote a megabyte a frame after its refusal).
+ */
+export function hangUp(stream: Duplex): void {
+  stream.end();
+  let dropped = 0;
+  const drop = (chunk: Buffer): void => {
+    dropped += chunk.length;
+    if (dropped > HANG_UP_READ_MAX_BYTES) {
+      stream.off('data', drop);
+      stream.pause();
+    }
+  };
+  stream.on('data', drop);
   setTimeout(() => stream.destroy(), REFUSE_GRACE_MS).unref();
 }

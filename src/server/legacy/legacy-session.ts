@@ -4,6 +4,7 @@ import { ClientSession } from '../client-session.js';
 import { RequestError } from '../errors.js';
 import type { PortRole } from '../handler.js';
 import type { ServerServices } from '../services.js';
+import { hangUp } from '../refuse-connection.js';
 import { logOut } from '../session-lifecycle.js';
 import { LegacyInputError } from './fields.js';
 import { LEGACY_HANDLERS } from './handlers/index.js';
@@ -156,6 +157,6 @@ export class LegacySession implements LegacyPeer {
     if (this.#closed) return;
     this.#held?.splice(0).forEach((bytes) => this.stream.write(bytes));
     this.#closed = true;
-    this.stream.end();
+    hangUp(this.stream);
   }
 }
