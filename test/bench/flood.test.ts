@@ -6,7 +6,7 @@ describe('bench: flooders against the default limits, at a small size', () => {
   it('every normal message is delivered once through each phase, and the flooders are refused', async () => {
     const result = await runFlood({ database: 'pglite', clients: 4, ratePerS: 20, durationS: 1, warmUpS: 0 });
     // Each flood after a baseline of its own.
-    expect(result.phases.map((p) => p.phase)).toEqual(['baseline', 'send', 'baseline', 'connections', 'baseline', 'slow']);
+    expect(result.phases.map((p) => p.phase)).toEqual(['baseline', 'send', 'baseline', 'connections', 'baseline', 'slow', 'baseline', 'maps']);
     for (const phase of result.phases) {
       expect(phase.offered).toBe(20);
       expect(phase.errors).toBe(0);
@@ -15,6 +15,8 @@ describe('bench: flooders against the default limits, at a small size', () => {
       expect(phase.missing).toBe(0);
       expect(phase.duplicates).toBe(0);
       expect(phase.delivery.count).toBe(phase.delivered);
+      // Another user's pings were answered through every phase.
+      expect(phase.ping.count).toBeGreaterThan(0);
     }
     const flood = (kind: string) => result.phases.find((p) => p.phase === kind)!.flood!;
     // (a) past the burst of 1,000 the user's raw pipelined sends are refused (it floods until the first
@@ -29,6 +31,10 @@ describe('bench: flooders against the default limits, at a small size', () => {
     // (c) it floods; the server stops reading it once its unread replies pass the limit (not asserted: timing).
     expect(flood('slow').requests).toBeGreaterThan(0);
     expect(flood('slow').otherErrors).toBe(0);
+    // (d) not one wide map was decoded and answered: each connection was refused on the frame's header.
+    expect(flood('maps').requests).toBeGreaterThan(0);
+    expect(flood('maps').answered).toBe(0);
+    expect(flood('maps').firstError).toMatch(/exceeds the limit of 65536 bytes/);
     expect(formatFlood([result])).toContain('baseline (no flooder)');
   }, 120_000);
 });
