@@ -1,12 +1,19 @@
 import { DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from '../protocol/index.js';
 
+/** How long a connection past the per-address limit waits for its `too_many_connections`. */
+export const BUSY_REFUSAL_DELAY_MS = 1000;
+
+/** Refused connections held open (waiting for their answer) at most; past it they are cut at once. */
+export const MAX_HELD_REFUSALS = 1024;
+
 /** How often refusals of one address are logged at most (each is counted in the metrics regardless). */
 export const REFUSAL_LOG_INTERVAL_MS = 10_000;
 
 /**
  * Counts open connections per remote address and refuses one past the limit (protocol.md § Limits),
- * so one host cannot take every socket a process can hold. Connections with no known address (an
- * in-memory duplex in tests) are not counted.
+ * so one host cannot take every socket a process can hold. One count per process, shared by the core
+ * and the TLS listener: a connection is counted from its accept, including while its TLS handshake or
+ * first byte is awaited. Connections with no known address (an in-memory duplex in tests) are not counted.
  */
 export class AddressLimit {
   readonly #open = new Map<string, number>();

@@ -2,12 +2,11 @@ import type { Duplex } from 'node:stream';
 import {
   DEFAULT_COORDINATOR_TIMEOUT_MS,
   DEFAULT_LOGIN_TIMEOUT_MS,
-  DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
   ProtocolError,
   sniffCodec,
   type ErrorCode,
 } from '../protocol/index.js';
-import { AddressLimit } from './address-limit.js';
+import { AddressLimit, BUSY_REFUSAL_DELAY_MS, MAX_HELD_REFUSALS } from './address-limit.js';
 import { FramedSession } from './framed-session.js';
 import type { PortRole } from './handler.js';
 import { LegacySession } from './legacy/legacy-session.js';
@@ -21,8 +20,11 @@ export interface ChatServerOptions {
   readonly maxOutboundBytes?: number;
   /** Serve the 2022 clients' legacy JSON; when false they get a one-line refusal. @default true */
   readonly legacy?: boolean;
-  /** Open connections per remote address, all ports together; 0 for no limit. @default DEFAULT_MAX_CONNECTIONS_PER_ADDRESS (256) */
-  readonly maxConnectionsPerAddress?: number;
+  /**
+   * Open connections per remote address, all ports together (shared with the listener, which counts a
+   * TLS connection from its accept). @default a count of its own, at DEFAULT_MAX_CONNECTIONS_PER_ADDRESS (256)
+   */
+  readonly addresses?: AddressLimit;
   /** A node connection without a logged-in user is closed after this long; 0 for never. @default DEFAULT_LOGIN_TIMEOUT_MS (30 s) */
   readonly loginTimeoutMs?: number;
   /** A coordinator connection is closed after this long; 0 for never. @default DEFAULT_COORDINATOR_TIMEOUT_MS (10 s) */
@@ -34,11 +36,6 @@ export const LEGACY_REFUSAL = 'fastchat: this server does not serve the 2022 leg
 
 export const DEFAULT_MAX_OUTBOUND_BYTES = 8 * 1024 * 1024;
 
-/** How long a connection past the per-address limit waits for its `too_many_connections`. */
-export const BUSY_REFUSAL_DELAY_MS = 1000;
-
-/** Refused connections held open (waiting for their answer) at most; past it they are cut at once. */
-export const MAX_HELD_REFUSALS = 1024;
 
 type Session = FramedSession | LegacySession;
 
@@ -80,7 +77,7 @@ export class ChatServer {
   ) {
     this.#maxOutboundBytes = options.maxOutboundBytes ?? DEFAULT_MAX_OUTBOUND_BYTES;
     this.#legacy = options.legacy ?? true;
-    this.#addresses = new AddressLimit(options.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
+    this.#addresses = options.addresses ?? new AddressLimit();
     this.#loginTimeoutMs = options.loginTimeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS;
     this.#coordinatorTimeoutMs = options.coordinatorTimeoutMs ?? DEFAULT_COORDINATOR_TIMEOUT_MS;
   }

@@ -8,6 +8,7 @@ import { ListenError, PortInUseError } from './errors.js';
 import type { PortRole } from './handler.js';
 import type { PortLoad } from './port-load.js';
 import { refuseConnection } from './refuse-connection.js';
+import { AddressLimit, BUSY_REFUSAL_DELAY_MS, MAX_HELD_REFUSALS } from './address-limit.js';
 
 /** Where accepted connections go: the server core, or something holding them until it is ready. */
 export interface ConnectionSink {
@@ -25,6 +26,11 @@ export interface ListenOptions {
   readonly tls?: ListenTls | undefined;
   /** Told of each connection the listener itself refuses in frames (`tls_required`), for the metrics. */
   readonly onRefused?: ((code: ErrorCode) => void) | undefined;
+  /**
+   * The process's per-address connection count (the core's): with TLS, a connection is counted from
+   * its accept, so connections still in their handshake or silent count against the limit too.
+   */
+  readonly addresses?: AddressLimit | undefined;
 }
 
 export interface ListenTls {
@@ -63,7 +69,7 @@ export interface Listening {
  */
 export async function listen(sink: ConnectionSink, load: PortLoad, logger: Logger, options: ListenOptions): Promise<Listening> {
   const servers: Server[] = [];
-  const accept = options.tls ? new TlsSniffer(sink, logger, options.tls, options.onRefused) : sink;
+  const accept = options.tls ? new TlsSniffer(sink, logger, options.tls, options.onRefused, options.addresses ?? new AddressLimit(0)) : sink;
   const release = async () => {
     await Promise.all(servers.map((server) => closeServer(server)));
     if (accept instanceof TlsSniffer) accept.dropAll();
@@ -97,12 +103,15 @@ class TlsSniffer implements ConnectionSink {
   readonly #allowPlaintext: boolean;
   /** Connections whose first byte has not come yet: ours to cut on close. */
   readonly #waiting = new Set<Socket>();
+  /** Connections refused as one too many from their address, not cut yet. */
+  #heldRefusals = 0;
 
   constructor(
     private readonly sink: ConnectionSink,
     private readonly logger: Logger,
     tls: ListenTls,
     private readonly onRefused: ((code: ErrorCode) => void) | undefined,
+    private readonly addresses: AddressLimit,
   ) {
     // Parsed once: a bad certificate or key fails start-up, not the first client.
     this.#context = createSecureContext({ cert: tls.cert, key: tls.key });
@@ -111,12 +120,19 @@ class TlsSniffer implements ConnectionSink {
 
   handle(stream: Duplex, info: ConnectionInfo): void {
     const socket = stream as Socket;
+    // Counted from now, not from when the core gets it: a handshake or a first byte may take
+    // FIRST_BYTE_TIMEOUT_MS, and connections held that long must count against their address.
+    if (!this.addresses.tryOpen(info.remoteAddress)) return this.#refuseBusy(socket, info);
     this.#waiting.add(socket);
     // Also bounds the TLS handshake: the timer is cleared only once the core has the connection.
     const timer = setTimeout(() => socket.destroy(), FIRST_BYTE_TIMEOUT_MS).unref();
+    // Once: on close before the core has it, or as it is handed to the core, which counts it again.
+    let counted = true;
     const done = () => {
       clearTimeout(timer);
       this.#waiting.delete(socket);
+      if (counted) this.addresses.closed(info.remoteAddress);
+      counted = false;
     };
     socket.once('close', done);
     // A reset before the first byte is nobody's business but must not be an unhandled 'error'.
@@ -156,6 +172,28 @@ class TlsSniffer implements ConnectionSink {
       socket.off('close', done);
       secure.removeAllListeners('error');
       this.sink.handle(secure, info);
+    });
+  }
+
+  /**
+   * One too many from its address before it said a word: before a handshake it cannot be told in
+   * frames, and a handshake would be an expensive way to say no. It is held, unread, and cut after
+   * BUSY_REFUSAL_DELAY_MS, so a client dialling in a loop gets one cut a second per dial, as the core's
+   * refusals do; past MAX_HELD_REFUSALS it is cut at once.
+   */
+  #refuseBusy(socket: Socket, info: ConnectionInfo): void {
+    const refused = this.addresses.refusalToLog(info.remoteAddress);
+    if (refused !== undefined) {
+      this.logger.info('refusing connections: too many from their address', { role: info.role, remote: info.remoteAddress, max: this.addresses.max, refused });
+    }
+    socket.on('error', () => socket.destroy());
+    if (this.#heldRefusals >= MAX_HELD_REFUSALS) return void socket.destroy();
+    this.#heldRefusals++;
+    socket.pause();
+    const cut = setTimeout(() => socket.destroy(), BUSY_REFUSAL_DELAY_MS).unref();
+    socket.once('close', () => {
+      clearTimeout(cut);
+      this.#heldRefusals--;
     });
   }
 

@@ -5,6 +5,7 @@ import { SqlChatStore } from '../store/sql-chat-store.js';
 import type { Logger } from '../util/logger.js';
 import { ChatServer, type ConnectionInfo } from './chat-server.js';
 import { listen, type ConnectionSink, type Listening, type ListenTls } from './listen.js';
+import { AddressLimit } from './address-limit.js';
 import { PortLoad } from './port-load.js';
 import { createServices } from './services.js';
 import { Cluster, type ClusterOptions } from './cluster.js';
@@ -109,7 +110,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const sink = new HoldingSink();
   // Made first: the listener counts what it refuses (tls_required) from its first connection on.
   const serverMetrics = new ServerMetrics();
-  const listening = await listen(sink, load, options.logger, { ...options, onRefused: (code) => serverMetrics.errorSent(code) });
+  // One per-address count for the listener (which counts TLS connections from their accept) and the core.
+  const addresses = new AddressLimit(limits.maxConnectionsPerAddress);
+  const listening = await listen(sink, load, options.logger, { ...options, onRefused: (code) => serverMetrics.errorSent(code), addresses });
   let database: Database;
   try {
     database = await openDatabase({ url: options.databaseUrl, dataDir: options.dataDir });
@@ -155,8 +158,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   }
   const core = new ChatServer(services, {
     legacy: options.legacy ?? true,
+    addresses,
     ...definedOnly({
-      maxConnectionsPerAddress: limits.maxConnectionsPerAddress,
       loginTimeoutMs: limits.loginTimeoutMs,
       coordinatorTimeoutMs: limits.coordinatorTimeoutMs,
       maxOutboundBytes: limits.maxOutboundBytes,
