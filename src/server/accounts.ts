@@ -1,5 +1,5 @@
 import { checkVerifier, makeVerifier, newResumeToken, resumeTokenHash } from '../crypto/secret-verifier.js';
-import { RESUME_TOKEN_TTL_MS, RESUME_TOKENS_PER_USER } from '../protocol/index.js';
+import { RESUME_TOKEN_TTL_MS, RESUME_TOKENS_PER_USER, USER_NAME_PATTERN } from '../protocol/index.js';
 import type { Credentials, NewUser, UserRecord } from '../store/chat-store.js';
 import type { ClientSession } from './client-session.js';
 import { RequestError } from './errors.js';
@@ -32,6 +32,8 @@ export async function createAccount(
   const verifier = await makeVerifier(secret, services.verifierParams);
   const created = await services.store.createUser({ ...user, ...verifier });
   services.logger.info('signup', { user: created.id, kind: created.kind });
+  // Where its owner signed up from is theirs: a guess spread over other hosts does not lock them out.
+  services.throttle.succeeded(created.name, session.remoteAddress);
   await logIn(services, session, created, { fresh: true });
   return created;
 }
@@ -50,17 +52,21 @@ export async function checkLogin(
 ): Promise<Credentials> {
   if (session.user) throw new RequestError('already_logged_in', `already logged in as ${session.user.name}; log out first`);
   const { throttle, store } = services;
-  const wait = throttle.retryAfter(name, session.remoteAddress);
+  // A name no account can have is not looked up: the database folds letter case by its locale (with
+  // a UTF-8 ctype, `alİce` is `alice`), so such a name could reach an account by a way the throttle,
+  // which keys on the name, does not see (issue 17, finding 10). It is counted against the address only.
+  const account = USER_NAME_PATTERN.test(name) ? name : undefined;
+  const wait = throttle.retryAfter(account, session.remoteAddress);
   if (wait > 0) {
     throw new RequestError('rate_limited', `too many failed logins; try again in ${Math.ceil(wait / 1000)} s`, { retryAfterMs: wait });
   }
-  const credentials = await store.credentialsByName(name);
+  const credentials = account === undefined ? undefined : await store.credentialsByName(account);
   const valid = credentials ? await checkVerifier(secret, credentials) : (await makeVerifier(secret, services.verifierParams), false);
   if (!credentials || !valid || (kind !== undefined && credentials.user.kind !== kind)) {
-    throttle.failed(name, session.remoteAddress);
+    throttle.failed(account, session.remoteAddress);
     throw new RequestError('bad_credentials', 'wrong name or password');
   }
-  throttle.succeeded(name);
+  throttle.succeeded(credentials.user.name, session.remoteAddress);
   await logIn(services, session, credentials.user);
   return credentials;
 }

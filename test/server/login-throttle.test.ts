@@ -8,16 +8,28 @@ function throttleAt(start = 1_000_000) {
 }
 
 describe('LoginThrottle', () => {
-  it('lets a name fail four times, then locks it for 2 s, doubling with each further failure', () => {
+  it('lets a name fail four times from one address, then locks that address out of it for 2 s, doubling with each further failure', () => {
     const { throttle, clock } = throttleAt();
     for (let i = 0; i < 4; i++) throttle.failed('Alice', '10.0.0.1');
-    expect(throttle.retryAfter('alice', '10.0.0.2')).toBe(0);
+    expect(throttle.retryAfter('alice', '10.0.0.1')).toBe(0);
     throttle.failed('ALICE', '10.0.0.1');
-    expect(throttle.retryAfter('alice', '10.0.0.2')).toBe(2000);
-    clock.now += 2000;
+    expect(throttle.retryAfter('alice', '10.0.0.1')).toBe(2000);
+    // Only that address: the owner elsewhere is not locked out by someone else's guesses.
     expect(throttle.retryAfter('alice', '10.0.0.2')).toBe(0);
-    throttle.failed('alice', '10.0.0.3');
-    expect(throttle.retryAfter('alice', '10.0.0.4')).toBe(4000);
+    clock.now += 2000;
+    expect(throttle.retryAfter('alice', '10.0.0.1')).toBe(0);
+    throttle.failed('alice', '10.0.0.1');
+    expect(throttle.retryAfter('alice', '10.0.0.1')).toBe(4000);
+  });
+
+  it('locks a name guessed from many addresses for every address but those its owner logged in from', () => {
+    const { throttle } = throttleAt();
+    throttle.succeeded('alice', '10.0.1.1');
+    for (let host = 0; host < 10; host++) for (let i = 0; i < 5; i++) throttle.failed('alice', `10.0.2.${host}`);
+    expect(throttle.retryAfter('alice', '10.0.3.1')).toBe(2000);
+    expect(throttle.retryAfter('ALICE', '10.0.1.1')).toBe(0);
+    // Only ASCII letter case folds: a name with another letter is another key (and no account's, accounts.ts).
+    expect(throttle.retryAfter('alİce', '10.0.3.1')).toBe(0);
   });
 
   it('locks an address that fails across many names', () => {
@@ -46,7 +58,7 @@ describe('LoginThrottle', () => {
     throttle.failed('bob', undefined);
     expect(throttle.retryAfter('bob', undefined)).toBe(0);
     for (let i = 0; i < 3; i++) throttle.failed('bob', undefined);
-    throttle.succeeded('bob');
+    throttle.succeeded('bob', undefined);
     throttle.failed('bob', undefined);
     expect(throttle.retryAfter('bob', undefined)).toBe(0);
   });

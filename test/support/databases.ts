@@ -26,8 +26,11 @@ export interface PostgresServer {
   readonly serverUrl: string;
   /** A new database with nothing in it (no schema), for testing `make db` and schema checks. */
   emptyDatabase(): Promise<string>;
-  /** A new database with schema.sql applied. */
-  databaseWithSchema(): Promise<string>;
+  /**
+   * A new database with schema.sql applied; `ctype` sets its LC_CTYPE and LC_COLLATE (the test
+   * cluster's are C, which folds only ASCII letter case: a deployment's are often C.utf8 or en_US.utf8).
+   */
+  databaseWithSchema(options?: { readonly ctype?: string }): Promise<string>;
   /** The URL of a database that does not exist yet (dropped after the test if it got created). */
   unusedDatabaseUrl(): string;
 }
@@ -122,16 +125,17 @@ function postgresServer(serverUrl: string, cleanup: Cleanup): PostgresServer {
     cleanup.push(() => admin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     return { name, url: databaseUrl(serverUrl, name) };
   };
-  const create = async (): Promise<string> => {
+  const create = async (ctype?: string): Promise<string> => {
     const { name, url } = reserve();
-    await admin(serverUrl, `CREATE DATABASE ${name}`);
+    const locale = ctype === undefined ? '' : ` TEMPLATE template0 ENCODING 'UTF8' LC_CTYPE '${ctype}' LC_COLLATE '${ctype}'`;
+    await admin(serverUrl, `CREATE DATABASE ${name}${locale}`);
     return url;
   };
   return {
     serverUrl,
-    emptyDatabase: create,
-    databaseWithSchema: async () => {
-      const url = await create();
+    emptyDatabase: () => create(),
+    databaseWithSchema: async (options) => {
+      const url = await create(options?.ctype);
       // A simple query (no parameters) may hold several statements, as schema.sql does.
       await admin(url, await readSchemaSql());
       return url;
