@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import yargs from 'yargs';
 import {
+  DEFAULT_FRAME_TIMEOUT_MS,
   DEFAULT_LOGIN_TIMEOUT_MS,
   DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
   DEFAULT_MAX_FRAME_BYTES,
@@ -40,6 +41,7 @@ export async function main(argv: string[]): Promise<void> {
       'request-burst': { type: 'string', default: String(DEFAULT_REQUEST_PACE_BURST), describe: 'other requests a user may start at once before --request-rate applies', coerce: integerOption('request-burst', 1, 1_000_000) },
       'max-connections-per-address': { type: 'string', default: String(DEFAULT_MAX_CONNECTIONS_PER_ADDRESS), describe: 'open connections per client address (0: no limit)', coerce: integerOption('max-connections-per-address', 0, 10_000_000) },
       'login-timeout': { type: 'string', default: String(DEFAULT_LOGIN_TIMEOUT_MS / 1000), describe: 'seconds a connection may stay without logging in (0: no limit)', coerce: integerOption('login-timeout', 0, 86_400) },
+      'frame-timeout': { type: 'string', default: String(DEFAULT_FRAME_TIMEOUT_MS / 1000), describe: 'seconds a frame may take from its first byte to its last (0: no limit)', coerce: integerOption('frame-timeout', 0, 86_400) },
       legacy: { type: 'boolean', default: true, describe: 'serve the original 2022 clients (--no-legacy refuses them)' },
       'tls-cert': { type: 'string', describe: 'serve TLS on every port with this PEM certificate (chain); legacy clients stay plain' },
       'tls-key': { type: 'string', describe: 'PEM private key of --tls-cert' },
@@ -92,6 +94,7 @@ export async function main(argv: string[]): Promise<void> {
         requestBurst: args['request-burst'],
         maxConnectionsPerAddress: args['max-connections-per-address'],
         loginTimeoutMs: args['login-timeout'] * 1000,
+        frameTimeoutMs: args['frame-timeout'] * 1000,
       },
       cluster: { nodeTimeoutMs: args['node-timeout'] * 1000 },
       advertiseHost: args['advertise-host'],

@@ -146,6 +146,13 @@ export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
 export const DEFAULT_LOGIN_TIMEOUT_MS = 30_000;
 
 /**
+ * How long a frame may take to arrive once its first byte has: past it the connection is closed
+ * (`idle_timeout`). Without it a connection, logged in or not, could park a frame of nearly the frame
+ * limit, a byte short, for ever (issue 17, finding 10). A 1 MiB frame at 20 KiB/s still fits. @default 60 s
+ */
+export const DEFAULT_FRAME_TIMEOUT_MS = 60_000;
+
+/**
  * How long a coordinator connection may stay open: it serves one `route` (or `add-connection`) and
  * nothing else, so it has no reason to linger. 0 turns it off. @default 10 s
  */

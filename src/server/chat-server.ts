@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import {
   DEFAULT_COORDINATOR_TIMEOUT_MS,
+  DEFAULT_FRAME_TIMEOUT_MS,
   DEFAULT_LOGIN_TIMEOUT_MS,
   ProtocolError,
   sniffCodec,
@@ -29,6 +30,8 @@ export interface ChatServerOptions {
   readonly loginTimeoutMs?: number;
   /** A coordinator connection is closed after this long; 0 for never. @default DEFAULT_COORDINATOR_TIMEOUT_MS (10 s) */
   readonly coordinatorTimeoutMs?: number;
+  /** A framed connection whose frame has not all come this long after its first byte is closed. @default DEFAULT_FRAME_TIMEOUT_MS (60 s) */
+  readonly frameTimeoutMs?: number;
 }
 
 /** What a legacy connection reads when legacy support is off (`--no-legacy`). */
@@ -65,6 +68,7 @@ export class ChatServer {
   readonly #countRefusal = (code: ErrorCode) => this.services.metrics.errorSent(code);
   readonly #loginTimeoutMs: number;
   readonly #coordinatorTimeoutMs: number;
+  readonly #frameTimeoutMs: number;
   /** Every open connection, with its session once the first byte has picked one. */
   readonly #connections = new Map<Duplex, Session | undefined>();
   /** The port role of each open connection, for connectionsByKind. */
@@ -80,6 +84,7 @@ export class ChatServer {
     this.#addresses = options.addresses ?? new AddressLimit();
     this.#loginTimeoutMs = options.loginTimeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS;
     this.#coordinatorTimeoutMs = options.coordinatorTimeoutMs ?? DEFAULT_COORDINATOR_TIMEOUT_MS;
+    this.#frameTimeoutMs = options.frameTimeoutMs ?? DEFAULT_FRAME_TIMEOUT_MS;
   }
 
   get load(): PortLoad {
@@ -182,6 +187,7 @@ export class ChatServer {
       if (codec === 'framed') {
         return new FramedSession(stream, info.role, this.services, info.localAddress, info.remoteAddress, {
           maxOutboundBytes: this.#maxOutboundBytes,
+          frameTimeoutMs: this.#frameTimeoutMs,
           loggedOut,
         });
       }

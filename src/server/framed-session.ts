@@ -24,6 +24,8 @@ import { logOut } from './session-lifecycle.js';
 export interface SessionOptions {
   /** Bytes queued for a client that is not reading before it is dropped. @default 8 MiB */
   readonly maxOutboundBytes: number;
+  /** Time a frame may take from its first byte to its last; then the connection is closed. */
+  readonly frameTimeoutMs: number;
   /** Called after a `logout`: the connection is without a user again, and its login deadline restarts. */
   readonly loggedOut?: () => void;
 }
@@ -49,6 +51,8 @@ export class FramedSession {
   #corked = false;
   /** When each request may start (in-flight cap, unread replies, holds after `rate_limited`). */
   readonly #gate: RequestGate<Request>;
+  /** Armed while a frame is part-way in: it must be whole by then. */
+  #frameDeadline: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly stream: Duplex,
@@ -87,6 +91,7 @@ export class FramedSession {
     this.#context = { role, services, session, localAddress };
     stream.once('close', () => {
       this.#closed = true;
+      clearTimeout(this.#frameDeadline);
       this.#loggedOff = logOut(services, session).catch((error: unknown) => services.logger.error('logout on close failed', { error: String(error) }));
     });
   }
@@ -102,12 +107,36 @@ export class FramedSession {
 
   receive(chunk: Buffer): void {
     if (this.#closed) return;
+    let frames = 0;
     try {
-      this.#decoder.feed(chunk, (raw) => this.#onMessage(raw));
+      this.#decoder.feed(chunk, (raw) => (frames++, this.#onMessage(raw)));
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       this.services.logger.info('closing connection after protocol error', { role: this.role, error: error.message });
       this.close(error.code, error.message);
+      return;
+    }
+    this.#watchPartialFrame(frames > 0);
+  }
+
+  /**
+   * A frame part-way in must be whole within frameTimeoutMs of when it started (roughly: of the chunk
+   * that brought its first bytes): without a deadline a connection could park nearly a frame limit's
+   * worth of our memory, a byte short, for ever.
+   */
+  #watchPartialFrame(framesEnded: boolean): void {
+    if (this.#decoder.bufferedBytes === 0) {
+      clearTimeout(this.#frameDeadline);
+      this.#frameDeadline = undefined;
+    } else if (this.#frameDeadline !== undefined) {
+      // The bytes left started a new frame after one that ended: its time starts now.
+      if (framesEnded) this.#frameDeadline.refresh();
+    } else if (this.options.frameTimeoutMs > 0) {
+      this.#frameDeadline = setTimeout(() => {
+        this.services.logger.info('closing a connection whose frame did not arrive in time', { role: this.role, buffered: this.#decoder.bufferedBytes });
+        this.close('idle_timeout', `a frame did not arrive in full within ${this.options.frameTimeoutMs / 1000} s; connection closed`);
+      }, this.options.frameTimeoutMs);
+      this.#frameDeadline.unref();
     }
   }
 

@@ -53,6 +53,8 @@ export interface ServerLimits {
   readonly loginTimeoutMs?: number;
   /** @default 10 s; 0 for never */
   readonly coordinatorTimeoutMs?: number;
+  /** Time a frame may take from its first byte to its last. @default 60 s */
+  readonly frameTimeoutMs?: number;
   /** @default 8 MiB */
   readonly maxOutboundBytes?: number;
 }
@@ -162,6 +164,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...definedOnly({
       loginTimeoutMs: limits.loginTimeoutMs,
       coordinatorTimeoutMs: limits.coordinatorTimeoutMs,
+      frameTimeoutMs: limits.frameTimeoutMs,
       maxOutboundBytes: limits.maxOutboundBytes,
     }),
   });
