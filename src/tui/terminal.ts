@@ -61,6 +61,10 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
   // its level is decided here, from the terminal and the user, not from CI (terminal-colours.ts).
   const colours = chooseColours(process.env, options.noColor);
   chalk.level = colours.level;
+  // Raw before the first frame, not when Ink's first input hook mounts (an effect, run after the frame
+  // is drawn): a Ctrl-C typed in between was the terminal's SIGINT instead of our quit key, and
+  // anything else typed then was echoed by the terminal over the frame.
+  if (stdin.isTTY) stdin.setRawMode(true);
   stdout.write(ENTER_ALT_SCREEN + BRACKETED_PASTE_ON);
   const instance = render(createElement(Tui, { ...options }), { stdout: colours.colours ? stdout : withoutColours(stdout), stdin, exitOnCtrlC: false, patchConsole: false, maxFps: TUI_MAX_FPS });
 

@@ -37,6 +37,33 @@ it('an uncaught error restores the terminal, is written to <home>/tui.log and na
   expect(log).toMatch(/fastchat tui crashed\nError: boom from a bug\n\s+at /);
 });
 
+it('the terminal is in raw mode before the first frame is drawn, so no key typed at once is the terminal\'s', async () => {
+  dir = await mkdtemp(join(tmpdir(), 'fastchat-raw-'));
+  const script = join(dir, 'raw.mjs');
+  const seen = join(dir, 'raw-at-first-write.txt');
+  // The real runTui, with the terminal's mode noted as its first byte goes out (before, raw mode came
+  // with Ink's first input hook, an effect run after the frame: under load, a Ctrl-C typed on the
+  // login screen was a SIGINT, exit 130, and other keys were echoed over the frame).
+  await writeFile(
+    script,
+    `import { writeFileSync } from 'node:fs';
+     import { runTui } from ${JSON.stringify(TERMINAL_MODULE)};
+     const write = process.stdout.write.bind(process.stdout);
+     let noted = false;
+     process.stdout.write = (...args) => {
+       if (!noted) writeFileSync(${JSON.stringify(seen)}, String(process.stdin.isRaw));
+       noted = true;
+       return write(...args);
+     };
+     await runTui({ server: { host: '127.0.0.1', port: 9 }, home: ${JSON.stringify(join(dir, 'home'))} });`,
+  );
+  const screen = spawnPtyProgram(process.execPath, [script], { env: { NODE_ENV: 'production', CI: '0', CONTINUOUS_INTEGRATION: '0' } });
+  await screen.waitFor('fastchat · end-to-end encrypted chat');
+  expect(await readFile(seen, 'utf8')).toBe('true');
+  await screen.type('\u0003');
+  expect(await screen.exited).toBe(0);
+});
+
 it('Ctrl-C quits and restores the normal screen, bracketed paste off', async () => {
   dir = await mkdtemp(join(tmpdir(), 'fastchat-ctrlc-'));
   const screen = spawnPty('fastchat', ['--server', '127.0.0.1:9', '--home', join(dir, 'home'), 'tui', '--user', 'zoe']);
