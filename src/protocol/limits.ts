@@ -1,5 +1,6 @@
 /** Protocol limits and their defaults. Every one is named in docs/protocol.md § Limits. */
 
+import { hasUnsafeCharacters, MAX_COMBINING_MARKS } from '../util/inert-text.js';
 import type { DecodeBounds } from './msgpack-bounds.js';
 
 /** Largest frame body accepted, in bytes. @default 1 MiB */
@@ -47,6 +48,12 @@ export const USER_NAME_MAX = 32;
 
 /** Group names: 1-64 characters. */
 export const GROUP_NAME_MAX = 64;
+
+/** What a name shown to others may not hold (util/inert-text.ts): both protocols refuse it in group names. */
+export const UNSAFE_TEXT = {
+  test: hasUnsafeCharacters,
+  hint: `must not contain control, bidirectional or invisible characters, or over ${MAX_COMBINING_MARKS} combining marks on one character`,
+} as const;
 
 /** Largest message body (the sender's ciphertext envelope), in bytes. @default 64 KiB */
 export const MESSAGE_BODY_MAX_BYTES = 64 * 1024;

@@ -3,6 +3,7 @@ import {
   CLIENT_ID_MAX,
   GROUP_MEMBERS_MAX,
   GROUP_NAME_MAX,
+  UNSAFE_TEXT,
   HISTORY_PAGE_MAX,
   KEY_BACKUP_MAX_BYTES,
   MESSAGE_BODY_MAX_BYTES,
@@ -17,20 +18,13 @@ import {
   USER_NAME_PATTERN,
   USERS_PAGE_MAX,
 } from './limits.js';
-import { hasUnsafeCharacters, MAX_COMBINING_MARKS } from '../util/inert-text.js';
 import { arrayOf, bytes, int, literal, object, optional, str, tuple } from './schema.js';
 
 /** Request schemas, one per type (docs/protocol.md § Messages). Types are inferred in messages.ts. */
 
 const secret = bytes({ min: SECRET_MIN_BYTES, max: SECRET_MAX_BYTES });
-/** Shown to every member: no control, bidirectional or invisible characters (util/inert-text.ts), not blank. */
-const groupName = str({
-  min: 1,
-  max: GROUP_NAME_MAX,
-  pattern: /\S/,
-  hint: 'must not be blank',
-  forbid: { test: hasUnsafeCharacters, hint: `must not contain control, bidirectional or invisible characters, or over ${MAX_COMBINING_MARKS} combining marks on one character` },
-});
+/** Shown to every member: no control, bidirectional or invisible characters, not blank. */
+const groupName = str({ min: 1, max: GROUP_NAME_MAX, pattern: /\S/, hint: 'must not be blank', forbid: UNSAFE_TEXT });
 
 export const helloRequest = object({
   t: literal('hello'),

@@ -5,7 +5,7 @@ import { afterEach, describe } from 'vitest';
 import type { ClusterOptions } from '../../src/server/cluster.js';
 import type { ListenTls } from '../../src/server/listen.js';
 import { startServer, type RunningServer, type ServerLimits } from '../../src/server/start-server.js';
-import { silentLogger } from '../../src/util/logger.js';
+import { silentLogger, type Logger } from '../../src/util/logger.js';
 import { describePostgres } from './databases.js';
 import { seedPgliteDir } from './pglite-template.js';
 
@@ -33,6 +33,8 @@ export interface TestServerOptions {
   limits?: ServerLimits;
   /** Serve TLS with this certificate (test/support/tls-certs.ts). */
   tls?: ListenTls;
+  /** Where the server logs. @default silent */
+  logger?: Logger;
 }
 
 /**
@@ -57,7 +59,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.legacy === undefined ? {} : { legacy: options.legacy }),
       ...(options.tls ? { tls: options.tls } : {}),
-      logger: silentLogger,
+      logger: options.logger ?? silentLogger,
     });
     return {
       ...server,

@@ -1,4 +1,4 @@
-import { GROUP_MEMBERS_MAX, GROUP_NAME_MAX } from '../../../protocol/index.js';
+import { GROUP_MEMBERS_MAX, GROUP_NAME_MAX, UNSAFE_TEXT } from '../../../protocol/index.js';
 import { StoreError } from '../../../store/errors.js';
 import { createGroup } from '../../membership-change.js';
 import { id, ids, LegacyInputError, text } from '../fields.js';
@@ -13,7 +13,7 @@ export const createGrp: LegacyHandler = {
   roles: ['node'],
   async handle(object, { services, session }) {
     const user = session.requireUser();
-    const name = text(object, 'group-name', GROUP_NAME_MAX, 1);
+    const name = text(object, 'group-name', GROUP_NAME_MAX, 1, UNSAFE_TEXT);
     if (id(object, 'admin') !== user.id) throw new LegacyInputError('admin: not the caller');
     const members = ids(object, 'members', GROUP_MEMBERS_MAX);
     try {
