@@ -81,7 +81,7 @@ async function buildCluster(options: ClusterOptions, cleanups: Array<() => Promi
   const ports = options.ports ?? (await freePorts(count * 2));
   // No limits: every client dials from 127.0.0.1 and sends as fast as it likes, and a signup (a scrypt)
   // on a machine under a CPU hog may take longer than the login deadline. `info`: the ready line.
-  const common = ['--host', '127.0.0.1', '--max-connections-per-address', '0', '--send-rate', '0', '--request-rate', '0', '--login-timeout', '0', '--log-level', 'info'];
+  const common = ['--host', '127.0.0.1', '--max-connections-per-address', '0', '--send-rate', '0', '--request-rate', '0', '--login-rate', '0', '--login-timeout', '0', '--log-level', 'info'];
   let databaseProxy: TcpProxy | undefined;
   let dataDir: string | undefined;
   let adminUrl: string | undefined;

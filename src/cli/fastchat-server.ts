@@ -2,6 +2,8 @@ import cluster from 'node:cluster';
 import yargs from 'yargs';
 import {
   DEFAULT_FRAME_TIMEOUT_MS,
+  DEFAULT_LOGIN_PACE_BURST,
+  DEFAULT_LOGIN_PACE_PER_S,
   DEFAULT_LOGIN_TIMEOUT_MS,
   DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
   DEFAULT_MAX_FRAME_BYTES,
@@ -39,6 +41,8 @@ export async function main(argv: string[]): Promise<void> {
       'send-burst': { type: 'string', default: String(DEFAULT_SEND_BURST), describe: 'messages a user may send at once before --send-rate applies', coerce: integerOption('send-burst', 1, 1_000_000) },
       'request-rate': { type: 'string', default: String(DEFAULT_REQUEST_PACE_PER_S), describe: 'other requests per second a user may start, sustained; more wait their turn (0: no pace)', coerce: integerOption('request-rate', 0, 1_000_000) },
       'request-burst': { type: 'string', default: String(DEFAULT_REQUEST_PACE_BURST), describe: 'other requests a user may start at once before --request-rate applies', coerce: integerOption('request-burst', 1, 1_000_000) },
+      'login-rate': { type: 'string', default: String(DEFAULT_LOGIN_PACE_PER_S), describe: 'logins (and signups, resumes) per second one address may start, sustained; more wait their turn (0: no pace)', coerce: integerOption('login-rate', 0, 1_000_000) },
+      'login-burst': { type: 'string', default: String(DEFAULT_LOGIN_PACE_BURST), describe: 'logins one address may start at once before --login-rate applies', coerce: integerOption('login-burst', 1, 1_000_000) },
       'max-connections-per-address': { type: 'string', default: String(DEFAULT_MAX_CONNECTIONS_PER_ADDRESS), describe: 'open connections per client address (0: no limit)', coerce: integerOption('max-connections-per-address', 0, 10_000_000) },
       'login-timeout': { type: 'string', default: String(DEFAULT_LOGIN_TIMEOUT_MS / 1000), describe: 'seconds a connection may stay without logging in (0: no limit)', coerce: integerOption('login-timeout', 0, 86_400) },
       'frame-timeout': { type: 'string', default: String(DEFAULT_FRAME_TIMEOUT_MS / 1000), describe: 'seconds a frame may take from its first byte to its last (0: no limit)', coerce: integerOption('frame-timeout', 0, 86_400) },
@@ -92,6 +96,8 @@ export async function main(argv: string[]): Promise<void> {
         sendBurst: args['send-burst'],
         requestRatePerS: args['request-rate'],
         requestBurst: args['request-burst'],
+        loginRatePerS: args['login-rate'],
+        loginBurst: args['login-burst'],
         maxConnectionsPerAddress: args['max-connections-per-address'],
         loginTimeoutMs: args['login-timeout'] * 1000,
         frameTimeoutMs: args['frame-timeout'] * 1000,

@@ -71,6 +71,6 @@ export class AddressLimit {
 }
 
 /** An IPv4 peer on a dual-stack socket shows as `::ffff:1.2.3.4`: the same host as `1.2.3.4`. */
-function addressKey(address: string): string {
+export function addressKey(address: string): string {
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }

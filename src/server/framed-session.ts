@@ -19,6 +19,7 @@ import { dispatch } from './handlers/index.js';
 import type { ServerServices } from './services.js';
 import { RequestGate } from './request-gate.js';
 import { hangUp } from './refuse-connection.js';
+import { addressKey } from './address-limit.js';
 import { logOut } from './session-lifecycle.js';
 
 export interface SessionOptions {
@@ -29,6 +30,9 @@ export interface SessionOptions {
   /** Called after a `logout`: the connection is without a user again, and its login deadline restarts. */
   readonly loggedOut?: () => void;
 }
+
+/** The requests that log a session in, paced per address before login. */
+const LOGINS: ReadonlySet<string> = new Set(['login', 'signup', 'resume']);
 
 /** Catch-up waits while more than this is queued for the client, so a backlog cannot trip the outbound limit. */
 const CATCH_UP_HIGH_WATER = 256 * 1024;
@@ -68,10 +72,13 @@ export class FramedSession {
     const anonymous = { ...PRE_LOGIN_FRAME_LIMITS, maxFrameBytes: Math.min(PRE_LOGIN_FRAME_LIMITS.maxFrameBytes, services.limits.maxFrameBytes) };
     this.#decoder = new FrameDecoder({ limits: () => (this.#context.session.user === undefined ? anonymous : loggedIn) });
     // Sends have a per-user rate of their own (handlers/send.ts); every other request of a logged-in
-    // session is paced per user (before login there is nothing to pace by: the login deadline bounds it).
+    // session is paced per user. Before login there is no user: what costs (a login's slow hash, a
+    // session's set-up) is paced per address, the rest is bounded by the login deadline.
     this.#gate = new RequestGate(stream, (request) => this.#start(request), (request) => {
+      if (request.t === 'send') return 0;
       const user = this.#context.session.user;
-      return request.t === 'send' || user === undefined ? 0 : services.requestPace.take(user.id);
+      if (user !== undefined) return services.requestPace.take(user.id);
+      return LOGINS.has(request.t) && remoteAddress !== undefined ? services.loginPace.take(addressKey(remoteAddress)) : 0;
     });
     const connection = this;
     const session = new ClientSession(

@@ -1,5 +1,7 @@
 import { DEFAULT_VERIFIER_PARAMS, type VerifierParams } from '../crypto/secret-verifier.js';
-import { DEFAULT_REQUEST_PACE_BURST, DEFAULT_REQUEST_PACE_PER_S, MESSAGE_BODY_MAX_BYTES } from '../protocol/index.js';
+import { DEFAULT_REQUEST_PACE_BURST,
+  DEFAULT_LOGIN_PACE_BURST,
+  DEFAULT_LOGIN_PACE_PER_S, DEFAULT_REQUEST_PACE_PER_S, MESSAGE_BODY_MAX_BYTES } from '../protocol/index.js';
 import type { ChatStore } from '../store/chat-store.js';
 import type { Cluster } from './cluster.js';
 import { messageEvents } from './cluster-events.js';
@@ -33,6 +35,8 @@ export interface ServerServices {
   readonly sendRate: RateLimiter;
   /** Per-user pace of every other request of a logged-in session (request-gate.ts). */
   readonly requestPace: RateLimiter;
+  /** `login`, `signup` and `resume` per remote address (DEFAULT_LOGIN_PACE_PER_S). */
+  readonly loginPace: RateLimiter<string>;
   readonly verifierParams: VerifierParams;
   /** Legacy (2022) connections, told of logins and signups. */
   readonly legacy: LegacyDirectory;
@@ -56,6 +60,7 @@ export interface ServicesOptions {
   readonly throttle?: Partial<ThrottleOptions>;
   readonly sendRate?: Partial<RateOptions>;
   readonly requestPace?: Partial<RateOptions>;
+  readonly loginPace?: Partial<RateOptions>;
   /** @default DEFAULT_VERIFIER_PARAMS */
   readonly verifierParams?: VerifierParams;
   /** @default a fresh ServerMetrics */
@@ -98,6 +103,7 @@ export function createServices(options: ServicesOptions): ServerServices {
     throttle: new LoginThrottle(options.throttle),
     sendRate: new RateLimiter(options.sendRate),
     requestPace: new RateLimiter({ perSecond: DEFAULT_REQUEST_PACE_PER_S, burst: DEFAULT_REQUEST_PACE_BURST, ...options.requestPace }),
+    loginPace: new RateLimiter<string>({ perSecond: DEFAULT_LOGIN_PACE_PER_S, burst: DEFAULT_LOGIN_PACE_BURST, ...options.loginPace }),
     verifierParams: options.verifierParams ?? DEFAULT_VERIFIER_PARAMS,
     legacy: new LegacyDirectory(),
     metrics,

@@ -47,6 +47,10 @@ export interface ServerLimits {
   readonly requestRatePerS?: number;
   /** Other requests a user may start at once. @default 20 */
   readonly requestBurst?: number;
+  /** `login`, `signup` and `resume` per second per address, sustained; 0 for no pace. @default 5 */
+  readonly loginRatePerS?: number;
+  /** Logins an address may start at once. @default 20 */
+  readonly loginBurst?: number;
   /** @default 256; 0 for no limit */
   readonly maxConnectionsPerAddress?: number;
   /** @default 30 s; 0 for never */
@@ -135,6 +139,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     commitsInFlight: database.kind === 'postgres' ? COMMITS_IN_FLIGHT : 1,
     sendRate: definedOnly({ perSecond: limits.sendRatePerS, burst: limits.sendBurst }),
     requestPace: definedOnly({ perSecond: limits.requestRatePerS, burst: limits.requestBurst }),
+    loginPace: definedOnly({ perSecond: limits.loginRatePerS, burst: limits.loginBurst }),
     metrics: serverMetrics,
   });
   // With a server database, other processes may share it: join the registry for cluster-wide routing.

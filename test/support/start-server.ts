@@ -56,7 +56,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       dataDir,
       maxFrameBytes: options.maxFrameBytes ?? 1024 * 1024,
       ...(options.cluster ? { cluster: options.cluster } : {}),
-      ...(options.limits ? { limits: options.limits } : {}),
+      // Every test client dials from 127.0.0.1, so the per-address login pace would be all of a test's
+      // clients' together; it is off unless a test asks for it (test/security/login-pace.test.ts does).
+      limits: { loginRatePerS: 0, ...options.limits },
       ...(options.legacy === undefined ? {} : { legacy: options.legacy }),
       ...(options.tls ? { tls: options.tls } : {}),
       logger: options.logger ?? silentLogger,
