@@ -47,16 +47,21 @@ async function signup(port: number, name: string): Promise<Uint8Array> {
   return secret;
 }
 
-it('finding 10: wrong logins from another host lock that host out of the name, not its owner', async () => {
-  const server = await startTestServer({ nodePorts: 1 });
+/** A server where alice signed up (from 127.0.0.1), and 127.0.0.2 then guessed her password wrong five times. */
+async function aliceGuessedAt(databaseUrl?: string): Promise<{ port: number; secret: Uint8Array }> {
+  const server = await startTestServer({ nodePorts: 1, ...(databaseUrl ? { databaseUrl } : {}) });
   servers.push(server);
   const port = server.listening.ports[0]!;
   const secret = await signup(port, 'alice');
-
   const wrong = randomBytes(32);
   for (let i = 0; i < 5; i++) expect(await login('127.0.0.2', port, 'alice', wrong)).toBe('bad_credentials');
-  // The guessing host is locked out, even with the right password...
+  // The guessing host is locked out, even with the right password.
   expect(await login('127.0.0.2', port, 'alice', secret)).toBe('rate_limited');
+  return { port, secret };
+}
+
+it('finding 10: wrong logins from another host lock that host out of the name, not its owner', async () => {
+  const { port, secret } = await aliceGuessedAt();
   // ...but alice, where she signed up, and alice on a new host are not.
   expect(await login('127.0.0.1', port, 'alice', secret)).toBe('ok');
   expect(await login('127.0.0.3', port, 'alice', secret)).toBe('ok');
@@ -78,16 +83,8 @@ it('finding 10: a name guessed from many hosts is locked, but not for the hosts 
 
 describePostgres('finding 10: a name with a non-ASCII letter', (postgres) => {
   it('reaches no account, even where the database folds it to one (a UTF-8 ctype folds İ to i)', async () => {
-    const url = await postgres.databaseWithSchema({ ctype: 'C.utf8' });
-    const server = await startTestServer({ nodePorts: 1, databaseUrl: url });
-    servers.push(server);
-    const port = server.listening.ports[0]!;
-    const secret = await signup(port, 'alice');
-
-    // Locked out of `alice` from this host...
-    const wrong = randomBytes(32);
-    for (let i = 0; i < 5; i++) expect(await login('127.0.0.2', port, 'alice', wrong)).toBe('bad_credentials');
-    expect(await login('127.0.0.2', port, 'alice', secret)).toBe('rate_limited');
+    // Locked out of `alice` from 127.0.0.2...
+    const { port, secret } = await aliceGuessedAt(await postgres.databaseWithSchema({ ctype: 'C.utf8' }));
     // ...it cannot come in as `alİce` or `ALİCE` around the lock.
     for (const name of ['alİce', 'ALİCE']) expect(await login('127.0.0.2', port, name, secret)).toBe('bad_credentials');
     expect(await login('127.0.0.3', port, 'alİce', secret)).toBe('bad_credentials');
