@@ -1,6 +1,7 @@
 import { checkVerifier, makeVerifier, newResumeToken, resumeTokenHash } from '../crypto/secret-verifier.js';
 import { RESUME_TOKEN_TTL_MS, RESUME_TOKENS_PER_USER, USER_NAME_PATTERN } from '../protocol/index.js';
 import type { Credentials, NewUser, UserRecord } from '../store/chat-store.js';
+import { addressKey } from './address-limit.js';
 import type { ClientSession } from './client-session.js';
 import { RequestError } from './errors.js';
 import type { ServerServices } from './services.js';
@@ -36,6 +37,19 @@ export async function createAccount(
   services.throttle.succeeded(created.name, session.remoteAddress);
   await logIn(services, session, created, { fresh: true });
   return created;
+}
+
+/**
+ * Waits for this address's turn to log in (DEFAULT_LOGIN_PACE_PER_S), for the legacy handlers: a
+ * framed connection's logins wait in its request gate instead (framed-session.ts), and the 2022
+ * protocol has no way to say "later", so a legacy login past the pace is answered late, not refused.
+ */
+export async function loginTurn(services: ServerServices, session: ClientSession): Promise<void> {
+  if (session.remoteAddress === undefined) return;
+  const key = addressKey(session.remoteAddress);
+  for (let wait = services.loginPace.take(key); wait > 0; wait = services.loginPace.take(key)) {
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
 }
 
 /**

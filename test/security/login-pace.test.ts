@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { secretFor } from '../support/chat-client.js';
 import { closeAfterEach } from '../support/close-after-each.js';
 import { FrameClient } from '../support/frame-client.js';
+import { LegacyTestClient } from '../support/legacy-client.js';
 import { startTestServer, type TestServer } from '../support/start-server.js';
 
 /**
@@ -47,4 +48,17 @@ it('finding 10: past its burst, an address\'s logins wait their turn (none refus
   expect(replies.map((reply) => reply.t)).toEqual(['ok', 'ok', 'ok', 'ok']);
   // Three waited for a token a second each: the last no sooner than 3 s after the signup (load only makes it later).
   expect(performance.now() - started).toBeGreaterThanOrEqual(2900);
+});
+
+it('finding 10: legacy logins are paced too: past the burst the bare answer comes when the address has a turn', async () => {
+  server = await startTestServer({ nodePorts: 1, limits: { loginRatePerS: 1, loginBurst: 1 } });
+  // Three connections of ann's first (each makes a key), then the signup and two logins on them.
+  const [first, second, third] = await Promise.all([1, 2, 3].map(() => LegacyTestClient.connect(server!.listening.coordinatorPort, 'ann')));
+  for (const client of [first!, second!, third!]) closers.push(() => client.close());
+  const started = performance.now();
+  expect(await first!.signup()).toBe('1');
+  expect(await second!.login()).toBe('1');
+  expect(await third!.login()).toBe('1');
+  // One token at first, then one a second: the third login no sooner than 2 s after the signup.
+  expect(performance.now() - started).toBeGreaterThanOrEqual(1900);
 });

@@ -1,4 +1,4 @@
-import { checkLogin } from '../../accounts.js';
+import { checkLogin, loginTurn } from '../../accounts.js';
 import { RequestError } from '../../errors.js';
 import { text } from '../fields.js';
 import type { LegacyHandler } from '../legacy-handler.js';
@@ -17,6 +17,7 @@ export const login: LegacyHandler = {
     const name = text(object, 'name', 64, 1);
     const password = text(object, 'password', LEGACY_SECRET_MAX, 1);
     try {
+      await loginTurn(services, session);
       await checkLogin(services, session, name, Buffer.from(password, 'utf8'), 'legacy');
     } catch (error) {
       if (!(error instanceof RequestError)) throw error;

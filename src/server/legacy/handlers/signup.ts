@@ -1,7 +1,7 @@
 import { BadKeyError, legacyKeyFromText } from '../../../crypto/index.js';
 import { USER_NAME_PATTERN } from '../../../protocol/index.js';
 import { NameTakenError } from '../../../store/errors.js';
-import { createAccount } from '../../accounts.js';
+import { createAccount, loginTurn } from '../../accounts.js';
 import { legacyName } from '../legacy-directory.js';
 import { LegacyInputError, text } from '../fields.js';
 import type { LegacyHandler } from '../legacy-handler.js';
@@ -27,6 +27,7 @@ export const signup: LegacyHandler = {
     }
     if (session.user || !USER_NAME_PATTERN.test(name)) return sendBare('0', { alone: true });
     try {
+      await loginTurn(services, session);
       await createAccount(services, session, Buffer.from(password, 'utf8'), { name, kind: 'legacy', publicKey: key, legacyKey: key });
     } catch (error) {
       if (!(error instanceof NameTakenError)) throw error;
