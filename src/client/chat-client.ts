@@ -100,7 +100,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
         findSessionKeyCarrier(online(), c, s, id, before),
         identity.legacyKey,
       );
-      const inbox = new Inbox(state, reader, online, (event, ...args) => client!.emit(event, ...args));
+      const inbox = new Inbox(state, identity.user.id, reader, online, (event, ...args) => client!.emit(event, ...args));
       const sender = new Sender(identity, state, keyring, outbox, (conversation) => inbox.members(conversation), online);
       client = new ChatClient(options, identity, state, keyring, outbox, reader, sender, inbox);
       sender.onOutcome((outcome) => (outcome.ok ? client!.emit('sent', outcome.receipt) : client!.emit('failed', outcome.failure)));

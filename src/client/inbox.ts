@@ -6,7 +6,7 @@ import { fillGap } from './inbox-gap.js';
 import type { ClientState } from './client-state.js';
 import type { EmitClientEvent } from './client-events.js';
 import type { Member } from './entry-sealer.js';
-import { RequestFailedError, RequestTimeoutError } from './errors.js';
+import { RequestFailedError, RequestTimeoutError, SendError } from './errors.js';
 import type { MessageReader } from './message-reader.js';
 import type { RpcConnection } from './rpc-connection.js';
 
@@ -27,6 +27,8 @@ export class Inbox {
 
   constructor(
     private readonly state: ClientState,
+    /** This client's user id. */
+    private readonly self: number,
     private readonly reader: MessageReader,
     /** The live connection (throws while offline). */
     private readonly connection: () => RpcConnection,
@@ -89,6 +91,15 @@ export class Inbox {
     if (!view) throw new RequestFailedError('not_found', `no conversation ${conversation}`);
     // Left or removed: the server would refuse it (forbidden), and the members it lists are no longer ours to seal for.
     if (view.leftSeq !== undefined) throw new RequestFailedError('forbidden', `you are no longer a member of ${view.name === undefined ? 'this conversation' : `#${view.name}`}`);
+    // A direct conversation is its two users, for good (protocol.md § open_direct): any other member
+    // list is a server adding a reader the sender never chose (issue 17, finding 3), and nothing is
+    // encrypted to it.
+    if (view.kind === 'direct') {
+      const users = new Set(view.members.map((m) => m.user));
+      if (users.size !== 2 || !users.has(this.self)) {
+        throw new SendError('untrusted_members', `the server lists ${users.size} members in a direct conversation of yours, not you and one other: not sent to anyone (a server that adds readers to a private conversation is not to be trusted)`);
+      }
+    }
     return view.members.map((m) => ({ user: m.user, joinedSeq: m.joinedSeq ?? 0 }));
   }
 
