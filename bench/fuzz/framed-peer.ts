@@ -1,8 +1,11 @@
 import type { Duplex } from 'node:stream';
-import { FrameDecoder, ProtocolError, isErrorCode, type RawMessage } from '../../src/protocol/index.js';
+import { FrameDecoder, PRE_LOGIN_FRAME_LIMITS, ProtocolError, isErrorCode, type RawMessage } from '../../src/protocol/index.js';
 
 /** Error codes that end a framed connection (protocol.md § Errors). */
 const FATAL_CODES = new Set(['bad_frame', 'frame_too_large']);
+
+/** The requests that log a session in (ok) or out. */
+const LOGINS = new Set(['login', 'signup', 'resume']);
 
 /**
  * The fuzzer's framed client. It keeps an expectation ledger from what it wrote: every byte written
@@ -23,6 +26,15 @@ export class FramedPeer {
   readonly #reference = new FrameDecoder({ maxFrameBytes: 1024 * 1024 });
   readonly #incoming = new FrameDecoder({ maxFrameBytes: 16 * 1024 * 1024 - 1 });
   #isClosed = false;
+  /** Ids of the login, signup and resume requests written. */
+  readonly #loginIds = new Set<number>();
+  /**
+   * One of them was answered `ok` and no `logout` was written since: the server holds this session to
+   * the logged-in frame limits for sure. Until then it may hold it to the tighter pre-login ones
+   * (protocol.md § Limits) — whether a frame written right behind a login is read before or after the
+   * login succeeds is the server's timing, so a refusal by a pre-login limit is allowed then.
+   */
+  #surelyLoggedIn = false;
   /** The first byte was not 0x00, so the server sniffed another codec (or refused): no frames are owed. */
   #notFramed: boolean | undefined;
   #wake: () => void = () => {};
@@ -77,7 +89,9 @@ export class FramedPeer {
     if (this.#fatal !== undefined) {
       if (!this.#isClosed) this.violations.push(`framing broke (${this.#fatal}) but the connection was not closed`);
       else if (!this.#finalError) this.violations.push(`framing broke (${this.#fatal}) but no final error frame came`);
-      else if (this.#finalError.code !== this.#fatal) this.violations.push(`final error ${String(this.#finalError.code)}, expected ${this.#fatal}`);
+      else if (this.#finalError.code !== this.#fatal && !this.#preLoginRefusal(this.#finalError)) {
+        this.violations.push(`final error ${String(this.#finalError.code)}, expected ${this.#fatal}`);
+      }
       return;
     }
     const missing = [...this.#owed].filter(([, n]) => n > 0).map(([id]) => id);
@@ -90,6 +104,8 @@ export class FramedPeer {
     try {
       this.#reference.feed(chunk, (raw) => {
         const id = raw.id;
+        if (LOGINS.has(raw.t) && typeof id === 'number') this.#loginIds.add(id);
+        if (raw.t === 'logout') this.#surelyLoggedIn = false;
         if (typeof id === 'number' && Number.isInteger(id) && id >= 0 && id <= 0xffff_ffff) this.#owed.set(id, (this.#owed.get(id) ?? 0) + 1);
         else this.#owedAnonymous++;
       });
@@ -97,6 +113,13 @@ export class FramedPeer {
       if (!(error instanceof ProtocolError)) throw error;
       this.#fatal = error.code;
     }
+  }
+
+  /** A fatal error by a pre-login limit (protocol.md § Limits), while the session may not be logged in. */
+  #preLoginRefusal(m: RawMessage): boolean {
+    if (this.#surelyLoggedIn) return false;
+    const message = String(m.message);
+    return (m.code === 'frame_too_large' && message.includes(`limit of ${PRE_LOGIN_FRAME_LIMITS.maxFrameBytes} bytes`)) || (m.code === 'bad_frame' && message.includes('refused before decoding'));
   }
 
   #receive(chunk: Buffer): void {
@@ -117,10 +140,12 @@ export class FramedPeer {
       if (typeof m.message !== 'string') this.violations.push('error without a message');
       if (m.code === 'internal') this.violations.push(`internal error: ${String(m.message)}`);
     }
+    if (m.t === 'ok' && typeof m.id === 'number' && this.#loginIds.has(m.id)) this.#surelyLoggedIn = true;
     if (m.id === undefined) {
       if (m.t === 'error' && FATAL_CODES.has(String(m.code))) {
         this.#finalError = m;
-        if (this.#fatal === undefined) this.violations.push(`unexpected fatal error ${String(m.code)}: ${String(m.message)}`);
+        if (this.#fatal === undefined && this.#preLoginRefusal(m)) this.#fatal = String(m.code);
+        else if (this.#fatal === undefined) this.violations.push(`unexpected fatal error ${String(m.code)}: ${String(m.message)}`);
       } else if (m.t === 'error' && this.#owedAnonymous > 0) this.#owedAnonymous--;
       else this.violations.push(`unowed id-less ${m.t} (${String(m.code)})`);
       return;

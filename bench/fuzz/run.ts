@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
-import { duplexPair, type Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
+import { socketPair } from '../support/socket-pair.js';
 import { setImmediate as turn } from 'node:timers/promises';
 import type { ConnectionInfo } from '../../src/server/chat-server.js';
 import { listen } from '../../src/server/listen.js';
@@ -77,7 +78,7 @@ async function fuzzWorld(world: FuzzWorld, options: FuzzOptions): Promise<FuzzRe
   const listening = options.transport === 'tcp' ? await listen(world.core, world.services.load, world.services.logger, { host: '127.0.0.1', ports: [0], coordinatorPort: 0 }) : undefined;
   const open = async (kind: Script['kind']): Promise<Duplex> => {
     if (!listening) {
-      const [client, server] = duplexPair();
+      const [client, server] = socketPair();
       world.core.handle(server, INFO[kind]);
       return client;
     }

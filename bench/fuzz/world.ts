@@ -65,6 +65,8 @@ export async function openFuzzWorld(): Promise<FuzzWorld> {
     // they would mostly wait their turn. The pace has tests of its own (limits-request-pace); the
     // send rate, with its holds, stays on.
     requestPace: { perSecond: 0 },
+    // Nor a login pace: every script logs in, all from 127.0.0.1 (test/security/login-pace.test.ts).
+    loginPace: { perSecond: 0 },
   });
   const core = new ChatServer(services);
   return {

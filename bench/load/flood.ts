@@ -45,6 +45,9 @@ export interface FloodResult {
 
 let runs = 0;
 
+/** Users who only ping (pinger.ts), about 6 pings a second each. */
+const PINGERS = 4;
+
 /**
  * The normal clients run the `rate` scenario's open-loop load through every phase; the server keeps
  * its default limits (`--send-rate` 50/s per user, 256 connections per address, 8 MiB outbound). At
@@ -64,7 +67,7 @@ export async function runFlood(options: FloodOptions): Promise<FloodResult> {
     clients.push(...(await signupMany(deployment.coordinator, options.clients, tag, { progress: `flood ${options.database}` })));
     const ring = new RingLoad(clients);
     await ring.prime();
-    const pinger = new Pinger(await LoadClient.signup(deployment.coordinator, `${tag}ping`));
+    const pinger = new Pinger(await Promise.all(Array.from({ length: PINGERS }, (_, i) => LoadClient.signup(deployment.coordinator, `${tag}ping${i}`))));
     const start = (kind: FloodKind): Promise<RemoteFlooder> =>
       startRemoteFlooder({ kind, coordinator: deployment.coordinator, tag: `${tag}f${kind[0]}`, localAddress: options.flooderAddress ?? '127.0.0.2' });
 

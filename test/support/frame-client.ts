@@ -1,4 +1,5 @@
-import { duplexPair, type Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
+import { socketPair } from '../../bench/support/socket-pair.js';
 import { connect, type Socket } from 'node:net';
 import { FrameDecoder, encodeFrame, type RawMessage } from '../../src/protocol/index.js';
 import type { ChatServer, ConnectionInfo } from '../../src/server/chat-server.js';
@@ -91,7 +92,7 @@ export class FrameClient {
 
 /** Connects a FrameClient to the core through an in-memory duplex pair: no sockets. */
 export function connectInMemory(core: ChatServer, info: ConnectionInfo): FrameClient {
-  const [clientSide, serverSide] = duplexPair();
+  const [clientSide, serverSide] = socketPair();
   core.handle(serverSide, info);
   return new FrameClient(clientSide);
 }
