@@ -18,23 +18,28 @@ export function refuseConnection(stream: Duplex, framed: boolean, code: ErrorCod
   hangUp(stream);
 }
 
-/** What a hung-up peer may still send, read and dropped, before the server cuts it at once. */
+/** What a hung-up peer may still send, read and dropped, before the server stops reading it. */
 export const HANG_UP_READ_MAX_BYTES = 64 * 1024;
 
 /**
  * Ends a connection the server has done with: its last words (already written) go out, and the socket
  * is cut after REFUSE_GRACE_MS unless the peer closed its side first. What the peer sends meanwhile is
- * read and dropped up to HANG_UP_READ_MAX_BYTES; past that it is cut at once: a peer told no that
- * keeps writing would otherwise cost the server a read of everything it writes until the cut (the
- * flood of finding 5, issue 17, wrote a megabyte a frame after its refusal). Reading on (rather than
- * pausing) is what lets a peer that does close be seen closing, and freed, at once.
+ * read and dropped up to HANG_UP_READ_MAX_BYTES, then no longer read at all until the cut: a peer told
+ * no that keeps writing would otherwise cost the server a read of everything it writes (the flood of
+ * finding 5, issue 17, wrote a megabyte a frame after its refusal). Not cut at once either: a peer cut
+ * at once dials again at once (390 connections a second, half a core, measured); held for the grace,
+ * it gets one a second.
  */
 export function hangUp(stream: Duplex): void {
   stream.end();
   let dropped = 0;
-  stream.on('data', (chunk: Buffer) => {
+  const drop = (chunk: Buffer): void => {
     dropped += chunk.length;
-    if (dropped > HANG_UP_READ_MAX_BYTES) stream.destroy();
-  });
+    if (dropped > HANG_UP_READ_MAX_BYTES) {
+      stream.off('data', drop);
+      stream.pause();
+    }
+  };
+  stream.on('data', drop);
   setTimeout(() => stream.destroy(), REFUSE_GRACE_MS).unref();
 }
