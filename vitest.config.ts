@@ -37,7 +37,7 @@ const ALL = ['test/**/*.test.ts', 'test/**/*.test.tsx'];
 
 export default defineConfig({
   test: {
-    globalSetup: ['test/support/global-postgres.ts', 'test/support/global-pglite.ts'],
+    globalSetup: ['test/support/global-postgres.ts', 'test/support/global-pglite.ts', 'test/support/global-keys.ts'],
     setupFiles: ['test/setup.ts'],
     pool: 'forks',
     // Hang catchers, not speed limits: every wait inside a test is on an event (docs/testing.md § Under

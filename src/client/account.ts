@@ -32,6 +32,22 @@ export interface Identity {
 
 export type Progress = (message: string) => void;
 
+/**
+ * Where new key pairs come from: a signup's two, and the legacy pair a login makes on a machine
+ * without one. The default makes them on this machine; the test
+ * suite hands out real keys it made once for the whole run, since two RSA generations cost about a
+ * second of CPU per signup.
+ */
+export interface AccountKeySource {
+  /** A new RSA-3072 identity key (private half), never handed out twice. */
+  identityKey(): Promise<KeyObject>;
+  /** A new legacy RSA key pair (private half), never handed out twice. */
+  legacyKey(): Promise<KeyObject>;
+}
+
+/** Keys generated on this machine by node:crypto, off the main thread. */
+export const GENERATED_KEYS: AccountKeySource = { identityKey: generateIdentityKey, legacyKey: generateLegacyKey };
+
 /** What signing up or logging in gives: who the client is, and the server's token for the next connection. */
 export interface Account {
   readonly identity: Identity;
@@ -51,11 +67,11 @@ export interface ResumeToken {
  * backs it up to the server sealed under a key the server cannot derive, and stores it locally as an
  * encrypted PEM.
  */
-export async function signUp(rpc: RpcConnection, local: LocalStore, name: string, password: string, progress: Progress): Promise<Account> {
+export async function signUp(rpc: RpcConnection, local: LocalStore, name: string, password: string, progress: Progress, keySource: AccountKeySource = GENERATED_KEYS): Promise<Account> {
   progress('deriving keys from the password…');
   const keys = await derivePasswordKeys(name, password);
   progress('generating your RSA-3072 identity key…');
-  const [privateKey, legacyKey] = await Promise.all([generateIdentityKey(), generateLegacyKey()]);
+  const [privateKey, legacyKey] = await Promise.all([keySource.identityKey(), keySource.legacyKey()]);
   const spki = publicKeyDer(privateKey);
   const { user, resume } = await rpc.request({
     t: 'signup',
@@ -75,7 +91,7 @@ export async function signUp(rpc: RpcConnection, local: LocalStore, name: string
  * Logs in, and opens the identity key: from this machine's encrypted PEM, or — on a machine that has
  * none, or whose key is not the published one — from the server's backup, which is then saved here.
  */
-export async function logIn(rpc: RpcConnection, local: LocalStore, name: string, password: string, progress: Progress): Promise<Account> {
+export async function logIn(rpc: RpcConnection, local: LocalStore, name: string, password: string, progress: Progress, keySource: AccountKeySource = GENERATED_KEYS): Promise<Account> {
   progress('deriving keys from the password…');
   const keys = await derivePasswordKeys(name, password);
   let reply;
@@ -104,7 +120,7 @@ export async function logIn(rpc: RpcConnection, local: LocalStore, name: string,
     await local.write(IDENTITY_FILE, encryptPrivateKeyPem(privateKey, password));
   }
   const spki = publicKeyDer(privateKey);
-  const { user, legacyKey } = await openLegacyKey(rpc, local, password, reply.user, spki, reply.keyBackup, progress);
+  const { user, legacyKey } = await openLegacyKey(rpc, local, password, reply.user, spki, reply.keyBackup, progress, keySource);
   const identity = { user, privateKey, publicKeyDer: spki, fingerprint: fingerprint(spki), loginSecret: keys.loginSecret, localKey: keys.localKey, legacyKey };
   return { identity, resume: { token: reply.resume } };
 }
@@ -149,6 +165,7 @@ async function openLegacyKey(
   spki: Buffer,
   keyBackup: Uint8Array | undefined,
   progress: Progress,
+  keySource: AccountKeySource,
 ): Promise<{ user: UserView; legacyKey: KeyObject }> {
   const published = user.legacyKey ? Buffer.from(user.legacyKey) : undefined;
   const pem = await local.read(LEGACY_KEY_FILE);
@@ -161,7 +178,7 @@ async function openLegacyKey(
     }
   }
   progress('generating a key for talking to legacy (2022) clients…');
-  const legacyKey = await generateLegacyKey();
+  const legacyKey = await keySource.legacyKey();
   const reply = await rpc.request({
     t: 'publish_keys',
     publicKey: spki,

@@ -4,7 +4,7 @@ import { openLocal, sealLocal } from '../crypto/local-seal.js';
 import type { ConversationView, UserView } from '../protocol/index.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from '../util/backoff.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
-import { logIn, logInAgain, signUp, type Identity, type Progress, type ResumeToken } from './account.js';
+import { logIn, logInAgain, signUp, type AccountKeySource, type Identity, type Progress, type ResumeToken } from './account.js';
 import { ClientState } from './client-state.js';
 import { connectToNode, type ClientTls, type ServerAddress } from './connect.js';
 import { isLegacyText } from '../crypto/legacy-rsa.js';
@@ -39,6 +39,8 @@ export interface ChatClientOptions {
   readonly timeoutMs?: number;
   /** Reach the server over TLS, trusting it by CA or by pinned certificate; absent: plain TCP. */
   readonly tls?: ClientTls | undefined;
+  /** Where new key pairs come from (signup; a login's legacy pair). @default GENERATED_KEYS (made on this machine) */
+  readonly keys?: AccountKeySource;
 }
 
 /**
@@ -85,8 +87,8 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     const { rpc } = await connectToNode({ coordinator: options.coordinator, timeoutMs: options.timeoutMs ?? 10_000, tls: options.tls });
     try {
       const { identity, resume } = options.mode === 'signup'
-        ? await signUp(rpc, local, options.name, options.password, progress)
-        : await logIn(rpc, local, options.name, options.password, progress);
+        ? await signUp(rpc, local, options.name, options.password, progress, options.keys)
+        : await logIn(rpc, local, options.name, options.password, progress, options.keys);
       const state = await ClientState.load(local, identity.localKey, identity.user.id);
       const outbox = await Outbox.load(local);
       let client: ChatClient | undefined;

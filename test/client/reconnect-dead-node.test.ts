@@ -11,6 +11,7 @@ import { ConnectError } from '../../src/transport/errors.js';
 import { encodeFrame, FrameDecoder } from '../../src/protocol/index.js';
 import { DEFAULT_BACKOFF } from '../../src/util/backoff.js';
 import { startTestServer, type TestServer } from '../support/start-server.js';
+import { testAccountKeys } from '../support/key-pool.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -175,7 +176,7 @@ describe('ChatClient after its node dies', () => {
     const home = await mkdtemp(join(tmpdir(), 'fastchat-home-'));
     cleanups.push(() => rm(home, { recursive: true, force: true }));
     // The default backoff, as users get it.
-    const client = await ChatClient.open({ coordinator: { host: '127.0.0.1', port: coordinator.port }, home, name: 'ann', password: 'password of ann', mode: 'signup' });
+    const client = await ChatClient.open({ coordinator: { host: '127.0.0.1', port: coordinator.port }, home, name: 'ann', password: 'password of ann', mode: 'signup', keys: testAccountKeys });
     cleanups.push(() => client.close());
     const statuses: Array<{ at: number; state: string; port?: number }> = [];
     client.on('status', (s) => statuses.push({ at: Date.now(), state: s.state, ...(s.state === 'connected' ? { port: s.node.port } : {}) }));

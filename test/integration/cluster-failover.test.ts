@@ -7,6 +7,7 @@ import { ChatClient } from '../../src/client/chat-client.js';
 import type { ChatMessage } from '../../src/client/message-reader.js';
 import { describePostgres } from '../support/databases.js';
 import { freePorts, startServerBin, type RunningBin } from '../support/run-bin.js';
+import { testAccountKeys } from '../support/key-pool.js';
 
 /** Users, opened one after the other through node A's coordinator: least-loaded routing puts two on each node. */
 const USERS = ['ann', 'ben', 'cat', 'dan', 'eve', 'fay'];
@@ -101,7 +102,7 @@ describePostgres('cluster failover', (postgres) => {
       const home = await mkdtemp(join(tmpdir(), 'fastchat-home-'));
       homes.push(home);
       // The default backoff, as users get it: no test-only shortcut in how fast a client comes back.
-      const client = await ChatClient.open({ coordinator: { host: '127.0.0.1', port: nodeA.coordinator }, home, name, password: `password of ${name}`, mode: 'signup' });
+      const client = await ChatClient.open({ coordinator: { host: '127.0.0.1', port: nodeA.coordinator }, home, name, password: `password of ${name}`, mode: 'signup', keys: testAccountKeys });
       clients.push(client);
       const received: ChatMessage[] = [];
       const statuses: User['statuses'] = [];

@@ -7,6 +7,7 @@ import { ChatClient } from '../../src/client/chat-client.js';
 import { collect } from '../support/client-harness.js';
 import { describePostgres } from '../support/databases.js';
 import { createTestNetwork, netnsUnavailable, startServerIn, tcpRelay, type Host } from '../support/netns.js';
+import { testAccountKeys } from '../support/key-pool.js';
 
 const TITLE = 'cluster across hosts (network namespaces)';
 const IT = 'two nodes on two hosts share PostgreSQL: a coordinator routes a client to the other host’s advertised address, and users on the two hosts chat live';
@@ -70,7 +71,7 @@ if (unavailable !== undefined) {
       const open = async (name: string) => {
         const home = await mkdtemp(join(tmpdir(), 'fastchat-home-'));
         cleanups.push(() => rm(home, { recursive: true, force: true }));
-        const client = await ChatClient.open({ coordinator, home, name, password: `password of ${name}`, mode: 'signup' });
+        const client = await ChatClient.open({ coordinator, home, name, password: `password of ${name}`, mode: 'signup', keys: testAccountKeys });
         cleanups.push(() => client.close());
         return client;
       };

@@ -6,6 +6,7 @@ import { ChatClient } from '../../src/client/chat-client.js';
 import type { ClientTls } from '../../src/client/connect.js';
 import { ServerTrust } from '../../src/client/server-trust.js';
 import type { ChatMessage } from '../../src/client/message-reader.js';
+import { testAccountKeys } from './key-pool.js';
 import { startTestServer, type TestServer } from './start-server.js';
 import { WAIT_MS } from './wait.js';
 
@@ -52,6 +53,7 @@ export function testClients(defaultCoordinatorPort: () => number): TestClients {
         password: options.password ?? `password of ${name}`,
         mode,
         backoff: { baseMs: 50, maxMs: 500 },
+        keys: testAccountKeys,
         ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       });
       clients.push(client);
