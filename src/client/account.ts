@@ -1,10 +1,12 @@
 import type { KeyObject } from 'node:crypto';
 import { openKeyBackup, sealKeyBackup } from '../crypto/key-backup.js';
-import { decryptPrivateKeyPem, encryptPrivateKeyPem, fingerprint, generateIdentityKey, publicKeyDer } from '../crypto/identity.js';
+import { BadKeyError, WrongPassphraseError } from '../crypto/errors.js';
+import { fingerprint, generateIdentityKey, publicKeyDer } from '../crypto/identity.js';
 import { generateLegacyKey, legacyPublicKeyDer } from '../crypto/legacy-rsa.js';
 import { derivePasswordKeys } from '../crypto/password-keys.js';
 import type { UserView } from '../protocol/index.js';
 import { LocalStateError, RequestFailedError, WrongPasswordError } from './errors.js';
+import { openKeyFile, sealKeyFile } from './key-files.js';
 import type { LocalStore } from './local-store.js';
 import type { RpcConnection } from './rpc-connection.js';
 
@@ -81,8 +83,8 @@ export async function signUp(rpc: RpcConnection, local: LocalStore, name: string
     keyBackup: sealKeyBackup(privateKey, keys.backupKey),
     legacyKey: legacyPublicKeyDer(legacyKey),
   });
-  await local.write(IDENTITY_FILE, encryptPrivateKeyPem(privateKey, password));
-  await local.write(LEGACY_KEY_FILE, encryptPrivateKeyPem(legacyKey, password));
+  await local.write(IDENTITY_FILE, sealKeyFile(privateKey, keys.localKey));
+  await local.write(LEGACY_KEY_FILE, sealKeyFile(legacyKey, keys.localKey));
   const identity = { user, privateKey, publicKeyDer: spki, fingerprint: fingerprint(spki), loginSecret: keys.loginSecret, localKey: keys.localKey, legacyKey };
   return { identity, resume: { token: resume } };
 }
@@ -106,9 +108,10 @@ export async function logIn(rpc: RpcConnection, local: LocalStore, name: string,
   const pem = await local.read(IDENTITY_FILE);
   if (pem !== undefined) {
     try {
-      privateKey = decryptPrivateKeyPem(pem, password);
-    } catch {
-      // The server accepted the password, so this file was sealed with another (an old password): use the backup.
+      privateKey = await openKeyFile(local, IDENTITY_FILE, pem, { localKey: keys.localKey, password });
+    } catch (error) {
+      if (!(error instanceof WrongPassphraseError || error instanceof BadKeyError)) throw error;
+      // The server accepted the password, so this file was sealed with another (an old password) or is damaged: use the backup.
       progress(`${local.path(IDENTITY_FILE)} does not open with this password; using the server backup`);
     }
     if (privateKey && published && !publicKeyDer(privateKey).equals(published)) privateKey = undefined;
@@ -117,10 +120,10 @@ export async function logIn(rpc: RpcConnection, local: LocalStore, name: string,
     if (!reply.keyBackup) throw new LocalStateError(`no identity key in ${local.dir} and no key backup on the server`);
     progress('recovering your key from the server backup…');
     privateKey = openKeyBackup(reply.keyBackup, keys.backupKey);
-    await local.write(IDENTITY_FILE, encryptPrivateKeyPem(privateKey, password));
+    await local.write(IDENTITY_FILE, sealKeyFile(privateKey, keys.localKey));
   }
   const spki = publicKeyDer(privateKey);
-  const { user, legacyKey } = await openLegacyKey(rpc, local, password, reply.user, spki, reply.keyBackup, progress, keySource);
+  const { user, legacyKey } = await openLegacyKey(rpc, local, { localKey: keys.localKey, password }, reply.user, spki, reply.keyBackup, progress, keySource);
   const identity = { user, privateKey, publicKeyDer: spki, fingerprint: fingerprint(spki), loginSecret: keys.loginSecret, localKey: keys.localKey, legacyKey };
   return { identity, resume: { token: reply.resume } };
 }
@@ -160,7 +163,7 @@ const STALE_TOKEN_CODES = new Set(['bad_credentials', 'unknown_type']);
 async function openLegacyKey(
   rpc: RpcConnection,
   local: LocalStore,
-  password: string,
+  sealing: { localKey: Buffer; password: string },
   user: UserView,
   spki: Buffer,
   keyBackup: Uint8Array | undefined,
@@ -171,9 +174,10 @@ async function openLegacyKey(
   const pem = await local.read(LEGACY_KEY_FILE);
   if (pem !== undefined && published) {
     try {
-      const legacyKey = decryptPrivateKeyPem(pem, password);
+      const legacyKey = await openKeyFile(local, LEGACY_KEY_FILE, pem, sealing);
       if (legacyPublicKeyDer(legacyKey).equals(published)) return { user, legacyKey };
-    } catch {
+    } catch (error) {
+      if (!(error instanceof WrongPassphraseError || error instanceof BadKeyError)) throw error;
       // Sealed under an older password, or damaged: a new pair replaces it below.
     }
   }
@@ -185,6 +189,6 @@ async function openLegacyKey(
     ...(keyBackup ? { keyBackup } : {}),
     legacyKey: legacyPublicKeyDer(legacyKey),
   });
-  await local.write(LEGACY_KEY_FILE, encryptPrivateKeyPem(legacyKey, password));
+  await local.write(LEGACY_KEY_FILE, sealKeyFile(legacyKey, sealing.localKey));
   return { user: reply.user, legacyKey };
 }

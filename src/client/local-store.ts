@@ -6,7 +6,8 @@ import { LocalStateError } from './errors.js';
  * One user's files under the client home (`--home`, default $XDG_DATA_HOME/fastchat):
  *
  * ```
- * <home>/<name>/identity.pem   the identity private key, encrypted PKCS#8 (mode 0600)
+ * <home>/<name>/identity.pem   the identity private key, encrypted PKCS#8 under the local key (key-files.ts, mode 0600)
+ * <home>/<name>/legacy.pem     the legacy key pair, sealed the same way
  * <home>/<name>/state.json     cursors, pinned key fingerprints, sealed secrets (mode 0600)
  * <home>/<name>/outbox.json    messages written but not yet acknowledged by the server (mode 0600)
  * ```

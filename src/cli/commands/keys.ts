@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
 import { IDENTITY_FILE } from '../../client/account.js';
+import { exportKeyFile, sealKeyFile } from '../../client/key-files.js';
 import { LocalStore } from '../../client/local-store.js';
 import { decryptPrivateKeyPem, fingerprint, publicKeyDer } from '../../crypto/identity.js';
 import { sealKeyBackup } from '../../crypto/key-backup.js';
@@ -36,7 +37,9 @@ const exportCommand: CommandModule<GlobalArgs, KeysArgs> = {
   describe: 'write your identity key to FILE (encrypted PKCS#8 PEM, mode 0600)',
   handler: async (args) => {
     const user = await resolveUser(args);
-    const pem = await new LocalStore(args.home, user).read(IDENTITY_FILE);
+    const password = await readPassword(`password for ${user}: `);
+    const { localKey } = await derivePasswordKeys(user, password);
+    const pem = await exportKeyFile(new LocalStore(args.home, user), IDENTITY_FILE, { localKey, password });
     if (pem === undefined) throw new Error(`no identity key for ${user} in ${args.home}`);
     await writeFile(args.file!, pem, { mode: 0o600, flag: 'wx' });
     process.stdout.write(`wrote ${user}'s encrypted key to ${args.file} (it opens with your password)\n`);
@@ -51,11 +54,11 @@ const importCommand: CommandModule<GlobalArgs, KeysArgs> = {
     const pem = await readFile(args.file!, 'utf8');
     const password = await readPassword(`password for ${user}: `);
     const privateKey = decryptPrivateKeyPem(pem, password);
-    const { backupKey } = await derivePasswordKeys(user, password);
+    const { backupKey, localKey } = await derivePasswordKeys(user, password);
     await withClient(args, async (client) => {
       await client.request({ t: 'publish_keys', publicKey: publicKeyDer(privateKey), keyBackup: sealKeyBackup(privateKey, backupKey) });
     });
-    await new LocalStore(args.home, user).write(IDENTITY_FILE, pem);
+    await new LocalStore(args.home, user).write(IDENTITY_FILE, sealKeyFile(privateKey, localKey));
     process.stdout.write(`imported and published; your fingerprint is now ${fingerprint(publicKeyDer(privateKey))}\n`);
   },
 };
