@@ -9,8 +9,20 @@ import type {
   UserRecord,
 } from '../../../src/store/chat-store.js';
 
-/** Opens the store under test, on an empty database; the suite closes it when done. */
-export type OpenStore = () => Promise<ChatStore>;
+/**
+ * Moves a record back in time on the backend's own clock, so that a test of what happens once a node's
+ * heartbeat or a token is old waits for no clock: a test that slept past a 150 ms timeout and then
+ * needed the next heartbeat to be younger than it failed on a busy machine.
+ */
+export interface StoreClock {
+  /** Makes the node's last heartbeat `ms` older. */
+  ageNode(id: string, ms: number): Promise<void>;
+  /** Makes the token's issue, last use and expiry `ms` earlier. */
+  ageResumeToken(tokenHash: Uint8Array, ms: number): Promise<void>;
+}
+
+/** Opens the store under test, on an empty database, with its clock hook; the suite closes it when done. */
+export type OpenStore = () => Promise<{ store: ChatStore; clock: StoreClock }>;
 
 /**
  * One store shared by a whole contract run (opening PGlite takes seconds), and helpers that make
@@ -18,6 +30,7 @@ export type OpenStore = () => Promise<ChatStore>;
  */
 export interface Fixture {
   readonly store: ChatStore;
+  readonly clock: StoreClock;
   /** A new modern user named `<label>-<n>`, unique in this run. */
   user(label?: string): Promise<UserRecord>;
   users(count: number, label?: string): Promise<UserRecord[]>;
@@ -36,9 +49,10 @@ export interface Fixture {
 
 export function useFixture(open: OpenStore): Fixture {
   let store: ChatStore | undefined;
+  let clock: StoreClock | undefined;
   let counter = 0;
   beforeAll(async () => {
-    store = await open();
+    ({ store, clock } = await open());
   });
   afterAll(async () => {
     await store?.close();
@@ -48,6 +62,10 @@ export function useFixture(open: OpenStore): Fixture {
     get store(): ChatStore {
       if (store === undefined) throw new Error('the store is opened in beforeAll');
       return store;
+    },
+    get clock(): StoreClock {
+      if (clock === undefined) throw new Error('the store is opened in beforeAll');
+      return clock;
     },
     user: (label = 'user') =>
       fixture.store.createUser({

@@ -4,13 +4,12 @@ import type { OfflineUser, UserId } from '../../../src/store/chat-store.js';
 import { NodeNotRegisteredError } from '../../../src/store/errors.js';
 import type { Fixture } from './fixture.js';
 
-/** Long enough that a node heartbeating in the test stays live. */
+/** The node timeout of these tests: a node heartbeating in the test stays live, however busy the machine. */
 const LIVE = 60_000;
-/** Short enough that a node left alone for STALE_WAIT ms is dead. */
-const DEAD = 150;
-const STALE_WAIT = 400;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How far back a node the test means to be dead is aged (f.clock): ten timeouts. */
+const STOPPED = 10 * LIVE;
+/** A timeout long enough that a node aged STOPPED still counts. */
+const FOREVER = 100 * LIVE;
 const mine = (gone: readonly OfflineUser[], ids: readonly UserId[]) => gone.filter((g) => ids.includes(g.userId));
 
 export function presenceContract(f: Fixture): void {
@@ -41,12 +40,12 @@ export function presenceContract(f: Fixture): void {
     const stale = await node();
     const [u] = await f.users(1, 'presence');
     await f.store.markOnline(stale, u!.id, LIVE);
-    await sleep(STALE_WAIT);
-    expect(await f.store.onlineAmong([u!.id], LIVE)).toEqual(new Set([u!.id]));
-    expect(await f.store.onlineAmong([u!.id], DEAD)).toEqual(new Set());
+    await f.clock.ageNode(stale, STOPPED);
+    expect(await f.store.onlineAmong([u!.id], FOREVER)).toEqual(new Set([u!.id]));
+    expect(await f.store.onlineAmong([u!.id], LIVE)).toEqual(new Set());
     const fresh = await node();
-    expect(await f.store.markOnline(fresh, u!.id, DEAD)).toBe(false);
-    expect(await f.store.markOffline(fresh, u!.id, DEAD)).toBe(false);
+    expect(await f.store.markOnline(fresh, u!.id, LIVE)).toBe(false);
+    expect(await f.store.markOffline(fresh, u!.id, LIVE)).toBe(false);
     await f.store.removeNode(stale);
     await f.store.removeNode(fresh);
   });
@@ -58,12 +57,12 @@ export function presenceContract(f: Fixture): void {
     await f.store.markOnline(dead, lonely!.id, LIVE);
     await f.store.markOnline(dead, twice!.id, LIVE);
     await f.store.markOnline(alive, twice!.id, LIVE);
-    const beat = (await f.store.liveNodes(LIVE)).find((n) => n.id === dead)!.heartbeatAt;
-    await sleep(STALE_WAIT);
+    await f.clock.ageNode(dead, STOPPED);
+    const beat = (await f.store.liveNodes(FOREVER)).find((n) => n.id === dead)!.heartbeatAt;
     expect(await f.store.heartbeatNode(alive, 0)).toBe(true);
 
     // Several nodes reap at once: the dead node's users are reported by exactly one of them.
-    const reaps = await Promise.all(Array.from({ length: 4 }, () => f.store.reapDeadNodes(DEAD)));
+    const reaps = await Promise.all(Array.from({ length: 4 }, () => f.store.reapDeadNodes(LIVE)));
     const reported = reaps.flatMap((gone) => mine(gone, [lonely!.id, twice!.id]));
     expect(reported).toEqual([{ userId: lonely!.id, lastSeen: beat }]);
     expect((await f.store.usersById([lonely!.id]))[0]!.lastSeen).toEqual(beat);
