@@ -1,5 +1,6 @@
 import { runBacklogScenario } from './backlog.js';
 import { formatCodecResults, runCodecBench } from './codec.js';
+import { formatMembershipViews, runMembershipViews } from './membership-views.js';
 import { formatDmStorm, runDmStorm, type DmStormResult } from './load/dm-storm.js';
 import { stopBenchPostgres } from './load/deployment.js';
 import { formatFlood, runFlood } from './load/flood.js';
@@ -30,6 +31,8 @@ type Scenario = (args: BenchArgs) => string | Promise<string>;
 
 const SCENARIOS: Record<string, Scenario> = {
   codecs: () => formatCodecResults(runCodecBench()),
+  // --clients: group sizes (default 100, 1000).
+  'membership-views': (args) => formatMembershipViews(runMembershipViews(args.clients ?? [100, 1000])),
   backlog: runBacklogScenario,
   // React's production build, as `fastchat tui` runs it: loaded only now, after NODE_ENV is set.
   keystroke: async () => {

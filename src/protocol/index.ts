@@ -8,6 +8,7 @@ export * from './limits.js';
 export * from './messages.js';
 export * from './msgpack-bounds.js';
 export * from './pushes.js';
+export * from './shared-field.js';
 export * from './sniff.js';
 export * from './validate.js';
 export * from './views.js';

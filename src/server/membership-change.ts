@@ -1,9 +1,9 @@
-import type { ConversationView as WireConversation } from '../protocol/index.js';
-import type { ConversationId, MembershipChange, MessageRecord, UserId } from '../store/chat-store.js';
+import { encodeOnce, type ConversationView as WireConversation } from '../protocol/index.js';
+import type { ConversationId, MemberRecord, MembershipChange, MessageRecord, UserId } from '../store/chat-store.js';
 import { RequestError } from './errors.js';
 import { forViewer, type ConversationMembers } from './memberships.js';
 import type { ServerServices } from './services.js';
-import { conversationView } from './views.js';
+import { conversationView, memberView } from './views.js';
 
 /**
  * Applies a membership change through the writer (between message batches), refreshes the cached
@@ -45,13 +45,22 @@ export async function createGroup(services: ServerServices, creatorId: UserId, n
   return entry;
 }
 
-/** Pushes a `conversation` view to every current member and to `also` (a user who just left). */
+/**
+ * Pushes a `conversation` view to every current member and to `also` (a user who just left). The
+ * member list is the same in every current member's view: it is built and encoded once (encodeOnce),
+ * not once per member — n views of n members cost a 1,000-member group ~0.6 s of the event loop per
+ * change (docs/benchmarks.md § membership views).
+ */
 export function pushViews(services: ServerServices, entry: ConversationMembers, also: readonly UserId[] = []): void {
-  const audience = new Set([...entry.members.values()].filter((m) => m.leftSeq === null).map((m) => m.userId));
+  const current = currentMembers(entry);
+  const members = encodeOnce(current.map(memberView));
+  const audience = new Set(current.map((m) => m.userId));
   for (const userId of also) audience.add(userId);
   for (const userId of audience) {
-    const view = viewFor(entry, userId);
-    if (view) services.fanout.toUsers([userId], { t: 'conversation', ...view });
+    const self = entry.members.get(userId);
+    if (!self) continue;
+    const view = conversationView(forViewer({ conversation: entry.conversation, self, members: [] }));
+    services.fanout.toUsers([userId], { t: 'conversation', ...view, members: self.leftSeq === null ? members : [] });
   }
 }
 
@@ -59,6 +68,9 @@ export function pushViews(services: ServerServices, entry: ConversationMembers, 
 export function viewFor(entry: ConversationMembers, userId: UserId): WireConversation | undefined {
   const self = entry.members.get(userId);
   if (!self) return undefined;
-  const members = [...entry.members.values()].filter((m) => m.leftSeq === null);
-  return conversationView(forViewer({ conversation: entry.conversation, self, members }));
+  return conversationView(forViewer({ conversation: entry.conversation, self, members: currentMembers(entry) }));
+}
+
+function currentMembers(entry: ConversationMembers): MemberRecord[] {
+  return [...entry.members.values()].filter((m) => m.leftSeq === null);
 }

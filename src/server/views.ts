@@ -54,7 +54,7 @@ export function conversationView(view: Omit<ConversationView, 'unread'> & { read
  * Zeros are left out: at most about 71 bytes of MessagePack a member (25 with none of joinedSeq
  * and the cursors), 71 KB for a 1,000-member group.
  */
-function memberView(member: MemberRecord): WireMember {
+export function memberView(member: MemberRecord): WireMember {
   return {
     user: member.userId,
     role: member.role,
