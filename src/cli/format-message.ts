@@ -1,7 +1,7 @@
 import type { ChatClient } from '../client/chat-client.js';
 import { describeEvent } from '../client/describe-event.js';
 import { groupLabel } from '../client/directory.js';
-import type { ChatMessage } from '../client/message-reader.js';
+import { notableSentAt, type ChatMessage } from '../client/message-reader.js';
 import { inert, inertJson } from '../util/inert-text.js';
 
 /** Where a message was said: "you" for a direct conversation, "#name" (or "#name#id" when names are shared) for a group. */
@@ -28,7 +28,9 @@ export function formatLine(client: ChatClient, message: ChatMessage): string {
   // A legacy (2022) client signs nothing: say where the message came from rather than just "legacy".
   const reason = message.reason === 'legacy' ? ' (from a legacy 2022 client)' : message.reason ? ` (${message.reason})` : '';
   const text = message.text === undefined ? '' : ` ${inert(message.text)}`;
-  return `${time} ${route} ${TRUST_MARK[message.trust]}${reason}${text}`;
+  const sentAt = notableSentAt(message);
+  const sent = sentAt === undefined ? '' : ` (sent ${new Date(sentAt).toISOString().slice(0, 16).replace('T', ' ')})`;
+  return `${time} ${route} ${TRUST_MARK[message.trust]}${reason}${sent}${text}`;
 }
 
 /** One JSON object for scripts: at least from, to or group, text, ts, verified (util/inert-text.ts: inertJson). */
@@ -39,6 +41,7 @@ export function formatJson(client: ChatClient, message: ChatMessage): string {
     ...place(client, message),
     text: message.text ?? null,
     ts: new Date(message.ts).toISOString(),
+    ...(message.sentAt === undefined ? {} : { sentAt: new Date(message.sentAt).toISOString() }),
     verified: message.trust === 'verified',
     trust: message.trust,
     ...(message.reason ? { reason: message.reason } : {}),

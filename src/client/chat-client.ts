@@ -10,6 +10,7 @@ import { connectToNode, type ClientTls, type ServerAddress } from './connect.js'
 import { isLegacyText } from '../crypto/legacy-rsa.js';
 import { blankMessageRefusal, ConnectionClosedError, legacyTextRefusal, OfflineError, RequestFailedError, tooLongRefusal } from './errors.js';
 import { messageTooLong } from './message-limit.js';
+import { ReplayGuard } from './replay-guard.js';
 import { Keyring } from './keyring.js';
 import { LocalStore } from './local-store.js';
 import { MessageReader, type ChatMessage } from './message-reader.js';
@@ -101,6 +102,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
       const reader = new MessageReader(identity.user.id, identity.privateKey, keyring, async (c, s, id, before) =>
         findSessionKeyCarrier(online(), c, s, id, before),
         identity.legacyKey,
+        new ReplayGuard(state),
       );
       const inbox = new Inbox(state, identity.user.id, reader, online, (event, ...args) => client!.emit(event, ...args));
       const sender = new Sender(identity, state, keyring, outbox, (conversation) => inbox.members(conversation), online);

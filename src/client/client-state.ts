@@ -22,11 +22,22 @@ export interface StoredSession {
   readonly joined?: Readonly<Record<string, number>>;
 }
 
+/** The latest message read of one sender session: its index in the session and its seq (replay-guard.ts). */
+export interface SessionMark {
+  readonly index: number;
+  readonly seq: number;
+}
+
+/** Session marks kept at most; the oldest are dropped first (replay-guard.ts says what that costs). */
+export const MAX_SESSION_MARKS = 4096;
+
 interface StateFile {
   readonly version: 1;
   userId: number;
   /** Last seq processed per conversation id. */
   cursors: Record<string, number>;
+  /** Per `conversation:sender:session`, the latest message read of that sender session. */
+  marks?: Record<string, SessionMark>;
   /** Pinned keys per user id. */
   pins: Record<string, PinnedKey>;
   /** Outbound sessions per conversation id, sealed with the local key (base64). */
@@ -79,6 +90,20 @@ export class ClientState {
   advance(conversationId: number, seq: number): void {
     if (seq <= this.cursor(conversationId)) return;
     this.#file.cursors[conversationId] = seq;
+    this.#changed();
+  }
+
+  sessionMark(key: string): SessionMark | undefined {
+    return this.#file.marks?.[key];
+  }
+
+  /** Records a session's latest message; past MAX_SESSION_MARKS the oldest mark is dropped. */
+  setSessionMark(key: string, mark: SessionMark): void {
+    const marks = (this.#file.marks ??= {});
+    delete marks[key]; // re-inserted last: the newest
+    marks[key] = mark;
+    const keys = Object.keys(marks);
+    for (let i = 0; i < keys.length - MAX_SESSION_MARKS; i++) delete marks[keys[i]!];
     this.#changed();
   }
 

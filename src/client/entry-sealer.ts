@@ -76,6 +76,10 @@ export class EntrySealer {
       plaintext,
     });
     this.state.setSession(conversation, { ...toStored(session), fingerprints, joined });
+    // The session's new index is on disk before the envelope: after a crash between the two the
+    // envelope is sealed again with a later index, never a later message sealed with this one (which
+    // reuses a message key, and which readers take for a replay: replay-guard.ts).
+    await this.state.flush();
     entry.envelope = envelope.toString('base64');
     await this.outbox.update(entry.cid, { envelope: entry.envelope, ...(entry.legacy ? { legacy: entry.legacy } : {}) });
   }

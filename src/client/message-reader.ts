@@ -3,6 +3,7 @@ import { decodeLegacyBody } from '../crypto/legacy-body.js';
 import { legacyDecrypt } from '../crypto/legacy-rsa.js';
 import { decodeContent, openMessage, parseEnvelope, SessionKeyCache, unwrapSessionKey, type ParsedEnvelope } from '../crypto/envelope.js';
 import type { MessageView } from '../protocol/index.js';
+import type { ReplayGuard } from './replay-guard.js';
 import type { Keyring } from './keyring.js';
 
 /** How far a message can be trusted, as the person should see it. */
@@ -36,6 +37,17 @@ export interface ChatMessage {
   readonly subject?: number;
 }
 
+/**
+ * How far the signed send time may lie from the server's commit time before it is shown beside it:
+ * more than clocks drift, less than a replay or a message held back would.
+ */
+export const SENT_AT_SHOWN_AFTER_MS = 2 * 60_000;
+
+/** The signed send time, when it says something the server's time does not (a message queued offline, or an old one stored again). */
+export function notableSentAt(message: { readonly sentAt?: number | undefined; readonly ts: number }): number | undefined {
+  return message.sentAt !== undefined && Math.abs(message.ts - message.sentAt) > SENT_AT_SHOWN_AFTER_MS ? message.sentAt : undefined;
+}
+
 /** Finds a session key that arrived in an earlier message (the session's first), e.g. by paging history. */
 export type KeyFinder = (conversation: number, sender: number, sessionId: Buffer, beforeSeq: number) => Promise<ParsedEnvelope | undefined>;
 
@@ -53,6 +65,7 @@ export class MessageReader {
     private readonly keyring: Keyring,
     private readonly findKey: KeyFinder,
     private readonly myLegacyKey?: KeyObject,
+    private readonly replays?: ReplayGuard,
   ) {}
 
   /**
@@ -121,8 +134,11 @@ export class MessageReader {
       return { ...base, text: undefined, sentAt: undefined, trust: 'undecryptable', reason: 'malformed' };
     }
     const keyChanged = sender?.changed === true;
-    const trust: Trust = opened.status === 'verified' && !keyChanged ? 'verified' : 'unverified';
-    const reason = keyChanged ? 'key_changed' : opened.status === 'unverified' ? opened.reason : undefined;
+    const signed = opened.status === 'verified' && !keyChanged;
+    // A signed message stored again by the server: its signature holds, its place does not (replay-guard.ts).
+    const replayed = this.replays?.check({ conversation: row.conversation, sender: row.from, sessionId: envelope.sessionId, index: envelope.index, seq: row.seq }, signed) === false;
+    const trust: Trust = signed && !replayed ? 'verified' : 'unverified';
+    const reason = replayed ? 'replayed' : keyChanged ? 'key_changed' : opened.status === 'unverified' ? opened.reason : undefined;
     return { ...base, text: content.text, sentAt: content.sentAt, trust, ...(reason ? { reason } : {}) };
   }
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClientState } from '../../src/client/client-state.js';
+import { ClientState, MAX_SESSION_MARKS } from '../../src/client/client-state.js';
 import { LocalStore } from '../../src/client/local-store.js';
 
 const homes: string[] = [];
@@ -39,5 +39,20 @@ describe('ClientState after close (found by chaos: a closed client wrote its sta
     state.advance(3, 11);
     await state.flush();
     await expect(stat(store.dir)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('session marks (replay-guard.ts)', () => {
+  it('are kept across a restart, at most MAX_SESSION_MARKS of them, the least recently set dropped first', async () => {
+    const { state, reload } = await stateIn();
+    for (let i = 0; i < MAX_SESSION_MARKS; i++) state.setSessionMark(`1:2:${i}`, { index: i, seq: i + 1 });
+    state.setSessionMark('1:2:0', { index: 5, seq: 99 }); // set again: now the newest
+    state.setSessionMark('1:2:new', { index: 0, seq: 100 });
+    await state.close();
+    const again = await reload();
+    expect(again.sessionMark('1:2:0')).toEqual({ index: 5, seq: 99 });
+    expect(again.sessionMark('1:2:1')).toBeUndefined();
+    expect(again.sessionMark('1:2:2')).toEqual({ index: 2, seq: 3 });
+    expect(again.sessionMark('1:2:new')).toEqual({ index: 0, seq: 100 });
   });
 });

@@ -43,3 +43,27 @@ describe('own message marks', () => {
     expect(header(s, 20, 'g')).toMatch(/▸ alice ✓✓ read$/);
   });
 });
+
+describe('the signed send time', () => {
+  const start: Action[] = [
+    { type: 'users', users: [user(2, 'bob')] },
+    { type: 'conversations', views: [direct(10, 1, 2)] },
+  ];
+  const received = (cid: string, ts: number, sentAt: number): Action => ({
+    type: 'received',
+    messages: [{ conversation: 10, seq: 1, mid: 1, cid, from: 2, kind: 'message', text: 'hi', sentAt, ts, trust: 'verified' }],
+  });
+  const ts = new Date(2026, 11, 3, 14, 30).getTime();
+
+  it('is shown beside the server time when they are more than two minutes apart (a line queued offline, or stored again)', () => {
+    const s = [...start, received('late', ts, ts - 4 * 3600_000)].reduce(appReducer, createInitialState(ME, 'h:1'));
+    expect(header(s, 10, 'late')).toBe('14:30 bob ✓ (sent 10:30)');
+    const older = [...start, received('old', ts, new Date(2026, 10, 20, 9, 5).getTime())].reduce(appReducer, createInitialState(ME, 'h:1'));
+    expect(header(older, 10, 'old')).toBe('14:30 bob ✓ (sent 2026-11-20 09:05)');
+  });
+
+  it('is not shown when it is within two minutes of the server time', () => {
+    const s = [...start, received('now', ts, ts - 90_000)].reduce(appReducer, createInitialState(ME, 'h:1'));
+    expect(header(s, 10, 'now')).toBe('14:30 bob ✓');
+  });
+});

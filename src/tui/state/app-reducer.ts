@@ -82,6 +82,7 @@ export function toItem(message: ChatMessage): MessageItem {
     kind: message.kind,
     text: message.text,
     ts: message.ts,
+    sentAt: message.sentAt,
     trust: message.trust,
     reason: message.reason,
     subject: message.subject,

@@ -41,6 +41,8 @@ export interface MessageItem {
   readonly kind: ChatMessage['kind'];
   readonly text: string | undefined;
   readonly ts: number;
+  /** The send time signed inside the message, when there is one. */
+  readonly sentAt?: number | undefined;
   readonly trust: Trust;
   readonly reason?: string | undefined;
   readonly subject?: number | undefined;

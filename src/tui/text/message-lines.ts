@@ -1,4 +1,5 @@
 import { describeEvent } from '../../client/describe-event.js';
+import { notableSentAt } from '../../client/message-reader.js';
 import { inert } from '../../util/inert-text.js';
 import { deliveryState, readCount, userName } from '../state/selectors.js';
 import type { AppState, DeliveryState, MessageItem } from '../state/types.js';
@@ -66,6 +67,9 @@ export function messageLines(state: AppState, conversation: number, m: MessageIt
   } else {
     marks.push({ text: ` ✗ UNDECRYPTABLE${m.reason ? ` (${m.reason})` : ''} `, color: 'red', bold: true, inverse: true });
   }
+  const sentAt = notableSentAt(m);
+  // The signed send time where it is far from the server's: a line queued offline, or one stored again.
+  if (sentAt !== undefined) marks.push({ text: ` (sent ${day(sentAt) === day(m.ts) ? clock(sentAt) : `${day(sentAt)} ${clock(sentAt)}`})`, dim: true });
   const header: Segment[] = [time, { text: own ? `▸ ${name}` : name, bold: true, color: own ? 'cyan' : 'yellow' }, ...marks];
   const lines: ScreenLine[] = [{ key: `${key}:h`, segments: header }];
   if (m.text !== undefined) {
