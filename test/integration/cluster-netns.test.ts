@@ -91,9 +91,9 @@ if (unavailable !== undefined) {
 
       // Live across the two hosts, end-to-end encrypted, both ways.
       await ann.send({ user: ben.user.id }, 'hello from host A');
-      await benInbox.until((m) => m.some((x) => x.text === 'hello from host A'), 'ann’s message on host B', 10_000);
+      await benInbox.until((m) => m.some((x) => x.text === 'hello from host A'), 'ann’s message on host B');
       await ben.send({ user: ann.user.id }, 'hello back from host B');
-      await annInbox.until((m) => m.some((x) => x.text === 'hello back from host B'), 'ben’s reply on host A', 10_000);
+      await annInbox.until((m) => m.some((x) => x.text === 'hello back from host B'), 'ben’s reply on host A');
       expect(benInbox.messages.find((m) => m.text === 'hello from host A')).toMatchObject({ from: ann.user.id, trust: 'verified' });
       expect(annInbox.messages.find((m) => m.text === 'hello back from host B')).toMatchObject({ from: ben.user.id, trust: 'verified' });
     }, 60_000);
