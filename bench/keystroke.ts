@@ -42,6 +42,7 @@ class BenchClient extends TypedEmitter<ClientEvents> {
   findGroup = () => this.conversations.get(1)!;
   nameOf = (id: number) => `user${id}`;
   trust = async () => undefined;
+  acceptMember = async () => undefined;
   close = async () => undefined;
 }
 

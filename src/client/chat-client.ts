@@ -104,7 +104,11 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
         identity.legacyKey,
         new ReplayGuard(state),
       );
-      const inbox = new Inbox(state, identity.user.id, reader, online, (event, ...args) => client!.emit(event, ...args));
+      const inbox = new Inbox(state, identity.user.id, reader, online, (event, ...args) => client!.emit(event, ...args), async (ids) => {
+        // Only for naming: a failed lookup leaves `user#id`, and the refusal stands either way.
+        await keyring.refresh(ids).catch(() => undefined);
+        return ids.map((id) => client!.nameOf(id));
+      });
       const sender = new Sender(identity, state, keyring, outbox, (conversation) => inbox.members(conversation), online);
       client = new ChatClient(options, identity, state, keyring, outbox, reader, sender, inbox);
       sender.onOutcome((outcome) => (outcome.ok ? client!.emit('sent', outcome.receipt) : client!.emit('failed', outcome.failure)));
@@ -204,6 +208,18 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     await this.keyring.refresh([userId]);
     // The next message to them starts a new session, wrapped for the accepted key (sender.ts).
     if (!this.keyring.trust(userId)) throw new RequestFailedError('not_found', `${this.nameOf(userId)} has published no key`);
+    await this.state.flush();
+  }
+
+  /**
+   * Accepts a group member the client never saw added (a send to the group failed
+   * `untrusted_members` naming them), after the user checked they belong there: the next messages
+   * are encrypted to them too.
+   */
+  async acceptMember(conversation: number, userId: number): Promise<void> {
+    const view = this.conversations.get(conversation);
+    if (!view) throw new RequestFailedError('not_found', `no conversation ${conversation}`);
+    this.inbox.roster.accept(view, userId);
     await this.state.flush();
   }
 

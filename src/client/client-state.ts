@@ -1,4 +1,5 @@
 import { openLocal, sealLocal } from '../crypto/local-seal.js';
+import type { RosterEntry } from './group-roster.js';
 import type { LocalStore } from './local-store.js';
 
 /** A contact's key as first seen (trust on first use), or as accepted later with `keys trust`. */
@@ -28,6 +29,13 @@ export interface SessionMark {
   readonly seq: number;
 }
 
+/** A group's members as this client has seen them come in (group-roster.ts). */
+export interface StoredRoster {
+  /** The user's own joinedSeq when the roster was begun: a new window begins a new roster. */
+  readonly joinedSeq: number;
+  readonly members: Readonly<Record<string, RosterEntry>>;
+}
+
 /** Session marks kept at most; the oldest are dropped first (replay-guard.ts says what that costs). */
 export const MAX_SESSION_MARKS = 4096;
 
@@ -38,6 +46,8 @@ interface StateFile {
   cursors: Record<string, number>;
   /** Per `conversation:sender:session`, the latest message read of that sender session. */
   marks?: Record<string, SessionMark>;
+  /** Per group conversation id, the members seen come in (group-roster.ts). */
+  rosters?: Record<string, StoredRoster>;
   /** Pinned keys per user id. */
   pins: Record<string, PinnedKey>;
   /** Outbound sessions per conversation id, sealed with the local key (base64). */
@@ -104,6 +114,15 @@ export class ClientState {
     marks[key] = mark;
     const keys = Object.keys(marks);
     for (let i = 0; i < keys.length - MAX_SESSION_MARKS; i++) delete marks[keys[i]!];
+    this.#changed();
+  }
+
+  roster(conversationId: number): StoredRoster | undefined {
+    return this.#file.rosters?.[conversationId];
+  }
+
+  setRoster(conversationId: number, roster: StoredRoster): void {
+    (this.#file.rosters ??= {})[conversationId] = roster;
     this.#changed();
   }
 

@@ -2,6 +2,8 @@ import { FINAL_SEND_CODES, type ConversationView, type MessageView, type Push } 
 import { backoffDelay, type BackoffOptions } from '../util/backoff.js';
 import { Backlog } from './backlog.js';
 import { DeliveryReceipts } from './delivery-receipts.js';
+import { GroupRoster } from './group-roster.js';
+import { historyPage } from './history-page.js';
 import { fillGap } from './inbox-gap.js';
 import type { ClientState } from './client-state.js';
 import type { EmitClientEvent } from './client-events.js';
@@ -21,6 +23,8 @@ export class Inbox {
   readonly backlog: Backlog;
   /** Tells the senders which rows this client has (sent after each burst of rows). */
   readonly delivered: DeliveryReceipts;
+  /** The group members this client has seen come in: the only ones it encrypts to. */
+  readonly roster: GroupRoster;
   #decrypting: Promise<void> = Promise.resolve();
   /** Rows in a row that failed and were retried: the retry backs off while it repeats. */
   #failedInARow = 0;
@@ -33,9 +37,15 @@ export class Inbox {
     /** The live connection (throws while offline). */
     private readonly connection: () => RpcConnection,
     private readonly emit: EmitClientEvent,
+    /** Users' names (for refusals that name members). */
+    private readonly namesOf: (userIds: readonly number[]) => Promise<string[]> = async (ids) => ids.map((id) => `user#${id}`),
   ) {
     this.backlog = new Backlog((conversation) => state.cursor(conversation));
     this.delivered = new DeliveryReceipts(connection);
+    this.roster = new GroupRoster(state, self, async (conversation, seq) => {
+      const [row] = await historyPage(connection(), conversation, seq + 1, 1);
+      return row?.seq === seq ? row : undefined;
+    });
   }
 
   /**
@@ -45,6 +55,7 @@ export class Inbox {
   synced(views: readonly ConversationView[], given: ReadonlySet<number>): void {
     for (const view of views) {
       this.conversations.set(view.conversation, view);
+      this.roster.look(view);
       this.backlog.target(view.conversation, Math.max(view.lastSeq, view.joinedSeq));
       // Rows before the member's window never come: start the cursor where the window starts. For a
       // conversation the sync named no cursor for (a new device), the server starts after what the
@@ -68,6 +79,7 @@ export class Inbox {
       case 'conversation': {
         const { t: _t, ...view } = push;
         this.conversations.set(view.conversation, view);
+        this.roster.look(view);
         this.emit('conversation', view);
         return;
       }
@@ -100,7 +112,9 @@ export class Inbox {
         throw new SendError('untrusted_members', `the server lists ${users.size} members in a direct conversation of yours, not you and one other: not sent to anyone (a server that adds readers to a private conversation is not to be trusted)`);
       }
     }
-    return view.members.map((m) => ({ user: m.user, joinedSeq: m.joinedSeq ?? 0 }));
+    // A group member this client never saw added (nor the user accepted) is not encrypted to either.
+    const members = await this.roster.check(view, this.namesOf);
+    return members.map((m) => ({ user: m.user, joinedSeq: m.joinedSeq ?? 0 }));
   }
 
   /**
@@ -157,6 +171,7 @@ export class Inbox {
   /** Decrypts one row, in seq order, and hands it to the app: once, since the cursor moves past it. */
   async #process(row: MessageView): Promise<void> {
     if (row.seq <= this.state.cursor(row.conversation)) return;
+    this.roster.noteEvent(row);
     if (this.reader.isForOthers(row)) {
       // Another member's legacy copy: counted as processed, never shown.
       this.state.advance(row.conversation, row.seq);
@@ -173,6 +188,7 @@ export class Inbox {
     for (const view of conversations) {
       const known = this.conversations.has(view.conversation);
       this.conversations.set(view.conversation, view);
+      this.roster.look(view);
       if (!known) this.emit('conversation', view);
     }
   }

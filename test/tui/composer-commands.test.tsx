@@ -57,6 +57,18 @@ describe('slash commands', () => {
     expect(client.requests).toContainEqual({ t: 'group_rename', conversation: 30, name: 'the crew' });
   });
 
+  it('/accept USER trusts a member of the open group the client never saw added, and says what follows', async () => {
+    const { client, ui } = await renderApp();
+    client.replies.group_create = () => ({ conversation: group(30, 'crew', [1, 2]) });
+    await type(ui, '/group create crew bob');
+    await ui.waitFor('created #crew with 2 members');
+    await type(ui, '/accept carol');
+    await ui.waitFor('carol accepted in #crew; Ctrl-R sends again what failed');
+    expect(client.acceptedMembers).toEqual(['30:3']);
+    await type(ui, '/accept');
+    await ui.waitFor('name the member: /accept USER');
+  });
+
   it('/who, /fingerprint, /fingerprint USER with a changed key', async () => {
     const { client, ui } = await renderApp();
     await ui.press(KEYS.tab, KEYS.enter);

@@ -84,6 +84,13 @@ export class FakeClient extends TypedEmitter<ClientEvents> implements TuiClient 
 
   async trust(): Promise<void> {}
 
+  /** Members accepted with acceptMember, as `conversation:user`. */
+  readonly acceptedMembers: string[] = [];
+
+  async acceptMember(conversation: number, userId: number): Promise<void> {
+    this.acceptedMembers.push(`${conversation}:${userId}`);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
   }

@@ -9,8 +9,8 @@ describe('help overlay', () => {
   it('? opens a help listing every command and the keys; Esc closes it', async () => {
     const { ui } = await renderApp();
     await ui.press('?');
-    const frame = await ui.waitFor('fastchat help');
-    for (const c of SLASH_COMMANDS) expect(frame).toContain(c.usage.slice(0, 20));
+    const frame = (await ui.waitFor('fastchat help')).replaceAll('\u00a0', ' ');
+    for (const c of SLASH_COMMANDS) expect(frame).toContain(c.usage);
     for (const command of [Command.QuickSwitcher, Command.NextUnread, Command.Search, Command.Newline, Command.Quit, Command.PageUp]) {
       expect(frame).toContain(describeBinding(DEFAULT_BINDINGS[command][0]!));
     }

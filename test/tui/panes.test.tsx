@@ -76,8 +76,10 @@ describe('messages pane', () => {
     const client = fixtureClient();
     client.historyRows.set(20, Array.from({ length: 100 }, (_, i) => message(20, i + 1, 2, `old ${i + 1}`)));
     const { ui } = await renderApp(client);
-    client.fire('conversation', { ...client.conversations.get(20)!, lastSeq: 10_100 });
     for (let seq = 101; seq <= 10_100; seq++) client.fire('message', message(20, seq, seq % 2 ? 2 : 3, `message number ${seq}`));
+    // All of them listed before the conversation opens (they come in batches): opened first, it would
+    // load the page before what it had (old 51-100) ahead of the Home presses below.
+    await ui.waitFor('(10000) 3 members');
     await ui.press(KEYS.tab, KEYS.enter);
     const frame = await ui.waitFor('message number 10100');
     expect(frame).not.toContain('message number 101\n');

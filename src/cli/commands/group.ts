@@ -71,11 +71,23 @@ const leave: CommandModule<GlobalArgs, GroupArgs> = {
     }),
 };
 
-/** `fastchat group create|add|remove|rename|leave …`. A group is named `team`, or `team#12` when names are shared. */
+const accept: CommandModule<GlobalArgs, GroupArgs> = {
+  command: 'accept <group> <member>',
+  describe: 'encrypt to a member this client never saw added (after checking they belong there)',
+  handler: async (args) =>
+    withClient(args, async (client) => {
+      const group = await findGroup(client, args.group);
+      const user = await client.findUser(args.member!);
+      await client.acceptMember(group.conversation, user.id);
+      process.stdout.write(`accepted ${inert(user.name)} in ${shown(client, group)}: messages there are encrypted to them too\n`);
+    }),
+};
+
+/** `fastchat group create|add|remove|rename|leave|accept …`. A group is named `team`, or `team#12` when names are shared. */
 export const groupCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'group <command>',
-  describe: 'create a group, add or remove members, rename it, leave',
+  describe: 'create a group, add or remove members, rename it, leave, accept a member',
   builder: (cli: Argv<GlobalArgs>) =>
-    cli.command(create).command(change('add')).command(change('remove')).command(rename).command(leave).demandCommand(1) as never,
+    cli.command(create).command(change('add')).command(change('remove')).command(rename).command(leave).command(accept).demandCommand(1) as never,
   handler: () => undefined,
 };

@@ -4,7 +4,7 @@ import type { SlashCommand } from './types.js';
 export const fingerprintCommand: SlashCommand = {
   name: 'fingerprint',
   usage: '/fingerprint [USER]',
-  describe: "your key fingerprint, or USER's",
+  describe: "your fingerprint, or USER's",
   async run(words, _rest, { client, actions }) {
     const [who] = words;
     if (!who) {

@@ -4,7 +4,7 @@ import { openGroup, UsageError, type SlashCommand } from './types.js';
 export const groupCommand: SlashCommand = {
   name: 'group',
   usage: '/group create NAME USER… | /group add USER | /group remove USER',
-  describe: 'create a group, or add/remove a member of the open group',
+  describe: 'create a group; add/remove a member of the open one',
   async run(words, _rest, context) {
     const { client, dispatch, actions } = context;
     const [verb, ...args] = words;

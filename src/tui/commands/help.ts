@@ -4,7 +4,7 @@ import type { SlashCommand } from './types.js';
 export const helpCommand: SlashCommand = {
   name: 'help',
   usage: '/help',
-  describe: 'every key and command',
+  describe: 'this help',
   run(_words, _rest, { dispatch }) {
     dispatch({ type: 'overlay', overlay: { kind: 'help' } });
   },

@@ -4,7 +4,7 @@ import { UsageError, type SlashCommand } from './types.js';
 export const msgCommand: SlashCommand = {
   name: 'msg',
   usage: '/msg USER [text]',
-  describe: 'open a conversation with USER (and send text)',
+  describe: 'talk to USER (and send text)',
   async run(words, rest, { client, actions }) {
     const [name] = words;
     if (!name) throw new UsageError('name someone: /msg USER [text]');

@@ -4,7 +4,7 @@ import type { SlashCommand } from './types.js';
 export const quitCommand: SlashCommand = {
   name: 'quit',
   usage: '/quit',
-  describe: 'quit fastchat',
+  describe: 'quit',
   run(_words, _rest, { actions }) {
     actions.quit();
   },

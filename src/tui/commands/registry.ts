@@ -1,3 +1,4 @@
+import { acceptCommand } from './accept.js';
 import { fingerprintCommand } from './fingerprint.js';
 import { groupCommand } from './group.js';
 import { helpCommand } from './help.js';
@@ -19,6 +20,7 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
   searchCommand,
   fingerprintCommand,
   trustCommand,
+  acceptCommand,
   helpCommand,
   quitCommand,
 ];

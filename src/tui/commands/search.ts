@@ -4,7 +4,7 @@ import { UsageError, type SlashCommand } from './types.js';
 export const searchCommand: SlashCommand = {
   name: 'search',
   usage: '/search TEXT',
-  describe: "search the open conversation's history",
+  describe: 'search this conversation',
   async run(_words, rest, { state, dispatch, actions }) {
     const query = rest.trim();
     if (!query) throw new UsageError('give the text to find: /search TEXT');

@@ -4,7 +4,7 @@ import { UsageError, type SlashCommand } from './types.js';
 export const trustCommand: SlashCommand = {
   name: 'trust',
   usage: '/trust USER',
-  describe: "accept USER's changed key (after comparing fingerprints)",
+  describe: "accept USER's new key, once checked",
   async run(words, _rest, { client, actions }) {
     const [who] = words;
     if (!who) throw new UsageError('name the user: /trust USER');

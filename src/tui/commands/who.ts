@@ -5,7 +5,7 @@ import type { SlashCommand } from './types.js';
 export const whoCommand: SlashCommand = {
   name: 'who',
   usage: '/who',
-  describe: 'who is in the open conversation, and who is online',
+  describe: 'the members here, and who is online',
   run(_words, _rest, { state, actions }) {
     const entry = state.open === undefined ? undefined : state.conversations[state.open];
     const ids = entry ? entry.memberIds : Object.keys(state.users).map(Number);

@@ -2,6 +2,8 @@ import { Box, Text } from 'ink';
 import { SLASH_COMMANDS } from '../commands/registry.js';
 import { COMMAND_HELP, describeCommand } from '../keys/keyBindings.js';
 
+const NO_BREAK_SPACE = '\u00a0';
+
 /** Every key and every command (`?` or `/help`), compact enough for a 24-row terminal; Esc or `?` closes it. */
 export function HelpOverlay({ width, height }: { readonly width: number; readonly height: number }) {
   return (
@@ -15,7 +17,8 @@ export function HelpOverlay({ width, height }: { readonly width: number; readonl
       ))}
       <Text wrap="wrap">
         <Text bold color="yellow">{'Commands: '}</Text>
-        {SLASH_COMMANDS.map((c) => `${c.usage} ${c.describe}`).join(' · ')}
+        {/* A usage never breaks across lines (no-break spaces): `/trust` on one line and `USER` on the next reads as two things. */}
+        {SLASH_COMMANDS.map((c) => `${c.usage.replaceAll(' ', NO_BREAK_SPACE)} ${c.describe}`).join(' · ')}
       </Text>
     </Box>
   );

@@ -86,8 +86,8 @@ export const COMMAND_HELP: ReadonlyArray<{ readonly where: string; readonly comm
     commands: [
       [Command.FocusNext, 'next pane'],
       [Command.FocusPrevious, 'previous pane'],
-      [Command.QuickSwitcher, 'quick switcher (fuzzy)'],
-      [Command.NextUnread, 'next conversation with unread messages'],
+      [Command.QuickSwitcher, 'quick switcher'],
+      [Command.NextUnread, 'next unread conversation'],
       [Command.Search, 'search the open conversation'],
       [Command.RetryFailed, 'retry failed messages'],
       [Command.Back, 'back / close'],
