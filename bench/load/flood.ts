@@ -21,6 +21,14 @@ export interface FloodOptions {
   /** Where the connection flooder dials from: not the normal clients' 127.0.0.1. @default 127.0.0.2 */
   readonly flooderAddress?: string;
   readonly postgresServerUrl?: string;
+  /**
+   * More `fastchat-server` flags, for example a lower `--send-rate`: the send flooder stops at its first
+   * refusal, which a server slowed below the default 50/s (CPU hogs beside a test run) would never give.
+   * @default none: the server's own defaults, which the bench measures
+   */
+  readonly serverArgs?: readonly string[];
+  /** The flooder process's nice value (flooder-process.ts). @default 19 */
+  readonly flooderNice?: number;
 }
 
 /** One phase: the normal clients' figures, and what the flooder of the phase (if any) got. */
@@ -59,6 +67,7 @@ export async function runFlood(options: FloodOptions): Promise<FloodResult> {
   const deployment = await startDeployment({
     database: options.database,
     limits: 'default',
+    ...(options.serverArgs ? { serverArgs: options.serverArgs } : {}),
     ...(options.postgresServerUrl ? { postgresServerUrl: options.postgresServerUrl } : {}),
   });
   const clients: LoadClient[] = [];
@@ -69,7 +78,7 @@ export async function runFlood(options: FloodOptions): Promise<FloodResult> {
     await ring.prime();
     const pinger = new Pinger(await Promise.all(Array.from({ length: PINGERS }, (_, i) => LoadClient.signup(deployment.coordinator, `${tag}ping${i}`))));
     const start = (kind: FloodKind): Promise<RemoteFlooder> =>
-      startRemoteFlooder({ kind, coordinator: deployment.coordinator, tag: `${tag}f${kind[0]}`, localAddress: options.flooderAddress ?? '127.0.0.2' });
+      startRemoteFlooder({ kind, coordinator: deployment.coordinator, tag: `${tag}f${kind[0]}`, localAddress: options.flooderAddress ?? '127.0.0.2' }, options.flooderNice);
 
     const phases: FloodPhase[] = [];
     // A baseline right before each flood: the machine drifts over a run (tables grow, checkpoints,
