@@ -37,7 +37,7 @@ const FIELDS: { readonly [T in RequestType]: fc.Arbitrary<Fields> } = {
   ),
   resume: fc.record({ token: bytes(RESUME_TOKEN_BYTES, RESUME_TOKEN_BYTES) }),
   logout: fc.constant({}),
-  publish_keys: fc.record({ publicKey: bytes(1, 300), keyBackup: opt(bytes(0, 300)), legacyKey: opt(bytes(1, 300)) }),
+  publish_keys: fc.record({ secret: bytes(16, 64), publicKey: bytes(1, 300), keyProof: opt(bytes(1, 300)), keyBackup: opt(bytes(0, 300)), legacyKey: opt(bytes(1, 300)) }),
   users: fc.record({ after: opt(seq), limit: opt(fc.integer({ min: 1, max: USERS_PAGE_MAX })), prefix: opt(fc.string({ maxLength: 8 })), ids: opt(fc.array(entity, { minLength: 1, maxLength: 8 })) }),
   conversations: fc.constant({}),
   open_direct: fc.record({ user: entity }),

@@ -123,7 +123,7 @@ export async function logIn(rpc: RpcConnection, local: LocalStore, name: string,
     await local.write(IDENTITY_FILE, sealKeyFile(privateKey, keys.localKey));
   }
   const spki = publicKeyDer(privateKey);
-  const { user, legacyKey } = await openLegacyKey(rpc, local, { localKey: keys.localKey, password }, reply.user, spki, reply.keyBackup, progress, keySource);
+  const { user, legacyKey } = await openLegacyKey(rpc, local, { localKey: keys.localKey, password, loginSecret: keys.loginSecret }, reply.user, spki, reply.keyBackup, progress, keySource);
   const identity = { user, privateKey, publicKeyDer: spki, fingerprint: fingerprint(spki), loginSecret: keys.loginSecret, localKey: keys.localKey, legacyKey };
   return { identity, resume: { token: reply.resume } };
 }
@@ -163,7 +163,7 @@ const STALE_TOKEN_CODES = new Set(['bad_credentials', 'unknown_type']);
 async function openLegacyKey(
   rpc: RpcConnection,
   local: LocalStore,
-  sealing: { localKey: Buffer; password: string },
+  sealing: { localKey: Buffer; password: string; loginSecret: Buffer },
   user: UserView,
   spki: Buffer,
   keyBackup: Uint8Array | undefined,
@@ -185,6 +185,7 @@ async function openLegacyKey(
   const legacyKey = await keySource.legacyKey();
   const reply = await rpc.request({
     t: 'publish_keys',
+    secret: sealing.loginSecret,
     publicKey: spki,
     ...(keyBackup ? { keyBackup } : {}),
     legacyKey: legacyPublicKeyDer(legacyKey),

@@ -3,6 +3,7 @@ import { contentAssociatedData, messageKey, signedTranscript, wrapLabel, type En
 import { encodeEnvelope, type ParsedEnvelope } from './envelope-format.js';
 import { InvalidSealInputError, MissingRecipientKeyError } from './errors.js';
 import { requireRsaPrivate } from './private-key-pem.js';
+import { PSS } from './rsa-pss.js';
 import { MAX_MESSAGE_INDEX, requireId, type OutboundSession } from './session.js';
 
 export { decodeContent, encodeContent, type MessageContent } from './content.js';
@@ -45,7 +46,6 @@ export type OpenedMessage =
   | { readonly status: 'undecryptable'; readonly reason: 'no_session_key' | 'bad_ciphertext' | 'malformed' };
 
 const OAEP = { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' } as const;
-const PSS = { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 } as const;
 const TAG_BYTES = 16;
 
 /**

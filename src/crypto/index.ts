@@ -6,6 +6,7 @@ export * from './errors.js';
 export * from './identity.js';
 export * from './password-keys.js';
 export * from './key-backup.js';
+export { keyChangeStatement, signKeyChange, verifyKeyChange } from './key-change.js';
 export * from './envelope.js';
 export { readMessage, type ReadInput } from './read-message.js';
 export { MAX_MESSAGE_INDEX } from './session.js';

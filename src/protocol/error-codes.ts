@@ -39,6 +39,11 @@ export const ERROR_CODES = [
   'name_taken',
   /** `login`: no such user, or the wrong secret (deliberately not told apart); `resume`: an unknown, expired or revoked token. */
   'bad_credentials',
+  /**
+   * `publish_keys`: a new identity key in place of the published one without the published key's
+   * signature over the change (`keyProof`), or with one that does not verify. The old key stays.
+   */
+  'bad_key_proof',
   /** Too many attempts (failed logins, sends); `retryAfterMs` says when to try again. */
   'rate_limited',
   /** The user may not do this to this conversation (not a member, not an admin). */

@@ -68,6 +68,9 @@ export const SECRET_MAX_BYTES = 256;
 /** Public key material published at signup. @default 8 KiB */
 export const PUBLIC_KEY_MAX_BYTES = 8 * 1024;
 
+/** A key change's signature (`publish_keys` keyProof): RSA-PSS by a key of at most 8,192 bits. */
+export const KEY_PROOF_MAX_BYTES = 1024;
+
 /** Members named when creating a group (the creator aside). */
 export const GROUP_MEMBERS_MAX = 1000;
 

@@ -8,6 +8,7 @@ import {
   KEY_BACKUP_MAX_BYTES,
   MESSAGE_BODY_MAX_BYTES,
   PUBLIC_KEY_MAX_BYTES,
+  KEY_PROOF_MAX_BYTES,
   RESUME_TOKEN_BYTES,
   ROUTE_AVOID_MAX,
   SECRET_MAX_BYTES,
@@ -90,7 +91,14 @@ export const usersRequest = object({
 export const publishKeysRequest = object({
   t: literal('publish_keys'),
   id: requestId,
+  /** The login secret again: a key change needs the password, not only a logged-in session (a resume token). */
+  secret,
   publicKey: bytes({ min: 1, max: PUBLIC_KEY_MAX_BYTES }),
+  /**
+   * When it replaces a published key with another: the published key's RSA-PSS signature over the
+   * change (crypto/key-change.ts; an 8,192-bit key signs 1,024 bytes).
+   */
+  keyProof: optional(bytes({ min: 1, max: KEY_PROOF_MAX_BYTES })),
   keyBackup: optional(bytes({ max: KEY_BACKUP_MAX_BYTES })),
   /** Replaces the legacy key (docs/legacy.md); absent keeps the one published. */
   legacyKey: optional(bytes({ min: 1, max: PUBLIC_KEY_MAX_BYTES })),

@@ -86,6 +86,26 @@ export async function checkLogin(
 }
 
 /**
+ * Checks the logged-in user's password again, for a request that must not be made on a resume token
+ * alone (`publish_keys`): throttled and counted like a login, so it is no way around the login
+ * throttle. Returns the account as stored now.
+ */
+export async function checkPassword(services: ServerServices, session: ClientSession, secret: Uint8Array): Promise<Credentials> {
+  const user = session.requireUser();
+  const { throttle, store } = services;
+  const wait = throttle.retryAfter(user.name, session.remoteAddress);
+  if (wait > 0) {
+    throw new RequestError('rate_limited', `too many wrong passwords; try again in ${Math.ceil(wait / 1000)} s`, { retryAfterMs: wait });
+  }
+  const credentials = await store.credentialsByName(user.name);
+  if (!credentials || credentials.user.id !== user.id || !(await checkVerifier(secret, credentials))) {
+    throttle.failed(user.name, session.remoteAddress);
+    throw new RequestError('bad_credentials', 'wrong password');
+  }
+  return credentials;
+}
+
+/**
  * Gives the session a new resume token for its user (after `login` or `signup`), or undefined when it
  * could not be stored: the login itself has already succeeded and stands, and the client, given no
  * token, logs in with its secret next time, which is slower but correct.

@@ -3,7 +3,7 @@ import type { ChatClient } from '../../src/client/chat-client.js';
 import { LocalStore } from '../../src/client/local-store.js';
 import type { OutboxEntry } from '../../src/client/outbox.js';
 import { generateIdentityKey, publicKeyDer } from '../../src/crypto/identity.js';
-import { sealKeyBackup } from '../../src/crypto/key-backup.js';
+import { publishNextIdentityKey } from '../../src/client/key-change.js';
 import { derivePasswordKeys } from '../../src/crypto/password-keys.js';
 import { collect, testClients } from '../support/client-harness.js';
 import { describeEachServer, type TestServer } from '../support/start-server.js';
@@ -21,7 +21,7 @@ afterEach(async () => {
 async function changeBobsKey(bob: ChatClient): Promise<ChatClient> {
   const newKey = await generateIdentityKey();
   const { backupKey } = await derivePasswordKeys('bob', 'password of bob');
-  await bob.request({ t: 'publish_keys', publicKey: publicKeyDer(newKey), keyBackup: sealKeyBackup(newKey, backupKey) });
+  await publishNextIdentityKey(bob.connection(), bob.identity, newKey, backupKey);
   const newBob = await clients.open('bob', 'login');
   expect(newBob.identity.fingerprint).not.toBe(bob.identity.fingerprint);
   return newBob;

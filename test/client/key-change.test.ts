@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { generateIdentityKey, publicKeyDer } from '../../src/crypto/identity.js';
-import { sealKeyBackup } from '../../src/crypto/key-backup.js';
+import { publishNextIdentityKey } from '../../src/client/key-change.js';
 import { derivePasswordKeys } from '../../src/crypto/password-keys.js';
 import { collect, useServerWithClients } from '../support/client-harness.js';
 
@@ -16,7 +16,7 @@ it('a contact whose key changes is flagged, never silently trusted, until accept
   // bob gets a new key (say, `fastchat keys import`) and publishes it with a backup of it.
   const newKey = await generateIdentityKey();
   const { backupKey } = await derivePasswordKeys('bob', 'password of bob');
-  await bob.request({ t: 'publish_keys', publicKey: publicKeyDer(newKey), keyBackup: sealKeyBackup(newKey, backupKey) });
+  await publishNextIdentityKey(bob.connection(), bob.identity, newKey, backupKey);
   const newBob = await clients.open('bob', 'login');
   expect(newBob.identity.fingerprint).not.toBe(bob.identity.fingerprint);
 

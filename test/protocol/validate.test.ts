@@ -19,7 +19,7 @@ const valid: Record<keyof typeof REQUEST_SCHEMAS, RawMessage> = {
   login: { t: 'login', id: 5, name: 'ALICE', secret },
   resume: { t: 'resume', id: 21, token: Buffer.alloc(32, 9) },
   logout: { t: 'logout', id: 6 },
-  publish_keys: { t: 'publish_keys', id: 19, publicKey: Buffer.from('spki'), keyBackup: Buffer.from('sealed') },
+  publish_keys: { t: 'publish_keys', id: 19, secret, publicKey: Buffer.from('spki'), keyProof: Buffer.from('signature'), keyBackup: Buffer.from('sealed') },
   users: { t: 'users', id: 7, after: 10, limit: 50, prefix: 'al' },
   conversations: { t: 'conversations', id: 8 },
   open_direct: { t: 'open_direct', id: 20, user: 2 },

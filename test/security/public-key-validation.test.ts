@@ -23,7 +23,7 @@ it('finding 9: a publicKey that is not an RSA key of 2048-8192 bits is refused a
       expect(await codeOf(raw.rpc.request({ t: 'signup', name: `m_${label}`, secret: secretFor(label), publicKey })), label).toBe('bad_request');
     }
     const alice = await clients.open('alice', 'signup');
-    for (const [label, publicKey] of Object.entries(bad)) expect(await codeOf(alice.request({ t: 'publish_keys', publicKey })), label).toBe('bad_request');
+    for (const [label, publicKey] of Object.entries(bad)) expect(await codeOf(alice.request({ t: 'publish_keys', secret: alice.identity.loginSecret, publicKey })), label).toBe('bad_request');
     // Her key is still the one she had.
     const { users } = await alice.request({ t: 'users', ids: [alice.user.id] });
     expect(Buffer.from(users[0]!.publicKey!).equals(alice.identity.publicKeyDer)).toBe(true);

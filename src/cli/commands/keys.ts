@@ -1,10 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
 import { IDENTITY_FILE } from '../../client/account.js';
+import { publishNextIdentityKey } from '../../client/key-change.js';
 import { exportKeyFile, sealKeyFile } from '../../client/key-files.js';
 import { LocalStore } from '../../client/local-store.js';
 import { decryptPrivateKeyPem, fingerprint, publicKeyDer } from '../../crypto/identity.js';
-import { sealKeyBackup } from '../../crypto/key-backup.js';
 import { derivePasswordKeys } from '../../crypto/password-keys.js';
 import type { GlobalArgs } from '../global-options.js';
 import { readPassword } from '../password.js';
@@ -55,9 +55,8 @@ const importCommand: CommandModule<GlobalArgs, KeysArgs> = {
     const password = await readPassword(`password for ${user}: `);
     const privateKey = decryptPrivateKeyPem(pem, password);
     const { backupKey, localKey } = await derivePasswordKeys(user, password);
-    await withClient(args, async (client) => {
-      await client.request({ t: 'publish_keys', publicKey: publicKeyDer(privateKey), keyBackup: sealKeyBackup(privateKey, backupKey) });
-    });
+    // The key in use signs the change, and the password proves it is the owner (client/key-change.ts).
+    await withClient(args, (client) => publishNextIdentityKey(client.connection(), client.identity, privateKey, backupKey));
     await new LocalStore(args.home, user).write(IDENTITY_FILE, sealKeyFile(privateKey, localKey));
     process.stdout.write(`imported and published; your fingerprint is now ${fingerprint(publicKeyDer(privateKey))}\n`);
   },

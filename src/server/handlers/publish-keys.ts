@@ -1,3 +1,6 @@
+import { verifyKeyChange } from '../../crypto/key-change.js';
+import { checkPassword } from '../accounts.js';
+import { RequestError } from '../errors.js';
 import { NODE_ONLY, type Handler } from '../handler.js';
 import { checkedPublicKey } from '../identity-keys.js';
 import { checkedLegacyKey } from '../legacy/legacy-keys.js';
@@ -5,13 +8,25 @@ import { userView } from '../views.js';
 
 /**
  * `publish_keys` (protocol.md § publish_keys): replaces the user's public key (and key backup), after a
- * key import or rotation. Other users' clients compare it with the key they pinned and flag the change.
+ * key import or rotation. It needs the password (the login secret), not only a logged-in session: a
+ * captured resume token must not be enough to put someone else's key on an account. A new identity
+ * key in place of a published one must also come with the published key's signature over the change,
+ * so a captured password alone is not enough either (issue 17, finding 2). Other users' clients
+ * compare the key with the one they pinned and flag the change.
  */
 export const publishKeys: Handler<'publish_keys'> = {
   roles: NODE_ONLY,
   async handle(request, { session, services }) {
-    const user = await services.store.setKeys(session.requireUser().id, {
-      publicKey: checkedPublicKey(request.publicKey),
+    const { user: current } = await checkPassword(services, session, request.secret);
+    const publicKey = checkedPublicKey(request.publicKey);
+    const previous = current.publicKey;
+    if (previous && !Buffer.from(previous).equals(Buffer.from(publicKey))) {
+      if (!request.keyProof || !verifyKeyChange(previous, current.id, publicKey, request.keyProof)) {
+        throw new RequestError('bad_key_proof', 'a new identity key needs the published key\'s signature over the change (keyProof); the published key stays');
+      }
+    }
+    const user = await services.store.setKeys(current.id, {
+      publicKey,
       keyBackup: request.keyBackup ?? null,
       ...(request.legacyKey === undefined ? {} : { legacyKey: checkedLegacyKey(request.legacyKey) }),
     });
