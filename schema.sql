@@ -213,3 +213,9 @@ INSERT INTO schema_version (version) VALUES (4) ON CONFLICT DO NOTHING;
 INSERT INTO schema_version (version) VALUES (5) ON CONFLICT DO NOTHING;
 INSERT INTO schema_version (version) VALUES (6) ON CONFLICT DO NOTHING;
 INSERT INTO schema_version (version) VALUES (7) ON CONFLICT DO NOTHING;
+INSERT INTO schema_version (version) VALUES (8) ON CONFLICT DO NOTHING;
+
+-- Version 8: the proof that came with a user's current identity key: the previous key's signature
+-- over the change (docs/crypto.md § Key changes), kept so a contact's client can check the change
+-- against the key it pinned. NULL for a key published first, at signup or since.
+ALTER TABLE users ADD COLUMN IF NOT EXISTS key_proof bytea;

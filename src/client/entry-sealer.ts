@@ -49,7 +49,7 @@ export class EntrySealer {
     const keys = await this.keyring.keysOf(recipients, KEY_MAX_AGE_MS);
     for (const contact of keys.values()) {
       if (contact.changed && contact.userId !== this.identity.user.id) {
-        throw new KeyChangedError(contact.name, contact.pinnedFingerprint ?? '?', contact.fingerprint);
+        throw new KeyChangedError(contact.name, contact.pinnedFingerprint ?? '?', contact.fingerprint, contact.signedByPinned === true);
       }
     }
     const withKeys = recipients.filter((id) => keys.has(id)).sort((a, b) => a - b);

@@ -104,8 +104,15 @@ export class KeyChangedError extends Error {
     readonly userName: string,
     readonly pinned: string,
     readonly current: string,
+    /** Whether the key pinned signed the change (keyring.ts signedByPinned). */
+    readonly signedByPinned: boolean,
   ) {
-    super(`${userName}'s key changed: compare fingerprints, trust the new key (/trust ${userName} in the TUI, fastchat keys trust ${userName} in a shell), then send it again (Ctrl-R in the TUI)`);
+    const trust = `trust the new key (/trust ${userName} in the TUI, fastchat keys trust ${userName} in a shell)`;
+    super(
+      signedByPinned
+        ? `${userName}'s key changed, signed by the key you had pinned: compare fingerprints, ${trust}, then send it again (Ctrl-R in the TUI)`
+        : `${userName}'s key changed and the key you had pinned did NOT sign the change: compare fingerprints in person, ${trust} only if they match, then send it again (Ctrl-R in the TUI)`,
+    );
   }
 }
 

@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { BadKeyError } from '../crypto/errors.js';
 import { fingerprint, importPublicKey } from '../crypto/identity.js';
+import { verifyKeyChange } from '../crypto/key-change.js';
 import type { UserView } from '../protocol/index.js';
 import type { ClientState } from './client-state.js';
 
@@ -14,6 +15,12 @@ export interface ContactKey {
   readonly changed: boolean;
   /** The pinned fingerprint, when `changed`. */
   readonly pinnedFingerprint?: string;
+  /**
+   * When `changed`: whether the key pinned signed the change to this one (docs/crypto.md § Key
+   * changes) — the owner made it with their old key. Still not trusted until accepted: a stolen old
+   * key could sign too, so the person is asked, but told which of the two cases this is.
+   */
+  readonly signedByPinned?: boolean;
 }
 
 /** A legacy (2022) user: reached only through the legacy scheme, with the key their client published. */
@@ -22,6 +29,11 @@ export interface LegacyContact {
   readonly name: string;
   /** SPKI DER of their RSA key (shown to them as `PublicKey(n, e)`). */
   readonly legacyKey: Uint8Array;
+}
+
+/** Whether the key pinned (base64 SPKI DER) signed the change to the user's current key. */
+function signedBy(pinnedKey: string, user: UserView): boolean {
+  return user.keyProof !== undefined && verifyKeyChange(Buffer.from(pinnedKey, 'base64'), user.id, user.publicKey!, user.keyProof);
 }
 
 /**
@@ -93,7 +105,7 @@ export class Keyring {
       fingerprint: print,
       publicKey,
       changed,
-      ...(changed ? { pinnedFingerprint: pin.fingerprint } : {}),
+      ...(changed ? { pinnedFingerprint: pin.fingerprint, signedByPinned: signedBy(pin.key, user) } : {}),
     };
     this.#keys.set(user.id, contact);
     return contact;

@@ -1,5 +1,5 @@
 import { entityId, seqNumber, timestamp } from './ids.js';
-import { USER_NAME_MAX } from './limits.js';
+import { KEY_PROOF_MAX_BYTES, USER_NAME_MAX } from './limits.js';
 import { inert } from '../util/inert-text.js';
 import { arrayOf, bool, bytes, object, oneOf, optional, str, type Infer, type Schema } from './schema.js';
 
@@ -26,6 +26,11 @@ export const userView = object({
   publicKey: optional(bytes({ max: 64 * 1024 })),
   /** RSA public key (SPKI DER) for the 2022 legacy scheme (docs/legacy.md); for a legacy user, their only key. */
   legacyKey: optional(bytes({ max: 64 * 1024 })),
+  /**
+   * The previous key's signature over the change to `publicKey` (docs/crypto.md § Key changes), for
+   * contacts to check against the key they pinned; absent for a first key.
+   */
+  keyProof: optional(bytes({ max: KEY_PROOF_MAX_BYTES })),
 });
 export type UserView = Infer<typeof userView>;
 

@@ -14,6 +14,7 @@ export function userView(user: UserRecord, online: boolean): UserView {
     ...(online || !user.lastSeen ? {} : { lastSeen: user.lastSeen.getTime() }),
     ...(user.publicKey ? { publicKey: user.publicKey } : {}),
     ...(user.legacyKey ? { legacyKey: user.legacyKey } : {}),
+    ...(user.keyProof ? { keyProof: user.keyProof } : {}),
   };
 }
 

@@ -24,6 +24,8 @@ export interface UserRecord {
    * when the user published none (legacy clients do not see such a user).
    */
   readonly legacyKey: Uint8Array | null;
+  /** The previous key's signature over the change to `publicKey` (docs/crypto.md § Key changes); null for a first key. */
+  readonly keyProof: Uint8Array | null;
   readonly createdAt: Date;
   /** When the user's last session closed; null if never. */
   readonly lastSeen: Date | null;
@@ -52,11 +54,12 @@ export interface NewUser {
   readonly legacyKey?: Uint8Array | null;
 }
 
-/** A user's published keys; `legacyKey` undefined keeps the one stored. */
+/** A user's published keys; `legacyKey` and `keyProof` undefined keep the ones stored. */
 export interface SetKeys {
   readonly publicKey: Uint8Array;
   readonly keyBackup: Uint8Array | null;
   readonly legacyKey?: Uint8Array | null;
+  readonly keyProof?: Uint8Array | null;
 }
 
 export type ConversationKind = 'direct' | 'group';

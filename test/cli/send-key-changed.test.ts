@@ -13,7 +13,7 @@ it('send to a contact whose key changed exits 1 with the reason, keeps nothing; 
 
   const refused = await fastchat('alice', ['send', 'bob', 'are you really bob?']);
   expect(refused.code).toBe(1);
-  expect(refused.stderr).toBe("fastchat: bob's key changed: compare fingerprints, trust the new key (/trust bob in the TUI, fastchat keys trust bob in a shell), then send it again (Ctrl-R in the TUI)\n");
+  expect(refused.stderr).toBe("fastchat: bob's key changed, signed by the key you had pinned: compare fingerprints, trust the new key (/trust bob in the TUI, fastchat keys trust bob in a shell), then send it again (Ctrl-R in the TUI)\n");
   expect(refused.stdout).toBe('');
 
   expect((await fastchat('alice', ['keys', 'trust', 'bob'])).code).toBe(0);

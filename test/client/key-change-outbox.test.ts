@@ -9,7 +9,7 @@ import { collect, testClients } from '../support/client-harness.js';
 import { describeEachServer, type TestServer } from '../support/start-server.js';
 
 /** The reason a message to bob fails with while his changed key is not trusted. */
-const BOB_CHANGED = "bob's key changed: compare fingerprints, trust the new key (/trust bob in the TUI, fastchat keys trust bob in a shell), then send it again (Ctrl-R in the TUI)";
+const BOB_CHANGED = "bob's key changed, signed by the key you had pinned: compare fingerprints, trust the new key (/trust bob in the TUI, fastchat keys trust bob in a shell), then send it again (Ctrl-R in the TUI)";
 
 let server: TestServer;
 const clients = testClients(() => server.listening.coordinatorPort);

@@ -31,7 +31,7 @@ it('a contact whose key changes is flagged, never silently trusted, until accept
   const { acked, cid } = await alice.send({ user: bob.user.id }, 'are you really bob?');
   await expect(acked).rejects.toMatchObject({
     code: 'key_changed',
-    message: "bob's key changed: compare fingerprints, trust the new key (/trust bob in the TUI, fastchat keys trust bob in a shell), then send it again (Ctrl-R in the TUI)",
+    message: "bob's key changed, signed by the key you had pinned: compare fingerprints, trust the new key (/trust bob in the TUI, fastchat keys trust bob in a shell), then send it again (Ctrl-R in the TUI)",
   });
   expect(alice.outbox.entries().map((e) => e.cid)).not.toContain(cid);
 

@@ -96,3 +96,25 @@ it('finding 2: the owner, with the password and the key in use, replaces it', as
   expect(Buffer.from(user.publicKey!).equals(publicKeyDer(next))).toBe(true);
   expect((await publishedKeyOf(alice, alice.user.id)).equals(publicKeyDer(next))).toBe(true);
 });
+
+it("finding 2: a contact is told whether a new key was signed by the one it pinned: the owner's change is, an operator's swap is not", async () => {
+  const alice = await clients.open('alice', 'signup');
+  const bob = await clients.open('bob', 'signup');
+  const carol = await clients.open('carol', 'signup');
+  await alice.keyring.keysOf([bob.user.id, carol.user.id]); // pinned
+
+  const next = await testAccountKeys.identityKey();
+  const { backupKey } = await derivePasswordKeys('bob', 'password of bob');
+  await publishNextIdentityKey(bob.connection(), bob.identity, next, backupKey);
+  // The operator puts mallory's key on carol's account by hand, with a "proof" mallory's key made.
+  const mallory = await testAccountKeys.identityKey();
+  const malloryKey = publicKeyDer(mallory);
+  await world.server.database.query('UPDATE users SET public_key = $2, key_proof = $3 WHERE id = $1', [carol.user.id, malloryKey, signKeyChange(mallory, carol.user.id, malloryKey)]);
+
+  await alice.keyring.refresh([bob.user.id, carol.user.id]);
+  expect(alice.keyring.get(bob.user.id)).toMatchObject({ changed: true, signedByPinned: true });
+  expect(alice.keyring.get(carol.user.id)).toMatchObject({ changed: true, signedByPinned: false });
+  // Neither is trusted until alice accepts it, and the refusal says which case it is.
+  await expect((await alice.send({ user: bob.user.id }, 'to bob')).acked).rejects.toMatchObject({ code: 'key_changed', message: expect.stringContaining('signed by the key you had pinned') });
+  await expect((await alice.send({ user: carol.user.id }, 'to carol')).acked).rejects.toMatchObject({ code: 'key_changed', message: expect.stringContaining('did NOT sign the change') });
+});

@@ -76,9 +76,11 @@ describe('slash commands', () => {
     await ui.waitFor('3 members: alice (online), bob (online), carol');
     await type(ui, '/fingerprint');
     await ui.waitFor('your fingerprint (alice): 11111 22222 33333');
-    client.keys.set(2, { userId: 2, name: 'bob', fingerprint: '99999', publicKey: undefined as never, changed: true, pinnedFingerprint: '44444' });
+    client.keys.set(2, { userId: 2, name: 'bob', fingerprint: '99999', publicKey: undefined as never, changed: true, pinnedFingerprint: '44444', signedByPinned: false });
     await type(ui, '/fingerprint bob');
-    await ui.waitFor("⚠ bob's key CHANGED: now 99999, you had pinned 44444");
+    // Wider than the info line: it takes a second row from the messages pane instead of being cut.
+    const frame = await ui.waitFor("⚠ bob's key CHANGED (NOT signed by the key you had pinned): now 99999, you");
+    expect(frame).toContain('│had pinned 44444. Check it with them, then /trust bob (Esc)');
   });
 
   it('unknown commands and bad arguments are shown inline, never thrown', async () => {

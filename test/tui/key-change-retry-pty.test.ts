@@ -10,7 +10,7 @@ const { fastchat } = world;
 
 const ENTER = '\r';
 const CTRL_R = '\u0012';
-const REASON = "bob's key changed: compare fingerprints, trust the new key (/trust bob in the TUI, fastchat keys trust bob in a shell), then send it again (Ctrl-R in the TUI)";
+const REASON = "bob's key changed, signed by the key you had pinned: compare fingerprints, trust the new key (/trust bob in the TUI, fastchat keys trust bob in a shell), then send it again (Ctrl-R in the TUI)";
 
 it('a message to a changed key shows ✗ FAILED with what to do; after /trust, Ctrl-R sends it to the new key, verified', async () => {
   for (const user of ['alice', 'bob']) expect((await fastchat(user, ['signup', user])).code).toBe(0);

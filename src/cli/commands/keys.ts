@@ -28,7 +28,10 @@ const fingerprintCommand: CommandModule<GlobalArgs, KeysArgs> = {
       const contact = client.keyring.get(user.id);
       if (!contact) throw new Error(`${user.name} has published no key`);
       process.stdout.write(`${user.name}: ${contact.fingerprint}\n`);
-      if (contact.changed) process.stdout.write(`WARNING: ${user.name}'s key CHANGED; you had pinned ${contact.pinnedFingerprint}\n`);
+      if (contact.changed) {
+        const signed = contact.signedByPinned ? 'signed by the key you had pinned' : 'NOT signed by the key you had pinned';
+        process.stdout.write(`WARNING: ${user.name}'s key CHANGED (${signed}); you had pinned ${contact.pinnedFingerprint}\n`);
+      }
     }),
 };
 

@@ -18,7 +18,7 @@ export const usersCommand: CommandModule<GlobalArgs, GlobalArgs> = {
           const contact = client.keyring.learn(user);
           const unusable = client.keyring.unusableKey(user.id);
           const print = unusable !== undefined ? `unusable key (${inert(unusable)})` : user.publicKey ? fingerprint(user.publicKey) : 'no key';
-          const flag = contact?.changed ? '  KEY CHANGED' : user.kind === 'legacy' ? '  (legacy 2022 client)' : '';
+          const flag = contact?.changed ? (contact.signedByPinned ? '  KEY CHANGED (signed by the key pinned)' : '  KEY CHANGED (NOT signed by the key pinned)') : user.kind === 'legacy' ? '  (legacy 2022 client)' : '';
           process.stdout.write(`${user.name.padEnd(20)} ${state.padEnd(28)} ${print}${flag}\n`);
         }
         if (!more || users.length === 0) break;

@@ -20,13 +20,14 @@ export const publishKeys: Handler<'publish_keys'> = {
     const { user: current } = await checkPassword(services, session, request.secret);
     const publicKey = checkedPublicKey(request.publicKey);
     const previous = current.publicKey;
-    if (previous && !Buffer.from(previous).equals(Buffer.from(publicKey))) {
-      if (!request.keyProof || !verifyKeyChange(previous, current.id, publicKey, request.keyProof)) {
-        throw new RequestError('bad_key_proof', 'a new identity key needs the published key\'s signature over the change (keyProof); the published key stays');
-      }
+    const changed = previous !== null && !Buffer.from(previous).equals(Buffer.from(publicKey));
+    if (changed && (!request.keyProof || !verifyKeyChange(previous, current.id, publicKey, request.keyProof))) {
+      throw new RequestError('bad_key_proof', 'a new identity key needs the published key\'s signature over the change (keyProof); the published key stays');
     }
     const user = await services.store.setKeys(current.id, {
       publicKey,
+      // Kept with the key it vouches for, so contacts can check it; the same key again keeps its proof.
+      ...(changed ? { keyProof: request.keyProof! } : previous === null ? { keyProof: null } : {}),
       keyBackup: request.keyBackup ?? null,
       ...(request.legacyKey === undefined ? {} : { legacyKey: checkedLegacyKey(request.legacyKey) }),
     });

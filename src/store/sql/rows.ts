@@ -14,7 +14,7 @@ import type {
   UserRecord,
 } from '../chat-store.js';
 
-export const USER_COLUMNS = 'u.id, u.name, u.kind, u.public_key, u.legacy_key, u.created_at, u.last_seen';
+export const USER_COLUMNS = 'u.id, u.name, u.kind, u.public_key, u.legacy_key, u.key_proof, u.created_at, u.last_seen';
 
 export interface UserRow extends Record<string, unknown> {
   id: number;
@@ -22,6 +22,7 @@ export interface UserRow extends Record<string, unknown> {
   kind: UserKind;
   public_key: Uint8Array | null;
   legacy_key: Uint8Array | null;
+  key_proof: Uint8Array | null;
   created_at: Date;
   last_seen: Date | null;
 }
@@ -33,6 +34,7 @@ export function toUser(row: UserRow): UserRecord {
     kind: row.kind,
     publicKey: row.public_key === null ? null : bytes(row.public_key),
     legacyKey: row.legacy_key === null ? null : bytes(row.legacy_key),
+    keyProof: row.key_proof === null ? null : bytes(row.key_proof),
     createdAt: row.created_at,
     lastSeen: row.last_seen,
   };

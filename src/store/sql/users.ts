@@ -82,12 +82,13 @@ export async function setKeys(
   userId: UserId,
   keys: SetKeys,
 ): Promise<UserRecord> {
-  // legacy_key is kept when the call names none ($4 NULL and $5 false).
+  // legacy_key and key_proof are kept when the call names none ($4 NULL and $5 false; $6, $7).
   const { rows } = await db.query<UserRow>(
     `UPDATE users AS u SET public_key = $2, key_backup = $3,
-       legacy_key = CASE WHEN $5::boolean THEN $4::bytea ELSE u.legacy_key END
+       legacy_key = CASE WHEN $5::boolean THEN $4::bytea ELSE u.legacy_key END,
+       key_proof = CASE WHEN $7::boolean THEN $6::bytea ELSE u.key_proof END
      WHERE u.id = $1 RETURNING ${USER_COLUMNS}`,
-    [userId, keys.publicKey, keys.keyBackup, keys.legacyKey ?? null, keys.legacyKey !== undefined],
+    [userId, keys.publicKey, keys.keyBackup, keys.legacyKey ?? null, keys.legacyKey !== undefined, keys.keyProof ?? null, keys.keyProof !== undefined],
   );
   if (rows[0] === undefined) throw new NotFoundError(`no user with id ${userId}`);
   return toUser(rows[0]);

@@ -19,7 +19,8 @@ export const fingerprintCommand: SlashCommand = {
       return;
     }
     if (contact.changed) {
-      actions.error(`⚠ ${user.name}'s key CHANGED: now ${contact.fingerprint}, you had pinned ${contact.pinnedFingerprint}. Check it with them, then /trust ${user.name}`);
+      const signed = contact.signedByPinned ? 'signed by the key you had pinned' : 'NOT signed by the key you had pinned';
+      actions.error(`⚠ ${user.name}'s key CHANGED (${signed}): now ${contact.fingerprint}, you had pinned ${contact.pinnedFingerprint}. Check it with them, then /trust ${user.name}`);
       return;
     }
     actions.info(`${user.name}: ${contact.fingerprint}`);

@@ -1,7 +1,23 @@
-import { Text } from 'ink';
+import { Box, Text } from 'ink';
 import { useAppState } from '../contexts/AppStateContext.js';
+import type { Notice } from '../state/types.js';
 import { typingNames } from '../state/selectors.js';
+import { wrapText } from '../text/display-width.js';
 import { inert } from '../../util/inert-text.js';
+
+/** Rows a notice may take under the messages; longer ones are cut (Esc dismisses it). */
+export const NOTICE_MAX_ROWS = 4;
+const DISMISS = ' (Esc)';
+
+/**
+ * The notice's lines at this width, " (Esc)" included, at most NOTICE_MAX_ROWS: the layout gives the
+ * info line this many rows and the messages pane the rest, so a long warning (a changed key with both
+ * fingerprints) is read whole instead of cut at the edge.
+ */
+export function noticeLines(notice: Notice | undefined, width: number): string[] {
+  if (!notice) return [];
+  return wrapText(inert(notice.text) + DISMISS, width).slice(0, NOTICE_MAX_ROWS);
+}
 
 /** Under the messages: the last command's result or error, else who is typing. */
 export function InfoLine({ width }: { readonly width: number }) {
@@ -9,10 +25,13 @@ export function InfoLine({ width }: { readonly width: number }) {
   if (state.notice) {
     const color = state.notice.level === 'error' ? 'red' : state.notice.level === 'warning' ? 'yellow' : 'green';
     return (
-      <Text color={color} wrap="wrap">
-        {inert(state.notice.text).slice(0, width * 4)}
-        <Text dimColor>{' (Esc)'}</Text>
-      </Text>
+      <Box flexDirection="column" width={width}>
+        {noticeLines(state.notice, width).map((line, i) => (
+          <Text key={i} color={color} wrap="truncate-end">
+            {line}
+          </Text>
+        ))}
+      </Box>
     );
   }
   const names = state.open === undefined ? [] : typingNames(state, state.open, Date.now());

@@ -3,7 +3,7 @@ import { Composer } from '../components/Composer.js';
 import { ContactsPane } from '../components/ContactsPane.js';
 import { GroupsPane } from '../components/GroupsPane.js';
 import { HelpOverlay } from '../components/HelpOverlay.js';
-import { InfoLine } from '../components/InfoLine.js';
+import { InfoLine, noticeLines } from '../components/InfoLine.js';
 import { MessagesPane } from '../components/MessagesPane.js';
 import { QuickSwitcher } from '../components/QuickSwitcher.js';
 import { SearchBar } from '../components/SearchBar.js';
@@ -15,6 +15,8 @@ import type { Regions } from './layout.js';
 export function MainLayout({ columns, regions }: { readonly columns: number; readonly regions: Regions }) {
   const state = useAppState();
   const overlay = state.overlay.kind;
+  // A long notice takes rows from the messages pane, never from the composer.
+  const infoRows = overlay === 'search' ? 1 : Math.max(1, noticeLines(state.notice, regions.rightWidth).length);
   return (
     <Box flexDirection="column" width={columns} height={regions.height}>
       <Box flexDirection="row" flexGrow={1}>
@@ -31,9 +33,9 @@ export function MainLayout({ columns, regions }: { readonly columns: number; rea
               {overlay === 'switcher' ? (
                 <QuickSwitcher width={regions.rightWidth} />
               ) : (
-                <MessagesPane width={regions.rightWidth} height={regions.messagesHeight} />
+                <MessagesPane width={regions.rightWidth} height={regions.messagesHeight - (infoRows - 1)} />
               )}
-              <Box height={1} width={regions.rightWidth}>
+              <Box height={infoRows} width={regions.rightWidth}>
                 {/* Mounted (drawing nothing) when closed, so the keys typed right after Ctrl-F reach it. */}
                 <SearchBar />
                 {overlay === 'search' ? null : <InfoLine width={regions.rightWidth} />}

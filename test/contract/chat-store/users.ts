@@ -20,6 +20,7 @@ export function usersContract(f: Fixture): void {
       kind: 'legacy',
       publicKey: utf8('PublicKey(7, 65537)'),
       legacyKey: utf8('PublicKey(7, 65537)'),
+      keyProof: null,
       createdAt: expect.any(Date),
       lastSeen: null,
     });
@@ -70,6 +71,17 @@ export function usersContract(f: Fixture): void {
     expect((await f.store.usersById([user.id]))[0]?.legacyKey).toEqual(utf8('legacy key 2'));
     const cleared = await f.store.setKeys(user.id, { publicKey: utf8('modern key 2'), keyBackup: null, legacyKey: null });
     expect(cleared.legacyKey).toBeNull();
+  });
+
+  it('keeps the key proof with the key it came with: none at signup, stored with a change, kept unless setKeys names one', async () => {
+    const user = await f.store.createUser({ name: 'rotating', kind: 'modern', verifier: utf8('v'), salt: utf8('s'), kdf: 'scrypt:16384:8:1:32', publicKey: utf8('key 1') });
+    expect(user.keyProof).toBeNull();
+    const changed = await f.store.setKeys(user.id, { publicKey: utf8('key 2'), keyBackup: null, keyProof: utf8('key 1 signs key 2') });
+    expect(changed.keyProof).toEqual(utf8('key 1 signs key 2'));
+    const kept = await f.store.setKeys(user.id, { publicKey: utf8('key 2'), keyBackup: utf8('backup'), legacyKey: utf8('legacy') });
+    expect(kept.keyProof).toEqual(utf8('key 1 signs key 2'));
+    expect((await f.store.usersById([user.id]))[0]?.keyProof).toEqual(utf8('key 1 signs key 2'));
+    expect((await f.store.setKeys(user.id, { publicKey: utf8('key 3'), keyBackup: null, keyProof: null })).keyProof).toBeNull();
   });
 
   it('a user may sign up without a public key', async () => {
