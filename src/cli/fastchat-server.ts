@@ -113,6 +113,24 @@ export async function main(argv: string[]): Promise<void> {
     exitWithError(NAME, error);
   }
   const { listening, database } = server;
+  // Before the ready line: whoever reads it may signal at once, and until process.on runs a SIGTERM
+  // kills the process outright, with nothing drained or logged (a worker descheduled right after its
+  // ready line, beside two CPU hogs, was).
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    server.close().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => exitWithError(NAME, error),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   logger.info(worker === undefined ? 'fastchat-server ready' : 'worker ready', {
     version: VERSION,
     host: listening.host,
@@ -129,21 +147,6 @@ export async function main(argv: string[]): Promise<void> {
     reportReady({ ports: listening.ports, coordinatorPort: listening.coordinatorPort, database: database.description });
   }
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('shutting down', { signal });
-    server.close().then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      (error: unknown) => exitWithError(NAME, error),
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { encodeContent } from '../crypto/envelope.js';
 import { openLocal, sealLocal } from '../crypto/local-seal.js';
+import { fingerprint } from '../crypto/fingerprint.js';
 import type { ConversationView, UserView } from '../protocol/index.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from '../util/backoff.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
@@ -112,6 +113,9 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
       const sender = new Sender(identity, state, keyring, outbox, (conversation) => inbox.members(conversation), online);
       client = new ChatClient(options, identity, state, keyring, outbox, reader, sender, inbox);
       sender.onOutcome((outcome) => (outcome.ok ? client!.emit('sent', outcome.receipt) : client!.emit('failed', outcome.failure)));
+      client.on('keys', (user) => {
+        if (user.publicKey && !identity.publicKeyDer.equals(user.publicKey)) client!.emit('ownKeyChanged', { fingerprint: fingerprint(user.publicKey) });
+      });
       client.#pending = rpc;
       client.#resume = resume;
       return client;

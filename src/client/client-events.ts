@@ -1,4 +1,4 @@
-import type { ConversationView, Push } from '../protocol/index.js';
+import type { ConversationView, Push, UserView } from '../protocol/index.js';
 import type { ServerAddress } from './connect.js';
 import type { ChatMessage } from './message-reader.js';
 import type { SendReceipt } from './sender.js';
@@ -30,6 +30,13 @@ export interface ClientEvents {
   presence: (presence: Extract<Push, { t: 'presence' }>) => void;
   typing: (typing: Extract<Push, { t: 'typing' }>) => void;
   receipt: (receipt: Extract<Push, { t: 'receipt' }>) => void;
+  /** The user's own account as it is after `publish_keys` on another of their sessions. */
+  keys: (user: UserView) => void;
+  /**
+   * The user's identity key was replaced from another session (a `keys` push naming a key this
+   * client does not hold): this client still signs with the old one, and the user should know.
+   */
+  ownKeyChanged: (change: { readonly fingerprint: string }) => void;
   /** The server stored a message this client sent: once per message, also when a resend was re-acked. */
   sent: (receipt: SendReceipt) => void;
   /** A queued message cannot be sent (not a member, key changed…). */

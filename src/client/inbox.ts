@@ -89,6 +89,8 @@ export class Inbox {
         return this.emit('typing', push);
       case 'receipt':
         return this.emit('receipt', push);
+      case 'keys':
+        return this.emit('keys', push.user);
       default: {
         const unreachable: never = push;
         return unreachable;

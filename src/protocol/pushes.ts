@@ -1,6 +1,6 @@
 import { entityId, seqNumber, timestamp } from './ids.js';
 import { bool, literal, object, optional, type Infer } from './schema.js';
-import { conversationView, messageView } from './views.js';
+import { conversationView, messageView, userView } from './views.js';
 
 /**
  * Server pushes: sent without an `id`, whenever something happens (docs/protocol.md § Pushes).
@@ -29,12 +29,20 @@ export const receiptPush = object({
 /** A conversation's state changed (created, members, name): the viewer's new view of it. */
 export const conversationPush = object({ t: literal('conversation'), ...conversationView.shape });
 
+/**
+ * The user's own published keys changed, by `publish_keys` on another of their sessions (protocol.md
+ * § publish_keys): the account as it is now. A session that did not make the change learns of it at
+ * once, on every node. The user is nested: a push with an `id` field would read as a reply.
+ */
+export const keysPush = object({ t: literal('keys'), user: userView });
+
 export const PUSH_SCHEMAS = {
   msg: messagePush,
   presence: presencePush,
   typing: typingPush,
   receipt: receiptPush,
   conversation: conversationPush,
+  keys: keysPush,
 } as const;
 
 export type PushType = keyof typeof PUSH_SCHEMAS;

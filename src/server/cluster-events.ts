@@ -10,7 +10,9 @@ export type ClusterEvent =
   | { readonly t: 'members'; readonly c: number; readonly s?: number }
   | { readonly t: 'typing'; readonly c: number; readonly u: number }
   | { readonly t: 'receipt'; readonly c: number; readonly u: number; readonly d: number; readonly r: number }
-  | { readonly t: 'presence'; readonly u: number; readonly on: boolean; readonly ls?: number };
+  | { readonly t: 'presence'; readonly u: number; readonly on: boolean; readonly ls?: number }
+  /** User `u` published keys: tell their sessions here (a `keys` push). */
+  | { readonly t: 'keys'; readonly u: number };
 
 export const CLUSTER_CHANNEL = 'fastchat_events';
 
@@ -62,6 +64,8 @@ export function decodeClusterEvent(payload: string): { node: string; event: Clus
       return isId(value.u) && typeof value.on === 'boolean'
         ? { node, event: { t: 'presence', u: value.u, on: value.on, ...(isSeq(value.ls) ? { ls: value.ls } : {}) } }
         : undefined;
+    case 'keys':
+      return isId(value.u) ? { node, event: { t: 'keys', u: value.u } } : undefined;
     default:
       return undefined;
   }

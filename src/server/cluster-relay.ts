@@ -3,6 +3,7 @@ import type { ClusterEvent } from './cluster-events.js';
 import { pushViews } from './membership-change.js';
 import type { ServerServices } from './services.js';
 import { pushPresence } from './session-lifecycle.js';
+import { userView } from './views.js';
 
 /**
  * Applies another node's event to this node's sessions (docs/deploy.md). Messages are not in the
@@ -32,6 +33,11 @@ export async function applyClusterEvent(services: ServerServices, event: Cluster
     }
     case 'presence':
       return pushPresence(services, event.u, event.on, event.ls);
+    case 'keys': {
+      const [user] = await services.store.usersById([event.u]);
+      if (user) services.fanout.toUsers([user.id], { t: 'keys', user: userView(user, true) });
+      return;
+    }
     default: {
       const unreachable: never = event;
       return unreachable;

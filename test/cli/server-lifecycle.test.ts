@@ -39,6 +39,36 @@ async function startServer(extra: string[]): Promise<{ server: RunningBin; coord
   return { server, coordinator };
 }
 
+/**
+ * Stands in for a server process descheduled right after it wrote its ready line (beside two CPU
+ * hogs, for milliseconds): it spins for 300 ms after writing it, so a signal sent on seeing the line
+ * arrives in that gap.
+ */
+const PAUSE_AFTER_READY = `
+const write = process.stderr.write.bind(process.stderr);
+process.stderr.write = (chunk, ...rest) => {
+  const written = write(chunk, ...rest);
+  if (String(chunk).includes(' ready ')) for (const until = Date.now() + 300; Date.now() < until; );
+  return written;
+};
+`;
+
+describe('a signal right after the ready line', () => {
+  it('SIGTERM sent the moment "fastchat-server ready" shows stops the server gracefully, never kills it outright', async () => {
+    const preload = join(root, 'pause-after-ready.cjs');
+    await writeFile(preload, PAUSE_AFTER_READY);
+    const dataDir = join(root, 'data');
+    await seedPgliteDir(dataDir);
+    const { args } = await serverArgs(['--data-dir', dataDir]);
+    const server = startBin('fastchat-server', args, { NODE_OPTIONS: `--require ${preload}` });
+    running.push(server);
+    await server.waitFor(/fastchat-server ready/, 60_000);
+    expect(await server.stop('SIGTERM')).toBe(0);
+    expect(server.stderr()).toMatch(/INFO shutting down signal=SIGTERM/);
+    expect(server.stderr()).toMatch(/INFO stopped/);
+  }, 120_000);
+});
+
 describe('one server per embedded data folder', () => {
   it('a second server on the folder is refused at once, in one line naming the process that holds it', async () => {
     const dataDir = join(root, 'data');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   InvalidMessageError,
+  PUSH_SCHEMAS,
   REQUEST_SCHEMAS,
   UnknownTypeError,
   requestIdOf,
@@ -101,5 +102,11 @@ describe('validateRequest', () => {
     expect(requestIdOf({ t: 'hello', id: 9 })).toBe(9);
     expect(requestIdOf({ t: 'hello', id: 'x' })).toBeUndefined();
     expect(requestIdOf({ t: 'hello' })).toBeUndefined();
+  });
+});
+
+describe('push schemas', () => {
+  it('have no top-level `id`: a frame with one is read as a reply (a `keys` push spreading its user broke the connection)', () => {
+    for (const [type, schema] of Object.entries(PUSH_SCHEMAS)) expect(Object.keys(schema.shape), type).not.toContain('id');
   });
 });

@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { publishNextIdentityKey } from '../../src/client/key-change.js';
 import { RequestFailedError } from '../../src/client/errors.js';
 import { signKeyChange } from '../../src/crypto/key-change.js';
-import { publicKeyDer } from '../../src/crypto/identity.js';
+import { fingerprint, publicKeyDer } from '../../src/crypto/identity.js';
 import { derivePasswordKeys } from '../../src/crypto/password-keys.js';
 import { ChatTestClient } from '../support/chat-client.js';
 import { useServerWithClients } from '../support/client-harness.js';
@@ -117,4 +117,16 @@ it("finding 2: a contact is told whether a new key was signed by the one it pinn
   // Neither is trusted until alice accepts it, and the refusal says which case it is.
   await expect((await alice.send({ user: bob.user.id }, 'to bob')).acked).rejects.toMatchObject({ code: 'key_changed', message: expect.stringContaining('signed by the key you had pinned') });
   await expect((await alice.send({ user: carol.user.id }, 'to carol')).acked).rejects.toMatchObject({ code: 'key_changed', message: expect.stringContaining('did NOT sign the change') });
+});
+
+it("finding 2: the owner's other sessions are told at once when the key is replaced", async () => {
+  const laptop = await clients.open('alice', 'signup');
+  const phone = await clients.open('alice', 'login', { home: await clients.home() });
+  const told: string[] = [];
+  const seen = new Promise<void>((resolve) => laptop.on('ownKeyChanged', ({ fingerprint }) => (told.push(fingerprint), resolve())));
+  const next = await testAccountKeys.identityKey();
+  const { backupKey } = await derivePasswordKeys('alice', 'password of alice');
+  await publishNextIdentityKey(phone.connection(), phone.identity, next, backupKey);
+  await seen;
+  expect(told).toEqual([fingerprint(publicKeyDer(next))]);
 });

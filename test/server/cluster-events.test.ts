@@ -12,6 +12,7 @@ describe('cluster events', () => {
       { t: 'typing', c: 4, u: 5 },
       { t: 'receipt', c: 4, u: 5, d: 6, r: 0 },
       { t: 'presence', u: 5, on: false, ls: 1_700_000_000_000 },
+      { t: 'keys', u: 5 },
     ];
     for (const event of events) expect(decodeClusterEvent(encodeClusterEvent('node-a', event))).toEqual({ node: 'node-a', event });
   });
@@ -40,6 +41,7 @@ describe('cluster events', () => {
       '{"n":"a","t":"typing","c":1}',
       '{"n":"a","t":"receipt","c":1,"u":2,"d":-1,"r":0}',
       '{"n":"a","t":"presence","u":1}',
+      '{"n":"a","t":"keys","u":0}',
       '{"n":"a","t":"unknown"}',
     ]) {
       expect(decodeClusterEvent(payload), payload.slice(0, 40)).toBeUndefined();

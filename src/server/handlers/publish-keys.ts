@@ -32,6 +32,11 @@ export const publishKeys: Handler<'publish_keys'> = {
       ...(request.legacyKey === undefined ? {} : { legacyKey: checkedLegacyKey(request.legacyKey) }),
     });
     session.refreshUser(user);
-    return { user: userView(user, true) };
+    const view = userView(user, true);
+    // The owner's other sessions are told at once, here and on every other node (a `keys` push): a
+    // change they did not make is theirs to see.
+    services.fanout.toUsers([user.id], { t: 'keys', user: view }, session);
+    services.cluster?.announce({ t: 'keys', u: user.id });
+    return { user: view };
   },
 };

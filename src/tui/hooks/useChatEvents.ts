@@ -93,6 +93,12 @@ export function useChatEvents(client: TuiClient, dispatch: (action: Action) => v
       client.on('receipt', (r) => dispatch({ type: 'receipt', conversation: r.conversation, user: r.user, delivered: r.deliveredSeq, read: r.readSeq })),
       client.on('sent', (r) => dispatch({ type: 'ownSent', cid: r.cid, conversation: r.conversation, seq: r.seq, ts: r.ts })),
       client.on('failed', (f) => dispatch({ type: 'ownFailed', cid: f.cid, message: f.message })),
+      client.on('ownKeyChanged', ({ fingerprint }) =>
+        dispatch({
+          type: 'notice',
+          notice: { level: 'error', text: `⚠ Your identity key was replaced from another session: now ${fingerprint}. If that was not you, someone has your password and your key.` },
+        }),
+      ),
     ];
     const poll = setInterval(() => {
       const state = stateRef.current;
