@@ -31,6 +31,11 @@ export interface LegacyContact {
   readonly legacyKey: Uint8Array;
 }
 
+/** How a changed key came, for the warnings that show it (TUI /fingerprint, fastchat keys fingerprint). */
+export function keyChangeNote(contact: ContactKey): string {
+  return contact.signedByPinned ? 'signed by the key you had pinned' : 'NOT signed by the key you had pinned';
+}
+
 /** Whether the key pinned (base64 SPKI DER) signed the change to the user's current key. */
 function signedBy(pinnedKey: string, user: UserView): boolean {
   return user.keyProof !== undefined && verifyKeyChange(Buffer.from(pinnedKey, 'base64'), user.id, user.publicKey!, user.keyProof);

@@ -3,6 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { IDENTITY_FILE } from '../../client/account.js';
 import { publishNextIdentityKey } from '../../client/key-change.js';
 import { exportKeyFile, sealKeyFile } from '../../client/key-files.js';
+import { keyChangeNote } from '../../client/keyring.js';
 import { LocalStore } from '../../client/local-store.js';
 import { decryptPrivateKeyPem, fingerprint, publicKeyDer } from '../../crypto/identity.js';
 import { derivePasswordKeys } from '../../crypto/password-keys.js';
@@ -28,10 +29,7 @@ const fingerprintCommand: CommandModule<GlobalArgs, KeysArgs> = {
       const contact = client.keyring.get(user.id);
       if (!contact) throw new Error(`${user.name} has published no key`);
       process.stdout.write(`${user.name}: ${contact.fingerprint}\n`);
-      if (contact.changed) {
-        const signed = contact.signedByPinned ? 'signed by the key you had pinned' : 'NOT signed by the key you had pinned';
-        process.stdout.write(`WARNING: ${user.name}'s key CHANGED (${signed}); you had pinned ${contact.pinnedFingerprint}\n`);
-      }
+      if (contact.changed) process.stdout.write(`WARNING: ${user.name}'s key CHANGED (${keyChangeNote(contact)}); you had pinned ${contact.pinnedFingerprint}\n`);
     }),
 };
 

@@ -27,7 +27,7 @@ export const publishKeys: Handler<'publish_keys'> = {
     const user = await services.store.setKeys(current.id, {
       publicKey,
       // Kept with the key it vouches for, so contacts can check it; the same key again keeps its proof.
-      ...(changed ? { keyProof: request.keyProof! } : previous === null ? { keyProof: null } : {}),
+      ...(changed ? { keyProof: request.keyProof! } : {}),
       keyBackup: request.keyBackup ?? null,
       ...(request.legacyKey === undefined ? {} : { legacyKey: checkedLegacyKey(request.legacyKey) }),
     });

@@ -1,4 +1,5 @@
 import type { SlashCommand } from './types.js';
+import { keyChangeNote } from '../../client/keyring.js';
 
 /** `/fingerprint [USER]`: your key's fingerprint or USER's, to compare in person; warns if it changed. */
 export const fingerprintCommand: SlashCommand = {
@@ -19,8 +20,7 @@ export const fingerprintCommand: SlashCommand = {
       return;
     }
     if (contact.changed) {
-      const signed = contact.signedByPinned ? 'signed by the key you had pinned' : 'NOT signed by the key you had pinned';
-      actions.error(`⚠ ${user.name}'s key CHANGED (${signed}): now ${contact.fingerprint}, you had pinned ${contact.pinnedFingerprint}. Check it with them, then /trust ${user.name}`);
+      actions.error(`⚠ ${user.name}'s key CHANGED (${keyChangeNote(contact)}): now ${contact.fingerprint}, you had pinned ${contact.pinnedFingerprint}. Check it with them, then /trust ${user.name}`);
       return;
     }
     actions.info(`${user.name}: ${contact.fingerprint}`);
