@@ -160,8 +160,14 @@ async function play(script: Script, stream: Duplex, settleMs: number): Promise<s
     violations.push(...framed.violations);
   }
   stream.end();
-  const timer = new Promise<'hang'>((resolve) => setTimeout(() => resolve('hang'), settleMs).unref());
-  if ((await Promise.race([closed, timer])) === 'hang') {
+  // The timer is cleared when the connection closes: left to run, it held the connection (both
+  // ends of an in-memory pair, with the server's session) for settleMs after it had gone, and the
+  // heap check saw ten seconds' worth of closed connections as growth.
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<'hang'>((resolve) => (timer = setTimeout(() => resolve('hang'), settleMs).unref()));
+  const outcome = await Promise.race([closed, hang]);
+  clearTimeout(timer);
+  if (outcome === 'hang') {
     violations.push('connection did not close after the client ended it');
     stream.destroy();
   }

@@ -37,14 +37,17 @@ function expectClean(report: FuzzReport, crashes: string[]): void {
 const CASES = Number(process.env.FUZZ_CASES ?? 30_000);
 
 /**
- * How far the heap may move between the two halves of a clean run. Heap after a full GC moves by a
- * few MiB between samples (bounded caches filling, PGlite's buffers, whatever the 50 connections hold
- * in flight when a sample lands); beside two CPU hogs one sample once stood 23 MiB above the first,
- * while an 18,000-connection run stays within 9 MiB from start to end (no leak). So the halves are
- * compared by their medians, which one high sample cannot move; a leak of 4 KiB per connection moves
- * them by 8 MiB (about 2,000 connections lie between them).
+ * How far the heap may move between the two halves of a clean run. Heap after a full GC moves by
+ * under a MiB between samples once the first 500 connections have warmed the caches and the JIT
+ * (104.1 to 106.0 MiB over 4,500 connections; 103.8 to 105.5 over 15,000). The halves are compared
+ * by their medians, which one high sample cannot move; a leak of 2 KiB per connection moves them by
+ * 4 MiB (about 2,000 connections lie between them).
+ *
+ * This once allowed 8 MiB and still failed in CI (117 to 132 MiB): the harness's own hang timer held
+ * every closed connection, server session included, for ten seconds, so the check measured how many
+ * connections closed in ten seconds, not the server. The timer is cleared now (bench/fuzz/run.ts).
  */
-const HEAP_NOISE = 8 * 2 ** 20;
+const HEAP_NOISE = 4 * 2 ** 20;
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
