@@ -43,6 +43,9 @@ class BenchClient extends TypedEmitter<ClientEvents> {
   nameOf = (id: number) => `user${id}`;
   trust = async () => undefined;
   acceptMember = async () => undefined;
+  sessions = async () => [];
+  endSession = async () => undefined;
+  changePassword = async () => undefined;
   close = async () => undefined;
 }
 

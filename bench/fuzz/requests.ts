@@ -38,6 +38,12 @@ const FIELDS: { readonly [T in RequestType]: fc.Arbitrary<Fields> } = {
   resume: fc.record({ token: bytes(RESUME_TOKEN_BYTES, RESUME_TOKEN_BYTES) }),
   logout: fc.constant({}),
   publish_keys: fc.record({ secret: bytes(16, 64), publicKey: bytes(1, 300), keyProof: opt(bytes(1, 300)), keyBackup: opt(bytes(0, 300)), legacyKey: opt(bytes(1, 300)) }),
+  sessions: fc.constant({}),
+  // Ids no token of a run reaches: ending a real session would close another fuzz connection, whose
+  // replies the oracle then misses (session endings have their own tests, test/security/sessions).
+  end_session: fc.record({ session: fc.integer({ min: 2 ** 40, max: Number.MAX_SAFE_INTEGER }) }),
+  // Random secrets never match: a password changed mid-run would end the other connections of its user.
+  change_password: fc.record({ secret: bytes(16, 64), newSecret: bytes(16, 64), keyBackup: opt(bytes(0, 300)) }),
   users: fc.record({ after: opt(seq), limit: opt(fc.integer({ min: 1, max: USERS_PAGE_MAX })), prefix: opt(fc.string({ maxLength: 8 })), ids: opt(fc.array(entity, { minLength: 1, maxLength: 8 })) }),
   conversations: fc.constant({}),
   open_direct: fc.record({ user: entity }),

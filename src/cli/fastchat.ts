@@ -4,9 +4,11 @@ import { groupCommand } from './commands/group.js';
 import { groupsCommand } from './commands/groups.js';
 import { historyCommand } from './commands/history.js';
 import { keysCommand } from './commands/keys.js';
+import { passwordCommand } from './commands/password.js';
 import { pingCommand } from './commands/ping.js';
 import { readCommand } from './commands/read.js';
 import { sendCommand } from './commands/send.js';
+import { sessionsCommand } from './commands/sessions.js';
 import { serversCommand } from './commands/servers.js';
 import { signupCommand } from './commands/signup.js';
 import { tuiCommand } from './commands/tui.js';
@@ -31,6 +33,8 @@ export async function main(argv: string[]): Promise<void> {
     .command(groupCommand)
     .command(historyCommand)
     .command(keysCommand)
+    .command(passwordCommand)
+    .command(sessionsCommand)
     .command(pingCommand)
     .command(serversCommand)
     .demandCommand(1, 'name a command, such as signup, send or read');

@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { ChatClient } from '../client/chat-client.js';
+import { requireStrongPassword } from '../client/password-strength.js';
 import { clientTls } from './client-tls.js';
 import type { GlobalArgs } from './global-options.js';
 import { readPassword } from './password.js';
@@ -23,6 +24,7 @@ export async function resolveUser(args: GlobalArgs): Promise<string> {
 export async function openClient(args: GlobalArgs, mode: 'login' | 'signup' = 'login', name?: string): Promise<ChatClient> {
   const user = name ?? (await resolveUser(args));
   const password = await readPassword(`password for ${user}: `, mode === 'signup');
+  if (mode === 'signup') await requireStrongPassword(user, password);
   const tls = await clientTls(args);
   return ChatClient.open({ coordinator: args.server, home: args.home, name: user, password, mode, progress: progressReporter(), tls });
 }

@@ -15,6 +15,20 @@ export async function readPassword(prompt: string, confirm = false): Promise<str
   return first;
 }
 
+/**
+ * A new password (`fastchat password`): FASTCHAT_NEW_PASSWORD when set (scripts), otherwise asked
+ * twice on the terminal without echo.
+ */
+export async function readNewPassword(prompt: string): Promise<string> {
+  const fromEnv = process.env.FASTCHAT_NEW_PASSWORD;
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  if (!process.stdin.isTTY) throw new Error('no terminal to ask for the new password on: set FASTCHAT_NEW_PASSWORD');
+  const first = await askHidden(prompt);
+  const second = await askHidden('again: ');
+  if (first !== second) throw new Error('the passwords do not match');
+  return first;
+}
+
 function askHidden(prompt: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const input = process.stdin;

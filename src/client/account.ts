@@ -21,10 +21,13 @@ export interface Identity {
   readonly privateKey: KeyObject;
   readonly publicKeyDer: Buffer;
   readonly fingerprint: string;
-  /** Sent to log in; all the server ever learns of the password. */
-  readonly loginSecret: Buffer;
+  /**
+   * Sent to log in; all the server ever learns of the password. Not readonly, like `localKey`: a
+   * password change replaces both in place, so every part holding the identity uses the new ones.
+   */
+  loginSecret: Buffer;
   /** Seals the client's own secrets at rest. */
-  readonly localKey: Buffer;
+  localKey: Buffer;
   /**
    * The separate RSA key pair for talking to legacy (2022) clients: they encrypt to its public half
    * (published as `legacyKey`). Never used for modern envelopes.

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { encodeContent } from '../crypto/envelope.js';
 import { openLocal, sealLocal } from '../crypto/local-seal.js';
 import { fingerprint } from '../crypto/fingerprint.js';
-import type { ConversationView, UserView } from '../protocol/index.js';
+import type { ConversationView, SessionView, UserView } from '../protocol/index.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from '../util/backoff.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { logIn, logInAgain, signUp, type AccountKeySource, type Identity, type Progress, type ResumeToken } from './account.js';
@@ -16,6 +16,7 @@ import { Keyring } from './keyring.js';
 import { LocalStore } from './local-store.js';
 import { MessageReader, type ChatMessage } from './message-reader.js';
 import { Outbox } from './outbox.js';
+import { changePassword } from './password-change.js';
 import { ReconnectDelays } from './reconnect-delays.js';
 import type { RpcConnection } from './rpc-connection.js';
 import { Sender, type SendReceipt } from './sender.js';
@@ -45,6 +46,21 @@ export interface ChatClientOptions {
   readonly keys?: AccountKeySource;
 }
 
+/** How long closing waits for its `logout` (#logOut) before it closes anyway. */
+const LOGOUT_WAIT_MS = 2000;
+
+/**
+ * Connection-level errors after which the client does not reconnect: the user ended this session
+ * from another one, or changed the password (protocol.md § sessions).
+ */
+const FINAL_CLOSE_CODES: ReadonlySet<string> = new Set(['session_ended']);
+
+/**
+ * Refusals of logging in again that trying later cannot get past: the secret this client holds is no
+ * longer the password (changed from another session), or the session was ended meanwhile.
+ */
+const FINAL_LOGIN_CODES: ReadonlySet<string> = new Set(['bad_credentials', 'session_ended']);
+
 /**
  * The headless client that both the TUI and the scriptable commands use. It keeps one connection
  * through the coordinator, logs in, syncs from its cursors, decrypts what arrives, and sends through
@@ -63,6 +79,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
 
   private constructor(
     private readonly options: ChatClientOptions,
+    private readonly local: LocalStore,
     readonly identity: Identity,
     readonly state: ClientState,
     readonly keyring: Keyring,
@@ -111,7 +128,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
         return ids.map((id) => client!.nameOf(id));
       });
       const sender = new Sender(identity, state, keyring, outbox, (conversation) => inbox.members(conversation), online);
-      client = new ChatClient(options, identity, state, keyring, outbox, reader, sender, inbox);
+      client = new ChatClient(options, local, identity, state, keyring, outbox, reader, sender, inbox);
       sender.onOutcome((outcome) => (outcome.ok ? client!.emit('sent', outcome.receipt) : client!.emit('failed', outcome.failure)));
       client.on('keys', (user) => {
         if (user.publicKey && !identity.publicKeyDer.equals(user.publicKey)) client!.emit('ownKeyChanged', { fingerprint: fingerprint(user.publicKey) });
@@ -259,6 +276,25 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     });
   }
 
+  /** The user's sessions (resume tokens), newest first; `current` is this client's. */
+  async sessions(): Promise<readonly SessionView[]> {
+    return (await this.connection().request({ t: 'sessions' })).sessions;
+  }
+
+  /** Ends another of the user's sessions, wherever its connection is. */
+  async endSession(session: number): Promise<void> {
+    await this.connection().request({ t: 'end_session', session });
+  }
+
+  /**
+   * Changes the password, ending every other session of the user (password-change.ts), and seals this
+   * machine's secrets under the new one. With `currentPassword`, the server checks that one rather
+   * than the password this process logged in with. @throws WrongPasswordError
+   */
+  async changePassword(newPassword: string, currentPassword?: string): Promise<void> {
+    await changePassword(this.connection(), this.identity, this.#resume, { local: this.local, state: this.state, outbox: this.outbox }, { newPassword, currentPassword });
+  }
+
   async markRead(conversation: number, seq: number): Promise<void> {
     await this.connection().request({ t: 'receipt', conversation, read: seq });
   }
@@ -275,11 +311,25 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     }
     this.#closing = true;
     this.sender.stop();
+    await this.#logOut();
     this.#rpc?.close();
     this.#pending?.close();
     await this.inbox.settled();
     await this.state.close();
     this.#setStatus({ state: 'closed' });
+  }
+
+  /**
+   * Revokes this client's resume token on the way out (best effort, briefly): it lives only in this
+   * process's memory, so once the process is gone it could serve only someone who captured it, and it
+   * would sit in the user's list of sessions for 30 days.
+   */
+  async #logOut(): Promise<void> {
+    const rpc = this.#rpc ?? this.#pending;
+    if (!rpc || !this.#resume.token) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([rpc.request({ t: 'logout' }).catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, LOGOUT_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   /**
@@ -311,7 +361,16 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     this.#rpc = undefined;
     // A connection-level error frame before the close (rpc-connection.ts) names why: `shutting_down` is a server restarting.
     const code = reason instanceof RequestFailedError ? reason.code : undefined;
-    if (!this.#closing) void this.#reconnect(reason.message, code);
+    if (this.#closing) return;
+    if (code !== undefined && FINAL_CLOSE_CODES.has(code)) return this.#end(code, reason.message);
+    void this.#reconnect(reason.message, code);
+  }
+
+  /** Stops for good: no reconnect, nothing sent; what is queued stays on disk for the next login. */
+  #end(code: string, reason: string): void {
+    this.#closing = true;
+    this.sender.stop();
+    this.#setStatus({ state: 'ended', code, reason });
   }
 
   /**
@@ -349,6 +408,10 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
           throw error;
         }
       } catch (error) {
+        // The password was changed elsewhere (the secret this client holds is refused), or the session was ended.
+        if (error instanceof RequestFailedError && FINAL_LOGIN_CODES.has(error.code)) {
+          return this.#end(error.code, error.code === 'bad_credentials' ? 'your password was changed from another session' : error.message);
+        }
         reason = error instanceof Error ? error.message : String(error);
         delayMs = delays.after(error);
       }

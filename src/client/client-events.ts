@@ -19,6 +19,12 @@ export type ClientStatus =
        */
       readonly code?: string;
     }
+  /**
+   * The server ended this session for good (`session_ended`: ended from another session, or the
+   * password was changed) or refused its login (`bad_credentials`): the client does not try again;
+   * the user logs in anew.
+   */
+  | { readonly state: 'ended'; readonly code: string; readonly reason: string }
   | { readonly state: 'closed' };
 
 /** What a ChatClient tells its listeners (the TUI, the CLI commands). */

@@ -1,4 +1,4 @@
-import { openLocal, sealLocal } from '../crypto/local-seal.js';
+import { LocalSealError, openLocal, sealLocal } from '../crypto/local-seal.js';
 import type { RosterEntry } from './group-roster.js';
 import type { LocalStore } from './local-store.js';
 
@@ -67,12 +67,15 @@ export class ClientState {
   #dirty = false;
   #closed = false;
 
+  #localKey: Uint8Array;
+
   private constructor(
     private readonly store: LocalStore,
-    private readonly localKey: Uint8Array,
+    localKey: Uint8Array,
     file: StateFile,
     sessions: Record<string, StoredSession>,
   ) {
+    this.#localKey = localKey;
     this.#file = file;
     this.#sessions = sessions;
   }
@@ -82,10 +85,17 @@ export class ClientState {
     if (!file || file.userId !== userId) {
       return new ClientState(store, localKey, { version: 1, userId, cursors: {}, pins: {} }, {});
     }
-    const sessions = file.sealedSessions
-      ? (JSON.parse(openLocal(localKey, Buffer.from(file.sealedSessions, 'base64')).toString('utf8')) as Record<string, StoredSession>)
-      : {};
-    return new ClientState(store, localKey, file, sessions);
+    return new ClientState(store, localKey, file, openSessions(localKey, file.sealedSessions));
+  }
+
+  /**
+   * Seals the outbound sessions under `localKey` from now on (a password change) and writes them so
+   * at once: the file never stays sealed under a key the user no longer has.
+   */
+  async rekey(localKey: Uint8Array): Promise<void> {
+    this.#localKey = localKey;
+    this.#dirty = true;
+    await this.#write();
   }
 
   cursor(conversationId: number): number {
@@ -169,7 +179,7 @@ export class ClientState {
     while (this.#saving) await this.#saving;
     if (!this.#dirty) return;
     this.#dirty = false;
-    const sealed = sealLocal(this.localKey, Buffer.from(JSON.stringify(this.#sessions)));
+    const sealed = sealLocal(this.#localKey, Buffer.from(JSON.stringify(this.#sessions)));
     this.#saving = this.store.writeJson(FILE, { ...this.#file, sealedSessions: sealed.toString('base64') });
     try {
       await this.#saving;
@@ -184,5 +194,20 @@ export class ClientState {
     // Coalesce a burst of changes (a backlog being read) into one write shortly after.
     // A failed background save stays dirty: the next change or the flush() at close retries it and reports it.
     setTimeout(() => void this.flush().catch(() => (this.#dirty = true)), 50).unref();
+  }
+}
+
+/**
+ * The outbound sessions of the file. Sealed under another key — a password change this machine did
+ * not finish, or made by a process that was then cut off — they are dropped: new sessions replace
+ * them at the next send, and cursors and pinned keys, which are not sealed, stay.
+ */
+function openSessions(localKey: Uint8Array, sealed: string | undefined): Record<string, StoredSession> {
+  if (!sealed) return {};
+  try {
+    return JSON.parse(openLocal(localKey, Buffer.from(sealed, 'base64')).toString('utf8')) as Record<string, StoredSession>;
+  } catch (error) {
+    if (error instanceof LocalSealError) return {};
+    throw error;
   }
 }

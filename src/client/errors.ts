@@ -92,6 +92,15 @@ export class WrongPasswordError extends Error {
   }
 }
 
+/** A new password (signup, change) the strength estimator finds too easy to guess; nothing was sent. */
+export class WeakPasswordError extends Error {
+  override readonly name = 'WeakPasswordError';
+  readonly code = 'weak_password';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
 /**
  * A contact's key differs from the one first seen for them: never trusted silently. A message that
  * meets it fails with this reason (sender.ts), which says what to do: the fingerprints are shown by

@@ -111,6 +111,14 @@ export class Outbox {
     return mine(this.#entries).map((e) => ({ ...e }));
   }
 
+  /**
+   * Seals every queued message's content again with `reseal` (a password change), whichever process
+   * queued it, in one locked read-modify-write.
+   */
+  async reseal(reseal: (sealedContent: string) => string): Promise<void> {
+    await this.#change((entries) => entries.map((e) => ({ ...e, sealedContent: reseal(e.sealedContent) })));
+  }
+
   #change(change: (entries: readonly OutboxEntry[]) => OutboxEntry[]): Promise<void> {
     const run = this.#queue.then(async () => {
       await this.store.ensureDir();

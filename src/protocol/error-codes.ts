@@ -44,6 +44,12 @@ export const ERROR_CODES = [
    * signature over the change (`keyProof`), or with one that does not verify. The old key stays.
    */
   'bad_key_proof',
+  /**
+   * The session was ended by the user from another session (`end_session`), or the password was
+   * changed (`change_password`): the connection is closed after this error, and a client does not log
+   * in again on its own.
+   */
+  'session_ended',
   /** Too many attempts (failed logins, sends); `retryAfterMs` says when to try again. */
   'rate_limited',
   /** The user may not do this to this conversation (not a member, not an admin). */

@@ -12,3 +12,4 @@ export * from './shared-field.js';
 export * from './sniff.js';
 export * from './validate.js';
 export * from './views.js';
+export type { SessionView } from './results.js';

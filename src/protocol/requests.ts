@@ -104,6 +104,28 @@ export const publishKeysRequest = object({
   legacyKey: optional(bytes({ min: 1, max: PUBLIC_KEY_MAX_BYTES })),
 });
 
+/** The user's sessions (protocol.md § sessions): every resume token that can still log a connection in. */
+export const sessionsRequest = object({ t: literal('sessions'), id: requestId });
+
+/**
+ * Ends one of the user's other sessions: its token stops working and its connection, on any node, is
+ * closed with `session_ended`.
+ */
+export const endSessionRequest = object({ t: literal('end_session'), id: requestId, session: entityId });
+
+/**
+ * Changes the password: `secret` is the login secret of the current password, `newSecret` the one of
+ * the new. Every other session of the user ends and every token is revoked; this one gets a new token.
+ */
+export const changePasswordRequest = object({
+  t: literal('change_password'),
+  id: requestId,
+  secret,
+  newSecret: secret,
+  /** The private key sealed under the new password's backup key; absent removes the old backup. */
+  keyBackup: optional(bytes({ max: KEY_BACKUP_MAX_BYTES })),
+});
+
 export const conversationsRequest = object({ t: literal('conversations'), id: requestId });
 
 /** The direct conversation with `user`, made on first use (so a client knows its id before sending). */

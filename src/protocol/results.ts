@@ -1,6 +1,6 @@
 import { entityId, seqNumber, timestamp } from './ids.js';
-import { arrayOf, bool, bytes, int, object, optional, str } from './schema.js';
-import { HISTORY_PAGE_MAX, RESUME_TOKEN_BYTES } from './limits.js';
+import { arrayOf, bool, bytes, int, object, optional, str, type Infer } from './schema.js';
+import { HISTORY_PAGE_MAX, RESUME_TOKEN_BYTES, RESUME_TOKENS_PER_USER } from './limits.js';
 import { conversationView, emptyResult, messageView, userView } from './views.js';
 
 /** The result fields of each request's `ok` reply (docs/protocol.md § Messages). */
@@ -39,6 +39,24 @@ export const sessionResult = object({
    */
   resume: optional(bytes({ min: RESUME_TOKEN_BYTES, max: RESUME_TOKEN_BYTES })),
 });
+
+/** One session of the user's (a resume token): never the token itself. */
+export const sessionView = object({
+  id: entityId,
+  createdAt: timestamp,
+  /** When it last logged a connection in (its login, or its latest `resume`). */
+  lastUsedAt: timestamp,
+  expiresAt: timestamp,
+  /** The session this request came on. */
+  current: bool(),
+});
+
+export type SessionView = Infer<typeof sessionView>;
+
+export const sessionsResult = object({ sessions: arrayOf(sessionView, { max: RESUME_TOKENS_PER_USER }) });
+
+/** `change_password`: this session's new token (every earlier one is revoked). */
+export const passwordResult = object({ resume: optional(bytes({ min: RESUME_TOKEN_BYTES, max: RESUME_TOKEN_BYTES })) });
 
 export const usersResult = object({
   users: arrayOf(userView, { max: 500 }),

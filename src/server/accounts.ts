@@ -14,20 +14,17 @@ import { logIn } from './session-lifecycle.js';
  */
 
 /**
- * The hash of the token each session logged in with or was given, for `logout` to revoke. Kept here,
- * beside the code that issues tokens, rather than on the session object: a session that closes takes
- * its entry with it (a WeakMap), and closing a connection must not revoke its token (that is what a
- * reconnecting client resumes with); only an explicit `logout` does.
+ * Creates the user with a verifier of `secret` and logs the session in as them; with `withToken`
+ * (a modern signup), a resume token is issued before the session is registered, as at `login`.
+ * @throws NameTakenError
  */
-const sessionTokens = new WeakMap<ClientSession, Uint8Array>();
-
-/** Creates the user with a verifier of `secret` and logs the session in as them. @throws NameTakenError */
 export async function createAccount(
   services: ServerServices,
   session: ClientSession,
   secret: Uint8Array,
   user: Omit<NewUser, 'verifier' | 'salt' | 'kdf'>,
-): Promise<UserRecord> {
+  options: { withToken?: boolean } = {},
+): Promise<{ user: UserRecord; resume: Buffer | undefined }> {
   if (session.user) throw new RequestError('already_logged_in', `already logged in as ${session.user.name}; log out first`);
   // Only the slow salted verifier of the client's secret is stored, never the secret.
   const verifier = await makeVerifier(secret, services.verifierParams);
@@ -35,8 +32,9 @@ export async function createAccount(
   services.logger.info('signup', { user: created.id, kind: created.kind });
   // Where its owner signed up from is theirs: a guess spread over other hosts does not lock them out.
   services.throttle.succeeded(created.name, session.remoteAddress);
+  const resume = options.withToken ? await issueResumeToken(services, session, created) : undefined;
   await logIn(services, session, created, { fresh: true });
-  return created;
+  return { user: created, resume };
 }
 
 /**
@@ -52,12 +50,26 @@ export async function loginTurn(services: ServerServices, session: ClientSession
   }
 }
 
-/**
- * Checks a login and logs the session in. An unknown name and a wrong secret get the same error after
- * the same work, so the reply does not reveal which names exist; failures are throttled per name and
- * address. `kind`, when given, must match the account's (a legacy client cannot log in as a modern user).
- */
+/** Checks a login (verifyLogin) and logs the session in: the legacy adapter's login, which has no tokens. */
 export async function checkLogin(
+  services: ServerServices,
+  session: ClientSession,
+  name: string,
+  secret: Uint8Array,
+  kind?: UserRecord['kind'],
+): Promise<Credentials> {
+  const credentials = await verifyLogin(services, session, name, secret, kind);
+  await logIn(services, session, credentials.user);
+  return credentials;
+}
+
+/**
+ * Checks a login without logging the session in. An unknown name and a wrong secret get the same
+ * error after the same work, so the reply does not reveal which names exist; failures are throttled
+ * per name and address. `kind`, when given, must match the account's (a legacy client cannot log in
+ * as a modern user).
+ */
+export async function verifyLogin(
   services: ServerServices,
   session: ClientSession,
   name: string,
@@ -81,7 +93,6 @@ export async function checkLogin(
     throw new RequestError('bad_credentials', 'wrong name or password');
   }
   throttle.succeeded(credentials.user.name, session.remoteAddress);
-  await logIn(services, session, credentials.user);
   return credentials;
 }
 
@@ -106,20 +117,35 @@ export async function checkPassword(services: ServerServices, session: ClientSes
 }
 
 /**
- * Gives the session a new resume token for its user (after `login` or `signup`), or undefined when it
- * could not be stored: the login itself has already succeeded and stands, and the client, given no
- * token, logs in with its secret next time, which is slower but correct.
+ * Gives the session a new resume token for its user (at `login` or `signup`), before or after it is
+ * logged in, or undefined when it could not be stored: the login stands, and the client, given no
+ * token, logs in with its secret next time, which is slower but correct. With `checkedVerifier`, the
+ * token is stored only if the password is still the one checked: a login whose password was changed
+ * while it was being checked is refused (`bad_credentials`), not handed a token that outlives the change.
  */
-export async function issueResumeToken(services: ServerServices, session: ClientSession, user: UserRecord): Promise<Buffer | undefined> {
+export async function issueResumeToken(
+  services: ServerServices,
+  session: ClientSession,
+  user: UserRecord,
+  checkedVerifier?: Uint8Array,
+): Promise<Buffer | undefined> {
   const token = newResumeToken();
   const tokenHash = resumeTokenHash(token);
+  let id: number | undefined;
   try {
-    await services.store.addResumeToken({ userId: user.id, tokenHash, ttlMs: RESUME_TOKEN_TTL_MS, keep: RESUME_TOKENS_PER_USER });
+    id = await services.store.addResumeToken({
+      userId: user.id,
+      tokenHash,
+      ttlMs: RESUME_TOKEN_TTL_MS,
+      keep: RESUME_TOKENS_PER_USER,
+      ...(checkedVerifier ? { expectedVerifier: checkedVerifier } : {}),
+    });
   } catch (error) {
     services.logger.warn('could not store a resume token', { user: user.id, error: String(error) });
     return undefined;
   }
-  sessionTokens.set(session, tokenHash);
+  if (id === undefined) throw new RequestError('bad_credentials', 'the password was changed during this login; log in with the new one');
+  session.holdToken({ id, hash: tokenHash });
   return token;
 }
 
@@ -130,26 +156,29 @@ export async function issueResumeToken(services: ServerServices, session: Client
  */
 export async function resumeSession(services: ServerServices, session: ClientSession, token: Uint8Array): Promise<UserRecord> {
   if (session.user) throw new RequestError('already_logged_in', `already logged in as ${session.user.name}; log out first`);
-  const { throttle, store } = services;
+  const { throttle, store, endings } = services;
   const wait = throttle.retryAfter(undefined, session.remoteAddress);
   if (wait > 0) {
     throw new RequestError('rate_limited', `too many failed logins; try again in ${Math.ceil(wait / 1000)} s`, { retryAfterMs: wait });
   }
+  const seen = endings.changes;
   const tokenHash = resumeTokenHash(token);
-  const user = await store.useResumeToken(tokenHash);
-  if (!user) {
+  const resumed = await store.useResumeToken(tokenHash);
+  if (!resumed) {
     throttle.failed(undefined, session.remoteAddress);
     throw new RequestError('bad_credentials', 'unknown or expired resume token; log in with the password');
   }
-  await logIn(services, session, user);
-  sessionTokens.set(session, tokenHash);
-  return user;
+  // Held before the session is registered: a session seen without a token is one to end.
+  session.holdToken({ id: resumed.tokenId, hash: tokenHash });
+  await logIn(services, session, resumed.user);
+  await endings.settle(services, session, seen);
+  return resumed.user;
 }
 
 /** Revokes the token the session logged in with or was given (on `logout`), if it has one. */
 export async function revokeResumeToken(services: ServerServices, session: ClientSession): Promise<void> {
-  const tokenHash = sessionTokens.get(session);
-  if (!tokenHash) return;
-  await services.store.revokeResumeToken(tokenHash);
-  sessionTokens.delete(session);
+  const token = session.token;
+  if (!token) return;
+  await services.store.revokeResumeToken(token.hash);
+  session.holdToken(undefined);
 }

@@ -1,4 +1,4 @@
-import type { Push } from '../protocol/index.js';
+import type { ErrorCode, Push } from '../protocol/index.js';
 import type { ConversationId, MessageRecord, UserRecord } from '../store/chat-store.js';
 import { ConversationFeed, type FeedSink } from './conversation-feed.js';
 import { RequestError } from './errors.js';
@@ -10,6 +10,14 @@ export interface SessionTransport {
   push(push: Push): void;
   writable(): Promise<void>;
   readonly open: boolean;
+  /** Closes the connection, telling the client why where its protocol can (an id-less `error`). */
+  end(code: ErrorCode, message: string): void;
+}
+
+/** The resume token a session logged in with or was given: its id names it to the user, its hash revokes it. */
+export interface HeldToken {
+  readonly id: number;
+  readonly hash: Uint8Array;
 }
 
 /**
@@ -19,6 +27,7 @@ export interface SessionTransport {
 export class ClientSession implements FeedSink {
   #greeted = false;
   #user: UserRecord | undefined;
+  #token: HeldToken | undefined;
   #synced = false;
   #cursors: ReadonlyMap<ConversationId, number> = new Map();
   /** Conversations offered a message while logged in but not yet synced (see missedBeforeSync). */
@@ -60,8 +69,22 @@ export class ClientSession implements FeedSink {
     if (this.#user?.id === user.id) this.#user = user;
   }
 
+  /**
+   * The session's resume token (session-endings.ts): while the user's store holds it, the session
+   * lives; a session whose token is revoked, or that has none, is ended by the next change of the
+   * user's sessions.
+   */
+  get token(): HeldToken | undefined {
+    return this.#token;
+  }
+
+  holdToken(token: HeldToken | undefined): void {
+    this.#token = token;
+  }
+
   logOut(): void {
     this.#user = undefined;
+    this.#token = undefined;
     this.#synced = false;
     this.#missed.clear();
     this.feeds.clear();
@@ -115,5 +138,10 @@ export class ClientSession implements FeedSink {
 
   writable(): Promise<void> {
     return this.transport.writable();
+  }
+
+  /** Closes the connection with `code` (its logout follows the close). */
+  end(code: ErrorCode, message: string): void {
+    this.transport.end(code, message);
   }
 }

@@ -12,7 +12,12 @@ export type ClusterEvent =
   | { readonly t: 'receipt'; readonly c: number; readonly u: number; readonly d: number; readonly r: number }
   | { readonly t: 'presence'; readonly u: number; readonly on: boolean; readonly ls?: number }
   /** User `u` published keys: tell their sessions here (a `keys` push). */
-  | { readonly t: 'keys'; readonly u: number };
+  | { readonly t: 'keys'; readonly u: number }
+  /**
+   * User `u`'s tokens were revoked (end_session, change_password): end their sessions here whose token
+   * is gone; `pw` (the password changed) also those without a token.
+   */
+  | { readonly t: 'sessions'; readonly u: number; readonly pw?: true };
 
 export const CLUSTER_CHANNEL = 'fastchat_events';
 
@@ -66,6 +71,8 @@ export function decodeClusterEvent(payload: string): { node: string; event: Clus
         : undefined;
     case 'keys':
       return isId(value.u) ? { node, event: { t: 'keys', u: value.u } } : undefined;
+    case 'sessions':
+      return isId(value.u) ? { node, event: { t: 'sessions', u: value.u, ...(value.pw === true ? { pw: true as const } : {}) } } : undefined;
     default:
       return undefined;
   }

@@ -38,6 +38,9 @@ export async function applyClusterEvent(services: ServerServices, event: Cluster
       if (user) services.fanout.toUsers([user.id], { t: 'keys', user: userView(user, true) });
       return;
     }
+    case 'sessions':
+      await services.endings.endRevoked(services, event.u, { tokenless: event.pw === true });
+      return;
     default: {
       const unreachable: never = event;
       return unreachable;
@@ -58,6 +61,8 @@ export async function resyncAll(services: ServerServices): Promise<void> {
     for (const view of await services.store.conversationsOf(userId)) conversations.add(view.conversation.id);
   }
   for (const id of conversations) await catchUp(services, id, true);
+  // A missed `sessions` event would leave a revoked session running here.
+  for (const userId of [...services.presence.users()]) await services.endings.endRevoked(services, userId);
 }
 
 /** Catches up the feeds of `conversation` on this node's sessions, reloading its membership first if asked. */

@@ -92,6 +92,7 @@ export class FramedSession {
         get open() {
           return !connection.#closed && !stream.destroyed;
         },
+        end: (code, message) => connection.close(code, message),
       },
       remoteAddress,
     );

@@ -13,6 +13,7 @@ import { Memberships } from './memberships.js';
 import { MessageWriter } from './message-writer.js';
 import type { PortLoad } from './port-load.js';
 import { Presence } from './presence.js';
+import { SessionEndings } from './session-endings.js';
 import { RateLimiter, type RateOptions } from './rate-limiter.js';
 import { ServerMetrics } from './server-metrics.js';
 
@@ -31,6 +32,8 @@ export interface ServerServices {
   readonly writer: MessageWriter;
   readonly fanout: Fanout;
   readonly throttle: LoginThrottle;
+  /** Ends sessions whose resume token was revoked (end_session, change_password). */
+  readonly endings: SessionEndings;
   /** Per-user send rate (modern `send` and legacy sends alike). */
   readonly sendRate: RateLimiter;
   /** Per-user pace of every other request of a logged-in session (request-gate.ts). */
@@ -101,6 +104,7 @@ export function createServices(options: ServicesOptions): ServerServices {
     writer,
     fanout,
     throttle: new LoginThrottle(options.throttle),
+    endings: new SessionEndings(),
     sendRate: new RateLimiter(options.sendRate),
     requestPace: new RateLimiter({ perSecond: DEFAULT_REQUEST_PACE_PER_S, burst: DEFAULT_REQUEST_PACE_BURST, ...options.requestPace }),
     loginPace: new RateLimiter<string>({ perSecond: DEFAULT_LOGIN_PACE_PER_S, burst: DEFAULT_LOGIN_PACE_BURST, ...options.loginPace }),

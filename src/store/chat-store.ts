@@ -187,14 +187,40 @@ export interface NewResumeToken {
   readonly ttlMs: number;
   /** Tokens the user keeps at most, this one included: adding deletes the oldest beyond it. */
   readonly keep: number;
+  /** Store it only if the user's password verifier is still this one (the one a login checked). */
+  readonly expectedVerifier?: Uint8Array;
 }
 
 export interface ResumeTokenRecord {
+  /** The token's number, which names it to its user (`sessions`, `end_session`) without revealing it. */
+  readonly id: number;
   readonly tokenHash: Uint8Array;
   readonly userId: UserId;
   readonly createdAt: Date;
   readonly lastUsedAt: Date;
   readonly expiresAt: Date;
+}
+
+/** A resume token that logged a connection in: whose it is, and which of theirs. */
+export interface ResumedToken {
+  readonly user: UserRecord;
+  readonly tokenId: number;
+}
+
+/**
+ * A password change (`change_password`): the new verifier and key backup replace the old ones only if
+ * the verifier is still the one checked (`expectedVerifier`), so of two changes made at once with the
+ * old password one wins. Every token of the user is revoked, and one new token, `token`, is stored for
+ * the session that made the change.
+ */
+export interface PasswordChange {
+  readonly userId: UserId;
+  readonly expectedVerifier: Uint8Array;
+  readonly verifier: Uint8Array;
+  readonly salt: Uint8Array;
+  readonly kdf: string;
+  readonly keyBackup: Uint8Array | null;
+  readonly token: { readonly tokenHash: Uint8Array; readonly ttlMs: number };
 }
 
 export interface ChatStore {
@@ -209,12 +235,24 @@ export interface ChatStore {
   /** Replaces the user's published public key and key backup (after a key import or rotation). */
   setKeys(userId: UserId, keys: SetKeys): Promise<UserRecord>;
 
-  /** Stores a resume token, deletes the user's oldest beyond `keep`, and sweeps some expired tokens of anyone. */
-  addResumeToken(token: NewResumeToken): Promise<void>;
-  /** The user of an unexpired token, its last use set to now; undefined for an unknown or expired one. */
-  useResumeToken(tokenHash: Uint8Array): Promise<UserRecord | undefined>;
+  /**
+   * Stores a resume token, deletes the user's oldest beyond `keep`, and sweeps some expired tokens of
+   * anyone. Returns the token's id, or undefined (nothing stored) when `expectedVerifier` is not the
+   * user's verifier any more. @throws NotFoundError when the user does not exist
+   */
+  addResumeToken(token: NewResumeToken): Promise<number | undefined>;
+  /** The user and id of an unexpired token, its last use set to now; undefined for an unknown or expired one. */
+  useResumeToken(tokenHash: Uint8Array): Promise<ResumedToken | undefined>;
   /** Deletes the token; false when there was none. */
   revokeResumeToken(tokenHash: Uint8Array): Promise<boolean>;
+  /** Deletes the user's token with this id; false when the user has none by that id. */
+  revokeResumeTokenOf(userId: UserId, tokenId: number): Promise<boolean>;
+  /**
+   * Replaces the password verifier and key backup, revokes every token of the user and stores the new
+   * one, in one transaction. Undefined (and nothing changed) when the verifier is no longer the
+   * expected one. @throws NotFoundError when the user does not exist
+   */
+  changePassword(change: PasswordChange): Promise<ResumedToken | undefined>;
   /** The user's stored tokens, newest first (expired ones not yet swept included). */
   resumeTokensOf(userId: UserId): Promise<ResumeTokenRecord[]>;
 

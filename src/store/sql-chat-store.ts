@@ -15,6 +15,8 @@ import type {
   UserId,
   NodeRecord,
   NewResumeToken,
+  PasswordChange,
+  ResumedToken,
   OfflineUser,
   ResumeTokenRecord,
   UserRecord,
@@ -60,12 +62,20 @@ export class SqlChatStore implements ChatStore {
     return users.setKeys(this.db, userId, keys);
   }
 
-  addResumeToken(token: NewResumeToken): Promise<void> {
+  addResumeToken(token: NewResumeToken): Promise<number | undefined> {
     return resumeTokens.addResumeToken(this.db, token);
   }
 
-  useResumeToken(tokenHash: Uint8Array): Promise<UserRecord | undefined> {
+  useResumeToken(tokenHash: Uint8Array): Promise<ResumedToken | undefined> {
     return resumeTokens.useResumeToken(this.db, tokenHash);
+  }
+
+  revokeResumeTokenOf(userId: UserId, tokenId: number): Promise<boolean> {
+    return resumeTokens.revokeResumeTokenOf(this.db, userId, tokenId);
+  }
+
+  changePassword(change: PasswordChange): Promise<ResumedToken | undefined> {
+    return resumeTokens.changePassword(this.db, change);
   }
 
   revokeResumeToken(tokenHash: Uint8Array): Promise<boolean> {

@@ -2,6 +2,7 @@ import { Box, useApp } from 'ink';
 import { useCallback, useState } from 'react';
 import { ChatClient, type ChatClientOptions } from '../client/chat-client.js';
 import type { ClientTls } from '../client/connect.js';
+import { requireStrongPassword } from '../client/password-strength.js';
 import { AppContainer } from './AppContainer.js';
 import type { TuiClient } from './chat-port.js';
 import { LoginScreen, type LoginMode } from './components/LoginScreen.js';
@@ -43,6 +44,7 @@ export function Tui({ server, home, initialName, bell = true, openClient = ChatC
 
   const login = useCallback(
     async (name: string, password: string, mode: LoginMode, progress: (step: string) => void) => {
+      if (mode === 'signup') await requireStrongPassword(name, password);
       const opened = await openClient({ coordinator: server, home, name, password, mode, progress, ...(tls ? { tls } : {}) });
       progress('syncing conversations…');
       try {

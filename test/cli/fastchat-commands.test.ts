@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePorts, runBin, startBin, useServerBin } from '../support/run-bin.js';
 import { WAIT_MS } from '../support/wait.js';
+import { passwordOf } from '../support/passwords.js';
 
 /**
  * The scriptable commands as a user runs them: real processes, two homes, one real server.
@@ -50,19 +51,19 @@ describe('fastchat commands between two homes', () => {
 
   it('a fresh home logs in with the password, recovers the key from the backup, and reads the history', async () => {
     const fresh = await runBin('fastchat', ['--server', `127.0.0.1:${world.coordinator}`, '--home', join(world.root, 'bob-laptop'), '--user', 'bob', 'history', 'alice'], {
-      FASTCHAT_PASSWORD: 'pw-bob',
+      FASTCHAT_PASSWORD: passwordOf('bob'),
     });
     expect(fresh.code).toBe(0);
     expect(fresh.stdout).toMatch(/alice → bob ✓ hello bob/);
     const fingerprints = await Promise.all(['bob', 'bob-laptop'].map((home) =>
-      runBin('fastchat', ['--server', `127.0.0.1:${world.coordinator}`, '--home', join(world.root, home), '--user', 'bob', 'keys', 'fingerprint'], { FASTCHAT_PASSWORD: 'pw-bob' }),
+      runBin('fastchat', ['--server', `127.0.0.1:${world.coordinator}`, '--home', join(world.root, home), '--user', 'bob', 'keys', 'fingerprint'], { FASTCHAT_PASSWORD: passwordOf('bob') }),
     ));
     expect(fingerprints[0]!.stdout).toBe(fingerprints[1]!.stdout);
   });
 
   it('read --follow prints messages as they arrive', async () => {
     const follower = startBin('fastchat', ['--server', `127.0.0.1:${world.coordinator}`, '--home', join(world.root, 'bob'), '--user', 'bob', 'read', '--follow'], {
-      FASTCHAT_PASSWORD: 'pw-bob',
+      FASTCHAT_PASSWORD: passwordOf('bob'),
     });
     try {
       // Sent before the follower has connected, the first may come as backlog; once it is printed the
@@ -92,7 +93,7 @@ describe('fastchat commands between two homes', () => {
     expect(wrong.stderr).toBe('fastchat: wrong name or password\n');
     const [closed] = await freePorts(1);
     const down = await runBin('fastchat', ['--server', `127.0.0.1:${closed}`, '--home', join(world.root, 'alice'), '--user', 'alice', 'users'], {
-      FASTCHAT_PASSWORD: 'pw-alice',
+      FASTCHAT_PASSWORD: passwordOf('alice'),
     });
     expect(down.code).toBe(1);
     expect(down.stderr).toBe(`fastchat: cannot reach the server at 127.0.0.1:${closed}: connection refused (is fastchat-server running?)\n`);

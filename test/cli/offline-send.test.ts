@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { freePorts, runBin, startBin, type RunningBin } from '../support/run-bin.js';
 import { startTestServer, type TestServer } from '../support/start-server.js';
+import { passwordOf } from '../support/passwords.js';
 
 /**
  * `fastchat send` and `fastchat read --follow` (the real bin) when the server goes away, and `read` on
@@ -28,7 +29,7 @@ afterEach(async () => {
 });
 
 function fastchat(user: string, args: string[], coordinator = server!.listening.coordinatorPort) {
-  return runBin('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, user), '--user', user, ...args], { FASTCHAT_PASSWORD: `pw-${user}` });
+  return runBin('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, user), '--user', user, ...args], { FASTCHAT_PASSWORD: passwordOf(user) });
 }
 
 async function outboxOf(user: string): Promise<unknown[]> {
@@ -76,7 +77,7 @@ describe('fastchat read --follow', () => {
     for (const user of ['alice', 'bob']) expect((await fastchat(user, ['signup', user])).code).toBe(0);
     const ports = { node: server!.listening.ports, coordinator: server!.listening.coordinatorPort };
     const follow = startBin('fastchat', ['--server', `127.0.0.1:${ports.coordinator}`, '--home', join(root, 'bob'), '--user', 'bob', 'read', '--follow'], {
-      FASTCHAT_PASSWORD: 'pw-bob',
+      FASTCHAT_PASSWORD: passwordOf('bob'),
     });
     running.push(follow);
     expect((await fastchat('alice', ['send', 'bob', 'before'])).code).toBe(0);
@@ -116,13 +117,13 @@ describe('fastchat read on a new device', () => {
     expect((await fastchat('bob', ['read'])).stdout).toMatch(/read on the first device/);
     // The same user, a fresh home: the key comes from the server's backup; the backlog is already read.
     const fresh = await runBin('fastchat', ['--server', `127.0.0.1:${server!.listening.coordinatorPort}`, '--home', join(root, 'bob-new'), '--user', 'bob', 'read'], {
-      FASTCHAT_PASSWORD: 'pw-bob',
+      FASTCHAT_PASSWORD: passwordOf('bob'),
     });
     expect(fresh.code).toBe(0);
     expect(fresh.stdout).toBe('');
     expect((await fastchat('alice', ['send', 'bob', 'new to both'])).code).toBe(0);
     const again = await runBin('fastchat', ['--server', `127.0.0.1:${server!.listening.coordinatorPort}`, '--home', join(root, 'bob-new'), '--user', 'bob', 'read'], {
-      FASTCHAT_PASSWORD: 'pw-bob',
+      FASTCHAT_PASSWORD: passwordOf('bob'),
     });
     expect(again.stdout).toMatch(/new to both/);
   }, 90_000);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN_DIR, runBin, startServerOnFreePorts, type RunningBin } from '../support/run-bin.js';
+import { passwordOf } from '../support/passwords.js';
 
 /**
  * The CLI as a Unix tool, with real processes against one real server: pipes that close early,
@@ -18,7 +19,7 @@ function argsOf(user: string, args: string[]): string[] {
 }
 
 function fastchat(user: string, args: string[]) {
-  return runBin('fastchat', argsOf(user, args), { FASTCHAT_PASSWORD: `pw-${user}` });
+  return runBin('fastchat', argsOf(user, args), { FASTCHAT_PASSWORD: passwordOf(user) });
 }
 
 /**
@@ -27,7 +28,7 @@ function fastchat(user: string, args: string[]) {
  */
 function fastchatIntoClosedPipe(user: string, args: string[], closeAt: 0 | 1, onFirstLine = () => undefined as unknown) {
   const child = spawn(BIN_DIR + 'fastchat', argsOf(user, args), {
-    env: { ...process.env, FASTCHAT_PASSWORD: `pw-${user}` },
+    env: { ...process.env, FASTCHAT_PASSWORD: passwordOf(user) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -44,6 +44,10 @@ const MATRIX: { readonly [T in RequestType]: Row } = {
   resume:        row('wrong_port',  'hello_required', 'ok',             'already_logged_in', 'already_logged_in', 'already_logged_in', 'already_logged_in'),
   logout:        row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
   publish_keys:  row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
+  sessions:      row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
+  // Aimed at the member's own session: nobody else has a session by that id, and the member ends it with logout.
+  end_session:   row('wrong_port',  'hello_required', 'not_logged_in',  'not_found',         'conflict',          'not_found',         'not_found'),
+  change_password: row('wrong_port', 'hello_required', 'not_logged_in', 'ok',                'ok',                'ok',                'ok'),
   users:         row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
   conversations: row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
   open_direct:   row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
@@ -104,6 +108,9 @@ const REQUESTS: { readonly [T in RequestType]: (w: World, actor: Actor) => Reque
   resume: (w) => ({ t: 'resume', token: w.memberToken }),
   logout: () => ({ t: 'logout' }),
   publish_keys: (w, actor) => ({ t: 'publish_keys', secret: secretFor(`${w.prefix}${actor}`), publicKey: A_NEW_PUBLIC_KEY }),
+  sessions: () => ({ t: 'sessions' }),
+  end_session: (w) => ({ t: 'end_session', session: w.memberSession }),
+  change_password: (w, actor) => ({ t: 'change_password', secret: secretFor(`${w.prefix}${actor}`), newSecret: secretFor(`${w.prefix}${actor}-new`) }),
   users: (w, actor) => ({ t: 'users', ids: [other(w, actor)] }),
   conversations: () => ({ t: 'conversations' }),
   open_direct: (w, actor) => ({ t: 'open_direct', user: other(w, actor) }),
@@ -136,6 +143,11 @@ const CHECKS: { readonly [T in RequestType]?: Partial<Record<Actor, (result: Res
       expect(view).toMatchObject({ leftSeq: w.removedAt, lastSeq: w.removedAt, members: [], name: `${w.prefix} club` });
       expect(conversations.map((c) => c.conversation)).not.toContain(w.direct);
     },
+  },
+  sessions: {
+    // Their own sessions only: the member's one, marked current, and nobody else's.
+    member: ({ sessions }, w) => expect(sessions).toEqual([expect.objectContaining({ id: w.memberSession, current: true })]),
+    outsider: ({ sessions }, w) => expect(sessions.map((s) => s.id)).not.toContain(w.memberSession),
   },
   sync: {
     removed: ({ conversations }, w) => {

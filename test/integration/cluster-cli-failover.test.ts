@@ -7,6 +7,7 @@ import { describePostgres } from '../support/databases.js';
 import { connectTcpClient, type FrameClient } from '../support/frame-client.js';
 import { freePorts, runBin, startServerBin, type RunningBin } from '../support/run-bin.js';
 import { startTestServer, type TestServer } from '../support/start-server.js';
+import { passwordOf } from '../support/passwords.js';
 
 const servers: TestServer[] = [];
 const processes: RunningBin[] = [];
@@ -36,7 +37,7 @@ describePostgres('one-shot CLI commands when a node dies', (postgres) => {
     const root = await mkdtemp(join(tmpdir(), 'fastchat-cli-failover-'));
     roots.push(root);
     const fastchat = (user: string, args: string[]) =>
-      runBin('fastchat', ['--server', `127.0.0.1:${coordinator.port}`, '--home', join(root, user), '--user', user, ...args], { FASTCHAT_PASSWORD: `pw-${user}` });
+      runBin('fastchat', ['--server', `127.0.0.1:${coordinator.port}`, '--home', join(root, user), '--user', user, ...args], { FASTCHAT_PASSWORD: passwordOf(user) });
     for (const user of ['alice', 'bob']) expect((await fastchat(user, ['signup', user])).code).toBe(0);
 
     // B dies; the send starts as soon as the process is gone, whatever the coordinator has noticed yet.

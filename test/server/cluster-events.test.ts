@@ -13,6 +13,8 @@ describe('cluster events', () => {
       { t: 'receipt', c: 4, u: 5, d: 6, r: 0 },
       { t: 'presence', u: 5, on: false, ls: 1_700_000_000_000 },
       { t: 'keys', u: 5 },
+      { t: 'sessions', u: 5 },
+      { t: 'sessions', u: 5, pw: true },
     ];
     for (const event of events) expect(decodeClusterEvent(encodeClusterEvent('node-a', event))).toEqual({ node: 'node-a', event });
   });

@@ -8,6 +8,7 @@ import { generateIdentityKey } from '../../src/crypto/identity.js';
 import { encryptPrivateKeyPem } from '../../src/crypto/private-key-pem.js';
 import { freeConsecutivePorts, freePorts } from '../../bench/support/free-ports.js';
 import { seedPgliteDir } from './pglite-template.js';
+import { passwordOf } from './passwords.js';
 
 export { freeConsecutivePorts, freePorts };
 
@@ -118,9 +119,9 @@ export interface ServerBinWorld {
   readonly coordinator: number;
   /** The home folder of `user` (under root). */
   home(user: string): string;
-  /** `fastchat --user <user> <args>` from the user's home, the password (pw-<user> unless given) in FASTCHAT_PASSWORD. */
+  /** `fastchat --user <user> <args>` from the user's home, the password (passwordOf(user) unless given) in FASTCHAT_PASSWORD. */
   fastchat(user: string, args: string[], password?: string): Promise<BinResult>;
-  /** A fresh identity key in a file under root, sealed with pw-<user>: what `fastchat keys import` takes. */
+  /** A fresh identity key in a file under root, sealed with passwordOf(user): what `fastchat keys import` takes. */
   newKeyFile(user: string): Promise<string>;
 }
 
@@ -149,11 +150,11 @@ export function useServerBin(prefix: string, teardown: () => void = () => {}): S
       return coordinator;
     },
     home: (user) => join(root, user),
-    fastchat: (user, args, password = `pw-${user}`) =>
+    fastchat: (user, args, password = passwordOf(user)) =>
       runBin('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, user), '--user', user, ...args], { FASTCHAT_PASSWORD: password }),
     newKeyFile: async (user) => {
       const file = join(root, `${user}-new-key.pem`);
-      await writeFile(file, encryptPrivateKeyPem(await generateIdentityKey(), `pw-${user}`));
+      await writeFile(file, encryptPrivateKeyPem(await generateIdentityKey(), passwordOf(user)));
       return file;
     },
   };

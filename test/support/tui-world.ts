@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { spawnPty, type PtyOptions, type PtyScreen } from './pty.js';
 import { useServerBin, type ServerBinWorld } from './run-bin.js';
+import { passwordOf } from './passwords.js';
 
 const ENTER = '\r';
 const TAB = '\t';
@@ -60,9 +61,9 @@ export function useTuiWorld(prefix: string): TuiWorld {
       const term = tuiWith(start.pty ?? {}, name, ...(start.args ?? []));
       await term.waitFor('log in   sign up');
       expect(term.bufferType()).toBe('alternate');
-      await term.type(...name.split(''), TAB, ...`pw-${name}`.split(''), CTRL_T);
+      await term.type(...name.split(''), TAB, ...passwordOf(name).split(''), CTRL_T);
       await term.waitFor('Enter to sign up');
-      expect(term.text()).not.toContain(`pw-${name}`);
+      expect(term.text()).not.toContain(passwordOf(name));
       await term.type(ENTER);
       await term.waitFor('● connected', 30_000);
       return term;
@@ -70,8 +71,8 @@ export function useTuiWorld(prefix: string): TuiWorld {
     async enterByUser(name, mode, start = {}) {
       const term = tuiWith(start.pty ?? {}, name, ...(start.args ?? []), '--user', name);
       await term.waitFor(`name:     ${name}`);
-      await term.type(...`pw-${name}`.split(''));
-      await term.waitFor(`password: ${'•'.repeat(`pw-${name}`.length)} `);
+      await term.type(...passwordOf(name).split(''));
+      await term.waitFor(`password: ${'•'.repeat(passwordOf(name).length)} `);
       if (mode === 'signup') {
         await term.type(CTRL_T);
         await term.waitFor('Enter to sign up');

@@ -1,7 +1,8 @@
 import type { ClientEvents, ClientStatus } from '../../src/client/chat-client.js';
 import type { ContactKey } from '../../src/client/keyring.js';
 import type { ChatMessage } from '../../src/client/message-reader.js';
-import type { ConversationView, UserView } from '../../src/protocol/index.js';
+import { WrongPasswordError } from '../../src/client/errors.js';
+import type { ConversationView, SessionView, UserView } from '../../src/protocol/index.js';
 import type { TuiClient } from '../../src/tui/chat-port.js';
 import { TypedEmitter } from '../../src/util/typed-emitter.js';
 
@@ -89,6 +90,30 @@ export class FakeClient extends TypedEmitter<ClientEvents> implements TuiClient 
 
   async acceptMember(conversation: number, userId: number): Promise<void> {
     this.acceptedMembers.push(`${conversation}:${userId}`);
+  }
+
+  /** The user's sessions as `sessions` lists them; `endSession` takes one out. */
+  sessionList: SessionView[] = [];
+  readonly endedSessions: number[] = [];
+
+  async sessions(): Promise<readonly SessionView[]> {
+    return [...this.sessionList];
+  }
+
+  async endSession(session: number): Promise<void> {
+    if (!this.sessionList.some((s) => s.id === session)) throw Object.assign(new Error('no such session'), { code: 'not_found' });
+    this.endedSessions.push(session);
+    this.sessionList = this.sessionList.filter((s) => s.id !== session);
+  }
+
+  /** The password the fake's server takes as the current one; changes record `[current, new]`. */
+  password = 'old password';
+  readonly passwordChanges: Array<[string | undefined, string]> = [];
+
+  async changePassword(newPassword: string, currentPassword?: string): Promise<void> {
+    if (currentPassword !== this.password) throw new WrongPasswordError();
+    this.passwordChanges.push([currentPassword, newPassword]);
+    this.password = newPassword;
   }
 
   async close(): Promise<void> {

@@ -42,13 +42,13 @@ describe('login screen', () => {
       />,
     );
     let frame = await ui.waitFor('name:     alice');
-    await ui.press(KEYS.ctrlT, 's', 'e', 'c', 'r', 'e', 't');
-    frame = await ui.waitFor('••••••');
+    await ui.press(KEYS.ctrlT, ...'secret kitchen lamp'.split(''));
+    frame = await ui.waitFor('•'.repeat('secret kitchen lamp'.length));
     expect(frame).not.toContain('secret');
     expect(frame).toContain('Enter to sign up');
     await ui.press(KEYS.enter);
     await ui.waitFor('generating your RSA-3072 identity key…');
-    expect(calls[0]).toMatchObject({ name: 'alice', password: 'secret', mode: 'signup', home: '/tmp/x', coordinator: { host: '127.0.0.1', port: 9000 } });
+    expect(calls[0]).toMatchObject({ name: 'alice', password: 'secret kitchen lamp', mode: 'signup', home: '/tmp/x', coordinator: { host: '127.0.0.1', port: 9000 } });
     finish();
     await ui.waitFor('Contacts');
   });
@@ -69,6 +69,20 @@ describe('login screen', () => {
     expect(frame).toContain('127.0.0.1:9000');
   });
 
+  it('finding 7: a guessable password is refused at signup with the reason, before anything is sent; a login with one is not judged', async () => {
+    const { calls, ui } = recordingLogin();
+    await ui.waitFor('name:     ');
+    await ui.press(...'alice'.split(''), KEYS.tab, ...'alice1'.split(''), KEYS.ctrlT);
+    await ui.waitFor('Enter to sign up');
+    await ui.press(KEYS.enter);
+    await ui.waitFor((f) => f.includes('✗ that password is too easy to guess') && /strength [0-2] of 4/.test(f));
+    expect(calls).toEqual([]);
+    // An existing account's password is the server's to check, whatever its strength.
+    await ui.press(KEYS.ctrlT, KEYS.enter);
+    await ui.waitFor('✗ wrong name or password');
+    expect(calls).toHaveLength(1);
+  });
+
   it('applies a burst in order: "abc" and three Backspaces in ONE write leave the password empty (no dots)', async () => {
     const ui = renderTui(<Tui server={{ host: '127.0.0.1', port: 9000 }} home="/tmp/x" initialName="alice" openClient={async () => Promise.reject(new Error('unused'))} />);
     await ui.waitFor('name:     alice');
@@ -85,10 +99,10 @@ describe('login screen', () => {
     const { calls, ui } = recordingLogin();
     await ui.waitFor('name:     ');
     // Ink passes the escape sequence (↓) on its own and the rest as text runs holding control keys.
-    ui.stdin.write('bobx\u007f\u001b[Bpw1\b2\u0014\tby\u007f\u007f\r');
+    ui.stdin.write('bobx\u007f\u001b[Bpw1\b2 long test phrase\u0014\tby\u007f\u007f\r');
     await ui.waitFor('✗ wrong name or password');
     expect(calls).toHaveLength(1);
-    expect(calls[0]).toMatchObject({ name: 'bob', password: 'pw2', mode: 'signup' });
+    expect(calls[0]).toMatchObject({ name: 'bob', password: 'pw2 long test phrase', mode: 'signup' });
   });
 
   it('a pasted name and password go in without the paste markers; their line ends never submit; Enter does', async () => {

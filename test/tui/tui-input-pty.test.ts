@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS_LINE } from '../support/emoji-corpus.js';
 import { spawnPty, type PtyScreen } from '../support/pty.js';
 import { runBin, startServerOnFreePorts, type RunningBin } from '../support/run-bin.js';
+import { passwordOf } from '../support/passwords.js';
 
 /**
  * Input as it really arrives in `fastchat tui` (node-pty + @xterm/headless): bursts of keys in one
@@ -36,7 +37,7 @@ const CTRL_T = '\u0014';
 const CTRL_U = '\u0015';
 
 function cli(user: string, ...args: string[]) {
-  return runBin('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, user), '--user', user, ...args], { FASTCHAT_PASSWORD: `pw-${user}` });
+  return runBin('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, user), '--user', user, ...args], { FASTCHAT_PASSWORD: passwordOf(user) });
 }
 
 /** What bob has received from alice, oldest first. */
@@ -83,9 +84,9 @@ describe('fastchat tui input', () => {
     await term.type('x\u007f');
     await term.waitFor((s) => /password:\s+│/.test(s) || /password: *$/m.test(s));
     expect(term.text()).not.toContain('•');
-    await term.type('pw-alicia', CTRL_T);
+    await term.type(passwordOf('alicia'), CTRL_T);
     await term.waitFor('Enter to sign up');
-    expect(term.text()).toContain('•••••••••');
+    expect(term.text()).toContain('•'.repeat(passwordOf('alicia').length));
     await term.type(ENTER);
     await term.waitFor('● connected', 30_000);
     const top = term.text().split('\n')[0];

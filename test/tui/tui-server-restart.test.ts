@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { seedPgliteDir } from '../support/pglite-template.js';
 import { spawnPty, type PtyScreen } from '../support/pty.js';
 import { freePorts, runBin, startServerBin, type RunningBin } from '../support/run-bin.js';
+import { passwordOf } from '../support/passwords.js';
 
 /**
  * A running `fastchat tui` (real pseudo-terminal) while its server is stopped with SIGTERM and started
@@ -32,7 +33,7 @@ describe('fastchat tui while the server restarts', () => {
     const serverArgs = ['--ports', `${a},${b}`, '--coordinator-port', String(coordinator), '--data-dir', join(root, 'server')];
     server = await startServerBin(serverArgs);
     const cli = (user: string, args: string[]) =>
-      runBin('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, user), '--user', user, ...args], { FASTCHAT_PASSWORD: `pw-${user}` });
+      runBin('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, user), '--user', user, ...args], { FASTCHAT_PASSWORD: passwordOf(user) });
     for (const user of ['alice', 'bob']) expect((await cli(user, ['signup', user])).code).toBe(0);
 
     const alice = spawnPty('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, 'alice'), 'tui', '--user', 'alice']);
@@ -40,7 +41,7 @@ describe('fastchat tui while the server restarts', () => {
     let exitedEarly = false;
     void alice.exited.then(() => (exitedEarly = true));
     await alice.waitFor('name:     alice');
-    await alice.type(...'pw-alice'.split(''), ENTER);
+    await alice.type(...passwordOf('alice').split(''), ENTER);
     await alice.waitFor('● connected', 30_000);
     await alice.type(...'/msg bob'.split(''), ENTER);
     await alice.waitFor('bob · ');

@@ -68,10 +68,14 @@ export const readCommand: CommandModule<GlobalArgs, ReadArgs> = {
         process.stderr.write('connected again\n');
       }
     });
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
+    // Until interrupted, or until the server ends this session for good (from another session, or a
+    // password change): then there is nothing to follow, and the exit code says so.
+    const ended = await new Promise<Extract<typeof client.status, { state: 'ended' }> | undefined>((resolve) => {
+      process.once('SIGINT', () => resolve(undefined));
+      process.once('SIGTERM', () => resolve(undefined));
+      client.on('status', (status) => status.state === 'ended' && resolve(status));
     });
     await client.close();
+    if (ended) throw new Error(`signed out: ${ended.reason}`);
   },
 };

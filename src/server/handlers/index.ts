@@ -2,7 +2,9 @@ import type { OkReply, Request, RequestType } from '../../protocol/index.js';
 import { StoreError } from '../../store/errors.js';
 import { RequestError } from '../errors.js';
 import type { Handler, RequestContext } from '../handler.js';
+import { changePassword } from './change-password.js';
 import { conversations } from './conversations.js';
+import { endSession } from './end-session.js';
 import { groupAdd } from './group-add.js';
 import { groupCreate } from './group-create.js';
 import { groupLeave } from './group-leave.js';
@@ -19,6 +21,7 @@ import { receipt } from './receipt.js';
 import { resume } from './resume.js';
 import { route } from './route.js';
 import { send } from './send.js';
+import { sessions } from './sessions.js';
 import { signup } from './signup.js';
 import { sync } from './sync.js';
 import { typing } from './typing.js';
@@ -34,6 +37,9 @@ export const HANDLERS: { readonly [T in RequestType]: Handler<T> } = {
   resume,
   logout,
   publish_keys: publishKeys,
+  sessions,
+  end_session: endSession,
+  change_password: changePassword,
   users,
   conversations,
   open_direct: openDirect,

@@ -1,4 +1,4 @@
-import { createAccount, issueResumeToken } from '../accounts.js';
+import { createAccount } from '../accounts.js';
 import { NODE_ONLY, type Handler } from '../handler.js';
 import { checkedPublicKey } from '../identity-keys.js';
 import { checkedLegacyKey } from '../legacy/legacy-keys.js';
@@ -9,14 +9,13 @@ export const signup: Handler<'signup'> = {
   roles: NODE_ONLY,
   access: 'anyone',
   async handle(request, { session, services }) {
-    const user = await createAccount(services, session, request.secret, {
+    const { user, resume } = await createAccount(services, session, request.secret, {
       name: request.name,
       kind: 'modern',
       publicKey: request.publicKey === undefined ? null : checkedPublicKey(request.publicKey),
       keyBackup: request.keyBackup ?? null,
       legacyKey: request.legacyKey === undefined ? null : checkedLegacyKey(request.legacyKey),
-    });
-    const resume = await issueResumeToken(services, session, user);
+    }, { withToken: true });
     return { user: userView(user, true), ...(request.keyBackup ? { keyBackup: request.keyBackup } : {}), ...(resume ? { resume } : {}) };
   },
 };

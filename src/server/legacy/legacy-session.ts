@@ -54,6 +54,8 @@ export class LegacySession implements LegacyPeer {
         get open() {
           return !connection.#closed && !stream.destroyed;
         },
+        // The 2022 protocol has no way to say why: the connection just ends.
+        end: () => connection.#end(),
       },
       remoteAddress,
     );

@@ -4,9 +4,11 @@ import { groupCommand } from './group.js';
 import { helpCommand } from './help.js';
 import { leaveCommand } from './leave.js';
 import { msgCommand } from './msg.js';
+import { passwordCommand } from './password.js';
 import { quitCommand } from './quit.js';
 import { renameCommand } from './rename.js';
 import { searchCommand } from './search.js';
+import { sessionsCommand } from './sessions.js';
 import { trustCommand } from './trust.js';
 import { UsageError, type CommandContext, type SlashCommand } from './types.js';
 import { whoCommand } from './who.js';
@@ -21,6 +23,8 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
   fingerprintCommand,
   trustCommand,
   acceptCommand,
+  sessionsCommand,
+  passwordCommand,
   helpCommand,
   quitCommand,
 ];

@@ -20,6 +20,12 @@ export interface ChatActions {
   loadOlder(conversation: number): Promise<void>;
   retryFailed(): Promise<void>;
   submit(text: string): Promise<void>;
+  /** Opens the list of the user's sessions and loads it. */
+  showSessions(): Promise<void>;
+  /** Ends one of the user's other sessions, then loads the list again. */
+  endSession(session: number): Promise<void>;
+  /** Changes the password, the server checking `currentPassword` (typed again). @throws WrongPasswordError */
+  changePassword(newPassword: string, currentPassword: string): Promise<void>;
   quit(): void;
   info(text: string): void;
   error(text: string): void;

@@ -22,8 +22,8 @@ export function QuickSwitcher({ width }: { readonly width: number }) {
   const selected = Math.min(overlay.selected, Math.max(0, matches.length - 1));
   const onKey = (input: string, key: Key) => {
     const command = matchCommand([Command.SelectPrevious, Command.SelectNext, Command.Open, Command.DeleteBack], input, key);
-    if (command === Command.SelectPrevious) return dispatch({ type: 'switcherMove', by: -1 });
-    if (command === Command.SelectNext) return dispatch({ type: 'switcherMove', by: matches.length - 1 > selected ? 1 : 0 });
+    if (command === Command.SelectPrevious) return dispatch({ type: 'overlayMove', by: -1 });
+    if (command === Command.SelectNext) return dispatch({ type: 'overlayMove', by: matches.length - 1 > selected ? 1 : 0 });
     if (command === Command.DeleteBack) return dispatch({ type: 'overlayQuery', edit: { erase: true } });
     if (command === Command.Open) {
       const target = matches[selected];

@@ -97,6 +97,23 @@ export function useChatActions(client: TuiClient, dispatch: (action: Action) => 
         if (refusal) return actions.error(refusal);
         await actions.send(conversation, text.startsWith('//') ? text.slice(1) : text);
       },
+      async showSessions() {
+        dispatch({ type: 'overlay', overlay: { kind: 'sessions', sessions: undefined, selected: 0 } });
+        try {
+          dispatch({ type: 'sessionsLoaded', sessions: await client.sessions() });
+        } catch (error) {
+          dispatch({ type: 'overlay', overlay: { kind: 'none' } });
+          throw error;
+        }
+      },
+      async endSession(session) {
+        await client.endSession(session);
+        // The reducer takes the new list only while the list is still open.
+        dispatch({ type: 'sessionsLoaded', sessions: await client.sessions() });
+      },
+      async changePassword(newPassword, currentPassword) {
+        await client.changePassword(newPassword, currentPassword);
+      },
       quit: () => {
         dispatch({ type: 'quit' });
         onQuit();

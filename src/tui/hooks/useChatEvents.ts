@@ -19,7 +19,7 @@ const BATCH_MS = 16;
 const DIRECTORY_EVERY_MS = 10_000;
 
 function connectionOf(status: ClientStatus): Connection {
-  return status.state === 'closed' ? 'offline' : status.state;
+  return status.state === 'closed' || status.state === 'ended' ? 'offline' : status.state;
 }
 
 /** The reducer's `status` action for a client status: while reconnecting, when the next try is and whether the server is restarting. */
@@ -93,6 +93,11 @@ export function useChatEvents(client: TuiClient, dispatch: (action: Action) => v
       client.on('receipt', (r) => dispatch({ type: 'receipt', conversation: r.conversation, user: r.user, delivered: r.deliveredSeq, read: r.readSeq })),
       client.on('sent', (r) => dispatch({ type: 'ownSent', cid: r.cid, conversation: r.conversation, seq: r.seq, ts: r.ts })),
       client.on('failed', (f) => dispatch({ type: 'ownFailed', cid: f.cid, message: f.message })),
+      // Ended for good (from another session, or the password changed): the client stops; the user is told why and how on.
+      client.on('status', (status) =>
+        status.state === 'ended' &&
+        dispatch({ type: 'notice', notice: { level: 'error', text: `⚠ Signed out: ${status.reason}. Quit (Ctrl-C) and start fastchat again to log in.` } }),
+      ),
       client.on('ownKeyChanged', ({ fingerprint }) =>
         dispatch({
           type: 'notice',

@@ -5,8 +5,10 @@ import { GroupsPane } from '../components/GroupsPane.js';
 import { HelpOverlay } from '../components/HelpOverlay.js';
 import { InfoLine, noticeLines } from '../components/InfoLine.js';
 import { MessagesPane } from '../components/MessagesPane.js';
+import { PasswordDialog } from '../components/PasswordDialog.js';
 import { QuickSwitcher } from '../components/QuickSwitcher.js';
 import { SearchBar } from '../components/SearchBar.js';
+import { SessionsOverlay } from '../components/SessionsOverlay.js';
 import { StatusBar } from '../components/StatusBar.js';
 import { useAppState } from '../contexts/AppStateContext.js';
 import type { Regions } from './layout.js';
@@ -32,6 +34,10 @@ export function MainLayout({ columns, regions }: { readonly columns: number; rea
             <>
               {overlay === 'switcher' ? (
                 <QuickSwitcher width={regions.rightWidth} />
+              ) : overlay === 'sessions' ? (
+                <SessionsOverlay width={regions.rightWidth} height={regions.messagesHeight - (infoRows - 1)} />
+              ) : overlay === 'password' ? (
+                <PasswordDialog width={regions.rightWidth} />
               ) : (
                 <MessagesPane width={regions.rightWidth} height={regions.messagesHeight - (infoRows - 1)} />
               )}

@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../../client/message-reader.js';
-import type { ConversationView } from '../../protocol/index.js';
+import type { ConversationView, SessionView } from '../../protocol/index.js';
 import { composerReducer, type ComposerAction } from './composer-reducer.js';
 import { appendMessages, EMPTY_LIST, prependMessages, updateByCid } from './message-list.js';
 import { mergeReceipt, seedReceipts } from './receipts.js';
@@ -37,7 +37,9 @@ export type Action =
   | { readonly type: 'scrollTo'; readonly where: 'top' | 'bottom' }
   | { readonly type: 'composer'; readonly action: ComposerAction }
   | { readonly type: 'overlay'; readonly overlay: AppState['overlay'] }
-  | { readonly type: 'switcherMove'; readonly by: number }
+  /** ↑/↓ in the switcher's or the sessions' list. */
+  | { readonly type: 'overlayMove'; readonly by: number }
+  | { readonly type: 'sessionsLoaded'; readonly sessions: readonly SessionView[] }
   /** Typing in the switcher's or the search's query: applied to the state of the moment, so keys that come faster than renders all count. */
   | { readonly type: 'overlayQuery'; readonly edit: { readonly append: string } | { readonly erase: true } }
   | { readonly type: 'searchResults'; readonly hits: readonly string[] }
@@ -284,8 +286,19 @@ export function appReducer(state: AppState, action: Action): AppState {
       const query = 'erase' in action.edit ? overlay.query.slice(0, -1) : overlay.query + action.edit.append;
       return { ...state, overlay: overlay.kind === 'switcher' ? { ...overlay, query, selected: 0 } : { ...overlay, query } };
     }
-    case 'switcherMove':
-      return state.overlay.kind === 'switcher' ? { ...state, overlay: { ...state.overlay, selected: Math.max(0, state.overlay.selected + action.by) } } : state;
+    case 'overlayMove': {
+      const overlay = state.overlay;
+      if (overlay.kind === 'switcher') return { ...state, overlay: { ...overlay, selected: Math.max(0, overlay.selected + action.by) } };
+      if (overlay.kind !== 'sessions') return state;
+      const last = Math.max(0, (overlay.sessions?.length ?? 0) - 1);
+      return { ...state, overlay: { ...overlay, selected: Math.max(0, Math.min(last, overlay.selected + action.by)) } };
+    }
+    case 'sessionsLoaded': {
+      // Only into an open sessions list: a list that comes after Esc does not open it again.
+      if (state.overlay.kind !== 'sessions') return state;
+      const selected = Math.min(state.overlay.selected, Math.max(0, action.sessions.length - 1));
+      return { ...state, overlay: { kind: 'sessions', sessions: action.sessions, selected } };
+    }
     case 'searchResults': {
       if (state.overlay.kind !== 'search') return state;
       const index = action.hits.length - 1;

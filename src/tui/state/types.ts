@@ -1,4 +1,5 @@
 import type { ChatMessage, Trust } from '../../client/message-reader.js';
+import type { SessionView } from '../../protocol/index.js';
 
 /** The pane that has the keyboard. */
 export type Focus = 'contacts' | 'groups' | 'messages' | 'composer';
@@ -63,7 +64,11 @@ export type Overlay =
   | { readonly kind: 'none' }
   | { readonly kind: 'help' }
   | { readonly kind: 'switcher'; readonly query: string; readonly selected: number }
-  | { readonly kind: 'search'; readonly query: string; readonly editing: boolean; readonly hits: readonly string[]; readonly index: number; readonly searching: boolean };
+  | { readonly kind: 'search'; readonly query: string; readonly editing: boolean; readonly hits: readonly string[]; readonly index: number; readonly searching: boolean }
+  /** `/sessions`: the user's sessions (undefined while they load), one selected to end. */
+  | { readonly kind: 'sessions'; readonly sessions: readonly SessionView[] | undefined; readonly selected: number }
+  /** `/password`: the dialog keeps what is typed to itself, never in the app state. */
+  | { readonly kind: 'password' };
 
 export type Connection = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 

@@ -30,6 +30,8 @@ export interface World {
   readonly removedAt: number;
   /** A resume token of `member` (from its signup), for `resume` by an anonymous session. */
   readonly memberToken: Uint8Array;
+  /** The id of that token: the session the member's own connection holds (`sessions`, `end_session`). */
+  readonly memberSession: number;
   /** The connection of the cell's actor. */
   readonly rpc: RpcConnection;
   close(): Promise<void>;
@@ -61,7 +63,9 @@ export async function buildWorld(server: TestServer, actor: Actor): Promise<Worl
     const { conversation: direct } = await clients.admin.send({ to: ids.member }, 'just us');
     const rpc = await actorConnection(server, actor, clients);
     if (!Object.values(clients).some((c) => c.rpc === rpc)) extra.push(rpc);
-    return { prefix, ids, clients, group, direct, removedAt, memberToken: memberSignup.resume!, rpc, close };
+    const { sessions } = await clients.member.rpc.request({ t: 'sessions' });
+    const memberSession = sessions.find((session) => session.current)!.id;
+    return { prefix, ids, clients, group, direct, removedAt, memberToken: memberSignup.resume!, memberSession, rpc, close };
   } catch (error) {
     await close();
     throw error;
