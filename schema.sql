@@ -133,6 +133,18 @@ CREATE TABLE IF NOT EXISTS resume_tokens (
 CREATE INDEX IF NOT EXISTS resume_tokens_user_idx ON resume_tokens (user_id, id);
 CREATE INDEX IF NOT EXISTS resume_tokens_expires_idx ON resume_tokens (expires_at);
 
+-- Version 9: blocks. A user who blocks another takes no direct messages from them (a send into their
+-- direct conversation is refused, and stored nowhere) and cannot be put into a group by them
+-- (group_create, group_add). blocks_blocked_idx serves the check at every commit of a message.
+CREATE TABLE IF NOT EXISTS blocks (
+  blocker    bigint      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  blocked    bigint      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (blocker, blocked),
+  CHECK (blocker <> blocked)
+);
+CREATE INDEX IF NOT EXISTS blocks_blocked_idx ON blocks (blocked, blocker);
+
 -- Version 7: the group commit in one round trip. fastchat_commit_messages does what the server's
 -- writer used to do in five statements (BEGIN, lock, check, append, COMMIT), called alone in
 -- autocommit. Each statement of a plpgsql function takes a fresh snapshot, so the check, which runs
@@ -161,12 +173,23 @@ BEGIN
       EXISTS (
         SELECT 1 FROM members AS p
         WHERE p.conversation_id = u.conversation_id AND p.user_id = u.sender_id AND p.left_seq IS NULL
-      ) AS member
+      ) AS member,
+      -- Version 9: the other user of a direct conversation blocked the sender. In the usual case
+      -- one probe of blocks_blocked_idx that finds nothing decides it (CASE stops there).
+      CASE
+        WHEN NOT EXISTS (SELECT 1 FROM blocks AS b WHERE b.blocked = u.sender_id) THEN false
+        WHEN (SELECT k.kind FROM conversations AS k WHERE k.id = u.conversation_id) IS DISTINCT FROM 'direct' THEN false
+        ELSE EXISTS (
+          SELECT 1 FROM blocks AS b
+          WHERE b.blocked = u.sender_id
+            AND b.blocker = ANY (ARRAY(SELECT o.user_id FROM members AS o WHERE o.conversation_id = u.conversation_id))
+        )
+      END AS blocked
     FROM unnest(p_conversation, p_sender, p_client, p_body)
       WITH ORDINALITY AS u(conversation_id, sender_id, client_id, body, ord)
   ), decided AS (
     -- first_ord: the first item of this (sender, client id) that may be stored, if any.
-    SELECT i.*, min(i.ord) FILTER (WHERE i.existing IS NULL AND i.member)
+    SELECT i.*, min(i.ord) FILTER (WHERE i.existing IS NULL AND i.member AND NOT i.blocked)
       OVER (PARTITION BY i.sender_id, i.client_id) AS first_ord
     FROM items AS i
   ), fresh AS (
@@ -192,6 +215,7 @@ BEGIN
       WHEN d.existing IS NOT NULL THEN 'duplicate'
       WHEN d.first_ord = d.ord THEN 'stored'
       WHEN d.first_ord < d.ord THEN 'duplicate'
+      WHEN d.member AND d.blocked THEN 'blocked'
       ELSE 'forbidden'
     END,
     coalesce((f.g).mid, n.mid), coalesce((f.g).conversation_id, n.conversation_id), coalesce((f.g).seq, n.seq),
@@ -214,6 +238,7 @@ INSERT INTO schema_version (version) VALUES (5) ON CONFLICT DO NOTHING;
 INSERT INTO schema_version (version) VALUES (6) ON CONFLICT DO NOTHING;
 INSERT INTO schema_version (version) VALUES (7) ON CONFLICT DO NOTHING;
 INSERT INTO schema_version (version) VALUES (8) ON CONFLICT DO NOTHING;
+INSERT INTO schema_version (version) VALUES (9) ON CONFLICT DO NOTHING;
 
 -- Version 8: the proof that came with a user's current identity key: the previous key's signature
 -- over the change (docs/crypto.md § Key changes), kept so a contact's client can check the change

@@ -46,6 +46,9 @@ class BenchClient extends TypedEmitter<ClientEvents> {
   sessions = async () => [];
   endSession = async () => undefined;
   changePassword = async () => undefined;
+  block = async () => undefined;
+  unblock = async () => undefined;
+  blocked = async () => [];
   close = async () => undefined;
 }
 

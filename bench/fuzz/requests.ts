@@ -44,6 +44,10 @@ const FIELDS: { readonly [T in RequestType]: fc.Arbitrary<Fields> } = {
   end_session: fc.record({ session: fc.integer({ min: 2 ** 40, max: Number.MAX_SAFE_INTEGER }) }),
   // Random secrets never match: a password changed mid-run would end the other connections of its user.
   change_password: fc.record({ secret: bytes(16, 64), newSecret: bytes(16, 64), keyBackup: opt(bytes(0, 300)) }),
+  // Users no fuzzed session can be (ids past 2^40): a block stores nothing, so the store stays clean.
+  block: fc.record({ user: fc.integer({ min: 2 ** 40, max: Number.MAX_SAFE_INTEGER }) }),
+  unblock: fc.record({ user: fc.integer({ min: 2 ** 40, max: Number.MAX_SAFE_INTEGER }) }),
+  blocks: fc.constant({}),
   users: fc.record({ after: opt(seq), limit: opt(fc.integer({ min: 1, max: USERS_PAGE_MAX })), prefix: opt(fc.string({ maxLength: 8 })), ids: opt(fc.array(entity, { minLength: 1, maxLength: 8 })) }),
   conversations: fc.constant({}),
   open_direct: fc.record({ user: entity }),

@@ -5,6 +5,7 @@ import { groupsCommand } from './commands/groups.js';
 import { historyCommand } from './commands/history.js';
 import { keysCommand } from './commands/keys.js';
 import { passwordCommand } from './commands/password.js';
+import { blockCommand, blockedCommand, unblockCommand } from './commands/block.js';
 import { pingCommand } from './commands/ping.js';
 import { readCommand } from './commands/read.js';
 import { sendCommand } from './commands/send.js';
@@ -35,6 +36,9 @@ export async function main(argv: string[]): Promise<void> {
     .command(keysCommand)
     .command(passwordCommand)
     .command(sessionsCommand)
+    .command(blockCommand)
+    .command(unblockCommand)
+    .command(blockedCommand)
     .command(pingCommand)
     .command(serversCommand)
     .demandCommand(1, 'name a command, such as signup, send or read');

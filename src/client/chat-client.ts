@@ -276,6 +276,24 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     });
   }
 
+  /** From now on `userId` cannot send this user direct messages nor put them into a group. */
+  async block(userId: number): Promise<void> {
+    await this.connection().request({ t: 'block', user: userId });
+  }
+
+  async unblock(userId: number): Promise<void> {
+    await this.connection().request({ t: 'unblock', user: userId });
+  }
+
+  /** The users this user blocked, oldest block first (names from the directory). */
+  async blocked(): Promise<UserView[]> {
+    const { users: ids } = await this.connection().request({ t: 'blocks' });
+    if (ids.length === 0) return [];
+    const { users } = await this.connection().request({ t: 'users', ids });
+    const byId = new Map(users.map((user) => [user.id, user]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
   /** The user's sessions (resume tokens), newest first; `current` is this client's. */
   async sessions(): Promise<readonly SessionView[]> {
     return (await this.connection().request({ t: 'sessions' })).sessions;

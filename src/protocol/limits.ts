@@ -113,6 +113,9 @@ export const RESUME_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
  */
 export const RESUME_TOKENS_PER_USER = 20;
 
+/** Users one user may block at once (protocol.md § block); a block past it is `conflict`. No more than one `users` request names (USER_IDS_MAX). */
+export const BLOCKS_PER_USER = 500;
+
 /**
  * Sends a user may make per second on one node, sustained, across all their sessions there (a token
  * bucket refilled at this rate). A person types a few messages a second at most; this leaves room for

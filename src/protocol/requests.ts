@@ -126,6 +126,12 @@ export const changePasswordRequest = object({
   keyBackup: optional(bytes({ max: KEY_BACKUP_MAX_BYTES })),
 });
 
+/** `user` takes no direct messages and no group adds from this user until `unblock` (protocol.md § block). */
+export const blockRequest = object({ t: literal('block'), id: requestId, user: entityId });
+export const unblockRequest = object({ t: literal('unblock'), id: requestId, user: entityId });
+/** Whom this user blocked. */
+export const blocksRequest = object({ t: literal('blocks'), id: requestId });
+
 export const conversationsRequest = object({ t: literal('conversations'), id: requestId });
 
 /** The direct conversation with `user`, made on first use (so a client knows its id before sending). */

@@ -1,6 +1,6 @@
 import { entityId, seqNumber, timestamp } from './ids.js';
 import { arrayOf, bool, bytes, int, object, optional, str, type Infer } from './schema.js';
-import { HISTORY_PAGE_MAX, RESUME_TOKEN_BYTES, RESUME_TOKENS_PER_USER } from './limits.js';
+import { BLOCKS_PER_USER, HISTORY_PAGE_MAX, RESUME_TOKEN_BYTES, RESUME_TOKENS_PER_USER } from './limits.js';
 import { conversationView, emptyResult, messageView, userView } from './views.js';
 
 /** The result fields of each request's `ok` reply (docs/protocol.md § Messages). */
@@ -57,6 +57,9 @@ export const sessionsResult = object({ sessions: arrayOf(sessionView, { max: RES
 
 /** `change_password`: this session's new token (every earlier one is revoked). */
 export const passwordResult = object({ resume: optional(bytes({ min: RESUME_TOKEN_BYTES, max: RESUME_TOKEN_BYTES })) });
+
+/** `blocks`: the ids of the users this user blocked, oldest block first. */
+export const blocksResult = object({ users: arrayOf(entityId, { max: BLOCKS_PER_USER }) });
 
 export const usersResult = object({
   users: arrayOf(userView, { max: 500 }),

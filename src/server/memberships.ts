@@ -94,6 +94,12 @@ export async function notAMember(store: ChatStore, entry: ConversationMembers | 
   return new RequestError('forbidden', `you are not a member of ${name ? `#${name}` : 'this conversation'}`);
 }
 
+/** The `forbidden` refusal of a direct message (or of opening the conversation) to a user who blocked the sender. */
+export async function blockedBy(store: ChatStore, blocker: UserId): Promise<RequestError> {
+  const [user] = await store.usersById([blocker]);
+  return new RequestError('forbidden', `${user?.name ?? 'that user'} does not take direct messages from you (they blocked you)`);
+}
+
 /**
  * A conversation as `viewer` may see it: a member who left or was removed gets no member list,
  * because who is in the group after they went is no longer theirs to know (as nothing sent after a

@@ -133,8 +133,11 @@ export type SendOutcome =
   | { readonly status: 'stored'; readonly message: MessageRecord }
   /** The sender already sent this client id: the message as first stored (whatever conversation or body this resend named). */
   | { readonly status: 'duplicate'; readonly message: MessageRecord }
-  /** The sender is not a current member of the conversation (or it does not exist): nothing stored. */
-  | { readonly status: 'forbidden' };
+  /**
+   * The sender is not a current member of the conversation (or it does not exist), or — `blocked` —
+   * the other user of this direct conversation blocked them: nothing stored.
+   */
+  | { readonly status: 'forbidden'; readonly blocked?: true };
 
 export type MembershipChange =
   | { readonly type: 'add'; readonly userId: UserId }
@@ -262,6 +265,17 @@ export interface ChatStore {
    * @throws ConflictError when `a` and `b` are the same user
    */
   directConversation(a: UserId, b: UserId): Promise<ConversationId>;
+  /**
+   * `blocker` takes no direct messages and no group adds from `blocked`; false when it already did.
+   * @throws NotFoundError for a missing user, ConflictError for oneself or past `max` blocks
+   */
+  block(blocker: UserId, blocked: UserId, max: number): Promise<boolean>;
+  /** Lifts a block; false when there was none. */
+  unblock(blocker: UserId, blocked: UserId): Promise<boolean>;
+  /** Whom `blocker` blocked, oldest block first. */
+  blockedBy(blocker: UserId): Promise<UserId[]>;
+  /** Whether `blocker` blocked `blocked`. */
+  isBlocked(blocker: UserId, blocked: UserId): Promise<boolean>;
   /**
    * Creates a group with `creatorId` as admin and `memberIds` as members (the creator may be
    * listed or not), and writes its `created` and one `member_added` event per other member.

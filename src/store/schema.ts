@@ -9,7 +9,7 @@ import { SchemaFileNotFoundError, SchemaVersionError } from './errors.js';
  * The schema version this build reads and writes: the highest `INSERT INTO schema_version` in
  * schema.sql. Bump both together (test/store/schema.test.ts checks they agree).
  */
-export const SCHEMA_VERSION = 8;
+export const SCHEMA_VERSION = 9;
 
 const SCHEMA_FILE = 'schema.sql';
 

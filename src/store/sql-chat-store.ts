@@ -22,6 +22,7 @@ import type {
   UserRecord,
 } from './chat-store.js';
 import type { Database } from './database.js';
+import * as blocks from './sql/blocks.js';
 import * as conversations from './sql/conversations.js';
 import { changeMembership } from './sql/membership.js';
 import * as messages from './sql/messages.js';
@@ -84,6 +85,22 @@ export class SqlChatStore implements ChatStore {
 
   resumeTokensOf(userId: UserId): Promise<ResumeTokenRecord[]> {
     return resumeTokens.resumeTokensOf(this.db, userId);
+  }
+
+  block(blocker: UserId, blocked: UserId, max: number): Promise<boolean> {
+    return blocks.block(this.db, blocker, blocked, max);
+  }
+
+  unblock(blocker: UserId, blocked: UserId): Promise<boolean> {
+    return blocks.unblock(this.db, blocker, blocked);
+  }
+
+  blockedBy(blocker: UserId): Promise<UserId[]> {
+    return blocks.blockedBy(this.db, blocker);
+  }
+
+  isBlocked(blocker: UserId, blocked: UserId): Promise<boolean> {
+    return blocks.isBlocked(this.db, blocker, blocked);
   }
 
   directConversation(a: UserId, b: UserId): Promise<ConversationId> {

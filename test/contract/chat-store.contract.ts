@@ -1,4 +1,5 @@
 import { describe } from 'vitest';
+import { blocksContract } from './chat-store/blocks.js';
 import { concurrencyContract } from './chat-store/concurrency.js';
 import { conversationsContract } from './chat-store/conversations.js';
 import { cursorsContract } from './chat-store/cursors.js';
@@ -30,4 +31,5 @@ export function chatStoreContract(open: OpenStore): void {
   describe('nodes', () => nodesContract(fixture));
   describe('presence', () => presenceContract(fixture));
   describe('resume tokens', () => resumeTokensContract(fixture));
+  describe('blocks', () => blocksContract(fixture));
 }

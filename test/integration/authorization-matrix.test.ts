@@ -48,6 +48,9 @@ const MATRIX: { readonly [T in RequestType]: Row } = {
   // Aimed at the member's own session: nobody else has a session by that id, and the member ends it with logout.
   end_session:   row('wrong_port',  'hello_required', 'not_logged_in',  'not_found',         'conflict',          'not_found',         'not_found'),
   change_password: row('wrong_port', 'hello_required', 'not_logged_in', 'ok',                'ok',                'ok',                'ok'),
+  block:         row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
+  unblock:       row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
+  blocks:        row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
   users:         row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
   conversations: row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
   open_direct:   row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
@@ -111,6 +114,9 @@ const REQUESTS: { readonly [T in RequestType]: (w: World, actor: Actor) => Reque
   sessions: () => ({ t: 'sessions' }),
   end_session: (w) => ({ t: 'end_session', session: w.memberSession }),
   change_password: (w, actor) => ({ t: 'change_password', secret: secretFor(`${w.prefix}${actor}`), newSecret: secretFor(`${w.prefix}${actor}-new`) }),
+  block: (w, actor) => ({ t: 'block', user: other(w, actor) }),
+  unblock: (w, actor) => ({ t: 'unblock', user: other(w, actor) }),
+  blocks: () => ({ t: 'blocks' }),
   users: (w, actor) => ({ t: 'users', ids: [other(w, actor)] }),
   conversations: () => ({ t: 'conversations' }),
   open_direct: (w, actor) => ({ t: 'open_direct', user: other(w, actor) }),
@@ -143,6 +149,10 @@ const CHECKS: { readonly [T in RequestType]?: Partial<Record<Actor, (result: Res
       expect(view).toMatchObject({ leftSeq: w.removedAt, lastSeq: w.removedAt, members: [], name: `${w.prefix} club` });
       expect(conversations.map((c) => c.conversation)).not.toContain(w.direct);
     },
+  },
+  blocks: {
+    // Nobody blocked anyone in the world: the list is the actor's own, and empty.
+    member: ({ users }) => expect(users).toEqual([]),
   },
   sessions: {
     // Their own sessions only: the member's one, marked current, and nobody else's.

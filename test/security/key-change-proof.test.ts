@@ -8,6 +8,7 @@ import { derivePasswordKeys } from '../../src/crypto/password-keys.js';
 import { ChatTestClient } from '../support/chat-client.js';
 import { useServerWithClients } from '../support/client-harness.js';
 import { testAccountKeys } from '../support/key-pool.js';
+import { capturedLogin as capturedLoginAt } from '../support/captured-login.js';
 
 const world = useServerWithClients();
 const { clients } = world;
@@ -31,12 +32,7 @@ async function publishedKeyOf(asker: { request: ChatTestClient['rpc']['request']
   return Buffer.from(users[0]!.publicKey!);
 }
 
-/** A connection logged in as `name` with the secret, and the resume token the server gave it (what a listener on plain TCP sees). */
-async function capturedLogin(name: string, secret: Buffer): Promise<{ raw: ChatTestClient; token: Uint8Array }> {
-  const raw = await ChatTestClient.connect(world.server.listening.coordinatorPort);
-  const { resume } = await raw.rpc.request({ t: 'login', name, secret });
-  return { raw, token: resume! };
-}
+const capturedLogin = (name: string, secret: Buffer) => capturedLoginAt(world.server.listening.coordinatorPort, name, secret);
 
 it('finding 2: a session resumed with a captured token cannot replace the identity key, whatever secret it guesses', async () => {
   const alice = await clients.open('alice', 'signup');

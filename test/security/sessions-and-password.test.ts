@@ -9,6 +9,7 @@ import { LocalSealError, openLocal } from '../../src/crypto/local-seal.js';
 import { derivePasswordKeys } from '../../src/crypto/password-keys.js';
 import { collect, useServerWithClients } from '../support/client-harness.js';
 import { ChatTestClient } from '../support/chat-client.js';
+import { capturedLogin as capturedLoginAt } from '../support/captured-login.js';
 
 const world = useServerWithClients();
 const { clients } = world;
@@ -42,12 +43,7 @@ function ended(client: ChatClient): Promise<Extract<ClientStatus, { state: 'ende
   });
 }
 
-/** A connection logged in as `name` with a login secret, and the token it was given: what a listener on plain TCP sees. */
-async function capturedLogin(name: string, secret: Buffer): Promise<{ raw: ChatTestClient; token: Uint8Array }> {
-  const raw = await ChatTestClient.connect(world.server.listening.coordinatorPort);
-  const { resume } = await raw.rpc.request({ t: 'login', name, secret });
-  return { raw, token: resume! };
-}
+const capturedLogin = (name: string, secret: Buffer) => capturedLoginAt(world.server.listening.coordinatorPort, name, secret);
 
 it('finding 2: the owner sees a session resumed with a captured token and ends it: its connection closes with session_ended and the token is dead', async () => {
   const alice = await clients.open('alice', 'signup');

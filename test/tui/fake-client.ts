@@ -92,6 +92,21 @@ export class FakeClient extends TypedEmitter<ClientEvents> implements TuiClient 
     this.acceptedMembers.push(`${conversation}:${userId}`);
   }
 
+  /** Ids this user blocked, in order. */
+  blockedIds: number[] = [];
+
+  async block(userId: number): Promise<void> {
+    if (!this.blockedIds.includes(userId)) this.blockedIds.push(userId);
+  }
+
+  async unblock(userId: number): Promise<void> {
+    this.blockedIds = this.blockedIds.filter((id) => id !== userId);
+  }
+
+  async blocked(): Promise<UserView[]> {
+    return this.blockedIds.flatMap((id) => this.users.find((u) => u.id === id) ?? []);
+  }
+
   /** The user's sessions as `sessions` lists them; `endSession` takes one out. */
   sessionList: SessionView[] = [];
   readonly endedSessions: number[] = [];

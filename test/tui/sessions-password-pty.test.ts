@@ -32,6 +32,9 @@ it('finding 2: /sessions lists the other terminal; /password signs it out, this 
   expect(here.text()).not.toContain('a new long passphrase');
 
   await other.waitFor((s) => s.includes('Signed out:') && s.includes('start fastchat again'), 20_000);
+  // The status bar says so too, after the notice is dismissed.
+  await other.type(ESC);
+  await other.waitFor((s) => !s.includes('Signed out:') && s.includes('○ signed out: start fastchat again to log in'), 20_000);
 
   // This terminal is still connected: bob's message reaches it.
   expect((await fastchat('bob', ['send', 'alice', 'still there?'])).code).toBe(0);

@@ -101,3 +101,20 @@ describe('/password', () => {
     expect(client.password).toBe('old password');
   });
 });
+
+describe('/block and /unblock', () => {
+  it('block a user by name, list the blocked with /unblock alone, and lift it', async () => {
+    const client = fixtureClient();
+    const { ui } = await renderApp(client);
+    await typeLine(ui, '/block carol');
+    await ui.waitFor('blocked carol: their direct messages to you are refused');
+    expect(client.blockedIds).toEqual([3]);
+    await typeLine(ui, '/unblock');
+    await ui.waitFor('you blocked: carol');
+    await typeLine(ui, '/unblock carol');
+    await ui.waitFor('unblocked carol');
+    expect(client.blockedIds).toEqual([]);
+    await typeLine(ui, '/block nobody');
+    await ui.waitFor('/block: no user named nobody');
+  });
+});

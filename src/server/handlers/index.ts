@@ -22,6 +22,7 @@ import { resume } from './resume.js';
 import { route } from './route.js';
 import { send } from './send.js';
 import { sessions } from './sessions.js';
+import { block, blocks, unblock } from './blocks.js';
 import { signup } from './signup.js';
 import { sync } from './sync.js';
 import { typing } from './typing.js';
@@ -40,6 +41,9 @@ export const HANDLERS: { readonly [T in RequestType]: Handler<T> } = {
   sessions,
   end_session: endSession,
   change_password: changePassword,
+  block,
+  unblock,
+  blocks,
   users,
   conversations,
   open_direct: openDirect,

@@ -1,7 +1,7 @@
 import { StoreError } from '../../store/errors.js';
 import { RequestError } from '../errors.js';
 import { NODE_ONLY, type Handler } from '../handler.js';
-import { notAMember } from '../memberships.js';
+import { blockedBy, notAMember } from '../memberships.js';
 import { shuttingDown } from '../message-writer.js';
 import { conversationStream, type StreamKey } from '../send-order.js';
 
@@ -49,7 +49,9 @@ export const send: Handler<'send'> = {
       ticket.done();
       const outcome = await stored;
       if (outcome.status === 'forbidden') {
-        throw await notAMember(services.store, await services.memberships.get(conversationId!), user.id);
+        const entry = await services.memberships.get(conversationId!);
+        const peer = outcome.blocked && entry ? [...entry.members.keys()].find((id) => id !== user.id) : undefined;
+        throw peer === undefined ? await notAMember(services.store, entry, user.id) : await blockedBy(services.store, peer);
       }
       const { message } = outcome;
       return {

@@ -9,7 +9,8 @@ import type {
   UserId,
 } from '../chat-store.js';
 import type { Database, Queryable } from '../database.js';
-import { ConflictError, NotFoundError } from '../errors.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
+import { blockersAmong } from './blocks.js';
 import {
   CONVERSATION_COLUMNS,
   type ConversationRow,
@@ -68,6 +69,7 @@ export async function createGroup(
   const everyone = [creatorId, ...others];
   return db.transaction(async (tx) => {
     await assertUsersExist(tx, everyone);
+    await assertNotBlocked(tx, creatorId, others);
     const { rows } = await tx.query<ConversationRow>(
       `INSERT INTO conversations AS c (kind, name) VALUES ('group', $1)
        RETURNING ${CONVERSATION_COLUMNS}`,
@@ -94,6 +96,15 @@ export async function createGroup(
     ]);
     return { conversation: { ...toConversation(row), lastSeq: events.at(-1)!.seq }, events };
   });
+}
+
+/** @throws ForbiddenError naming those of `candidates` who blocked `actor`: they cannot be put into a group by them */
+export async function assertNotBlocked(tx: Queryable, actor: UserId, candidates: readonly UserId[]): Promise<void> {
+  const blockers = await blockersAmong(tx, actor, candidates);
+  if (blockers.length === 0) return;
+  const { rows } = await tx.query<{ name: string }>('SELECT name FROM users WHERE id = ANY($1::bigint[]) ORDER BY lower(name)', [blockers]);
+  const names = rows.map((row) => row.name).join(', ');
+  throw new ForbiddenError(`${names} ${blockers.length === 1 ? 'does' : 'do'} not accept group adds from you`);
 }
 
 /** A client id for an event the server writes: unique, and unlike anything a client may choose. */

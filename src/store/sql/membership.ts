@@ -8,7 +8,7 @@ import type {
 } from '../chat-store.js';
 import type { Database, Queryable } from '../database.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
-import { eventClientId } from './conversations.js';
+import { assertNotBlocked, eventClientId } from './conversations.js';
 import { appendRows, lockConversations } from './sequence.js';
 
 interface Membership extends Record<string, unknown> {
@@ -56,6 +56,7 @@ export async function changeMembership(
         if (subject !== null && subject.left_seq === null) {
           throw new ConflictError(`${await userName(tx, change.userId)} is already a member of ${group}`);
         }
+        await assertNotBlocked(tx, actorId, [change.userId]);
         const event = await append('member_added', change.userId);
         // The window opens just before the event, so the new member sees their own addition. A
         // former member gets a new window in their old row; their cursors are kept (monotonic).

@@ -48,7 +48,7 @@ function isTransient(error: unknown): boolean {
 
 interface CommitRow extends Partial<MessageRow> {
   ord: number;
-  status: 'stored' | 'duplicate' | 'forbidden';
+  status: 'stored' | 'duplicate' | 'forbidden' | 'blocked';
 }
 
 // schema.sql § Version 7: lock, check and append in one call, one round trip, its own transaction.
@@ -69,7 +69,8 @@ async function commitBatch(db: Database, items: readonly SendItem[]): Promise<Se
   ]);
   const outcomes = new Array<SendOutcome>(items.length);
   for (const row of rows) {
-    outcomes[row.ord - 1] = row.status === 'forbidden' ? { status: 'forbidden' } : { status: row.status, message: toMessage(row as MessageRow) };
+    outcomes[row.ord - 1] =
+      row.status === 'forbidden' ? { status: 'forbidden' } : row.status === 'blocked' ? { status: 'forbidden', blocked: true } : { status: row.status, message: toMessage(row as MessageRow) };
   }
   return outcomes;
 }

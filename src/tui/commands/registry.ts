@@ -1,4 +1,5 @@
 import { acceptCommand } from './accept.js';
+import { blockCommand, unblockCommand } from './block.js';
 import { fingerprintCommand } from './fingerprint.js';
 import { groupCommand } from './group.js';
 import { helpCommand } from './help.js';
@@ -23,6 +24,8 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
   fingerprintCommand,
   trustCommand,
   acceptCommand,
+  blockCommand,
+  unblockCommand,
   sessionsCommand,
   passwordCommand,
   helpCommand,

@@ -7,6 +7,7 @@ const CONNECTION = {
   connected: { mark: '● connected', color: 'green' },
   reconnecting: { mark: '◌ reconnecting', color: 'yellow' },
   offline: { mark: '○ offline', color: 'red' },
+  signedOut: { mark: '○ signed out: start fastchat again to log in', color: 'red' },
 } as const;
 
 /** The connection mark: while reconnecting, whether the server is restarting and when the next try is. */

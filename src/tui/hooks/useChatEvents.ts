@@ -19,7 +19,7 @@ const BATCH_MS = 16;
 const DIRECTORY_EVERY_MS = 10_000;
 
 function connectionOf(status: ClientStatus): Connection {
-  return status.state === 'closed' || status.state === 'ended' ? 'offline' : status.state;
+  return status.state === 'closed' ? 'offline' : status.state === 'ended' ? 'signedOut' : status.state;
 }
 
 /** The reducer's `status` action for a client status: while reconnecting, when the next try is and whether the server is restarting. */

@@ -70,7 +70,8 @@ export type Overlay =
   /** `/password`: the dialog keeps what is typed to itself, never in the app state. */
   | { readonly kind: 'password' };
 
-export type Connection = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+/** `signedOut`: the session was ended from elsewhere (or the password changed); the client does not reconnect. */
+export type Connection = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'signedOut';
 
 /** While reconnecting: when the next attempt is, and whether the server said it was restarting. */
 export interface Retry {
