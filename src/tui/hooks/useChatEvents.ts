@@ -96,7 +96,7 @@ export function useChatEvents(client: TuiClient, dispatch: (action: Action) => v
       // Ended for good (from another session, or the password changed): the client stops; the user is told why and how on.
       client.on('status', (status) =>
         status.state === 'ended' &&
-        dispatch({ type: 'notice', notice: { level: 'error', text: `⚠ Signed out: ${status.reason}. Quit (Ctrl-C) and start fastchat again to log in.` } }),
+        dispatch({ type: 'notice', notice: { level: 'error', text: `⚠ Signed out: ${status.reason}. Quit (Ctrl-C) and start fastchat again.` } }),
       ),
       client.on('ownKeyChanged', ({ fingerprint }) =>
         dispatch({
