@@ -1,5 +1,8 @@
-import { X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { randomBytes, X509Certificate } from 'node:crypto';
+import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { makeCertificate } from '../crypto/tls-certificate.js';
 import type { ListenTls } from '../server/listen.js';
 
 /** `--tls-cert`, `--tls-key`, `--allow-plaintext` as the listener takes them, and what to log. */
@@ -8,11 +11,59 @@ export interface ServerTls extends ListenTls {
   readonly fingerprint: string;
 }
 
-/** The `.check` of the flags: both files or neither, and --allow-plaintext only with TLS. */
-export function serverTlsProblem(cert: string | undefined, key: string | undefined, allowPlaintext: boolean): string | undefined {
+/** The `.check` of the flags: both files or neither, --allow-plaintext only with TLS, one source of certificate. */
+export function serverTlsProblem(cert: string | undefined, key: string | undefined, allowPlaintext: boolean, selfSigned = false): string | undefined {
   if ((cert === undefined) !== (key === undefined)) return '--tls-cert and --tls-key go together';
-  if (allowPlaintext && cert === undefined) return '--allow-plaintext only means something with --tls-cert';
+  if (selfSigned && cert !== undefined) return '--tls-self-signed and --tls-cert are two sources of one certificate: give one';
+  if (allowPlaintext && cert === undefined && !selfSigned) return '--allow-plaintext only means something with --tls-cert or --tls-self-signed';
   return undefined;
+}
+
+/** Where a server keeps the certificate it made for itself: certificate and key in one file, mode 0600. */
+export const SELF_SIGNED_FILE = join('tls', 'self-signed.pem');
+
+/** Ten years: a pinned self-signed certificate that is renewed looks exactly like an attack to its clients. */
+const SELF_SIGNED_DAYS = 3650;
+
+/**
+ * The certificate this server made for itself in `dataDir` on its first start with
+ * `--tls-self-signed`, made now if there is none. Made once: the file is written under a temporary name
+ * and linked into place, so servers starting together on one folder (`--workers`) all use the first.
+ * Valid for localhost, the loopback addresses, this machine's host name and `names`.
+ */
+export async function selfSignedServerTls(dataDir: string, names: readonly string[], allowPlaintext: boolean): Promise<ServerTls & { readonly created: boolean }> {
+  const file = join(dataDir, SELF_SIGNED_FILE);
+  let created = false;
+  const existing = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw new Error(`--tls-self-signed: cannot read ${file}: ${error.message}`, { cause: error });
+  });
+  let pem = existing;
+  if (pem === undefined) {
+    const wanted = [...new Set(['localhost', '127.0.0.1', '::1', hostname(), ...names.filter((n) => n !== '' && n !== '0.0.0.0' && n !== '::')])];
+    const made = makeCertificate({ names: wanted, validDays: SELF_SIGNED_DAYS, commonName: hostname() });
+    await mkdir(join(dataDir, 'tls'), { recursive: true, mode: 0o700 });
+    const temporary = `${file}.${randomBytes(6).toString('hex')}`;
+    await writeFile(temporary, made.certPem + made.keyPem, { mode: 0o600, flag: 'wx' });
+    try {
+      await link(temporary, file);
+      created = true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      await rm(temporary, { force: true });
+    }
+    pem = await readFile(file, 'utf8');
+  }
+  const cert = pem.slice(0, pem.indexOf('-----END CERTIFICATE-----') + '-----END CERTIFICATE-----'.length) + '\n';
+  const key = pem.slice(pem.indexOf('-----BEGIN PRIVATE KEY-----'));
+  let fingerprint: string;
+  try {
+    fingerprint = new X509Certificate(cert).fingerprint256;
+  } catch (error) {
+    throw new Error(`--tls-self-signed: ${file} holds no PEM certificate; remove it to make a new one (its clients will refuse the new one until told)`, { cause: error });
+  }
+  return { cert, key, allowPlaintext, fingerprint, created };
 }
 
 /** Reads the PEM files; an unreadable or malformed one fails start-up with the flag named. */
