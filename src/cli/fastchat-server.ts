@@ -21,7 +21,7 @@ import { defaultServerDataDir } from '../util/paths.js';
 import { VERSION } from '../version.js';
 import { integerOption, portListOption, portOption } from './options.js';
 import { exitWithError, strictCli } from './run-cli.js';
-import { readServerTls, SELF_SIGNED_FILE, selfSignedServerTls, serverTlsProblem } from './server-tls.js';
+import { legacyPlaintextWarning, readServerTls, SELF_SIGNED_FILE, selfSignedServerTls, serverTlsProblem } from './server-tls.js';
 
 const NAME = 'fastchat-server';
 
@@ -136,6 +136,9 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // Before the ready line, so whoever waits for that line has seen it.
+  const legacyWarning = worker === undefined || worker === 0 ? legacyPlaintextWarning(listening.host, args.legacy) : undefined;
+  if (legacyWarning) logger.warn(legacyWarning, { host: listening.host });
   logger.info(worker === undefined ? 'fastchat-server ready' : 'worker ready', {
     version: VERSION,
     host: listening.host,

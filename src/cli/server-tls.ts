@@ -82,3 +82,17 @@ export async function readServerTls(certFile: string | undefined, keyFile: strin
   }
   return { cert, key, allowPlaintext, fingerprint };
 }
+
+/**
+ * What to say once at start when the 2022 legacy clients are served beyond this machine: their protocol
+ * has no encryption and never will, whatever TLS the modern clients get. Undefined when legacy is off
+ * or the server listens on loopback only.
+ */
+export function legacyPlaintextWarning(host: string, legacy: boolean): string | undefined {
+  if (!legacy || isLoopback(host)) return undefined;
+  return 'the 2022 legacy clients are served in plain TCP beyond this machine (their protocol has no TLS): anyone on the network path sees their logins and traffic; --no-legacy turns them off';
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SELF_SIGNED_FILE, selfSignedServerTls, serverTlsProblem } from '../../src/cli/server-tls.js';
+import { legacyPlaintextWarning, SELF_SIGNED_FILE, selfSignedServerTls, serverTlsProblem } from '../../src/cli/server-tls.js';
 import { seedPgliteDir } from '../support/pglite-template.js';
 import { freePorts, runBin, startServerBin, type RunningBin } from '../support/run-bin.js';
 
@@ -43,6 +43,14 @@ describe('the self-signed certificate', () => {
   });
 });
 
+describe('the legacy clients stay plain', () => {
+  it('the server says so once at start when it serves them beyond loopback, and only then', () => {
+    for (const host of ['0.0.0.0', '::', '192.168.1.20', 'chat.example']) expect(legacyPlaintextWarning(host, true)).toMatch(/plain TCP beyond this machine/);
+    for (const host of ['127.0.0.1', '127.0.1.1', '::1', 'localhost']) expect(legacyPlaintextWarning(host, true)).toBeUndefined();
+    expect(legacyPlaintextWarning('0.0.0.0', false)).toBeUndefined();
+  });
+});
+
 describe('fastchat-server --tls-self-signed', () => {
   let server: RunningBin | undefined;
   afterAll(async () => {
@@ -53,8 +61,10 @@ describe('fastchat-server --tls-self-signed', () => {
     const data = join(root, 'server');
     await seedPgliteDir(data);
     const [node, coordinator] = await freePorts(2);
-    const args = ['--ports', String(node), '--coordinator-port', String(coordinator), '--data-dir', data, '--tls-self-signed'];
+    // On every interface: the legacy clients, still plain, are then named once in a warning.
+    const args = ['--host', '0.0.0.0', '--ports', String(node), '--coordinator-port', String(coordinator), '--data-dir', data, '--tls-self-signed'];
     server = await startServerBin(args);
+    expect(server.stderr().match(/WARN the 2022 legacy clients are served in plain TCP/g)).toHaveLength(1);
     const fingerprint = /made a self-signed TLS certificate.* fingerprint=([0-9A-F:]{95})/.exec(server.stderr())?.[1];
     expect(fingerprint).toBeDefined();
     const home = join(root, 'home');
