@@ -26,8 +26,13 @@ export interface ServerProcess {
   stderrTail(): string;
 }
 
-/** Starts bin/fastchat-server with `args` and resolves once it says it is ready. */
-export async function startServerProcess(args: string[], coordinatorPort: number): Promise<ServerProcess> {
+/**
+ * Starts bin/fastchat-server with `args` and resolves once it says it is ready. Always with
+ * --plaintext: the load clients are the client library, which speaks plain TCP unless given TLS, and
+ * the figures are those of the plain path (docs/benchmarks.md says so).
+ */
+export async function startServerProcess(serverArgs: string[], coordinatorPort: number): Promise<ServerProcess> {
+  const args = ['--plaintext', ...serverArgs];
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": node flags for the server alone
   // (node refuses --cpu-prof in NODE_OPTIONS, and the load generator need not be profiled too).
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');

@@ -1,10 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import type { ClientTls } from '../client/connect.js';
-import { ServerTrust } from '../client/server-trust.js';
+import { firstPinNotice, ServerTrust } from '../client/server-trust.js';
 import type { GlobalArgs } from './global-options.js';
 
-/** The TLS settings of `--tls` / `--ca`: a CA read from its file, or trust on first use in --home. */
-export async function clientTls(args: Pick<GlobalArgs, 'tls' | 'ca' | 'home'>): Promise<ClientTls | undefined> {
+/**
+ * The TLS settings of the flags: a CA read from `--ca`, trust on first use in --home, or none with
+ * `--plaintext`. A certificate pinned on first use is told on stderr unless `quiet` (the TUI, which
+ * owns the screen, tells it itself from `firstPins`).
+ */
+export async function clientTls(args: Pick<GlobalArgs, 'plaintext' | 'ca' | 'home'>, quiet = false): Promise<ClientTls | undefined> {
   if (args.ca !== undefined) {
     const ca = await readFile(args.ca, 'utf8').catch((error: NodeJS.ErrnoException) => {
       throw new Error(`--ca ${args.ca}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`, { cause: error });
@@ -12,5 +16,6 @@ export async function clientTls(args: Pick<GlobalArgs, 'tls' | 'ca' | 'home'>): 
     if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`--ca ${args.ca}: not a PEM certificate`);
     return { ca };
   }
-  return args.tls ? { trust: new ServerTrust(args.home) } : undefined;
+  if (args.plaintext) return undefined;
+  return { trust: new ServerTrust(args.home, quiet ? undefined : (host, fingerprint) => process.stderr.write(`fastchat: ${firstPinNotice(host, fingerprint)}\n`)) };
 }

@@ -35,7 +35,7 @@ export async function main(argv: string[]): Promise<void> {
       host: { type: 'string', default: '127.0.0.1', describe: 'interface to listen on (0.0.0.0 for all)' },
       'coordinator-port': { type: 'string', default: '8000', describe: 'port of the coordinator', coerce: portOption('coordinator-port', true) },
       'advertise-host': { type: 'string', describe: 'host the coordinator tells clients to dial (default: the address they reached it on)' },
-      'data-dir': { type: 'string', default: defaultServerDataDir(), describe: 'folder of the embedded database (unused with --db) and of the --tls-self-signed certificate' },
+      'data-dir': { type: 'string', default: defaultServerDataDir(), describe: 'folder of the embedded database (unused with --db) and of the TLS certificate the server makes for itself' },
       db: { type: 'string', describe: 'PostgreSQL URL (postgres://user@host:port/db); DATABASE_URL also works', default: process.env.DATABASE_URL, defaultDescription: '$DATABASE_URL, else the embedded database' },
       'max-frame-bytes': { type: 'string', default: String(DEFAULT_MAX_FRAME_BYTES), describe: 'largest frame accepted', coerce: integerOption('max-frame-bytes', 64, MAX_FRAME_BYTES_CEILING) },
       'send-rate': { type: 'string', default: String(DEFAULT_SEND_RATE_PER_S), describe: 'messages per second a user may send, sustained (0: no limit)', coerce: integerOption('send-rate', 0, 1_000_000) },
@@ -48,10 +48,10 @@ export async function main(argv: string[]): Promise<void> {
       'login-timeout': { type: 'string', default: String(DEFAULT_LOGIN_TIMEOUT_MS / 1000), describe: 'seconds a connection may stay without logging in (0: no limit)', coerce: integerOption('login-timeout', 0, 86_400) },
       'frame-timeout': { type: 'string', default: String(DEFAULT_FRAME_TIMEOUT_MS / 1000), describe: 'seconds a frame may take from its first byte to its last (0: no limit)', coerce: integerOption('frame-timeout', 0, 86_400) },
       legacy: { type: 'boolean', default: true, describe: 'serve the original 2022 clients (--no-legacy refuses them)' },
-      'tls-cert': { type: 'string', describe: 'serve TLS on every port with this PEM certificate (chain); legacy clients stay plain' },
+      'tls-cert': { type: 'string', describe: `serve TLS with this PEM certificate (chain) instead of the one the server makes for itself in <data-dir>/${SELF_SIGNED_FILE}` },
       'tls-key': { type: 'string', describe: 'PEM private key of --tls-cert' },
-      'tls-self-signed': { type: 'boolean', default: false, describe: `serve TLS with a certificate this server makes for itself on first start (kept in <data-dir>/${'tls/self-signed.pem'}); clients pin it on first use` },
-      'allow-plaintext': { type: 'boolean', default: false, describe: 'with --tls-cert or --tls-self-signed: still serve modern clients without TLS (default: refuse them with tls_required)' },
+      plaintext: { type: 'boolean', default: false, describe: 'serve modern clients without TLS (they must ask for it too, with fastchat --plaintext); no certificate is made' },
+      'allow-plaintext': { type: 'boolean', default: false, describe: 'serve TLS and still serve modern clients that come without it (default: refuse them with tls_required)' },
       'log-level': { choices: LOG_LEVELS, default: 'info' as const, describe: 'lowest log level written to stderr' },
       'log-format': { choices: LOG_FORMATS, default: 'text' as const, describe: 'text, or json: one object a line {ts, level, msg, ...fields}' },
       'metrics-port': { type: 'string', describe: 'serve GET /metrics (Prometheus) and /healthz over HTTP on this port; with --workers, worker N uses this port + N', coerce: portOption('metrics-port', true) },
@@ -72,7 +72,7 @@ export async function main(argv: string[]): Promise<void> {
         const clash = own.find((port) => a.ports.includes(port) || port === a['coordinator-port']);
         if (clash !== undefined) throw new Error(`--metrics-port: ${clash} is also a chat port`);
       }
-      const problem = workersProblem(a.workers, a.ports, a.db || undefined) ?? serverTlsProblem(a['tls-cert'], a['tls-key'], a['allow-plaintext'], a['tls-self-signed']);
+      const problem = workersProblem(a.workers, a.ports, a.db || undefined) ?? serverTlsProblem(a['tls-cert'], a['tls-key'], a['allow-plaintext'], a.plaintext);
       if (problem) throw new Error(problem);
       return true;
     })
@@ -85,9 +85,11 @@ export async function main(argv: string[]): Promise<void> {
   let server;
   let tls;
   try {
-    tls = args['tls-self-signed']
-      ? await selfSignedServerTls(args['data-dir'], [args.host, args['advertise-host'] ?? ''], args['allow-plaintext'])
-      : await readServerTls(args['tls-cert'], args['tls-key'], args['allow-plaintext']);
+    tls = args.plaintext
+      ? undefined
+      : args['tls-cert'] !== undefined
+        ? await readServerTls(args['tls-cert'], args['tls-key']!, args['allow-plaintext'])
+        : await selfSignedServerTls(args['data-dir'], [args.host, args['advertise-host'] ?? ''], args['allow-plaintext']);
     if (tls && 'created' in tls && tls.created) logger.info('made a self-signed TLS certificate; publish its fingerprint so users can check what they pin', { file: join(args['data-dir'], SELF_SIGNED_FILE), fingerprint: tls.fingerprint });
     server = await startServer({
       host: args.host,
@@ -146,7 +148,7 @@ export async function main(argv: string[]): Promise<void> {
     coordinator: listening.coordinatorPort,
     database: database.description,
     legacy: args.legacy,
-    ...(tls ? { tls: tls.allowPlaintext ? 'on (plaintext allowed)' : 'required', fingerprint: tls.fingerprint } : {}),
+    ...(tls ? { tls: tls.allowPlaintext ? 'on (plaintext allowed)' : 'required', fingerprint: tls.fingerprint } : { tls: 'off (--plaintext)' }),
     ...(server.metrics ? { metrics: `${server.metrics.host}:${server.metrics.port}` } : {}),
     ...(worker === undefined ? {} : { pid: process.pid }),
   });

@@ -7,8 +7,8 @@ export interface GlobalArgs {
   server: { host: string; port: number };
   user: string | undefined;
   home: string;
-  /** Reach the server over TLS (implied by --ca). */
-  tls: boolean;
+  /** Reach the server without TLS (the server must run with --plaintext or --allow-plaintext). */
+  plaintext: boolean;
   /** PEM file of the CA that signs the server's certificate; without it, trust on first use. */
   ca: string | undefined;
 }
@@ -34,16 +34,23 @@ export function withGlobalOptions(cli: Argv): Argv<GlobalArgs> {
       describe: 'folder for keys and local state',
       global: true,
     },
-    tls: {
+    plaintext: {
       type: 'boolean',
       default: false,
-      describe: "connect with TLS; the server's certificate is pinned on first use in <home>/servers.json",
+      describe: "connect without TLS, to a server run with --plaintext (default: TLS, the server's certificate pinned on first use in <home>/servers.json)",
       global: true,
     },
+    // TLS is the default now; --tls, which once turned it on, stays accepted so scripts that gave it keep working.
+    tls: { type: 'boolean', hidden: true, global: true },
     ca: {
       type: 'string',
-      describe: "with TLS: trust the server's certificate only if this CA (PEM file) signed it for the host dialled (implies --tls)",
+      describe: "trust the server's certificate only if this CA (PEM file) signed it for the host dialled, instead of pinning it on first use",
       global: true,
     },
-  }) as unknown as Argv<GlobalArgs>;
+  })
+    .check((a) => {
+      // Not yargs' conflicts(): it counts plaintext's default (false) as given.
+      if (a.plaintext && (a.ca !== undefined || a.tls === true)) throw new Error('--plaintext turns TLS off: it does not go with --ca or --tls');
+      return true;
+    }) as unknown as Argv<GlobalArgs>;
 }

@@ -5,17 +5,17 @@ import { join } from 'node:path';
 import { makeCertificate } from '../crypto/tls-certificate.js';
 import type { ListenTls } from '../server/listen.js';
 
-/** `--tls-cert`, `--tls-key`, `--allow-plaintext` as the listener takes them, and what to log. */
+/** The server's TLS (made for itself, or `--tls-cert`/`--tls-key`) as the listener takes it, and what to log. */
 export interface ServerTls extends ListenTls {
   /** SHA-256 of the certificate, the value clients pin: logged at start so the operator can publish it. */
   readonly fingerprint: string;
 }
 
-/** The `.check` of the flags: both files or neither, --allow-plaintext only with TLS, one source of certificate. */
-export function serverTlsProblem(cert: string | undefined, key: string | undefined, allowPlaintext: boolean, selfSigned = false): string | undefined {
+/** The `.check` of the flags: both files or neither, and --plaintext with no TLS flag beside it. */
+export function serverTlsProblem(cert: string | undefined, key: string | undefined, allowPlaintext: boolean, plaintext: boolean): string | undefined {
   if ((cert === undefined) !== (key === undefined)) return '--tls-cert and --tls-key go together';
-  if (selfSigned && cert !== undefined) return '--tls-self-signed and --tls-cert are two sources of one certificate: give one';
-  if (allowPlaintext && cert === undefined && !selfSigned) return '--allow-plaintext only means something with --tls-cert or --tls-self-signed';
+  if (plaintext && cert !== undefined) return '--plaintext turns TLS off: it does not go with --tls-cert';
+  if (plaintext && allowPlaintext) return '--plaintext already serves every client without TLS; --allow-plaintext is for a server that also serves TLS';
   return undefined;
 }
 
@@ -26,8 +26,8 @@ export const SELF_SIGNED_FILE = join('tls', 'self-signed.pem');
 const SELF_SIGNED_DAYS = 3650;
 
 /**
- * The certificate this server made for itself in `dataDir` on its first start with
- * `--tls-self-signed`, made now if there is none. Made once: the file is written under a temporary name
+ * The certificate this server made for itself in `dataDir` on its first start (TLS is on unless
+ * `--plaintext` or `--tls-cert`), made now if there is none. Made once: the file is written under a temporary name
  * and linked into place, so servers starting together on one folder (`--workers`) all use the first.
  * Valid for localhost, the loopback addresses, this machine's host name and `names`.
  */
@@ -36,7 +36,7 @@ export async function selfSignedServerTls(dataDir: string, names: readonly strin
   let created = false;
   const existing = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
-    throw new Error(`--tls-self-signed: cannot read ${file}: ${error.message}`, { cause: error });
+    throw new Error(`cannot read the server's TLS certificate ${file}: ${error.message}`, { cause: error });
   });
   let pem = existing;
   if (pem === undefined) {
@@ -61,14 +61,13 @@ export async function selfSignedServerTls(dataDir: string, names: readonly strin
   try {
     fingerprint = new X509Certificate(cert).fingerprint256;
   } catch (error) {
-    throw new Error(`--tls-self-signed: ${file} holds no PEM certificate; remove it to make a new one (its clients will refuse the new one until told)`, { cause: error });
+    throw new Error(`the server's TLS certificate ${file} holds no PEM certificate; remove it to make a new one (its clients will refuse the new one until told)`, { cause: error });
   }
   return { cert, key, allowPlaintext, fingerprint, created };
 }
 
 /** Reads the PEM files; an unreadable or malformed one fails start-up with the flag named. */
-export async function readServerTls(certFile: string | undefined, keyFile: string | undefined, allowPlaintext: boolean): Promise<ServerTls | undefined> {
-  if (certFile === undefined || keyFile === undefined) return undefined;
+export async function readServerTls(certFile: string, keyFile: string, allowPlaintext: boolean): Promise<ServerTls> {
   const read = (flag: string, file: string) =>
     readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
       throw new Error(`--${flag} ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`, { cause: error });

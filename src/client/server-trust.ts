@@ -51,8 +51,14 @@ export class ServerCertChangedError extends TlsVerifyError {
  */
 export class ServerTrust {
   readonly file: string;
+  /** The pins this object made on first use, oldest first: what the user should be told about. */
+  readonly firstPins: { readonly host: string; readonly fingerprint: string }[] = [];
 
-  constructor(readonly home: string) {
+  /** `onFirstPin` hears of each certificate pinned on first use, so the user can compare it. */
+  constructor(
+    readonly home: string,
+    private readonly onFirstPin?: (host: string, fingerprint: string) => void,
+  ) {
     this.file = join(home, SERVERS_FILE);
   }
 
@@ -71,7 +77,12 @@ export class ServerTrust {
    */
   async check(host: string, address: string, peer: PeerCert): Promise<void> {
     const pin = await this.pinned(host);
-    if (pin === undefined) return this.pin(host, peer.fingerprint);
+    if (pin === undefined) {
+      await this.pin(host, peer.fingerprint);
+      this.firstPins.push({ host, fingerprint: peer.fingerprint });
+      this.onFirstPin?.(host, peer.fingerprint);
+      return;
+    }
     if (pin.fingerprint !== peer.fingerprint) throw new ServerCertChangedError(host, address, pin.fingerprint, peer.fingerprint);
   }
 
@@ -118,4 +129,9 @@ export class ServerTrust {
 /** Host names are case-insensitive; an IPv6 address keeps its form. */
 function pinKey(host: string): string {
   return host.toLowerCase();
+}
+
+/** What a user is told when a server's certificate is pinned on first use. */
+export function firstPinNotice(host: string, fingerprint: string): string {
+  return `first connection to ${host}: trusted its certificate ${fingerprint} from now on; compare it with the fingerprint the server's operator published (fastchat servers list)`;
 }

@@ -51,7 +51,7 @@ const TLS_HANDSHAKE = 0x16;
  */
 export const FIRST_BYTE_TIMEOUT_MS = 10_000;
 
-export const TLS_REQUIRED_MESSAGE = 'this server requires TLS: connect with `fastchat --tls` (see docs/protocol.md § TLS)';
+export const TLS_REQUIRED_MESSAGE = 'this server requires TLS: connect without --plaintext (see docs/protocol.md § TLS)';
 
 export interface Listening {
   readonly host: string;

@@ -10,7 +10,7 @@ import { useGlobalKeys } from './hooks/useGlobalKeys.js';
 import { useTerminalSize } from './hooks/useTerminalSize.js';
 import { regions } from './layouts/layout.js';
 import { appReducer, createInitialState, type Action } from './state/app-reducer.js';
-import type { AppState } from './state/types.js';
+import type { AppState, Notice } from './state/types.js';
 
 export interface AppContainerProps {
   readonly client: TuiClient;
@@ -23,6 +23,8 @@ export interface AppContainerProps {
   readonly onQuit: () => void;
   /** A state to start from instead of an empty one (tests, the benchmark). */
   readonly initialState?: AppState;
+  /** A notice to open with (the server's certificate pinned on first use). */
+  readonly initialNotice?: Notice | undefined;
 }
 
 function ringStdout(): void {
@@ -30,8 +32,11 @@ function ringStdout(): void {
 }
 
 /** Wires a logged-in client to the reducer and provides the state and actions contexts. */
-export function AppContainer({ client, server, bell = true, ring = ringStdout, onQuit, initialState }: AppContainerProps) {
-  const [state, dispatchRaw] = useReducer(appReducer, undefined, () => initialState ?? createInitialState({ id: client.user.id, name: client.user.name, fingerprint: client.identity.fingerprint }, server));
+export function AppContainer({ client, server, bell = true, ring = ringStdout, onQuit, initialState, initialNotice }: AppContainerProps) {
+  const [state, dispatchRaw] = useReducer(appReducer, undefined, () => ({
+    ...(initialState ?? createInitialState({ id: client.user.id, name: client.user.name, fingerprint: client.identity.fingerprint }, server)),
+    ...(initialNotice ? { notice: initialNotice } : {}),
+  }));
   // The latest state, ahead of rendering: keys that arrive before the next render (fast typing,
   // a paste then Enter) act on what they follow, not on the last frame.
   const stateRef = useRef(state);

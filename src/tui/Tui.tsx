@@ -3,6 +3,7 @@ import { useCallback, useState } from 'react';
 import { ChatClient, type ChatClientOptions } from '../client/chat-client.js';
 import type { ClientTls } from '../client/connect.js';
 import { requireStrongPassword } from '../client/password-strength.js';
+import { firstPinNotice } from '../client/server-trust.js';
 import { AppContainer } from './AppContainer.js';
 import type { TuiClient } from './chat-port.js';
 import { LoginScreen, type LoginMode } from './components/LoginScreen.js';
@@ -22,7 +23,7 @@ export interface TuiProps {
   readonly openClient?: (options: ChatClientOptions) => Promise<StartableClient>;
   /** Called once the user quits and the client is closed. */
   readonly onExit?: () => void;
-  /** Reach the server over TLS (fastchat --tls / --ca); absent: plain TCP. */
+  /** Reach the server over TLS (the default of fastchat; --ca for a CA); absent: plain TCP (fastchat --plaintext). */
   readonly tls?: ClientTls | undefined;
 }
 
@@ -65,5 +66,8 @@ export function Tui({ server, home, initialName, bell = true, openClient = ChatC
       </Box>
     );
   }
-  return <AppContainer client={client} server={address} bell={bell} onQuit={quit} />;
+  // The TUI owns the screen, so a certificate pinned on first use is told here rather than on stderr.
+  const firstPin = tls && 'trust' in tls ? tls.trust.firstPins.at(-1) : undefined;
+  const initialNotice = firstPin ? { level: 'info' as const, text: firstPinNotice(firstPin.host, firstPin.fingerprint) } : undefined;
+  return <AppContainer client={client} server={address} bell={bell} onQuit={quit} initialNotice={initialNotice} />;
 }

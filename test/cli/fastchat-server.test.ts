@@ -34,6 +34,7 @@ describe('fastchat-server CLI', () => {
       ['--max-connections-per-address', '[default: "256"]'],
       ['--login-timeout', '[default: "30"]'],
       ['--log-level', '[default: "info"]'],
+      ['--plaintext', '[default: false]'],
     ]) {
       expect(stdout).toContain(flag);
       expect(stdout).toContain(fallback);
@@ -84,9 +85,10 @@ describe('fastchat-server CLI', () => {
     expect(ready).toContain(`ports="${a},${b}" coordinator=${coordinator}`);
     expect(ready).toContain(`database="embedded PostgreSQL (PGlite) in ${dataDir}"`);
 
-    const ping = await runBin('fastchat', ['ping', '--count', '2', '--server', `127.0.0.1:${coordinator}`]);
+    // Both with their defaults: TLS, the certificate the server made for itself pinned on first use.
+    const ping = await runBin('fastchat', ['ping', '--count', '2', '--server', `127.0.0.1:${coordinator}`, '--home', join(dataDir, 'home')]);
     expect(ping.code).toBe(0);
-    expect(ping.stdout).toMatch(new RegExp(`^connected to fastchat-server/\\S+ at 127\\.0\\.0\\.1:(${a}|${b}) \\(protocol 1`));
+    expect(ping.stdout).toMatch(new RegExp(`^connected to fastchat-server/\\S+ at 127\\.0\\.0\\.1:(${a}|${b}) \\(protocol 1, TLS,`));
     expect(ping.stdout).toMatch(/ping 2: \d+\.\d+ ms/);
 
     expect(await server.stop('SIGTERM')).toBe(0);
@@ -102,7 +104,7 @@ describe('fastchat-server CLI', () => {
     ]);
     running.push(server);
     await server.waitFor(/"msg":"fastchat-server ready"[^\n]*\n/);
-    expect((await runBin('fastchat', ['ping', '--server', `127.0.0.1:${coordinator}`])).code).toBe(0);
+    expect((await runBin('fastchat', ['ping', '--server', `127.0.0.1:${coordinator}`, '--home', join(dataDir, 'home')])).code).toBe(0);
 
     const scrape = await fetch(`http://127.0.0.1:${metrics}/metrics`);
     expect(scrape.status).toBe(200);
@@ -135,6 +137,8 @@ describe('fastchat CLI', () => {
     expect(stdout).toContain('--home');
     expect(stdout).toContain('--server');
     expect(stdout).toContain('[default: "127.0.0.1:8000"]');
+    expect(stdout).toMatch(/--plaintext\s+connect without TLS/);
+    expect(stdout).not.toMatch(/--tls\b/);
   });
 
   it('rejects a malformed --server with one line naming it', async () => {

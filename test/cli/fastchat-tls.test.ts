@@ -32,27 +32,29 @@ afterAll(async () => {
 });
 
 describe('fastchat with TLS', () => {
-  it('the server logs the fingerprint clients pin; ping --tls pins it in servers.json', async () => {
+  it('the server logs the fingerprint clients pin; ping pins it in servers.json', async () => {
     expect(server.stderr()).toContain(cert.fingerprint);
-    const ping = await fastchat(['--tls', 'ping', '-c', '1']);
-    expect(ping.stderr).toBe('');
+    const ping = await fastchat(['ping', '-c', '1']);
+    expect(ping.stderr).toBe(`fastchat: first connection to 127.0.0.1: trusted its certificate ${cert.fingerprint} from now on; compare it with the fingerprint the server's operator published (fastchat servers list)\n`);
+    expect((await fastchat(['ping', '-c', '1'])).stderr).toBe('');
     expect(ping.stdout).toMatch(/TLS/);
     const pins = JSON.parse(await readFile(join(root, 'home', 'servers.json'), 'utf8'));
     expect(pins.servers['127.0.0.1'].fingerprint).toBe(cert.fingerprint);
     expect((await fastchat(['servers', 'list'])).stdout).toContain(cert.fingerprint);
   });
 
-  it('without --tls: one line saying TLS is required', async () => {
-    const plain = await fastchat(['ping', '-c', '1']);
+  it('with --plaintext: one line saying TLS is required', async () => {
+    const plain = await fastchat(['--plaintext', 'ping', '-c', '1']);
     expect(plain.code).not.toBe(0);
-    expect(plain.stderr).toMatch(/requires TLS.*--tls/);
+    expect(plain.stderr).toMatch(/^fastchat: this server requires TLS: connect without --plaintext/);
+    expect(plain.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('a changed pin is refused; servers trust --fingerprint accepts the presented one', async () => {
     await runBin('fastchat', ['--home', join(root, 'home'), 'servers', 'forget', '127.0.0.1']);
     const trust = new (await import('../../src/client/server-trust.js')).ServerTrust(join(root, 'home'));
     await trust.pin('127.0.0.1', makeCert().fingerprint);
-    const refused = await fastchat(['--tls', 'ping', '-c', '1']);
+    const refused = await fastchat(['ping', '-c', '1']);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('CHANGED');
     expect(refused.stderr).toContain(cert.fingerprint);
@@ -60,6 +62,6 @@ describe('fastchat with TLS', () => {
     expect(wrong.code).not.toBe(0);
     const ok = await fastchat(['servers', 'trust', `127.0.0.1:${coordinator}`, '--fingerprint', cert.fingerprint]);
     expect(ok.stdout).toContain(`pinned 127.0.0.1: ${cert.fingerprint}`);
-    expect((await fastchat(['--tls', 'ping', '-c', '1'])).code).toBe(0);
+    expect((await fastchat(['ping', '-c', '1'])).code).toBe(0);
   });
 });

@@ -111,7 +111,9 @@ describe('one server per embedded data folder', () => {
  * A server stopped by `signal` while two users are connected: both are told `shutting_down`, the
  * server logs no error, and after a restart the users' last-seen times are there.
  */
-async function stopWithClients(database: string[], signal: NodeJS.Signals): Promise<void> {
+async function stopWithClients(storage: string[], signal: NodeJS.Signals): Promise<void> {
+  // The framed test client speaks plain TCP; TLS is not what this stop is about.
+  const database = [...storage, '--plaintext'];
   const { server, coordinator } = await startServer(database);
   const ann = await (await ChatTestClient.connect(coordinator)).signup(`ann${signal}`);
   const bob = await (await ChatTestClient.connect(coordinator)).signup(`bob${signal}`);

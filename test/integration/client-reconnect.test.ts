@@ -23,7 +23,7 @@ async function serve(args: string[]): Promise<RunningBin> {
 async function killMidSend(databaseArgs: string[]): Promise<void> {
   const [a, b, c] = await freePorts(3);
   coordinator = c!;
-  const args = ['--ports', `${a},${b}`, '--coordinator-port', String(c), ...databaseArgs];
+  const args = ['--plaintext', '--ports', `${a},${b}`, '--coordinator-port', String(c), ...databaseArgs];
   const first = await serve(args);
   const sender = await clients.open('sender', 'signup');
   const receiver = await clients.open('receiver', 'signup');

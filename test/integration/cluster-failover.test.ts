@@ -77,7 +77,7 @@ describePostgres('cluster failover', (postgres) => {
         const port = ports[2 * i]!;
         const coordinator = ports[2 * i + 1]!;
         // No login deadline: on a loaded machine a signup's key work can outlast it, and this test is not about it.
-        const server = await startServerBin(['--db', url, '--host', '127.0.0.1', '--ports', String(port), '--coordinator-port', String(coordinator), '--node-timeout', '1', '--login-timeout', '0']);
+        const server = await startServerBin(['--plaintext', '--db', url, '--host', '127.0.0.1', '--ports', String(port), '--coordinator-port', String(coordinator), '--node-timeout', '1', '--login-timeout', '0']);
         servers.push(server);
         return { name, port, coordinator, server };
       }),

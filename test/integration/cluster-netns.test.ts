@@ -47,6 +47,7 @@ if (unavailable !== undefined) {
 
       const serve = async (host: Host) => {
         const node = await startServerIn(host, [
+          '--plaintext',
           '--db', fromHosts.href,
           '--host', '0.0.0.0',
           '--advertise-host', host.address,

@@ -116,7 +116,7 @@ describePostgres('presence across nodes', (postgres) => {
     const [port, coordinator] = await freePorts(2);
     // A real process (compiled: `make test` builds first), so that SIGKILL leaves its registry and
     // presence rows behind with no chance to clean up.
-    const doomed = await startServerBin(['--db', url, '--ports', String(port), '--coordinator-port', String(coordinator), '--node-timeout', '1']);
+    const doomed = await startServerBin(['--plaintext', '--db', url, '--ports', String(port), '--coordinator-port', String(coordinator), '--node-timeout', '1']);
     bins.push(doomed);
     const b = await node(url);
     const alice = await client(port!, 'alice');

@@ -50,7 +50,7 @@ describePostgres('cluster routing', (postgres) => {
     const a = await startTestServer({ databaseUrl: url, nodePorts: 1, cluster: { nodeTimeoutMs: 5000, heartbeatMs: 1000 } });
     servers.push(a);
     const [port, coordinator] = await freePorts(2);
-    const b = await startServerBin(['--db', url, '--ports', String(port), '--coordinator-port', String(coordinator), '--node-timeout', '5']);
+    const b = await startServerBin(['--plaintext', '--db', url, '--ports', String(port), '--coordinator-port', String(coordinator), '--node-timeout', '5']);
     processes.push(b);
     for (let n = 0; n < 3; n++) held.push(await connectTcpClient(a.listening.ports[0]!));
     const cluster = a.core.services.cluster!;
@@ -70,7 +70,7 @@ describePostgres('cluster routing', (postgres) => {
     const a = await startTestServer({ databaseUrl: url, nodePorts: 1, cluster: SLOW });
     servers.push(a);
     const [port, coordinator] = await freePorts(2);
-    const b = await startServerBin(['--db', url, '--ports', String(port), '--coordinator-port', String(coordinator), '--node-timeout', '25']);
+    const b = await startServerBin(['--plaintext', '--db', url, '--ports', String(port), '--coordinator-port', String(coordinator), '--node-timeout', '25']);
     processes.push(b);
     for (let n = 0; n < 3; n++) held.push(await connectTcpClient(a.listening.ports[0]!));
     const cluster = a.core.services.cluster!;

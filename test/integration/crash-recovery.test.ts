@@ -27,7 +27,7 @@ async function connect(coordinator: number, name: string, mode: 'signup' | 'logi
 /** Every message acknowledged before a SIGKILL is there after the restart, once. */
 async function crashAndRecover(databaseArgs: string[]): Promise<void> {
   const [a, b, coordinator] = await freePorts(3);
-  const args = ['--ports', `${a},${b}`, '--coordinator-port', String(coordinator), ...databaseArgs];
+  const args = ['--plaintext', '--ports', `${a},${b}`, '--coordinator-port', String(coordinator), ...databaseArgs];
   const first = await serve(args);
   const sender = await connect(coordinator!, 'sender', 'signup');
   const receiver = await connect(coordinator!, 'receiver', 'signup');

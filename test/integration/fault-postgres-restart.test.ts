@@ -63,7 +63,7 @@ async function untilError(report: LoadReport, before: number, timeoutMs = 20_000
     const [a, b, c] = await freePorts(3);
     const coordinator = { host: '127.0.0.1', port: c! };
     // A 3 s node timeout heartbeats every 600 ms, so the test sees the heartbeat come back quickly.
-    const args = ['--ports', `${a},${b}`, '--coordinator-port', String(c), '--db', url, '--node-timeout', '3',
+    const args = ['--plaintext', '--ports', `${a},${b}`, '--coordinator-port', String(c), '--db', url, '--node-timeout', '3',
       // A load generator on one address, sending as fast as it is acknowledged (as bench/load runs).
       '--send-rate', '0', '--login-rate', '0', '--max-connections-per-address', '0'];
     const server = await startServerBin(args);

@@ -56,7 +56,7 @@ describePostgres('fastchat-server --workers', (postgres) => {
     coordinator = ports[4]!;
     const metrics = await freeConsecutivePorts(2);
     const server = await startServerBin([
-      '--workers', '2', '--ports', ports.slice(0, 4).join(','), '--coordinator-port', String(coordinator), '--db', url, '--node-timeout', '2',
+      '--plaintext', '--workers', '2', '--ports', ports.slice(0, 4).join(','), '--coordinator-port', String(coordinator), '--db', url, '--node-timeout', '2',
       '--metrics-port', String(metrics),
     ]);
     running.push(server);

@@ -47,7 +47,7 @@ it('finding 4: hostile names a server sends and hostile texts reach no terminal 
   await database.query('UPDATE users SET name = $1 WHERE id = $2', ['\u001b[2Jbob\u202e', bob.user.id]);
 
   const fastchat = (args: string[]) =>
-    runBin('fastchat', ['--server', `127.0.0.1:${world.server.listening.coordinatorPort}`, '--home', home, '--user', 'alice', ...args], { FASTCHAT_PASSWORD: 'password of alice' });
+    runBin('fastchat', ['--plaintext', '--server', `127.0.0.1:${world.server.listening.coordinatorPort}`, '--home', home, '--user', 'alice', ...args], { FASTCHAT_PASSWORD: 'password of alice' });
   // `read` first: any command that opens the account receives what is new.
   const read = await fastchat(['read', '--json']);
   const groups = await fastchat(['groups']);

@@ -47,7 +47,7 @@ it("finding 9: a key no client can use, stored anyway (a database edited by hand
   expect(inbox.messages.find((x) => x.from === mallory.user.id)).toMatchObject({ trust: 'unverified', text: 'signed with a key you will not get' });
   await again.close();
 
-  const users = await runBin('fastchat', ['--server', `127.0.0.1:${world.server.listening.coordinatorPort}`, '--home', home, '--user', 'victim', 'users'], { FASTCHAT_PASSWORD: 'password of victim' });
+  const users = await runBin('fastchat', ['--plaintext', '--server', `127.0.0.1:${world.server.listening.coordinatorPort}`, '--home', home, '--user', 'victim', 'users'], { FASTCHAT_PASSWORD: 'password of victim' });
   expect(users.code, users.stderr).toBe(0);
   expect(users.stdout).toMatch(/^mallory .* unusable key \(not an SPKI DER public key\)$/m);
   expect(users.stdout).toMatch(/^victim /m);

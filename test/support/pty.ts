@@ -67,7 +67,21 @@ export function spawnPtyProgram(file: string, args: string[], options: PtyOption
   const pty: IPty = spawn(file, args, { name: 'xterm-256color', cols, rows, env });
   const parsedListeners: Array<() => void> = [];
   pty.onData((data) => term.write(data, () => parsedListeners.forEach((listener) => listener())));
-  const exited = new Promise<number>((resolve) => pty.onExit(({ exitCode }) => resolve(exitCode)));
+  let exitedWith: string | undefined;
+  const exited = new Promise<number>((resolve) =>
+    pty.onExit(({ exitCode, signal }) => {
+      exitedWith = signal ? `signal ${signal}` : `code ${exitCode}`;
+      resolve(exitCode);
+    }),
+  );
+  // For a timed-out wait: whether the program is still there, and how much typed input it has not
+  // read yet (node-pty queues what the terminal's buffer cannot take; a program that stops reading
+  // leaves it there). Private fields of node-pty 1.1, read for this message only.
+  const diagnosis = () => {
+    const queue = (pty as unknown as { _writeStream?: { _writeQueue?: { buffer: Buffer; offset: number }[] } })._writeStream?._writeQueue ?? [];
+    const unread = queue.reduce((sum, task) => sum + task.buffer.byteLength - task.offset, 0);
+    return `program ${exitedWith === undefined ? `running (pid ${pty.pid})` : `exited with ${exitedWith}`}, ${unread} bytes of input not yet taken by it`;
+  };
   const text = () => {
     const buffer = term.buffer.active;
     const lines: string[] = [];
@@ -119,7 +133,7 @@ export function spawnPtyProgram(file: string, args: string[], options: PtyOption
             const screen = text();
             const ok = typeof expected === 'string' ? screen.includes(expected) : expected instanceof RegExp ? expected.test(screen) : expected(screen);
             if (ok) return resolve(screen);
-            if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${String(expected)}; screen:\n${screen}`));
+            if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${String(expected)}; ${diagnosis()}; screen:\n${screen}`));
             setTimeout(check, 50);
           });
         };

@@ -89,6 +89,8 @@ describe('fastchat tui input', () => {
     expect(term.text()).toContain('•'.repeat(passwordOf('alicia').length));
     await term.type(ENTER);
     await term.waitFor('● connected', 30_000);
+    // TLS by default: the certificate pinned at this first connection is named, to compare.
+    await term.waitFor(/first connection to 127\.0\.0\.1: trusted its certificate[\s│]+[0-9A-F]{2}:/);
     const top = term.text().split('\n')[0];
 
     // A command and its Enter in ONE write (a fast typist on a busy machine): Enter is a key, not text.

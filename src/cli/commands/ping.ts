@@ -18,7 +18,7 @@ export const pingCommand: CommandModule<GlobalArgs, PingArgs> = {
     const { rpc, node, hello } = await connectToNode({ coordinator: args.server, tls: await clientTls(args) });
     try {
       process.stdout.write(
-        `connected to ${hello.server} at ${node.host}:${node.port} (protocol ${hello.version}${args.tls || args.ca ? ', TLS' : ''}, frames up to ${hello.limits.maxFrameBytes} bytes)\n`,
+        `connected to ${hello.server} at ${node.host}:${node.port} (protocol ${hello.version}${args.plaintext ? ', no TLS' : ', TLS'}, frames up to ${hello.limits.maxFrameBytes} bytes)\n`,
       );
       for (let i = 1; i <= args.count; i++) {
         const started = process.hrtime.bigint();

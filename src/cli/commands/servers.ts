@@ -50,7 +50,7 @@ const listCommand: CommandModule<GlobalArgs, ServersArgs> = {
 
 const forgetCommand: CommandModule<GlobalArgs, ServersArgs> = {
   command: 'forget <host>',
-  describe: "remove a host's pin (the next --tls connection pins what it then presents)",
+  describe: "remove a host's pin (the next connection pins what it then presents)",
   handler: async (args) => {
     const gone = await new ServerTrust(args.home).forget(args.host!);
     process.stdout.write(gone ? `forgot ${args.host}\n` : `no pin for ${args.host}\n`);

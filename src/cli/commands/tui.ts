@@ -25,7 +25,7 @@ export const tuiCommand: CommandModule<GlobalArgs, TuiArgs> = {
     // before it loads (interactive-ink.ts); colours are decided in tui/terminal-colours.ts.
     treatInkAsInteractive();
     const { runTui } = await import('../../tui/terminal.js');
-    const code = await runTui({ server: args.server, home: args.home, initialName: args.user ?? process.env.FASTCHAT_USER, bell: args.bell, noColor: !args.color, tls: await clientTls(args) });
+    const code = await runTui({ server: args.server, home: args.home, initialName: args.user ?? process.env.FASTCHAT_USER, bell: args.bell, noColor: !args.color, tls: await clientTls(args, true) });
     process.exit(code);
   },
 };
