@@ -74,6 +74,19 @@ export const KEY_PROOF_MAX_BYTES = 1024;
 /** Members named when creating a group (the creator aside). */
 export const GROUP_MEMBERS_MAX = 1000;
 
+/** Current members of one group, the creator and GROUP_MEMBERS_MAX others; a `group_add` past it is `conflict`. */
+export const GROUP_SIZE_MAX = GROUP_MEMBERS_MAX + 1;
+
+/**
+ * Groups one user may currently be a member of (protocol.md § Limits); a `group_create` or `group_add`
+ * that would pass it is `conflict`, naming who. Anyone may put anyone into a group, so this is what
+ * bounds what others can load onto a user: their `sync` reply holds every group's view, up to about
+ * 85 bytes a member with every id and cursor at its widest, so 40 full groups are at most about 3.4 MB:
+ * under half the 8 MiB a server queues for one connection (room for the backlog that follows), under
+ * the client's frame limit (test/security/forced-membership.test.ts encodes that reply).
+ */
+export const GROUPS_PER_USER_MAX = 40;
+
 /** Users per `users` page, and messages per `history` page. */
 export const USERS_PAGE_MAX = 500;
 export const HISTORY_PAGE_MAX = 200;

@@ -1,9 +1,12 @@
-import { encodeOnce, type ConversationView as WireConversation } from '../protocol/index.js';
-import type { ConversationId, MemberRecord, MembershipChange, MessageRecord, UserId } from '../store/chat-store.js';
+import { encodeOnce, GROUP_SIZE_MAX, GROUPS_PER_USER_MAX, type ConversationView as WireConversation } from '../protocol/index.js';
+import type { ConversationId, MemberRecord, MembershipChange, MembershipLimits, MessageRecord, UserId } from '../store/chat-store.js';
 import { RequestError } from './errors.js';
 import { forViewer, type ConversationMembers } from './memberships.js';
 import type { ServerServices } from './services.js';
 import { conversationView, memberView } from './views.js';
+
+/** How far groups may grow (protocol.md § Limits), checked by the store in the change's transaction. */
+const MEMBERSHIP_LIMITS: MembershipLimits = { membersPerGroup: GROUP_SIZE_MAX, groupsPerUser: GROUPS_PER_USER_MAX };
 
 /**
  * Applies a membership change through the writer (between message batches), refreshes the cached
@@ -17,7 +20,7 @@ export async function changeMembership(
   change: MembershipChange,
 ): Promise<MessageRecord> {
   const { event, entry } = await services.writer.exclusive(async () => {
-    const event = await services.store.changeMembership(actorId, conversationId, change);
+    const event = await services.store.changeMembership(actorId, conversationId, change, MEMBERSHIP_LIMITS);
     const entry = await services.memberships.refresh(conversationId);
     await services.fanout.messages([event]);
     return { event, entry };
@@ -34,7 +37,7 @@ export async function changeMembership(
 export async function createGroup(services: ServerServices, creatorId: UserId, name: string, memberIds: readonly UserId[]): Promise<ConversationMembers> {
   const members = [...new Set(memberIds)].filter((id) => id !== creatorId);
   const entry = await services.writer.exclusive(async () => {
-    const { conversation, events } = await services.store.createGroup(creatorId, name, members);
+    const { conversation, events } = await services.store.createGroup(creatorId, name, members, MEMBERSHIP_LIMITS);
     const entry = await services.memberships.refresh(conversation.id);
     await services.fanout.messages(events);
     return entry;

@@ -139,6 +139,19 @@ export type SendOutcome =
    */
   | { readonly status: 'forbidden'; readonly blocked?: true };
 
+/**
+ * How big groups may grow, checked inside the transaction that would pass them (so they hold on every
+ * node at once). The server passes protocol.md's limits; leaving them out checks nothing.
+ */
+export interface MembershipLimits {
+  /** Current members of one group. */
+  readonly membersPerGroup: number;
+  /** Groups one user is currently a member of. */
+  readonly groupsPerUser: number;
+}
+
+export const NO_MEMBERSHIP_LIMITS: MembershipLimits = { membersPerGroup: Number.MAX_SAFE_INTEGER, groupsPerUser: Number.MAX_SAFE_INTEGER };
+
 export type MembershipChange =
   | { readonly type: 'add'; readonly userId: UserId }
   | { readonly type: 'remove'; readonly userId: UserId }
@@ -281,13 +294,15 @@ export interface ChatStore {
    * listed or not), and writes its `created` and one `member_added` event per other member.
    * @throws NotFoundError when a member does not exist
    */
-  createGroup(creatorId: UserId, name: string, memberIds: readonly UserId[]): Promise<{ conversation: ConversationRecord; events: MessageRecord[] }>;
+  /** @throws ConflictError when a member is already in `limits.groupsPerUser` groups, or the group would pass `limits.membersPerGroup` */
+  createGroup(creatorId: UserId, name: string, memberIds: readonly UserId[], limits?: MembershipLimits): Promise<{ conversation: ConversationRecord; events: MessageRecord[] }>;
   /**
    * Applies one membership change by `actorId` and returns the event it wrote. add, remove and rename
    * need an admin; leave needs a member. Removing or leaving ends the membership window at the event.
    * @throws ForbiddenError, NotFoundError, ConflictError (already a member / not a member / direct conversation)
    */
-  changeMembership(actorId: UserId, conversationId: ConversationId, change: MembershipChange): Promise<MessageRecord>;
+  /** `limits` bound an `add` (as in createGroup). */
+  changeMembership(actorId: UserId, conversationId: ConversationId, change: MembershipChange, limits?: MembershipLimits): Promise<MessageRecord>;
   /** The conversation and every membership it ever had, or undefined. */
   conversationMembers(conversationId: ConversationId): Promise<{ conversation: ConversationRecord; members: MemberRecord[] } | undefined>;
   /** The user's membership of the conversation as committed now (fresher than any cache), or undefined if never one. */

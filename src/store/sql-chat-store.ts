@@ -8,6 +8,7 @@ import type {
   ListUsersOptions,
   MemberRecord,
   MembershipChange,
+  MembershipLimits,
   MessageRecord,
   NewUser,
   SendItem,
@@ -21,6 +22,7 @@ import type {
   ResumeTokenRecord,
   UserRecord,
 } from './chat-store.js';
+import { NO_MEMBERSHIP_LIMITS } from './chat-store.js';
 import type { Database } from './database.js';
 import * as blocks from './sql/blocks.js';
 import * as conversations from './sql/conversations.js';
@@ -111,16 +113,18 @@ export class SqlChatStore implements ChatStore {
     creatorId: UserId,
     name: string,
     memberIds: readonly UserId[],
+    limits: MembershipLimits = NO_MEMBERSHIP_LIMITS,
   ): Promise<{ conversation: ConversationRecord; events: MessageRecord[] }> {
-    return conversations.createGroup(this.db, creatorId, name, memberIds);
+    return conversations.createGroup(this.db, creatorId, name, memberIds, limits);
   }
 
   changeMembership(
     actorId: UserId,
     conversationId: ConversationId,
     change: MembershipChange,
+    limits: MembershipLimits = NO_MEMBERSHIP_LIMITS,
   ): Promise<MessageRecord> {
-    return changeMembership(this.db, actorId, conversationId, change);
+    return changeMembership(this.db, actorId, conversationId, change, limits);
   }
 
   conversationMembers(

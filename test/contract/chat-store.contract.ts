@@ -5,6 +5,7 @@ import { conversationsContract } from './chat-store/conversations.js';
 import { cursorsContract } from './chat-store/cursors.js';
 import { type OpenStore, useFixture } from './chat-store/fixture.js';
 import { membershipContract } from './chat-store/membership.js';
+import { membershipLimitsContract } from './chat-store/membership-limits.js';
 import { messagesContract } from './chat-store/messages.js';
 import { nodesContract } from './chat-store/nodes.js';
 import { presenceContract } from './chat-store/presence.js';
@@ -32,4 +33,5 @@ export function chatStoreContract(open: OpenStore): void {
   describe('presence', () => presenceContract(fixture));
   describe('resume tokens', () => resumeTokensContract(fixture));
   describe('blocks', () => blocksContract(fixture));
+  describe('membership limits', () => membershipLimitsContract(fixture));
 }

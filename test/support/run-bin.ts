@@ -107,9 +107,18 @@ export async function startServerBin(args: string[], readyTimeoutMs?: number): P
  */
 export async function startServerOnFreePorts(dataDir: string): Promise<{ server: RunningBin; coordinator: number }> {
   await seedPgliteDir(dataDir);
-  const [a, b, coordinator] = await freePorts(3);
-  const server = await startServerBin(['--ports', `${a},${b}`, '--coordinator-port', String(coordinator), '--data-dir', dataDir]);
-  return { server, coordinator: coordinator! };
+  // A free port is free when probed; a file running beside this one can take it before the server
+  // binds. The server then says so and exits, and another set of ports is tried: that is the race,
+  // not a failure of what is tested.
+  for (let attempt = 1; ; attempt++) {
+    const [a, b, coordinator] = await freePorts(3);
+    try {
+      const server = await startServerBin(['--ports', `${a},${b}`, '--coordinator-port', String(coordinator), '--data-dir', dataDir]);
+      return { server, coordinator: coordinator! };
+    } catch (error) {
+      if (attempt >= 5 || !/is already in use/.test(String(error))) throw error;
+    }
+  }
 }
 
 /** A real fastchat-server for a whole test file, and the `fastchat` CLI run against it from one home per user. */

@@ -5,6 +5,7 @@ import type {
   ConversationRecord,
   ConversationView,
   MemberRecord,
+  MembershipLimits,
   MessageRecord,
   UserId,
 } from '../chat-store.js';
@@ -64,12 +65,17 @@ export async function createGroup(
   creatorId: UserId,
   name: string,
   memberIds: readonly UserId[],
+  limits: MembershipLimits,
 ): Promise<{ conversation: ConversationRecord; events: MessageRecord[] }> {
   const others = distinct(memberIds).filter((id) => id !== creatorId);
   const everyone = [creatorId, ...others];
   return db.transaction(async (tx) => {
     await assertUsersExist(tx, everyone);
     await assertNotBlocked(tx, creatorId, others);
+    if (everyone.length > limits.membersPerGroup) {
+      throw new ConflictError(`a group can have at most ${limits.membersPerGroup} members (${everyone.length} given, you included)`);
+    }
+    await assertRoomInGroups(tx, everyone, limits.groupsPerUser);
     const { rows } = await tx.query<ConversationRow>(
       `INSERT INTO conversations AS c (kind, name) VALUES ('group', $1)
        RETURNING ${CONVERSATION_COLUMNS}`,
@@ -105,6 +111,27 @@ export async function assertNotBlocked(tx: Queryable, actor: UserId, candidates:
   const { rows } = await tx.query<{ name: string }>('SELECT name FROM users WHERE id = ANY($1::bigint[]) ORDER BY lower(name)', [blockers]);
   const names = rows.map((row) => row.name).join(', ');
   throw new ForbiddenError(`${names} ${blockers.length === 1 ? 'does' : 'do'} not accept group adds from you`);
+}
+
+/**
+ * @throws ConflictError naming those of `newcomers` already in `max` groups: one more would pass it.
+ * Their user rows are locked first (in id order, so two transactions never wait on each other), so
+ * adds of one user to two groups at once, on any node, are counted one after the other. The lock is
+ * NO KEY UPDATE: rows that merely reference the user (their messages, their memberships) still go in.
+ */
+export async function assertRoomInGroups(tx: Queryable, newcomers: readonly UserId[], max: number): Promise<void> {
+  await tx.query('SELECT id FROM users WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE', [newcomers]);
+  const { rows } = await tx.query<{ name: string }>(
+    `SELECT u.name FROM users AS u
+     WHERE u.id = ANY($1::bigint[])
+       AND (SELECT count(*) FROM members AS m JOIN conversations AS c ON c.id = m.conversation_id
+            WHERE m.user_id = u.id AND m.left_seq IS NULL AND c.kind = 'group') >= $2
+     ORDER BY lower(u.name)`,
+    [newcomers, max],
+  );
+  if (rows.length === 0) return;
+  const names = rows.map((row) => row.name).join(', ');
+  throw new ConflictError(`${names} ${rows.length === 1 ? 'is' : 'are'} already in ${max} groups, the most one user can be in: ${rows.length === 1 ? 'they' : 'each'} must leave one first`);
 }
 
 /** A client id for an event the server writes: unique, and unlike anything a client may choose. */

@@ -2,13 +2,14 @@
 import type {
   ConversationId,
   MembershipChange,
+  MembershipLimits,
   MessageKind,
   MessageRecord,
   UserId,
 } from '../chat-store.js';
 import type { Database, Queryable } from '../database.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
-import { assertNotBlocked, eventClientId } from './conversations.js';
+import { assertNotBlocked, assertRoomInGroups, eventClientId } from './conversations.js';
 import { appendRows, lockConversations } from './sequence.js';
 
 interface Membership extends Record<string, unknown> {
@@ -21,6 +22,7 @@ export async function changeMembership(
   actorId: UserId,
   conversationId: ConversationId,
   change: MembershipChange,
+  limits: MembershipLimits,
 ): Promise<MessageRecord> {
   return db.transaction(async (tx) => {
     // The lock first: every check below then holds until the event commits.
@@ -57,6 +59,12 @@ export async function changeMembership(
           throw new ConflictError(`${await userName(tx, change.userId)} is already a member of ${group}`);
         }
         await assertNotBlocked(tx, actorId, [change.userId]);
+        // The conversation is locked: no other add can pass the count between here and the commit.
+        const { rows: counted } = await tx.query<{ n: number | string }>('SELECT count(*) AS n FROM members WHERE conversation_id = $1 AND left_seq IS NULL', [conversationId]);
+        if (Number(counted[0]!.n) >= limits.membersPerGroup) {
+          throw new ConflictError(`${group} has ${limits.membersPerGroup} members, the most a group can have`);
+        }
+        await assertRoomInGroups(tx, [change.userId], limits.groupsPerUser);
         const event = await append('member_added', change.userId);
         // The window opens just before the event, so the new member sees their own addition. A
         // former member gets a new window in their old row; their cursors are kept (monotonic).
