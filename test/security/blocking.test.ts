@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
-import { RequestFailedError } from '../../src/client/errors.js';
 import { collect, useServerWithClients } from '../support/client-harness.js';
+import { refusal } from '../support/refusal.js';
 
 const world = useServerWithClients();
 const { clients } = world;
@@ -11,13 +11,6 @@ const { clients } = world;
  * user's direct messages (refused at commit, stored nowhere, the sender told) and their group adds
  * (group_create and group_add refused, naming who blocked them); groups already shared stay as they are.
  */
-
-async function refusal(request: Promise<unknown>): Promise<string> {
-  return request.then(
-    () => 'ok',
-    (error: unknown) => (error instanceof RequestFailedError ? `${error.code}: ${error.message}` : String(error)),
-  );
-}
 
 it('finding 8: a blocked user cannot write to the blocker, open a conversation with them, or put them into a group; the sender is told', async () => {
   const alice = await clients.open('alice', 'signup');

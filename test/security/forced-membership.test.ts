@@ -1,9 +1,9 @@
 import { expect, it } from 'vitest';
-import { RequestFailedError } from '../../src/client/errors.js';
 import { encodeFrame, FrameDecoder, GROUP_NAME_MAX, GROUP_SIZE_MAX, GROUPS_PER_USER_MAX, MAX_FRAME_BYTES_CEILING, SERVER_FRAME_BOUNDS } from '../../src/protocol/index.js';
 import { DEFAULT_MAX_OUTBOUND_BYTES } from '../../src/server/chat-server.js';
 import type { UserId } from '../../src/store/chat-store.js';
 import { useServerWithClients } from '../support/client-harness.js';
+import { refusal } from '../support/refusal.js';
 
 const world = useServerWithClients();
 const { clients } = world;
@@ -16,13 +16,6 @@ const { clients } = world;
  * what others can load onto a user's sync is bounded (protocol.md § Limits); the user leaves a group
  * to make room, and blocks whoever fills them (test/security/blocking.test.ts).
  */
-
-async function refusal(request: Promise<unknown>): Promise<string> {
-  return request.then(
-    () => 'ok',
-    (error: unknown) => (error instanceof RequestFailedError ? `${error.code}: ${error.message}` : String(error)),
-  );
-}
 
 const credentials = { verifier: Buffer.alloc(32), salt: Buffer.alloc(16), kdf: 'scrypt:16384:8:1:32', publicKey: null, kind: 'modern' as const };
 
