@@ -293,15 +293,15 @@ export interface ChatStore {
    * Creates a group with `creatorId` as admin and `memberIds` as members (the creator may be
    * listed or not), and writes its `created` and one `member_added` event per other member.
    * @throws NotFoundError when a member does not exist
+   * @throws ConflictError when a member is already in `limits.groupsPerUser` groups, or the group would pass `limits.membersPerGroup`
    */
-  /** @throws ConflictError when a member is already in `limits.groupsPerUser` groups, or the group would pass `limits.membersPerGroup` */
   createGroup(creatorId: UserId, name: string, memberIds: readonly UserId[], limits?: MembershipLimits): Promise<{ conversation: ConversationRecord; events: MessageRecord[] }>;
   /**
    * Applies one membership change by `actorId` and returns the event it wrote. add, remove and rename
    * need an admin; leave needs a member. Removing or leaving ends the membership window at the event.
-   * @throws ForbiddenError, NotFoundError, ConflictError (already a member / not a member / direct conversation)
+   * `limits` bound an `add`, as in createGroup.
+   * @throws ForbiddenError, NotFoundError, ConflictError (already a member / not a member / direct conversation / a limit)
    */
-  /** `limits` bound an `add` (as in createGroup). */
   changeMembership(actorId: UserId, conversationId: ConversationId, change: MembershipChange, limits?: MembershipLimits): Promise<MessageRecord>;
   /** The conversation and every membership it ever had, or undefined. */
   conversationMembers(conversationId: ConversationId): Promise<{ conversation: ConversationRecord; members: MemberRecord[] } | undefined>;

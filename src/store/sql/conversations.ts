@@ -69,12 +69,13 @@ export async function createGroup(
 ): Promise<{ conversation: ConversationRecord; events: MessageRecord[] }> {
   const others = distinct(memberIds).filter((id) => id !== creatorId);
   const everyone = [creatorId, ...others];
+  // Counted before any query: a group too big is refused without touching the database.
+  if (everyone.length > limits.membersPerGroup) {
+    throw new ConflictError(`a group can have at most ${limits.membersPerGroup} members (${everyone.length} given, you included)`);
+  }
   return db.transaction(async (tx) => {
     await assertUsersExist(tx, everyone);
     await assertNotBlocked(tx, creatorId, others);
-    if (everyone.length > limits.membersPerGroup) {
-      throw new ConflictError(`a group can have at most ${limits.membersPerGroup} members (${everyone.length} given, you included)`);
-    }
     await assertRoomInGroups(tx, everyone, limits.groupsPerUser);
     const { rows } = await tx.query<ConversationRow>(
       `INSERT INTO conversations AS c (kind, name) VALUES ('group', $1)
