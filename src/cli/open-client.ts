@@ -20,18 +20,21 @@ export async function resolveUser(args: GlobalArgs): Promise<string> {
   throw new Error(users.length === 0 ? 'name yourself with --user NAME (no user in --home yet)' : `name yourself with --user (one of: ${users.join(', ')})`);
 }
 
-/** Logs in as the resolved user (asking for the password) and returns the client, not yet started. */
-export async function openClient(args: GlobalArgs, mode: 'login' | 'signup' = 'login', name?: string): Promise<ChatClient> {
+/**
+ * Logs in as the resolved user and returns the client, not yet started. The password is asked for
+ * unless the command already has it (a command that needs it for more than the login asks once).
+ */
+export async function openClient(args: GlobalArgs, mode: 'login' | 'signup' = 'login', name?: string, knownPassword?: string): Promise<ChatClient> {
   const user = name ?? (await resolveUser(args));
-  const password = await readPassword(`password for ${user}: `, mode === 'signup');
+  const password = knownPassword ?? (await readPassword(`password for ${user}: `, mode === 'signup'));
   if (mode === 'signup') await requireStrongPassword(user, password);
   const tls = await clientTls(args);
   return ChatClient.open({ coordinator: args.server, home: args.home, name: user, password, mode, progress: progressReporter(), tls });
 }
 
-/** Runs `work` with a logged-in client and always closes it. */
-export async function withClient<T>(args: GlobalArgs, work: (client: ChatClient) => Promise<T>): Promise<T> {
-  const client = await openClient(args);
+/** Runs `work` with a logged-in client (with `password` when the command has it already) and always closes it. */
+export async function withClient<T>(args: GlobalArgs, work: (client: ChatClient) => Promise<T>, password?: string): Promise<T> {
+  const client = await openClient(args, 'login', undefined, password);
   try {
     await client.start();
     return await work(client);

@@ -1,10 +1,10 @@
 import type { KeyObject } from 'node:crypto';
-import { openKeyBackup, sealKeyBackup } from '../crypto/key-backup.js';
+import { openKeyBackup, sealKeyBackup, type KeyBackupContents } from '../crypto/key-backup.js';
 import { BadKeyError, WrongPassphraseError } from '../crypto/errors.js';
 import { fingerprint, generateIdentityKey, publicKeyDer } from '../crypto/identity.js';
 import { generateLegacyKey, legacyPublicKeyDer } from '../crypto/legacy-rsa.js';
 import { derivePasswordKeys } from '../crypto/password-keys.js';
-import type { UserView } from '../protocol/index.js';
+import { KEY_BACKUP_MAX_BYTES, type UserView } from '../protocol/index.js';
 import { LocalStateError, RequestFailedError, WrongPasswordError } from './errors.js';
 import { openKeyFile, sealKeyFile } from './key-files.js';
 import type { LocalStore } from './local-store.js';
@@ -21,6 +21,11 @@ export interface Identity {
   readonly privateKey: KeyObject;
   readonly publicKeyDer: Buffer;
   readonly fingerprint: string;
+  /**
+   * Identity keys this one replaced, newest first (from the server backup): messages and sessions
+   * wrapped to an earlier key stay readable after a key change. Never used to sign or published.
+   */
+  readonly retiredKeys: readonly KeyObject[];
   /**
    * Sent to log in; all the server ever learns of the password. Not readonly, like `localKey`: a
    * password change replaces both in place, so every part holding the identity uses the new ones.
@@ -48,6 +53,14 @@ export interface AccountKeySource {
   identityKey(): Promise<KeyObject>;
   /** A new legacy RSA key pair (private half), never handed out twice. */
   legacyKey(): Promise<KeyObject>;
+}
+
+/**
+ * The server backup of an identity key and the keys it replaced, sealed under the password's
+ * `backupKey`: the oldest replaced keys are left out when all do not fit the protocol's limit.
+ */
+export function sealIdentityBackup(current: KeyObject, retired: readonly KeyObject[], backupKey: Buffer): Buffer {
+  return sealKeyBackup(current, backupKey, { retired, maxBytes: KEY_BACKUP_MAX_BYTES });
 }
 
 /** Keys generated on this machine by node:crypto, off the main thread. */
@@ -83,12 +96,12 @@ export async function signUp(rpc: RpcConnection, local: LocalStore, name: string
     name,
     secret: keys.loginSecret,
     publicKey: spki,
-    keyBackup: sealKeyBackup(privateKey, keys.backupKey),
+    keyBackup: sealIdentityBackup(privateKey, [], keys.backupKey),
     legacyKey: legacyPublicKeyDer(legacyKey),
   });
   await local.write(IDENTITY_FILE, sealKeyFile(privateKey, keys.localKey));
   await local.write(LEGACY_KEY_FILE, sealKeyFile(legacyKey, keys.localKey));
-  const identity = { user, privateKey, publicKeyDer: spki, fingerprint: fingerprint(spki), loginSecret: keys.loginSecret, localKey: keys.localKey, legacyKey };
+  const identity = { user, privateKey, publicKeyDer: spki, fingerprint: fingerprint(spki), retiredKeys: [], loginSecret: keys.loginSecret, localKey: keys.localKey, legacyKey };
   return { identity, resume: { token: resume } };
 }
 
@@ -107,7 +120,10 @@ export async function logIn(rpc: RpcConnection, local: LocalStore, name: string,
     throw error;
   }
   const published = reply.user.publicKey ? Buffer.from(reply.user.publicKey) : undefined;
+  const backup = openBackup(reply.keyBackup, keys.backupKey, progress);
   let privateKey: KeyObject | undefined;
+  /** This machine's key when it is no longer the published one: replaced elsewhere, kept to read with. */
+  let replacedHere: KeyObject | undefined;
   const pem = await local.read(IDENTITY_FILE);
   if (pem !== undefined) {
     try {
@@ -117,18 +133,46 @@ export async function logIn(rpc: RpcConnection, local: LocalStore, name: string,
       // The server accepted the password, so this file was sealed with another (an old password) or is damaged: use the backup.
       progress(`${local.path(IDENTITY_FILE)} does not open with this password; using the server backup`);
     }
-    if (privateKey && published && !publicKeyDer(privateKey).equals(published)) privateKey = undefined;
+    if (privateKey && published && !publicKeyDer(privateKey).equals(published)) [replacedHere, privateKey] = [privateKey, undefined];
   }
   if (!privateKey) {
     if (!reply.keyBackup) throw new LocalStateError(`no identity key in ${local.dir} and no key backup on the server`);
     progress('recovering your key from the server backup…');
-    privateKey = openKeyBackup(reply.keyBackup, keys.backupKey);
+    // Opened again when it failed above, so that its error, not a vaguer one, reaches the user.
+    privateKey = (backup ?? openKeyBackup(reply.keyBackup, keys.backupKey)).current;
     await local.write(IDENTITY_FILE, sealKeyFile(privateKey, keys.localKey));
   }
+  const retiredKeys = retiredBesides(privateKey, [...(backup ? [backup.current, ...backup.retired] : []), ...(replacedHere ? [replacedHere] : [])]);
   const spki = publicKeyDer(privateKey);
   const { user, legacyKey } = await openLegacyKey(rpc, local, { localKey: keys.localKey, password, loginSecret: keys.loginSecret }, reply.user, spki, reply.keyBackup, progress, keySource);
-  const identity = { user, privateKey, publicKeyDer: spki, fingerprint: fingerprint(spki), loginSecret: keys.loginSecret, localKey: keys.localKey, legacyKey };
+  const identity = { user, privateKey, publicKeyDer: spki, fingerprint: fingerprint(spki), retiredKeys, loginSecret: keys.loginSecret, localKey: keys.localKey, legacyKey };
   return { identity, resume: { token: reply.resume } };
+}
+
+/**
+ * The server backup opened, or undefined when there is none. A backup that does not open is not
+ * fatal while this machine has the key: the login goes on without the replaced keys, and says so.
+ */
+function openBackup(blob: Uint8Array | undefined, backupKey: Buffer, progress: Progress): KeyBackupContents | undefined {
+  if (!blob) return undefined;
+  try {
+    return openKeyBackup(blob, backupKey);
+  } catch (error) {
+    if (!(error instanceof WrongPassphraseError || error instanceof BadKeyError)) throw error;
+    progress(`the server's key backup does not open (${error.message}); messages sent to your earlier keys may not open here`);
+    return undefined;
+  }
+}
+
+/** `candidates` without `current` and without repeats, in order. */
+function retiredBesides(current: KeyObject, candidates: readonly KeyObject[]): KeyObject[] {
+  const seen = new Set([publicKeyDer(current).toString('base64')]);
+  return candidates.filter((key) => {
+    const id = publicKeyDer(key).toString('base64');
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, type KeyObject } from 'node:crypto';
 import { encodeContent } from '../crypto/envelope.js';
 import { openLocal, sealLocal } from '../crypto/local-seal.js';
 import { fingerprint } from '../crypto/fingerprint.js';
@@ -17,6 +17,7 @@ import { LocalStore } from './local-store.js';
 import { MessageReader, type ChatMessage } from './message-reader.js';
 import { Outbox } from './outbox.js';
 import { changePassword } from './password-change.js';
+import { replaceIdentityKey } from './key-change.js';
 import { ReconnectDelays } from './reconnect-delays.js';
 import type { RpcConnection } from './rpc-connection.js';
 import { Sender, type SendReceipt } from './sender.js';
@@ -76,6 +77,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   #resume: ResumeToken = { token: undefined };
   #status: ClientStatus = { state: 'connecting' };
   #closing = false;
+  #closed: Promise<void> | undefined;
 
   private constructor(
     private readonly options: ChatClientOptions,
@@ -117,7 +119,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
       };
       const keyring = new Keyring(state, async (ids) => (await online().request({ t: 'users', ids })).users);
       keyring.learn(identity.user);
-      const reader = new MessageReader(identity.user.id, identity.privateKey, keyring, async (c, s, id, before) =>
+      const reader = new MessageReader(identity.user.id, [identity.privateKey, ...identity.retiredKeys], keyring, async (c, s, id, before) =>
         findSessionKeyCarrier(online(), c, s, id, before),
         identity.legacyKey,
         new ReplayGuard(state),
@@ -313,6 +315,20 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     await changePassword(this.connection(), this.identity, this.#resume, { local: this.local, state: this.state, outbox: this.outbox }, { newPassword, currentPassword });
   }
 
+  /**
+   * Makes `next` the user's identity key (`fastchat keys new`, `keys import`): signed by the key in
+   * use, proven by `password`, published and saved here; earlier keys stay in the backup to read
+   * with. Contacts are told the key changed. This client was opened with the old key and keeps
+   * signing with it, so it is closed: open the account again to go on with the new one.
+   */
+  async replaceIdentityKey(next: KeyObject, password: string): Promise<void> {
+    try {
+      await replaceIdentityKey(this.connection(), this.local, this.identity, next, password);
+    } finally {
+      await this.close();
+    }
+  }
+
   async markRead(conversation: number, seq: number): Promise<void> {
     await this.connection().request({ t: 'receipt', conversation, read: seq });
   }
@@ -320,8 +336,14 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   /**
    * Closes the connection. What is being sent gets up to `drainMs` for its ack first, so a short-lived
    * command that took over queued messages (outbox.ts) sees them out rather than cutting them off.
+   * Closing again waits for the first close.
    */
-  async close(drainMs = 2000): Promise<void> {
+  close(drainMs = 2000): Promise<void> {
+    this.#closed ??= this.#close(drainMs);
+    return this.#closed;
+  }
+
+  async #close(drainMs: number): Promise<void> {
     if (this.#rpc) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([this.sender.idle(), new Promise((resolve) => (timer = setTimeout(resolve, drainMs)))]);

@@ -61,7 +61,8 @@ export class MessageReader {
 
   constructor(
     private readonly myUserId: number,
-    private readonly myPrivateKey: KeyObject,
+    /** The identity key in use, then the keys it replaced (sessions may still be wrapped to those). */
+    private readonly myPrivateKeys: readonly KeyObject[],
     private readonly keyring: Keyring,
     private readonly findKey: KeyFinder,
     private readonly myLegacyKey?: KeyObject,
@@ -146,6 +147,11 @@ export class MessageReader {
   async #unwrap(row: MessageView, envelope: ParsedEnvelope): Promise<Buffer | undefined> {
     let carrier: ParsedEnvelope | undefined = envelope.carriesKeys ? envelope : undefined;
     carrier ??= await this.findKey(row.conversation, row.from, envelope.sessionId, row.seq);
-    return carrier ? unwrapSessionKey(carrier, this.myUserId, this.myPrivateKey) : undefined;
+    if (!carrier) return undefined;
+    for (const key of this.myPrivateKeys) {
+      const sessionKey = unwrapSessionKey(carrier, this.myUserId, key);
+      if (sessionKey) return sessionKey;
+    }
+    return undefined;
   }
 }

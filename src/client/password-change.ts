@@ -1,7 +1,6 @@
-import { sealKeyBackup } from '../crypto/key-backup.js';
 import { LocalSealError, openLocal, sealLocal } from '../crypto/local-seal.js';
 import { derivePasswordKeys } from '../crypto/password-keys.js';
-import { IDENTITY_FILE, LEGACY_KEY_FILE, type Identity, type ResumeToken } from './account.js';
+import { IDENTITY_FILE, LEGACY_KEY_FILE, sealIdentityBackup, type Identity, type ResumeToken } from './account.js';
 import type { ClientState } from './client-state.js';
 import { RequestFailedError, WrongPasswordError } from './errors.js';
 import { sealKeyFile } from './key-files.js';
@@ -48,7 +47,7 @@ export async function changePassword(rpc: RpcConnection, identity: Identity, res
       t: 'change_password',
       secret,
       newSecret: keys.loginSecret,
-      keyBackup: sealKeyBackup(identity.privateKey, keys.backupKey),
+      keyBackup: sealIdentityBackup(identity.privateKey, identity.retiredKeys, keys.backupKey),
     });
   } catch (error) {
     if (error instanceof RequestFailedError && error.code === 'bad_credentials') throw new WrongPasswordError();

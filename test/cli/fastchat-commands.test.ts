@@ -106,9 +106,31 @@ describe('fastchat commands between two homes', () => {
     expect(await readFile(file, 'utf8')).toMatch(/ENCRYPTED PRIVATE KEY/);
     const before = (await fastchat('alice', ['keys', 'fingerprint'])).stdout.split(': ')[1]!.trim();
     const imported = await fastchat('alice', ['keys', 'import', file]);
-    expect(imported.stdout).toBe(`imported and published; your fingerprint is now ${before}\n`);
+    expect(imported.stdout).toBe(`imported and published; your fingerprint is still ${before}\n`);
     const { stdout } = await fastchat('alice', ['users']);
     expect(stdout.split('\n').filter(Boolean).map((l) => l.split(/\s+/)[0])).toEqual(['alice', 'bob', 'carol']);
     expect(stdout).toMatch(/alice\s+online\s+(\d{5} ){11}\d{5}/);
+  });
+
+  it('keys new: bob gets a new key; alice is told it changed, signed by the key she pinned; bob still reads what came before, on every machine', async () => {
+    const before = (await fastchat('bob', ['keys', 'fingerprint'])).stdout.split(': ')[1]!.trim();
+    const made = await fastchat('bob', ['keys', 'new']);
+    expect(made.code).toBe(0);
+    const after = /your fingerprint is now ((?:\d{5} ){11}\d{5}) \(was ((?:\d{5} ){11}\d{5})\)/.exec(made.stdout);
+    expect(after?.[2]).toBe(before);
+    expect(after?.[1]).not.toBe(before);
+    expect((await fastchat('bob', ['keys', 'fingerprint'])).stdout).toBe(`bob: ${after![1]}\n`);
+
+    const seen = await fastchat('alice', ['keys', 'fingerprint', 'bob']);
+    expect(seen.stdout).toContain(`bob: ${after![1]}\n`);
+    expect(seen.stdout).toContain("WARNING: bob's key CHANGED (signed by the key you had pinned)");
+
+    // bob's own machine, the laptop that still holds the old key, and a machine that never saw either.
+    for (const home of ['bob', 'bob-laptop', 'bob-phone']) {
+      const history = await runBin('fastchat', ['--server', `127.0.0.1:${world.coordinator}`, '--home', join(world.root, home), '--user', 'bob', 'history', 'alice'], {
+        FASTCHAT_PASSWORD: passwordOf('bob'),
+      });
+      expect(history.stdout, home).toMatch(/alice → bob ✓ hello bob/);
+    }
   });
 });

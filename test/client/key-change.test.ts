@@ -45,3 +45,33 @@ it('a contact whose key changes is flagged, never silently trusted, until accept
   expect(bobInbox.texts()).not.toContain('are you really bob?');
   expect(alice.outbox.size).toBe(0);
 });
+
+it('after a key change the owner still reads what was sent to the old key: history, and sessions a contact began before seeing the change', async () => {
+  const alice = await clients.open('alice', 'signup');
+  const bob = await clients.open('bob', 'signup');
+  const bobInbox = collect(bob);
+  await (await alice.send({ user: bob.user.id }, 'before the change')).acked;
+  await bobInbox.until((m) => m.some((x) => x.text === 'before the change'), 'the first message');
+  const conversation = bobInbox.messages.find((x) => x.text === 'before the change')!.conversation;
+
+  const { backupKey } = await derivePasswordKeys('bob', 'password of bob');
+  await publishNextIdentityKey(bob.connection(), bob.identity, await generateIdentityKey(), backupKey);
+  // alice's client has not looked bob up since: its session still wraps for the key it had.
+  await (await alice.send({ user: bob.user.id }, 'after the change, old session')).acked;
+
+  // bob on a new machine, which knows only what the server backup holds.
+  const newBob = await clients.open('bob', 'login');
+  expect(newBob.identity.fingerprint).not.toBe(bob.identity.fingerprint);
+  const expected = [
+    ['before the change', 'verified'],
+    ['after the change, old session', 'verified'],
+  ];
+  const texts = async (client: typeof bob) => (await client.history(conversation)).filter((m) => m.kind === 'message').map((m) => [m.text, m.trust]);
+  expect(await texts(newBob)).toEqual(expected);
+
+  // A password change seals the replaced key into the new backup as well.
+  await newBob.changePassword('bob changed to a long phrase');
+  const thirdBob = await clients.open('bob', 'login', { password: 'bob changed to a long phrase' });
+  expect(thirdBob.identity.retiredKeys).toHaveLength(1);
+  expect(await texts(thirdBob)).toEqual(expected);
+});

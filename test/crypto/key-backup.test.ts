@@ -1,4 +1,4 @@
-import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createCipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BadKeyError, WrongPassphraseError } from '../../src/crypto/errors.js';
 import { KEY_BACKUP_VERSION, openKeyBackup, sealKeyBackup } from '../../src/crypto/key-backup.js';
@@ -6,9 +6,20 @@ import { derivePasswordKeys } from '../../src/crypto/password-keys.js';
 import { flipped, identityKeys } from './keys.js';
 
 let key: KeyObject;
+let older: KeyObject;
+let oldest: KeyObject;
 beforeAll(async () => {
-  [key] = (await identityKeys(1)) as [KeyObject];
+  [key, older, oldest] = (await identityKeys(3)) as [KeyObject, KeyObject, KeyObject];
 });
+
+/** A backup as an earlier or a broken client would seal it: `plain` under `version`, with the real layout around it. */
+function sealRaw(version: number, plain: Buffer, backupKey: Buffer): Buffer {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', backupKey, iv);
+  cipher.setAAD(Buffer.concat([Buffer.from('fastchat/v1/key-backup'), Buffer.of(version)]));
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([Buffer.of(version), iv, body, cipher.getAuthTag()]);
+}
 
 const pkcs8 = (k: KeyObject) => k.export({ format: 'der', type: 'pkcs8' });
 const FAST = { N: 1024, r: 8, p: 1 };
@@ -18,7 +29,42 @@ describe('key backup', () => {
     const { backupKey } = await derivePasswordKeys('alice', 'hunter2', FAST);
     const blob = sealKeyBackup(key, backupKey);
     expect(blob[0]).toBe(KEY_BACKUP_VERSION);
-    expect(pkcs8(openKeyBackup(blob, backupKey)).equals(pkcs8(key))).toBe(true);
+    expect(pkcs8(openKeyBackup(blob, backupKey).current).equals(pkcs8(key))).toBe(true);
+    expect(openKeyBackup(blob, backupKey).retired).toEqual([]);
+  });
+
+  it('keeps the keys the current one replaced, newest first and each once, so what was sent to them stays readable', () => {
+    const backupKey = randomBytes(32);
+    const blob = sealKeyBackup(key, backupKey, { retired: [older, key, oldest, older] });
+    const opened = openKeyBackup(blob, backupKey);
+    expect(pkcs8(opened.current).equals(pkcs8(key))).toBe(true);
+    expect(opened.retired.map(pkcs8)).toEqual([pkcs8(older), pkcs8(oldest)]);
+  });
+
+  it('leaves the oldest replaced keys out to fit a size limit, never the key in use', () => {
+    const backupKey = randomBytes(32);
+    const all = sealKeyBackup(key, backupKey, { retired: [older, oldest] });
+    const trimmed = sealKeyBackup(key, backupKey, { retired: [older, oldest], maxBytes: all.length - 1 });
+    expect(trimmed.length).toBeLessThan(all.length);
+    expect(openKeyBackup(trimmed, backupKey).retired.map(pkcs8)).toEqual([pkcs8(older)]);
+    expect(() => sealKeyBackup(key, backupKey, { maxBytes: 100 })).toThrow(RangeError);
+  });
+
+  it('opens a version-1 backup (one key, as clients before replaced keys sealed it)', () => {
+    const backupKey = randomBytes(32);
+    const opened = openKeyBackup(sealRaw(1, pkcs8(key), backupKey), backupKey);
+    expect(pkcs8(opened.current).equals(pkcs8(key))).toBe(true);
+    expect(opened.retired).toEqual([]);
+  });
+
+  it('answers BadKeyError for a sealed list that is cut short, empty or holds no key', () => {
+    const backupKey = randomBytes(32);
+    const der = pkcs8(key);
+    const length = Buffer.alloc(2);
+    length.writeUInt16BE(der.length);
+    for (const plain of [Buffer.concat([length, der.subarray(0, 100)]), Buffer.concat([length, der, Buffer.of(0)]), Buffer.of(0, 0), Buffer.concat([Buffer.of(0, 4), Buffer.from('junk')])]) {
+      expect(() => openKeyBackup(sealRaw(2, plain, backupKey), backupKey)).toThrow(BadKeyError);
+    }
   });
 
   it('does not contain the key in the clear, and differs each time (fresh IV)', () => {

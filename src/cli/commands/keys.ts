@@ -1,15 +1,15 @@
+import type { KeyObject } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
 import { IDENTITY_FILE } from '../../client/account.js';
-import { publishNextIdentityKey } from '../../client/key-change.js';
-import { exportKeyFile, sealKeyFile } from '../../client/key-files.js';
+import { exportKeyFile } from '../../client/key-files.js';
 import { keyChangeNote } from '../../client/keyring.js';
 import { LocalStore } from '../../client/local-store.js';
-import { decryptPrivateKeyPem, fingerprint, publicKeyDer } from '../../crypto/identity.js';
+import { decryptPrivateKeyPem, fingerprint, generateIdentityKey, publicKeyDer } from '../../crypto/identity.js';
 import { derivePasswordKeys } from '../../crypto/password-keys.js';
 import type { GlobalArgs } from '../global-options.js';
 import { readPassword } from '../password.js';
-import { resolveUser, withClient } from '../open-client.js';
+import { progressReporter, resolveUser, withClient } from '../open-client.js';
 
 interface KeysArgs extends GlobalArgs {
   who?: string;
@@ -54,14 +54,44 @@ const importCommand: CommandModule<GlobalArgs, KeysArgs> = {
     const user = await resolveUser(args);
     const pem = await readFile(args.file!, 'utf8');
     const password = await readPassword(`password for ${user}: `);
-    const privateKey = decryptPrivateKeyPem(pem, password);
-    const { backupKey, localKey } = await derivePasswordKeys(user, password);
-    // The key in use signs the change, and the password proves it is the owner (client/key-change.ts).
-    await withClient(args, (client) => publishNextIdentityKey(client.connection(), client.identity, privateKey, backupKey));
-    await new LocalStore(args.home, user).write(IDENTITY_FILE, sealKeyFile(privateKey, localKey));
-    process.stdout.write(`imported and published; your fingerprint is now ${fingerprint(publicKeyDer(privateKey))}\n`);
+    await replaceKey(args, decryptPrivateKeyPem(pem, password), password, 'imported and published');
   },
 };
+
+const newCommand: CommandModule<GlobalArgs, KeysArgs> = {
+  command: 'new',
+  describe: 'make a new identity key and publish it, signed by the one in use (contacts will see it changed)',
+  handler: async (args) => {
+    const user = await resolveUser(args);
+    const password = await readPassword(`password for ${user}: `);
+    const progress = progressReporter();
+    progress('generating your new RSA-3072 identity key…');
+    await replaceKey(args, await generateIdentityKey(), password, 'made and published a new key');
+  },
+};
+
+/** Publishes `next` in place of the key in use (the client signs the change) and says what changed. */
+async function replaceKey(args: KeysArgs, next: KeyObject, password: string, done: string): Promise<void> {
+  const previous = await withClient(
+    args,
+    async (client) => {
+      const before = client.identity.fingerprint;
+      await client.replaceIdentityKey(next, password);
+      return before;
+    },
+    password,
+  );
+  const now = fingerprint(publicKeyDer(next));
+  if (now === previous) {
+    process.stdout.write(`${done}; your fingerprint is still ${now}\n`);
+    return;
+  }
+  process.stdout.write(
+    `${done}; your fingerprint is now ${now} (was ${previous}).\n` +
+      'Your contacts will see that your key changed, signed by the previous one; they should compare the new fingerprint with you.\n' +
+      'Messages sent to your earlier key still open: it stays in your key backup.\n',
+  );
+}
 
 const trustCommand: CommandModule<GlobalArgs, KeysArgs> = {
   command: 'trust <who>',
@@ -74,11 +104,11 @@ const trustCommand: CommandModule<GlobalArgs, KeysArgs> = {
     }),
 };
 
-/** `fastchat keys fingerprint|export|import|trust`. */
+/** `fastchat keys fingerprint|new|export|import|trust`. */
 export const keysCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'keys <command>',
-  describe: 'fingerprints, key export and import, trusting a changed key',
+  describe: 'fingerprints, a new key, key export and import, trusting a changed key',
   builder: (cli: Argv<GlobalArgs>) =>
-    cli.command(fingerprintCommand).command(exportCommand).command(importCommand).command(trustCommand).demandCommand(1) as never,
+    cli.command(fingerprintCommand).command(newCommand).command(exportCommand).command(importCommand).command(trustCommand).demandCommand(1) as never,
   handler: () => undefined,
 };

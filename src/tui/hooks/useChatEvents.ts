@@ -101,7 +101,7 @@ export function useChatEvents(client: TuiClient, dispatch: (action: Action) => v
       client.on('ownKeyChanged', ({ fingerprint }) =>
         dispatch({
           type: 'notice',
-          notice: { level: 'error', text: `⚠ Your identity key was replaced from another session: now ${fingerprint}. If that was not you, someone has your password and your key.` },
+          notice: { level: 'error', text: `⚠ Your identity key was replaced from another session: now ${fingerprint}. If that was you (fastchat keys new), restart fastchat to use it; if not, someone has your password and your key.` },
         }),
       ),
     ];
