@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { openKeyBackup, sealKeyBackup, type KeyBackupContents } from '../crypto/key-backup.js';
+import { distinctKeys, openKeyBackup, sealKeyBackup, type KeyBackupContents } from '../crypto/key-backup.js';
 import { BadKeyError, WrongPassphraseError } from '../crypto/errors.js';
 import { fingerprint, generateIdentityKey, publicKeyDer } from '../crypto/identity.js';
 import { generateLegacyKey, legacyPublicKeyDer } from '../crypto/legacy-rsa.js';
@@ -142,7 +142,8 @@ export async function logIn(rpc: RpcConnection, local: LocalStore, name: string,
     privateKey = (backup ?? openKeyBackup(reply.keyBackup, keys.backupKey)).current;
     await local.write(IDENTITY_FILE, sealKeyFile(privateKey, keys.localKey));
   }
-  const retiredKeys = retiredBesides(privateKey, [...(backup ? [backup.current, ...backup.retired] : []), ...(replacedHere ? [replacedHere] : [])]);
+  // The key in use first, so that it drops out of what it replaced.
+  const retiredKeys = distinctKeys([privateKey, ...(backup ? [backup.current, ...backup.retired] : []), ...(replacedHere ? [replacedHere] : [])]).slice(1);
   const spki = publicKeyDer(privateKey);
   const { user, legacyKey } = await openLegacyKey(rpc, local, { localKey: keys.localKey, password, loginSecret: keys.loginSecret }, reply.user, spki, reply.keyBackup, progress, keySource);
   const identity = { user, privateKey, publicKeyDer: spki, fingerprint: fingerprint(spki), retiredKeys, loginSecret: keys.loginSecret, localKey: keys.localKey, legacyKey };
@@ -162,17 +163,6 @@ function openBackup(blob: Uint8Array | undefined, backupKey: Buffer, progress: P
     progress(`the server's key backup does not open (${error.message}); messages sent to your earlier keys may not open here`);
     return undefined;
   }
-}
-
-/** `candidates` without `current` and without repeats, in order. */
-function retiredBesides(current: KeyObject, candidates: readonly KeyObject[]): KeyObject[] {
-  const seen = new Set([publicKeyDer(current).toString('base64')]);
-  return candidates.filter((key) => {
-    const id = publicKeyDer(key).toString('base64');
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
 }
 
 /**

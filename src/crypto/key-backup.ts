@@ -41,6 +41,18 @@ export interface SealKeyBackupOptions {
   readonly maxBytes?: number;
 }
 
+/** `keys` (RSA private keys) in order, each key pair once: the first of two halves with one public key. */
+export function distinctKeys(keys: readonly KeyObject[]): KeyObject[] {
+  const seen = new Set<string>();
+  return keys.filter((key) => {
+    requireRsaPrivate(key);
+    const id = publicKeyDer(key).toString('base64');
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
 function associatedData(version: number): Buffer {
   return Buffer.concat([LABEL, Buffer.of(version)]);
 }
@@ -58,14 +70,9 @@ function requireBackupKey(backupKey: Buffer): void {
 export function sealKeyBackup(current: KeyObject, backupKey: Buffer, options: SealKeyBackupOptions = {}): Buffer {
   requireBackupKey(backupKey);
   const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
-  const seen = new Set<string>();
   const ders: Buffer[] = [];
   let size = HEADER_BYTES + TAG_BYTES;
-  for (const key of [current, ...(options.retired ?? [])]) {
-    requireRsaPrivate(key);
-    const id = publicKeyDer(key).toString('base64');
-    if (seen.has(id)) continue;
-    seen.add(id);
+  for (const key of distinctKeys([current, ...(options.retired ?? [])])) {
     const der = key.export({ format: 'der', type: 'pkcs8' });
     if (size + LENGTH_BYTES + der.length > maxBytes) {
       der.fill(0);
