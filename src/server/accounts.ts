@@ -44,10 +44,8 @@ export async function createAccount(
  */
 export async function loginTurn(services: ServerServices, session: ClientSession): Promise<void> {
   if (session.remoteAddress === undefined) return;
-  const key = addressKey(session.remoteAddress);
-  for (let wait = services.loginPace.take(key); wait > 0; wait = services.loginPace.take(key)) {
-    await new Promise((resolve) => setTimeout(resolve, wait));
-  }
+  const wait = services.loginPace.reserve(addressKey(session.remoteAddress));
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
 }
 
 /** Checks a login (verifyLogin) and logs the session in: the legacy adapter's login, which has no tokens. */

@@ -77,8 +77,8 @@ export class FramedSession {
     this.#gate = new RequestGate(stream, (request) => this.#start(request), (request) => {
       if (request.t === 'send') return 0;
       const user = this.#context.session.user;
-      if (user !== undefined) return services.requestPace.take(user.id);
-      return LOGINS.has(request.t) && remoteAddress !== undefined ? services.loginPace.take(addressKey(remoteAddress)) : 0;
+      if (user !== undefined) return services.requestPace.reserve(user.id);
+      return LOGINS.has(request.t) && remoteAddress !== undefined ? services.loginPace.reserve(addressKey(remoteAddress)) : 0;
     });
     const connection = this;
     const session = new ClientSession(

@@ -54,6 +54,28 @@ export class RateLimiter<K = number> {
     return Math.ceil(((1 - bucket.tokens) * 1000) / perSecond);
   }
 
+  /**
+   * Books `key`'s next turn: 0 when it may act now, else the milliseconds until its booked turn, when
+   * it may act without asking again. Turns are handed out in the order asked for, so a pace that many
+   * wait on (the logins of one address, the requests of one user's connections) is a queue: asking
+   * again and again (take) would be a lottery, where one unlucky asker can wait past any deadline
+   * while later ones go first. The bucket goes below zero by the turns booked ahead.
+   */
+  reserve(key: K): number {
+    const { perSecond, burst, now } = this.#options;
+    if (perSecond <= 0) return 0;
+    const at = now();
+    const bucket = this.#buckets.get(key) ?? { tokens: burst, at };
+    bucket.tokens = Math.min(burst, bucket.tokens + ((at - bucket.at) * perSecond) / 1000) - 1;
+    bucket.at = at;
+    this.#buckets.set(key, bucket);
+    if (bucket.tokens >= 0) {
+      this.#sweep(at);
+      return 0;
+    }
+    return Math.ceil((-bucket.tokens * 1000) / perSecond);
+  }
+
   /** Keys tracked now (for tests and memory checks). */
   get size(): number {
     return this.#buckets.size;

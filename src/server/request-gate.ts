@@ -33,7 +33,8 @@ export const MAX_HOLD_MS = 1000;
  *   then, for ONE_AT_A_TIME_AFTER_REFUSAL_MS, one request at a time): a client that ignores
  *   `retryAfterMs` costs the server about one request per refill of its rate, not one per request;
  * - its pace says wait (a token bucket per user for every request but `send`: DEFAULT_REQUEST_PACE_PER_S,
- *   docs/protocol.md § Limits). Nothing is refused for it: the request just starts later.
+ *   docs/protocol.md § Limits). Nothing is refused for it: the request just starts later, at the turn
+ *   the pace booked for it (RateLimiter.reserve), so requests sharing a pace start in the order asked.
  */
 export class RequestGate<T> {
   #inFlight = 0;
@@ -42,12 +43,17 @@ export class RequestGate<T> {
   /** A timer or a 'drain' listener will look at the queue again. */
   #wakeArmed = false;
   readonly #waiting: T[] = [];
+  /** The turn the pace booked for the first request waiting (performance.now() time). */
+  #booked: { item: T; at: number } | undefined;
 
   constructor(
     private readonly stream: Duplex,
     /** Starts one request; its end must be reported with `finished`. */
     private readonly start: (item: T) => void,
-    /** Takes a turn for `item` from its pace: 0 when it may start now, else milliseconds until it may. */
+    /**
+     * Books a turn for `item` from its pace: 0 when it may start now, else the milliseconds until its
+     * booked turn (it is not asked again for the same item).
+     */
     private readonly pace: (item: T) => number,
   ) {}
 
@@ -80,6 +86,7 @@ export class RequestGate<T> {
    */
   close(): void {
     this.#waiting.length = 0;
+    this.#booked = undefined;
     this.stream.resume();
   }
 
@@ -97,7 +104,14 @@ export class RequestGate<T> {
     const limit = now - this.#refusedAt < ONE_AT_A_TIME_AFTER_REFUSAL_MS ? 1 : MAX_REQUESTS_IN_FLIGHT;
     if (this.#inFlight >= limit || this.stream.writableLength > UNREAD_HIGH_WATER) return Number.POSITIVE_INFINITY;
     if (now < this.#heldUntil) return this.#heldUntil - now;
-    return this.pace(item);
+    if (this.#booked?.item === item) {
+      if (now < this.#booked.at) return this.#booked.at - now;
+      this.#booked = undefined;
+      return 0;
+    }
+    const waitMs = this.pace(item);
+    if (waitMs > 0) this.#booked = { item, at: now + waitMs };
+    return waitMs;
   }
 
   /** Starts queued requests while the gate is open; reads the socket again once none wait. */

@@ -26,6 +26,16 @@ describe('RateLimiter', () => {
     expect([rate.take(1), rate.take(1), rate.take(1), rate.take(1)]).toEqual([0, 0, 0, 100]);
   });
 
+  it('books turns in the order asked for (reserve): each asker is told when its own turn comes', () => {
+    const { rate, advance } = limiter(10, 1);
+    expect([rate.reserve(1), rate.reserve(1), rate.reserve(1)]).toEqual([0, 100, 200]);
+    // 100 ms on, the first booked turn has come; a new asker still queues behind the one left.
+    advance(100);
+    expect(rate.reserve(1)).toBe(200);
+    // A plain take waits behind the booked turns too.
+    expect(rate.take(1)).toBe(300);
+  });
+
   it('gives each user a bucket of their own', () => {
     const { rate } = limiter(1, 1);
     expect(rate.take(1)).toBe(0);
