@@ -12,7 +12,7 @@ import { formatRate, runRate, type RateResult } from './load/rate.js';
 import { formatReconnect, runReconnect, type ReconnectResult } from './load/reconnect.js';
 
 /**
- * `npm run bench [-- --scenario NAME] [--duration S] [--clients N] [--rate R] [--floods K,…]`: every benchmark scenario, or
+ * `npm run bench [-- --scenario NAME] [--duration S] [--clients N] [--rate R] [--floods K,…] [--rounds N]`: every benchmark scenario, or
  * one. docs/benchmarks.md lists them with their latest figures and the commands that produced them.
  */
 interface BenchArgs {
@@ -25,6 +25,8 @@ interface BenchArgs {
   readonly rates: number[] | undefined;
   /** Which flooders, for `flood` (`--floods send,connections,slow`). */
   readonly floods: FloodKind[] | undefined;
+  /** Rounds of each flooder's baseline-and-flood pair, for `flood`. */
+  readonly rounds: number | undefined;
 }
 
 type Scenario = (args: BenchArgs) => string | Promise<string>;
@@ -84,7 +86,7 @@ const SCENARIOS: Record<string, Scenario> = {
   // The server keeps its default limits here; the normal clients stay under them (docs/benchmarks.md § flood).
   flood: async (args) =>
     formatFlood([
-      await runFlood({ database: 'postgres', clients: args.clients?.[0] ?? 200, ratePerS: args.rates?.[0] ?? 500, durationS: args.durationS ?? 10, ...(args.floods ? { floods: args.floods } : {}) }),
+      await runFlood({ database: 'postgres', clients: args.clients?.[0] ?? 200, ratePerS: args.rates?.[0] ?? 500, durationS: args.durationS ?? 10, ...(args.floods ? { floods: args.floods } : {}), ...(args.rounds ? { rounds: args.rounds } : {}) }),
     ]),
   idle: async (args) => formatIdle([await runIdle({ database: 'postgres', sizes: args.clients ?? [1000, 5000, 10000], ...(args.durationS ? { idleS: args.durationS } : {}) })]),
   reconnect: async (args) => {
@@ -113,6 +115,7 @@ function parseArgs(argv: readonly string[]): BenchArgs {
   const clients = value('--clients');
   const rates = value('--rate');
   const floods = value('--floods')?.split(',');
+  const rounds = value('--rounds');
   const kinds: readonly string[] = FLOOD_KINDS;
   for (const flood of floods ?? []) if (!kinds.includes(flood)) fail(`--floods: "${flood}" is not one of ${FLOOD_KINDS.join(', ')}`);
   return {
@@ -121,6 +124,7 @@ function parseArgs(argv: readonly string[]): BenchArgs {
     clients: clients === undefined ? undefined : clients.split(',').map((c) => positive('--clients', c)),
     rates: rates === undefined ? undefined : rates.split(',').map((r) => positive('--rate', r)),
     floods: floods as FloodKind[] | undefined,
+    rounds: rounds === undefined ? undefined : positive('--rounds', rounds),
   };
 }
 

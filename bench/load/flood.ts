@@ -1,4 +1,4 @@
-import { ms, table, type LatencySummary } from '../support/stats.js';
+import { ms, summarise, table, type LatencySummary } from '../support/stats.js';
 import { startDeployment, type BenchDatabase, type Deployment } from './deployment.js';
 import { FLOOD_KINDS, type FloodKind, type FloodStats } from './flooders.js';
 import { startRemoteFlooder, type RemoteFlooder } from './flooder-process.js';
@@ -27,6 +27,12 @@ export interface FloodOptions {
    * @default none: the server's own defaults, which the bench measures
    */
   readonly serverArgs?: readonly string[];
+  /**
+   * Times each flooder's pair of phases (a baseline, then the flood) is run, the flooders taking turns:
+   * with several rounds the ping figures are also pooled over them (pooledPings), so that one slow
+   * window (a checkpoint, another process) weighs as one window among many. @default 1
+   */
+  readonly rounds?: number;
   /** The flooder process's nice value (flooder-process.ts). @default 19 */
   readonly flooderNice?: number;
 }
@@ -41,8 +47,10 @@ export interface FloodPhase extends Omit<RingPhase, 'busyS'> {
   readonly floodPerS: number;
   /** CPU cores the flooder's own process used over the phase. */
   readonly flooderCores: number;
-  /** One more user's `ping`s, in a closed loop through the phase (pinger.ts). */
+  /** More users' `ping`s, in a closed loop through the phase (pinger.ts). */
   readonly ping: LatencySummary;
+  /** Those pings' round trips, ms, sorted. */
+  readonly pings: readonly number[];
 }
 
 export interface FloodResult {
@@ -53,8 +61,12 @@ export interface FloodResult {
 
 let runs = 0;
 
-/** Users who only ping (pinger.ts), about 6 pings a second each. */
-const PINGERS = 4;
+/**
+ * Users who only ping (pinger.ts), about 6 pings a second each: ~100 a second in all, so that a
+ * 10 s phase has ~1,000 pings and its p99 is not three samples (four pingers gave p99s from 3 to
+ * 12 ms in identical baselines).
+ */
+const PINGERS = 16;
 
 /**
  * The normal clients run the `rate` scenario's open-loop load through every phase; the server keeps
@@ -84,7 +96,8 @@ export async function runFlood(options: FloodOptions): Promise<FloodResult> {
     // A baseline right before each flood: the machine drifts over a run (tables grow, checkpoints,
     // other load), and each flood is compared with the minutes just before it.
     const floods = options.floods ?? FLOOD_KINDS;
-    const steps = ['warm-up', ...floods.flatMap((flood) => ['baseline', flood] as const)] as const;
+    const round = floods.flatMap((flood) => ['baseline', flood] as const);
+    const steps = ['warm-up', ...Array.from({ length: options.rounds ?? 1 }, () => round).flat()] as const;
     for (const step of steps) {
       const durationS = step === 'warm-up' ? (options.warmUpS ?? 2) : options.durationS;
       if (durationS === 0) continue;
@@ -92,12 +105,12 @@ export async function runFlood(options: FloodOptions): Promise<FloodResult> {
       const before = usage(deployment);
       let after = before;
       let flooded: Awaited<ReturnType<RemoteFlooder['stop']>> | undefined;
-      let ping: LatencySummary | undefined;
+      let pings: number[] = [];
       pinger.start();
       // The flooder stops as the offered load ends, before the drain: the drain measures nothing.
       const { busyS, ...phase } = await ring.run(options.ratePerS, durationS, async () => {
         after = usage(deployment);
-        ping = await pinger.stop();
+        pings = await pinger.stop();
         flooded = await flood?.stop();
       });
       if (step === 'warm-up') continue;
@@ -110,7 +123,8 @@ export async function runFlood(options: FloodOptions): Promise<FloodResult> {
         flood: flooded?.stats,
         floodPerS: flooded ? flooded.stats.requests / busyS : 0,
         flooderCores: flooded ? flooded.cpuSeconds / busyS : 0,
-        ping: ping!,
+        ping: summarise(pings),
+        pings,
       });
     }
     return { options, databaseLabel: deployment.databaseLabel, phases };
@@ -129,6 +143,29 @@ export function p99Ratio(result: FloodResult, phase: FloodPhase, of: (p: FloodPh
   const at = result.phases.indexOf(phase);
   const baseline = result.phases.slice(0, at).findLast((p) => p.phase === 'baseline');
   return baseline ? of(phase).p99 / of(baseline).p99 : Number.NaN;
+}
+
+/** One flooder's pings pooled over every round: all its flood phases against all the baselines just before them. */
+export interface PooledPings {
+  readonly kind: FloodKind;
+  readonly rounds: number;
+  readonly baseline: LatencySummary;
+  readonly flooded: LatencySummary;
+}
+
+export function pooledPings(result: FloodResult): PooledPings[] {
+  const kinds = [...new Set(result.phases.flatMap((p) => (p.phase === 'baseline' ? [] : [p.phase])))];
+  return kinds.map((kind) => {
+    const baseline: number[] = [];
+    const flooded: number[] = [];
+    result.phases.forEach((phase, at) => {
+      if (phase.phase !== kind) return;
+      flooded.push(...phase.pings);
+      const before = result.phases.slice(0, at).findLast((p) => p.phase === 'baseline');
+      if (before) baseline.push(...before.pings);
+    });
+    return { kind, rounds: result.phases.filter((p) => p.phase === kind).length, baseline: summarise(baseline), flooded: summarise(flooded) };
+  });
 }
 
 const FLOODERS: Record<FloodKind, string> = {
@@ -166,8 +203,20 @@ export function formatFlood(results: readonly FloodResult[]): string {
       ];
     }),
   );
-  return table(
+  const byRound = table(
     ['phase', 'database', 'normal delivery ms p50 / p95 / p99 / max', 'p99 ÷ baseline before', 'ping ms p50 / p99', 'ping p99 ÷ baseline', 'offered / delivered / errors / missing / twice', 'generator lag ms max', 'CPU cores server + db + flooder', 'flooder got'],
     rows,
   );
+  const pooled = results.flatMap((result) =>
+    pooledPings(result).map((p) => [
+      FLOODERS[p.kind],
+      result.databaseLabel,
+      String(p.rounds),
+      `${ms(p.baseline.p50)} / ${ms(p.baseline.p99)} (${p.baseline.count})`,
+      `${ms(p.flooded.p50)} / ${ms(p.flooded.p99)} (${p.flooded.count})`,
+      (p.flooded.p99 / p.baseline.p99).toFixed(2),
+    ]),
+  );
+  const pooledTable = table(['flooder', 'database', 'rounds', 'ping ms p50 / p99 (pings), baselines', 'ping ms p50 / p99 (pings), flooded', 'pooled ping p99 ÷ baseline'], pooled);
+  return `${byRound}\n\nPings pooled over the rounds (all of a flooder's phases against all the baselines just before them):\n\n${pooledTable}`;
 }

@@ -1,4 +1,3 @@
-import { summarise, type LatencySummary } from '../support/stats.js';
 import type { LoadClient } from './load-client.js';
 
 /**
@@ -24,11 +23,11 @@ export class Pinger {
     this.#running = this.clients.map((client) => this.#loop(client));
   }
 
-  /** Ends the window and summarises it. */
-  async stop(): Promise<LatencySummary> {
+  /** Ends the window; resolves with its round trips, in milliseconds, in the order measured. */
+  async stop(): Promise<number[]> {
     this.#stopped = true;
     await Promise.all(this.#running);
-    return summarise(this.#latencies);
+    return this.#latencies;
   }
 
   async #loop(client: LoadClient): Promise<void> {

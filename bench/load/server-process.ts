@@ -91,7 +91,7 @@ function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Pro
   });
 }
 
-/** Sums /proc/PID/stat CPU time and /proc/PID/status VmRSS over `root` and its descendants. */
+/** Sums /proc/PID/stat CPU time (its own and its ended children's) and /proc/PID/status VmRSS over `root` and its descendants. */
 export function treeUsage(root: number): ProcessUsage {
   const parents = new Map<number, number>();
   const ticks = new Map<number, number>();
@@ -102,7 +102,9 @@ export function treeUsage(root: number): ProcessUsage {
       // Fields after the parenthesised command name: state ppid … utime(14) stime(15).
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       parents.set(Number(entry), Number(fields[1]));
-      ticks.set(Number(entry), Number(fields[11]) + Number(fields[12]));
+      // utime + stime, and cutime + cstime: the CPU of its children that have ended (a PostgreSQL
+      // backend that exits mid-phase), which would otherwise drop out of the sum.
+      ticks.set(Number(entry), Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]));
     } catch {
       // The process ended while we looked.
     }
