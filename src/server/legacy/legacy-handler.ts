@@ -13,8 +13,9 @@ export interface LegacyContext {
   /** Writes one JSON object (queued while a bare reply must stay alone). */
   sendJson(object: LegacyObject): void;
   /**
-   * Writes a bare ASCII reply (`1`, `0`, a port number). With `alone`, nothing else is written until
-   * the client sends its next object: the original reads this reply with one recv (legacy-protocol.md).
+   * Writes a bare ASCII reply (`1`, `0`, a port number), ahead of anything held back for a handler that
+   * `repliesAlone`. With `alone`, nothing else is written until the client sends its next object: the
+   * original reads this reply with one recv (legacy-protocol.md).
    */
   sendBare(text: string, options?: { alone?: boolean }): void;
   /** Ends the connection after what is written. */
@@ -27,5 +28,12 @@ export interface LegacyHandler {
   readonly roles: readonly PortRole[];
   /** @default 'user' */
   readonly access?: 'anyone' | 'user';
+  /**
+   * Its answer is a bare reply the client reads with one recv (`login`, `signup`): from the moment the
+   * object is taken up until the client's next one, nothing else is written to the connection but
+   * that reply. Other users' `new_user` / `old_user` announced meanwhile wait (the session is logged in
+   * before its reply is written, and an announcement landing first broke the original client's login).
+   */
+  readonly repliesAlone?: boolean;
   handle(object: LegacyObject, context: LegacyContext): void | Promise<void>;
 }

@@ -23,9 +23,9 @@ export interface LegacySessionOptions {
  * `info-type` (handlers/index.ts); each gets its fields checked, and a bad object (or bad JSON, or
  * one past the codec's caps) closes this connection with a log line and nothing else noticing.
  *
- * The login / signup reply is written alone: until the client's next object, anything else for it
- * (an `old_user`, say) is queued, since the original reads that reply with one recv and compares it
- * to `1`.
+ * The login / signup reply is written alone: from the moment the object is taken up until the
+ * client's next one, anything else for it (an `old_user`, say) is queued, since the original reads
+ * that reply with one recv and compares it to `1`.
  */
 export class LegacySession implements LegacyPeer {
   readonly #decoder = new LegacyJsonDecoder();
@@ -67,7 +67,7 @@ export class LegacySession implements LegacyPeer {
       inbox,
       sendJson: (object) => this.sendJson(object),
       sendBare: (text, options) => {
-        this.#write(encodeLegacyBare(text));
+        this.#write(encodeLegacyBare(text), { ahead: true });
         if (options?.alone) this.#held ??= [];
       },
       end: () => this.#end(),
@@ -102,9 +102,10 @@ export class LegacySession implements LegacyPeer {
     this.#write(encodeLegacyJson(object));
   }
 
-  #write(bytes: Buffer): void {
+  /** Writes `bytes`, or holds them while a bare reply must stay alone; `ahead` writes past the hold. */
+  #write(bytes: Buffer, options?: { ahead?: boolean }): void {
     if (this.#closed) return;
-    if (this.#held) {
+    if (this.#held && !options?.ahead) {
       this.#held.push(bytes);
       return;
     }
@@ -135,6 +136,7 @@ export class LegacySession implements LegacyPeer {
       this.services.logger.info('legacy request before login; closing', { role: this.role, infoType: name });
       return this.#end();
     }
+    if (handler.repliesAlone) this.#held ??= [];
     try {
       await handler.handle(object, this.#context);
     } catch (error) {

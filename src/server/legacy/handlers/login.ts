@@ -13,6 +13,7 @@ export const LEGACY_SECRET_MAX = 256;
 export const login: LegacyHandler = {
   roles: ['node'],
   access: 'anyone',
+  repliesAlone: true,
   async handle(object, { services, session, sendBare }) {
     const name = text(object, 'name', 64, 1);
     const password = text(object, 'password', LEGACY_SECRET_MAX, 1);

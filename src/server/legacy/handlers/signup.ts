@@ -15,6 +15,7 @@ import { LEGACY_SECRET_MAX } from './login.js';
 export const signup: LegacyHandler = {
   roles: ['node'],
   access: 'anyone',
+  repliesAlone: true,
   async handle(object, { services, session, sendBare }) {
     const name = legacyName(text(object, 'name', 64, 1));
     const password = text(object, 'password', LEGACY_SECRET_MAX, 1);
