@@ -7,12 +7,13 @@ import { formatFlood, runFlood } from './load/flood.js';
 import { FLOOD_KINDS, type FloodKind } from './load/flooders.js';
 import { formatFanout, runFanout, type FanoutResult } from './load/fanout.js';
 import { formatIdle, runIdle } from './load/idle.js';
+import { formatLegacy, runLegacy, type LegacyResult } from './load/legacy.js';
 import { formatOrderProbe, runOrderProbe, type OrderProbeResult } from './load/order-probe.js';
 import { formatRate, runRate, type RateResult } from './load/rate.js';
 import { formatReconnect, runReconnect, type ReconnectResult } from './load/reconnect.js';
 
 /**
- * `npm run bench [-- --scenario NAME] [--duration S] [--clients N] [--rate R] [--floods K,…] [--rounds N]`: every benchmark scenario, or
+ * `npm run bench [-- --scenario NAME] [--duration S] [--clients N] [--rate R] [--floods K,…] [--rounds N] [--messages N] [--window N]`: every benchmark scenario, or
  * one. docs/benchmarks.md lists them with their latest figures and the commands that produced them.
  */
 interface BenchArgs {
@@ -27,6 +28,10 @@ interface BenchArgs {
   readonly floods: FloodKind[] | undefined;
   /** Rounds of each flooder's baseline-and-flood pair, for `flood`. */
   readonly rounds: number | undefined;
+  /** Messages per client, for `legacy`. */
+  readonly messages: number | undefined;
+  /** Undelivered messages a sender may have at once, for `legacy`. */
+  readonly window: number | undefined;
 }
 
 type Scenario = (args: BenchArgs) => string | Promise<string>;
@@ -88,6 +93,16 @@ const SCENARIOS: Record<string, Scenario> = {
     formatFlood([
       await runFlood({ database: 'postgres', clients: args.clients?.[0] ?? 200, ratePerS: args.rates?.[0] ?? 500, durationS: args.durationS ?? 10, ...(args.floods ? { floods: args.floods } : {}), ...(args.rounds ? { rounds: args.rounds } : {}) }),
     ]),
+  // The 2022 clients (issue 18): --clients (default 200), --messages per client (60), --window (1).
+  legacy: async (args) => {
+    const results: LegacyResult[] = [];
+    for (const database of ['postgres', 'pglite'] as const) {
+      for (const clients of args.clients ?? [200]) {
+        results.push(await runLegacy({ database, clients, messages: args.messages ?? 60, window: args.window ?? 1 }));
+      }
+    }
+    return formatLegacy(results);
+  },
   idle: async (args) => formatIdle([await runIdle({ database: 'postgres', sizes: args.clients ?? [1000, 5000, 10000], ...(args.durationS ? { idleS: args.durationS } : {}) })]),
   reconnect: async (args) => {
     const results: ReconnectResult[] = [];
@@ -116,6 +131,8 @@ function parseArgs(argv: readonly string[]): BenchArgs {
   const rates = value('--rate');
   const floods = value('--floods')?.split(',');
   const rounds = value('--rounds');
+  const messages = value('--messages');
+  const window = value('--window');
   const kinds: readonly string[] = FLOOD_KINDS;
   for (const flood of floods ?? []) if (!kinds.includes(flood)) fail(`--floods: "${flood}" is not one of ${FLOOD_KINDS.join(', ')}`);
   return {
@@ -125,6 +142,8 @@ function parseArgs(argv: readonly string[]): BenchArgs {
     rates: rates === undefined ? undefined : rates.split(',').map((r) => positive('--rate', r)),
     floods: floods as FloodKind[] | undefined,
     rounds: rounds === undefined ? undefined : positive('--rounds', rounds),
+    messages: messages === undefined ? undefined : positive('--messages', messages),
+    window: window === undefined ? undefined : positive('--window', window),
   };
 }
 
