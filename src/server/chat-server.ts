@@ -231,5 +231,7 @@ export class ChatServer {
     await Promise.all(closed);
     clearTimeout(timer);
     await Promise.all(sessions.map((session) => session.loggedOff()));
+    // What legacy sessions were given is marked delivered before the database closes.
+    await this.services.deliveredCursors.flushed();
   }
 }

@@ -10,6 +10,7 @@ import { Fanout } from './fanout.js';
 import { LegacyDirectory } from './legacy/legacy-directory.js';
 import { LoginThrottle, type ThrottleOptions } from './login-throttle.js';
 import { Memberships } from './memberships.js';
+import { DeliveredCursors } from './delivered-cursors.js';
 import { MessageWriter } from './message-writer.js';
 import type { PortLoad } from './port-load.js';
 import { Presence } from './presence.js';
@@ -30,6 +31,8 @@ export interface ServerServices {
   readonly presence: Presence;
   readonly memberships: Memberships;
   readonly writer: MessageWriter;
+  /** Delivered cursors the server raises itself (legacy sessions), written in batches. */
+  readonly deliveredCursors: DeliveredCursors;
   readonly fanout: Fanout;
   readonly throttle: LoginThrottle;
   /** Ends sessions whose resume token was revoked (end_session, change_password). */
@@ -102,6 +105,7 @@ export function createServices(options: ServicesOptions): ServerServices {
     presence,
     memberships,
     writer,
+    deliveredCursors: new DeliveredCursors(store, logger),
     fanout,
     throttle: new LoginThrottle(options.throttle),
     endings: new SessionEndings(),

@@ -11,6 +11,13 @@ export type ConversationId = number;
 /** `legacy`: a 2022 client's account (raw RSA key in `PublicKey(n, e)` form). */
 export type UserKind = 'modern' | 'legacy';
 
+/** A user's delivered cursor in one conversation, to be raised to `delivered`. */
+export interface DeliveredMark {
+  readonly userId: UserId;
+  readonly conversationId: ConversationId;
+  readonly delivered: number;
+}
+
 export interface UserRecord {
   readonly id: UserId;
   /** As chosen at signup; unique regardless of case. */
@@ -326,6 +333,12 @@ export interface ChatStore {
    * @throws NotFoundError when the user was never a member
    */
   advanceCursors(userId: UserId, conversationId: ConversationId, cursors: { delivered?: number; read?: number }): Promise<{ deliveredSeq: number; readSeq: number }>;
+  /**
+   * Raises many delivered cursors in one statement, each as advanceCursors would (never lowered, capped
+   * at what the user may see); a mark for a user who is no member is passed over. At most one mark per
+   * user and conversation.
+   */
+  advanceDelivered(marks: readonly DeliveredMark[]): Promise<void>;
 
   /** Registers (or re-registers) a server process, with a fresh heartbeat. */
   registerNode(node: { id: string; host: string; ports: readonly number[] }): Promise<void>;

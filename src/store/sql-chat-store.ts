@@ -5,6 +5,7 @@ import type {
   ConversationRecord,
   ConversationView,
   Credentials,
+  DeliveredMark,
   ListUsersOptions,
   MemberRecord,
   MembershipChange,
@@ -169,6 +170,10 @@ export class SqlChatStore implements ChatStore {
     cursors: { delivered?: number; read?: number },
   ): Promise<{ deliveredSeq: number; readSeq: number }> {
     return messages.advanceCursors(this.db, userId, conversationId, cursors);
+  }
+
+  advanceDelivered(marks: readonly DeliveredMark[]): Promise<void> {
+    return messages.advanceDelivered(this.db, marks);
   }
 
   registerNode(node: { id: string; host: string; ports: readonly number[] }): Promise<void> {

@@ -1,6 +1,6 @@
 import { decodeLegacyBody } from '../../crypto/index.js';
 import type { LegacyObject, MessageView } from '../../protocol/index.js';
-import type { ConversationId, UserId } from '../../store/chat-store.js';
+import type { ConversationId, DeliveredMark, UserId } from '../../store/chat-store.js';
 import { ConversationFeed } from '../conversation-feed.js';
 import type { ClientSession } from '../client-session.js';
 import type { ConversationMembers } from '../memberships.js';
@@ -43,13 +43,16 @@ export class LegacyInbox {
 
   /** Builds the `Notifications` object, marks what it reports delivered, and starts live delivery. */
   async start(): Promise<LegacyObject> {
-    const { store, logger } = this.services;
+    const { store, logger, deliveredCursors } = this.services;
     const me = this.userId;
+    // What this node's sessions of the user were given live is written first, so not reported again.
+    await deliveredCursors.flushed();
     const unread: string[][] = [];
     const groupUnread: string[][] = [];
     const newGroups: ConversationMembers[] = [];
     const views = await store.conversationsOf(me);
     const cursors = new Map<ConversationId, number>();
+    const marks: DeliveredMark[] = [];
     for (const view of views) {
       const id = view.conversation.id;
       let cursor = Math.max(view.self.deliveredSeq, view.self.joinedSeq);
@@ -65,9 +68,10 @@ export class LegacyInbox {
         if (rows.length < PAGE) break;
       }
       cursors.set(id, cursor);
-      if (cursor > view.self.deliveredSeq) await store.advanceCursors(me, id, { delivered: cursor });
+      if (cursor > view.self.deliveredSeq) marks.push({ userId: me, conversationId: id, delivered: cursor });
       if (view.conversation.kind === 'group') this.#announced.add(id);
     }
+    await store.advanceDelivered(marks);
     const notifications: LegacyObject = {
       'info-type': 'Notifications',
       unread,
@@ -106,7 +110,7 @@ export class LegacyInbox {
         else if (meaning?.type === 'group') {
           this.send({ 'info-type': 'grp-inst-msg', text: meaning.text, sender: String(meaning.sender), group_id: String(meaning.group) });
         } else if (meaning?.type === 'added') this.send(groupAdded(meaning.entry));
-        await this.services.store.advanceCursors(this.userId, row.conversation, { delivered: row.seq });
+        this.services.deliveredCursors.mark(this.userId, row.conversation, row.seq);
       })
       .catch((error: unknown) => this.services.logger.error('legacy delivery failed', { conversation: row.conversation, error: String(error) }));
   }

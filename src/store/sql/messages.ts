@@ -1,6 +1,7 @@
 /** The hot path: committing batches of messages; and reading them back. */
 import type {
   ConversationId,
+  DeliveredMark,
   MessageRecord,
   SendItem,
   SendOutcome,
@@ -107,6 +108,18 @@ export async function messagesBefore(
     [conversationId, beforeSeq, floorSeq, limit],
   );
   return rows.map(toMessage).reverse();
+}
+
+/** advanceCursors' delivered half for many users and conversations, in one statement. */
+export async function advanceDelivered(db: Queryable, marks: readonly DeliveredMark[]): Promise<void> {
+  if (marks.length === 0) return;
+  await db.query(
+    `UPDATE members AS m SET
+       delivered_seq = GREATEST(m.delivered_seq, LEAST(v.seq, coalesce(m.left_seq, c.last_seq)))
+     FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS v(user_id, conversation_id, seq), conversations AS c
+     WHERE m.user_id = v.user_id AND m.conversation_id = v.conversation_id AND c.id = m.conversation_id`,
+    [marks.map((m) => m.userId), marks.map((m) => m.conversationId), marks.map((m) => m.delivered)],
+  );
 }
 
 export async function advanceCursors(

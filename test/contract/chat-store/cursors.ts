@@ -60,4 +60,27 @@ export function cursorsContract(f: Fixture): void {
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error).toMatchObject({ code: 'not_found' });
   });
+
+  it('advanceDelivered raises many delivered cursors at once, each as advanceCursors would', async () => {
+    const [a, b, c, stranger] = await f.users(4, 'batch');
+    const ab = await f.direct(a!, b!);
+    const ac = await f.direct(a!, c!);
+    await f.store.commitMessages(oneTo(5).map((n) => f.item(a!, ab, `ab${n}`)));
+    await f.store.commitMessages(oneTo(3).map((n) => f.item(a!, ac, `ac${n}`)));
+    await f.store.advanceCursors(b!.id, ab, { read: 2 });
+    await f.store.advanceDelivered([
+      { userId: b!.id, conversationId: ab, delivered: 4 },
+      { userId: c!.id, conversationId: ac, delivered: 99 }, // capped at the last seq
+      { userId: a!.id, conversationId: ab, delivered: 1 },
+      { userId: stranger!.id, conversationId: ab, delivered: 5 }, // no member: passed over
+    ]);
+    expect(await f.store.advanceCursors(b!.id, ab, {})).toEqual({ deliveredSeq: 4, readSeq: 2 });
+    expect(await f.store.advanceCursors(c!.id, ac, {})).toEqual({ deliveredSeq: 3, readSeq: 0 });
+    expect(await f.store.advanceCursors(a!.id, ab, {})).toEqual({ deliveredSeq: 1, readSeq: 0 });
+    // Never backwards; nothing for no marks.
+    await f.store.advanceDelivered([{ userId: b!.id, conversationId: ab, delivered: 1 }]);
+    await f.store.advanceDelivered([]);
+    expect(await f.store.advanceCursors(b!.id, ab, {})).toEqual({ deliveredSeq: 4, readSeq: 2 });
+    expect((await f.store.conversationMembers(ab))?.members.some((m) => m.userId === stranger!.id)).toBe(false);
+  });
 }
