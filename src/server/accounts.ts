@@ -23,7 +23,7 @@ export async function createAccount(
   session: ClientSession,
   secret: Uint8Array,
   user: Omit<NewUser, 'verifier' | 'salt' | 'kdf'>,
-  options: { withToken?: boolean } = {},
+  options: { withToken?: boolean; nameAsSent?: string } = {},
 ): Promise<{ user: UserRecord; resume: Buffer | undefined }> {
   if (session.user) throw new RequestError('already_logged_in', `already logged in as ${session.user.name}; log out first`);
   // Only the slow salted verifier of the client's secret is stored, never the secret.
@@ -33,7 +33,7 @@ export async function createAccount(
   // Where its owner signed up from is theirs: a guess spread over other hosts does not lock them out.
   services.throttle.succeeded(created.name, session.remoteAddress);
   const resume = options.withToken ? await issueResumeToken(services, session, created) : undefined;
-  await logIn(services, session, created, { fresh: true });
+  await logIn(services, session, created, { fresh: true, nameAsSent: options.nameAsSent ?? user.name });
   return { user: created, resume };
 }
 
@@ -57,7 +57,7 @@ export async function checkLogin(
   kind?: UserRecord['kind'],
 ): Promise<Credentials> {
   const credentials = await verifyLogin(services, session, name, secret, kind);
-  await logIn(services, session, credentials.user);
+  await logIn(services, session, credentials.user, { nameAsSent: name });
   return credentials;
 }
 

@@ -4,7 +4,11 @@ import { RequestError } from './errors.js';
 import type { ServerServices } from './services.js';
 
 /** Logs `session` in as `user`; the user's first session announces them online to their contacts. */
-export async function logIn(services: ServerServices, session: ClientSession, user: UserRecord, options: { fresh?: boolean } = {}): Promise<void> {
+/**
+ * Registers the logged-in session and announces it. `nameAsSent` is the name as the client wrote it in
+ * its login or signup: legacy clients are told that one (the original server echoed it).
+ */
+export async function logIn(services: ServerServices, session: ClientSession, user: UserRecord, options: { fresh?: boolean; nameAsSent?: string } = {}): Promise<void> {
   // The connection may have closed while the secret was being checked: a session registered now
   // would never be removed, and the user would look online for ever.
   if (!session.open) throw new RequestError('internal', 'the connection closed during login');
@@ -16,7 +20,7 @@ export async function logIn(services: ServerServices, session: ClientSession, us
     else await announce(services, user.id, true);
   }
   // Legacy clients are told of every login (`old_user`) and signup (`new_user`), as the original server did.
-  services.legacy.announce(user, options.fresh === true, session);
+  services.legacy.announce(user, options.fresh === true, session, options.nameAsSent);
 }
 
 /** Logs the session out (or forgets it when its connection closed); the last session announces offline. */

@@ -72,13 +72,30 @@ describeEachServer('legacy (2022) clients: accounts, notifications, direct messa
     // Cyd logs in while bea has not spoken since her reply: bea's old_user for cyd must wait.
     const cyd = await client('cyd');
     expect(await cyd.login()).toBe('1');
-    await watcher.waitFor((o) => o['info-type'] === 'old_user' && o.name === 'CYD', 'old_user CYD');
+    await watcher.waitFor((o) => o['info-type'] === 'old_user' && o.name === 'cyd', 'old_user cyd');
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(bea.unread).toBe('');
     await bea.startNotifications();
     const announced = await bea.waitFor((o) => o['info-type'] === 'old_user', 'old_user');
-    expect(announced).toEqual({ 'info-type': 'old_user', name: 'CYD', id, public_key: cyd.publicKeyText });
-    expect(watcher.objects.find((o) => o['info-type'] === 'old_user' && o.name === 'BEA')).toBeDefined();
+    expect(announced).toEqual({ 'info-type': 'old_user', name: 'cyd', id, public_key: cyd.publicKeyText });
+    expect(watcher.objects.find((o) => o['info-type'] === 'old_user' && o.name === 'bea')).toBeDefined();
+  });
+
+  it('new_user and old_user carry the name exactly as the client sent it; lists keep the upper-case name', async () => {
+    server = await start();
+    const watcher = await ready('watcher');
+    const mixed = await client('McKay');
+    expect(await mixed.signup()).toBe('1');
+    const joined = await watcher.waitFor((o) => o['info-type'] === 'new_user', 'new_user');
+    // The 2022 client prints "=> McKay joined the server".
+    expect(joined).toMatchObject({ name: 'McKay' });
+    await mixed.close();
+    const again = await client('mckay');
+    expect(await again.login()).toBe('1');
+    expect(await watcher.waitFor((o) => o['info-type'] === 'old_user', 'old_user')).toMatchObject({ name: 'mckay', id: joined.id });
+    watcher.write({ 'info-type': 'get-users' });
+    const users = await watcher.waitFor((o) => o['info-type'] === 'get-users', 'get-users');
+    expect(users.list).toContainEqual(['MCKAY', joined.id]);
   });
 
   it('direct messages between two legacy clients: live as inst-msg, offline in Notifications exactly once', async () => {
@@ -86,8 +103,8 @@ describeEachServer('legacy (2022) clients: accounts, notifications, direct messa
     const ann = await ready('ann');
     const ben = await ready('ben');
     const benKey = ben.publicKeyText;
-    const annNew = await ann.waitFor((o) => o['info-type'] === 'new_user' && o.name === 'BEN', 'new_user BEN');
-    expect(annNew).toEqual({ 'info-type': 'new_user', name: 'BEN', id: ben.id, public_key: benKey });
+    const annNew = await ann.waitFor((o) => o['info-type'] === 'new_user' && o.name === 'ben', 'new_user ben');
+    expect(annNew).toEqual({ 'info-type': 'new_user', name: 'ben', id: ben.id, public_key: benKey });
 
     ann.sendMessage(ben.id!, benKey, 'hello ben');
     const live = await ben.waitFor((o) => o['info-type'] === 'inst-msg', 'inst-msg');

@@ -18,7 +18,10 @@ export type LegacyReply = Record<string, unknown>;
  * objects (with a correct splitter, so a test never fails on the original's json_splitter bugs).
  */
 export class LegacyTestClient {
+  /** The name upper-cased, as the client hashes it and sends it in start_notifications. */
   readonly name: string;
+  /** The name as the person typed it: what signup and login send. */
+  readonly typedName: string;
   readonly keys: pki.rsa.KeyPair;
   /** Everything received after start_notifications, in order. */
   readonly objects: LegacyReply[] = [];
@@ -36,6 +39,7 @@ export class LegacyTestClient {
     keys: pki.rsa.KeyPair,
   ) {
     this.name = name.toUpperCase();
+    this.typedName = name;
     this.keys = keys;
     socket.on('data', (chunk: Buffer) => {
       if (this.#listening) this.#split(chunk.toString('latin1'));
@@ -97,12 +101,12 @@ export class LegacyTestClient {
   }
 
   async signup(password = 'pw'): Promise<string> {
-    this.write({ 'info-type': 'signup', name: this.name, password: this.hashed(password), public_key: this.publicKeyText });
+    this.write({ 'info-type': 'signup', name: this.typedName, password: this.hashed(password), public_key: this.publicKeyText });
     return this.recv();
   }
 
   async login(password = 'pw'): Promise<string> {
-    this.write({ 'info-type': 'login', name: this.name, password: this.hashed(password) });
+    this.write({ 'info-type': 'login', name: this.typedName, password: this.hashed(password) });
     return this.recv();
   }
 

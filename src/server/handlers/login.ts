@@ -16,7 +16,7 @@ export const login: Handler<'login'> = {
     const seen = services.endings.changes;
     const credentials = await verifyLogin(services, session, request.name, request.secret);
     const resume = await issueResumeToken(services, session, credentials.user, credentials.verifier);
-    await logIn(services, session, credentials.user);
+    await logIn(services, session, credentials.user, { nameAsSent: request.name });
     await services.endings.settle(services, session, seen);
     return {
       user: userView(credentials.user, true),

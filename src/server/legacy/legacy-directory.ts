@@ -35,11 +35,17 @@ export class LegacyDirectory {
     this.#peers.delete(peer);
   }
 
-  announce(user: UserRecord, fresh: boolean, except: ClientSession): void {
+  /**
+   * `name` is the name as the client sent it in its login or signup, as the original server echoed it
+   * ("=> alice joined the server"); only letter case may differ from the account's, else (and for a
+   * resume, which sends no name) the listed, upper-case form is used.
+   */
+  announce(user: UserRecord, fresh: boolean, except: ClientSession, nameAsSent?: string): void {
     if (this.#peers.size === 0) return;
     const key = legacyKeyOf(user);
     if (key === undefined) return;
-    const object = { 'info-type': fresh ? 'new_user' : 'old_user', name: legacyName(user.name), id: String(user.id), public_key: key };
+    const name = nameAsSent !== undefined && legacyName(nameAsSent) === legacyName(user.name) ? nameAsSent : legacyName(user.name);
+    const object = { 'info-type': fresh ? 'new_user' : 'old_user', name, id: String(user.id), public_key: key };
     for (const peer of this.#peers) if (peer.session !== except && peer.session.user) peer.sendJson(object);
   }
 }

@@ -17,7 +17,8 @@ export const signup: LegacyHandler = {
   access: 'anyone',
   repliesAlone: true,
   async handle(object, { services, session, sendBare }) {
-    const name = legacyName(text(object, 'name', 64, 1));
+    const nameAsSent = text(object, 'name', 64, 1);
+    const name = legacyName(nameAsSent);
     const password = text(object, 'password', LEGACY_SECRET_MAX, 1);
     let key: Buffer;
     try {
@@ -29,7 +30,7 @@ export const signup: LegacyHandler = {
     if (session.user || !USER_NAME_PATTERN.test(name)) return sendBare('0', { alone: true });
     try {
       await loginTurn(services, session);
-      await createAccount(services, session, Buffer.from(password, 'utf8'), { name, kind: 'legacy', publicKey: key, legacyKey: key });
+      await createAccount(services, session, Buffer.from(password, 'utf8'), { name, kind: 'legacy', publicKey: key, legacyKey: key }, { nameAsSent });
     } catch (error) {
       if (!(error instanceof NameTakenError)) throw error;
       return sendBare('0', { alone: true });
