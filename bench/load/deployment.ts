@@ -38,10 +38,11 @@ export interface Deployment {
   /** Usage of the PostgreSQL server processes (zero for PGlite, which runs inside the server). */
   databaseUsage(): ProcessUsage;
   /**
-   * SIGKILLs the server, as a node dies, and starts it again on the same ports and database; resolves
-   * once it is ready again. `whileDown` runs after the kill, before the new start.
+   * SIGKILLs the server, as a node dies (or with `how` 'stop' stops it as an operator does), and starts
+   * it again on the same ports and database; resolves once it is ready again. `whileDown` runs after
+   * the kill, before the new start.
    */
-  restart(whileDown?: () => void | Promise<void>): Promise<void>;
+  restart(whileDown?: () => void | Promise<void>, how?: 'kill' | 'stop'): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -103,8 +104,8 @@ export async function startDeployment(options: DeploymentOptions): Promise<Deplo
     databaseLabel: label,
     serverUsage: () => server.usage(),
     databaseUsage: () => (postgresPid ? treeUsage(postgresPid) : { cpuSeconds: 0, rssBytes: 0 }),
-    restart: async (whileDown) => {
-      await server.kill();
+    restart: async (whileDown, how = 'kill') => {
+      await (how === 'stop' ? server.stop() : server.kill());
       await whileDown?.();
       server = await startServerProcess(args, coordinatorPort);
     },

@@ -13,7 +13,9 @@ import type { ServerAddress } from '../../src/client/connect.js';
  * is handled.
  */
 export class LegacyLoadClient {
-  readonly #decoder = new LegacyJsonDecoder();
+  // The server's Notifications list every user with a key: past 64 KiB at a few hundred users (the
+  // original client, reading one recv of 40,000 bytes, could not hold such a list at all).
+  readonly #decoder = new LegacyJsonDecoder({ maxObjectBytes: 16 * 1024 * 1024 });
   #bare: ((text: string) => void) | undefined;
   #listeners: Array<(object: LegacyObject) => void> = [];
   #closed = false;

@@ -11,6 +11,7 @@ import {
   SchemaVersionError,
 } from '../../src/store/errors.js';
 import { openDatabase } from '../../src/store/open-database.js';
+import { EMBEDDED_SHARED_BUFFERS } from '../../src/store/pglite-database.js';
 import { SCHEMA_VERSION } from '../../src/store/schema.js';
 import { describeEachDatabase, describePostgres } from '../support/databases.js';
 
@@ -57,6 +58,20 @@ describe('openDatabase, embedded (PGlite)', () => {
       expect(db.description).toBe(`embedded PostgreSQL (PGlite) in ${dataDir}`);
     } finally {
       await db.close();
+    }
+  });
+
+  it("runs with a page cache of EMBEDDED_SHARED_BUFFERS, not PostgreSQL's 128 MB, at every start", async () => {
+    // PGlite's WebAssembly memory never shrinks: the pool's size is a floor under the server's RSS.
+    folder = await mkdtemp(join(tmpdir(), 'fastchat-pglite-'));
+    const dataDir = join(folder, 'data');
+    for (let start = 0; start < 2; start++) {
+      const db = await openDatabase({ dataDir });
+      try {
+        expect((await db.query<{ shared_buffers: string }>('SHOW shared_buffers')).rows[0]?.shared_buffers).toBe(EMBEDDED_SHARED_BUFFERS);
+      } finally {
+        await db.close();
+      }
     }
   });
 
