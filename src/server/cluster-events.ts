@@ -17,7 +17,12 @@ export type ClusterEvent =
    * User `u`'s tokens were revoked (end_session, change_password): end their sessions here whose token
    * is gone; `pw` (the password changed) also those without a token.
    */
-  | { readonly t: 'sessions'; readonly u: number; readonly pw?: true };
+  | { readonly t: 'sessions'; readonly u: number; readonly pw?: true }
+  /**
+   * User `u` logged in, or signed up (`fresh`), on the sending node, `nm` being the name as their
+   * client wrote it: legacy connections here are told (`old_user` / `new_user`), as on that node.
+   */
+  | { readonly t: 'joined'; readonly u: number; readonly fresh?: true; readonly nm?: string };
 
 export const CLUSTER_CHANNEL = 'fastchat_events';
 
@@ -73,6 +78,11 @@ export function decodeClusterEvent(payload: string): { node: string; event: Clus
       return isId(value.u) ? { node, event: { t: 'keys', u: value.u } } : undefined;
     case 'sessions':
       return isId(value.u) ? { node, event: { t: 'sessions', u: value.u, ...(value.pw === true ? { pw: true as const } : {}) } } : undefined;
+    case 'joined':
+      // The name only ever replaces the account's own name in another letter case (LegacyDirectory).
+      return isId(value.u) && (value.nm === undefined || (typeof value.nm === 'string' && value.nm.length <= 64))
+        ? { node, event: { t: 'joined', u: value.u, ...(value.fresh === true ? { fresh: true as const } : {}), ...(typeof value.nm === 'string' ? { nm: value.nm } : {}) } }
+        : undefined;
     default:
       return undefined;
   }

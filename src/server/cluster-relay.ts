@@ -41,6 +41,11 @@ export async function applyClusterEvent(services: ServerServices, event: Cluster
     case 'sessions':
       await services.endings.endRevoked(services, event.u, { tokenless: event.pw === true });
       return;
+    case 'joined': {
+      const [user] = await services.store.usersById([event.u]);
+      if (user) services.legacy.announce(user, event.fresh === true, undefined, event.nm);
+      return;
+    }
     default: {
       const unreachable: never = event;
       return unreachable;

@@ -21,6 +21,7 @@ export async function logIn(services: ServerServices, session: ClientSession, us
   }
   // Legacy clients are told of every login (`old_user`) and signup (`new_user`), as the original server did.
   services.legacy.announce(user, options.fresh === true, session, options.nameAsSent);
+  services.cluster?.announce({ t: 'joined', u: user.id, ...(options.fresh ? { fresh: true as const } : {}), ...(options.nameAsSent ? { nm: options.nameAsSent } : {}) });
 }
 
 /** Logs the session out (or forgets it when its connection closed); the last session announces offline. */

@@ -15,6 +15,8 @@ describe('cluster events', () => {
       { t: 'keys', u: 5 },
       { t: 'sessions', u: 5 },
       { t: 'sessions', u: 5, pw: true },
+      { t: 'joined', u: 6 },
+      { t: 'joined', u: 6, fresh: true, nm: 'McKay' },
     ];
     for (const event of events) expect(decodeClusterEvent(encodeClusterEvent('node-a', event))).toEqual({ node: 'node-a', event });
   });
@@ -44,6 +46,9 @@ describe('cluster events', () => {
       '{"n":"a","t":"receipt","c":1,"u":2,"d":-1,"r":0}',
       '{"n":"a","t":"presence","u":1}',
       '{"n":"a","t":"keys","u":0}',
+      '{"n":"a","t":"joined","u":"6"}',
+      `{"n":"a","t":"joined","u":6,"nm":"${'x'.repeat(65)}"}`,
+      '{"n":"a","t":"joined","u":6,"nm":7}',
       '{"n":"a","t":"unknown"}',
     ]) {
       expect(decodeClusterEvent(payload), payload.slice(0, 40)).toBeUndefined();

@@ -1,6 +1,5 @@
-import type { UserId } from '../../store/chat-store.js';
 import { NODE_ONLY, type Handler } from '../handler.js';
-import type { ServerServices } from '../services.js';
+import { onlineOf } from '../online.js';
 import { userView } from '../views.js';
 
 /** Users per page when the request names no limit. */
@@ -22,12 +21,3 @@ export const users: Handler<'users'> = {
     return { users: page.map((user) => userView(user, online(user.id))), more: rows.length > limit };
   },
 };
-
-/**
- * Who of a page is online: on this node by its sessions, or on any live node sharing the database
- * (one query for the page; none when no other node can exist).
- */
-async function onlineOf(services: ServerServices, ids: readonly UserId[]): Promise<(id: UserId) => boolean> {
-  const remote = services.cluster && ids.length > 0 ? await services.cluster.presence.onlineAmong(ids) : new Set<UserId>();
-  return (id) => services.presence.isOnline(id) || remote.has(id);
-}

@@ -20,8 +20,9 @@ export function legacyKeyOf(user: UserRecord): string | undefined {
 }
 
 /**
- * The legacy connections of this node, so that every login and signup (modern or legacy) is announced
- * to them as `old_user` / `new_user`, as the original server did (legacy-protocol.md § Messages,
+ * The legacy connections of this node, so that every login and signup (modern or legacy), here or on
+ * another node sharing the database (a `joined` cluster event), is announced to them as `old_user` /
+ * `new_user`, as the original server did (legacy-protocol.md § Messages,
  * server to client). Users without a legacy key are not announced: a legacy client could not write to them.
  */
 export class LegacyDirectory {
@@ -40,7 +41,7 @@ export class LegacyDirectory {
    * ("=> alice joined the server"); only letter case may differ from the account's, else (and for a
    * resume, which sends no name) the listed, upper-case form is used.
    */
-  announce(user: UserRecord, fresh: boolean, except: ClientSession, nameAsSent?: string): void {
+  announce(user: UserRecord, fresh: boolean, except: ClientSession | undefined, nameAsSent?: string): void {
     if (this.#peers.size === 0) return;
     const key = legacyKeyOf(user);
     if (key === undefined) return;

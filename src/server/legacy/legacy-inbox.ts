@@ -4,6 +4,7 @@ import type { ConversationId, DeliveredMark, UserId } from '../../store/chat-sto
 import { ConversationFeed } from '../conversation-feed.js';
 import type { ClientSession } from '../client-session.js';
 import type { ConversationMembers } from '../memberships.js';
+import { onlineOf } from '../online.js';
 import type { ServerServices } from '../services.js';
 import { legacyKeyOf, legacyName } from './legacy-directory.js';
 
@@ -135,7 +136,9 @@ export class LegacyInbox {
   }
 
   async #list(): Promise<unknown[][]> {
-    return (await this.#listed()).map((user) => [legacyName(user.name), String(user.id), this.services.presence.isOnline(user.id), legacyKeyOf(user)!]);
+    const users = await this.#listed();
+    const online = await onlineOf(this.services, users.map((user) => user.id));
+    return users.map((user) => [legacyName(user.name), String(user.id), online(user.id), legacyKeyOf(user)!]);
   }
 
   async #listed() {
