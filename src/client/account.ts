@@ -59,8 +59,8 @@ export interface AccountKeySource {
  * The server backup of an identity key and the keys it replaced, sealed under the password's
  * `backupKey`: the oldest replaced keys are left out when all do not fit the protocol's limit.
  */
-export function sealIdentityBackup(current: KeyObject, retired: readonly KeyObject[], backupKey: Buffer): Buffer {
-  return sealKeyBackup(current, backupKey, { retired, maxBytes: KEY_BACKUP_MAX_BYTES });
+export function sealIdentityBackup(current: KeyObject, retired: readonly KeyObject[], backupKey: Buffer, legacy: KeyObject): Buffer {
+  return sealKeyBackup(current, backupKey, { retired, legacy, maxBytes: KEY_BACKUP_MAX_BYTES });
 }
 
 /** Keys generated on this machine by node:crypto, off the main thread. */
@@ -96,7 +96,7 @@ export async function signUp(rpc: RpcConnection, local: LocalStore, name: string
     name,
     secret: keys.loginSecret,
     publicKey: spki,
-    keyBackup: sealIdentityBackup(privateKey, [], keys.backupKey),
+    keyBackup: sealIdentityBackup(privateKey, [], keys.backupKey, legacyKey),
     legacyKey: legacyPublicKeyDer(legacyKey),
   });
   await local.write(IDENTITY_FILE, sealKeyFile(privateKey, keys.localKey));
@@ -145,7 +145,11 @@ export async function logIn(rpc: RpcConnection, local: LocalStore, name: string,
   // The key in use first, so that it drops out of what it replaced.
   const retiredKeys = distinctKeys([privateKey, ...(backup ? [backup.current, ...backup.retired] : []), ...(replacedHere ? [replacedHere] : [])]).slice(1);
   const spki = publicKeyDer(privateKey);
-  const { user, legacyKey } = await openLegacyKey(rpc, local, { localKey: keys.localKey, password, loginSecret: keys.loginSecret }, reply.user, spki, reply.keyBackup, progress, keySource);
+  const { user, legacyKey } = await openLegacyKey(rpc, local, { localKey: keys.localKey, password, loginSecret: keys.loginSecret }, reply.user, progress, keySource, {
+    spki,
+    backup,
+    reseal: (legacy) => sealIdentityBackup(privateKey!, retiredKeys, keys.backupKey, legacy),
+  });
   const identity = { user, privateKey, publicKeyDer: spki, fingerprint: fingerprint(spki), retiredKeys, loginSecret: keys.loginSecret, localKey: keys.localKey, legacyKey };
   return { identity, resume: { token: reply.resume } };
 }
@@ -193,38 +197,49 @@ export async function logInAgain(rpc: RpcConnection, identity: Identity, resume:
 const STALE_TOKEN_CODES = new Set(['bad_credentials', 'unknown_type']);
 
 /**
- * The legacy key pair from this machine's file when it is the published one; otherwise (a new machine,
- * an account from before legacy keys) a new pair, published. The legacy key has no server backup:
- * messages legacy users sent to the old key cannot be read on the new machine, and say so as undecryptable.
+ * The published legacy key pair: from this machine's file, else from the server's key backup (a new
+ * machine: saved here then), else (an account from before legacy keys, or whose backup predates them
+ * and whose file is gone) a new pair, published. The backup is sealed again with the legacy key when
+ * it does not hold the one in use, so the next new machine finds it there.
  */
 async function openLegacyKey(
   rpc: RpcConnection,
   local: LocalStore,
   sealing: { localKey: Buffer; password: string; loginSecret: Buffer },
   user: UserView,
-  spki: Buffer,
-  keyBackup: Uint8Array | undefined,
   progress: Progress,
   keySource: AccountKeySource,
+  backup: { spki: Buffer; backup: KeyBackupContents | undefined; reseal: (legacy: KeyObject) => Buffer },
 ): Promise<{ user: UserView; legacyKey: KeyObject }> {
   const published = user.legacyKey ? Buffer.from(user.legacyKey) : undefined;
+  const isPublished = (key: KeyObject | undefined): key is KeyObject => key !== undefined && published !== undefined && legacyPublicKeyDer(key).equals(published);
+  let legacyKey: KeyObject | undefined;
   const pem = await local.read(LEGACY_KEY_FILE);
   if (pem !== undefined && published) {
     try {
-      const legacyKey = await openKeyFile(local, LEGACY_KEY_FILE, pem, sealing);
-      if (legacyPublicKeyDer(legacyKey).equals(published)) return { user, legacyKey };
+      const fromFile = await openKeyFile(local, LEGACY_KEY_FILE, pem, sealing);
+      if (isPublished(fromFile)) legacyKey = fromFile;
     } catch (error) {
       if (!(error instanceof WrongPassphraseError || error instanceof BadKeyError)) throw error;
-      // Sealed under an older password, or damaged: a new pair replaces it below.
+      // Sealed under an older password, or damaged: the backup's, or a new pair, replaces it below.
     }
   }
-  progress('generating a key for talking to legacy (2022) clients…');
-  const legacyKey = await keySource.legacyKey();
+  if (!legacyKey && isPublished(backup.backup?.legacy)) {
+    progress('recovering your key for legacy (2022) clients from the server backup…');
+    legacyKey = backup.backup.legacy;
+    await local.write(LEGACY_KEY_FILE, sealKeyFile(legacyKey, sealing.localKey));
+  }
+  if (legacyKey && (!backup.backup || isPublished(backup.backup.legacy))) return { user, legacyKey };
+  if (!legacyKey) {
+    progress('generating a key for talking to legacy (2022) clients…');
+    legacyKey = await keySource.legacyKey();
+  }
+  // Published with the backup that holds it: the same identity key, so no proof of a change is asked.
   const reply = await rpc.request({
     t: 'publish_keys',
     secret: sealing.loginSecret,
-    publicKey: spki,
-    ...(keyBackup ? { keyBackup } : {}),
+    publicKey: backup.spki,
+    keyBackup: backup.reseal(legacyKey),
     legacyKey: legacyPublicKeyDer(legacyKey),
   });
   await local.write(LEGACY_KEY_FILE, sealKeyFile(legacyKey, sealing.localKey));

@@ -22,7 +22,7 @@ export async function publishNextIdentityKey(rpc: RpcConnection, identity: Ident
     t: 'publish_keys',
     secret: identity.loginSecret,
     publicKey: spki,
-    keyBackup: sealIdentityBackup(next, [identity.privateKey, ...identity.retiredKeys], backupKey),
+    keyBackup: sealIdentityBackup(next, [identity.privateKey, ...identity.retiredKeys], backupKey, identity.legacyKey),
     ...(spki.equals(identity.publicKeyDer) ? {} : { keyProof: signKeyChange(identity.privateKey, identity.user.id, spki) }),
   });
   return user;

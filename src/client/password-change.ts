@@ -47,7 +47,7 @@ export async function changePassword(rpc: RpcConnection, identity: Identity, res
       t: 'change_password',
       secret,
       newSecret: keys.loginSecret,
-      keyBackup: sealIdentityBackup(identity.privateKey, identity.retiredKeys, keys.backupKey),
+      keyBackup: sealIdentityBackup(identity.privateKey, identity.retiredKeys, keys.backupKey, identity.legacyKey),
     });
   } catch (error) {
     if (error instanceof RequestFailedError && error.code === 'bad_credentials') throw new WrongPasswordError();

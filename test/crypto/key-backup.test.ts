@@ -57,6 +57,47 @@ describe('key backup', () => {
     expect(opened.retired).toEqual([]);
   });
 
+  it('opens a version-2 backup (identity keys only, as clients before the legacy key sealed it)', () => {
+    const backupKey = randomBytes(32);
+    const entry = (k: KeyObject) => {
+      const der = pkcs8(k);
+      const length = Buffer.alloc(2);
+      length.writeUInt16BE(der.length);
+      return Buffer.concat([length, der]);
+    };
+    const opened = openKeyBackup(sealRaw(2, Buffer.concat([entry(key), entry(older)]), backupKey), backupKey);
+    expect(pkcs8(opened.current).equals(pkcs8(key))).toBe(true);
+    expect(opened.retired.map((k) => pkcs8(k).equals(pkcs8(older)))).toEqual([true]);
+    expect(opened.legacy).toBeUndefined();
+  });
+
+  it('keeps the legacy key beside the identity keys, ahead of the replaced ones when a limit leaves some out', () => {
+    const backupKey = randomBytes(32);
+    const opened = openKeyBackup(sealKeyBackup(key, backupKey, { retired: [older], legacy: oldest }), backupKey);
+    expect(pkcs8(opened.current).equals(pkcs8(key))).toBe(true);
+    expect(opened.retired.map((k) => pkcs8(k).equals(pkcs8(older)))).toEqual([true]);
+    expect(pkcs8(opened.legacy!).equals(pkcs8(oldest))).toBe(true);
+    // Room for two keys: the key in use and the legacy key, not the replaced one.
+    const roomForTwo = 13 + 16 + 2 * (3 + pkcs8(key).length) + 8;
+    const trimmed = openKeyBackup(sealKeyBackup(key, backupKey, { retired: [older], legacy: oldest, maxBytes: roomForTwo }), backupKey);
+    expect(trimmed.retired).toEqual([]);
+    expect(pkcs8(trimmed.legacy!).equals(pkcs8(oldest))).toBe(true);
+  });
+
+  it('answers BadKeyError for a version-3 entry of unknown kind, two legacy keys or no identity key', () => {
+    const backupKey = randomBytes(32);
+    const entry = (kind: number, k: KeyObject) => {
+      const der = pkcs8(k);
+      const header = Buffer.alloc(3);
+      header.writeUInt8(kind, 0);
+      header.writeUInt16BE(der.length, 1);
+      return Buffer.concat([header, der]);
+    };
+    for (const plain of [Buffer.concat([entry(1, key), entry(9, older)]), Buffer.concat([entry(1, key), entry(2, older), entry(2, oldest)]), entry(2, older), Buffer.of(1, 0)]) {
+      expect(() => openKeyBackup(sealRaw(3, plain, backupKey), backupKey)).toThrow(BadKeyError);
+    }
+  });
+
   it('answers BadKeyError for a sealed list that is cut short, empty or holds no key', () => {
     const backupKey = randomBytes(32);
     const der = pkcs8(key);
@@ -97,7 +138,7 @@ describe('key backup', () => {
     const blob = sealKeyBackup(key, backupKey);
     expect(() => openKeyBackup(new Uint8Array(0), backupKey)).toThrow(BadKeyError);
     expect(() => openKeyBackup(blob.subarray(0, 20), backupKey)).toThrow(BadKeyError);
-    expect(() => openKeyBackup(flipped(blob, 0, 0x02), backupKey)).toThrow(/version/);
+    expect(() => openKeyBackup(flipped(blob, 0, 0x04), backupKey)).toThrow(/version/);
   });
 
   it('refuses a backup key that is not 32 bytes, and a key that is not an RSA private key', () => {
