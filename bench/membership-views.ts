@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { encodeFrame, type Push } from '../src/protocol/index.js';
-import { pushViews } from '../src/server/membership-change.js';
-import type { ConversationMembers } from '../src/server/memberships.js';
+import { pushViews } from '../src/server/delivery/membership-change.js';
+import type { ConversationMembers } from '../src/server/delivery/memberships.js';
 import type { ServerServices } from '../src/server/services.js';
 import type { MemberRecord, UserId } from '../src/store/chat-store.js';
 

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { socketPair } from '../support/socket-pair.js';
 import { setImmediate as turn } from 'node:timers/promises';
 import type { ConnectionInfo } from '../../src/server/chat-server.js';
-import { listen } from '../../src/server/listen.js';
+import { listen } from '../../src/server/ports/listen.js';
 import { FramedPeer } from './framed-peer.js';
 import { checkStore } from './invariants.js';
 import { chunksOf, scriptAt, type Script } from './scripts.js';

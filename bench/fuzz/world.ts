@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChatServer } from '../../src/server/chat-server.js';
-import { PortLoad } from '../../src/server/port-load.js';
+import { PortLoad } from '../../src/server/ports/port-load.js';
 import { createServices, type ServerServices } from '../../src/server/services.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import type { Database } from '../../src/store/database.js';

@@ -15,7 +15,7 @@ import {
   MAX_FRAME_BYTES_CEILING,
 } from '../protocol/index.js';
 import { startServer } from '../server/start-server.js';
-import { WorkerPool, portsOfWorker, reportReady, workerIndex, workersProblem } from '../server/workers.js';
+import { WorkerPool, portsOfWorker, reportReady, workerIndex, workersProblem } from '../server/ports/workers.js';
 import { LOG_FORMATS, LOG_LEVELS, createLogger, type Logger } from '../util/logger.js';
 import { defaultServerDataDir } from '../util/paths.js';
 import { VERSION } from '../version.js';

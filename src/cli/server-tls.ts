@@ -3,7 +3,7 @@ import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { makeCertificate } from '../crypto/tls-certificate.js';
-import type { ListenTls } from '../server/listen.js';
+import type { ListenTls } from '../server/ports/listen.js';
 
 /** The server's TLS (made for itself, or `--tls-cert`/`--tls-key`) as the listener takes it, and what to log. */
 export interface ServerTls extends ListenTls {

@@ -1,5 +1,4 @@
 import { LocalSealError, openLocal, sealLocal } from '../crypto/local-seal.js';
-import type { RosterEntry } from './group-roster.js';
 import type { LocalStore } from './local-store.js';
 
 /** A contact's key as first seen (trust on first use), or as accepted later with `keys trust`. */
@@ -28,6 +27,9 @@ export interface SessionMark {
   readonly index: number;
   readonly seq: number;
 }
+
+/** A member as the roster knows them: in since the row after `joinedSeq`, or gone at `leftSeq`. */
+export type RosterEntry = { readonly joinedSeq: number } | { readonly leftSeq: number };
 
 /** A group's members as this client has seen them come in (group-roster.ts). */
 export interface StoredRoster {

@@ -1,5 +1,5 @@
 import type { ConversationView, MessageView } from '../protocol/index.js';
-import type { ClientState, StoredRoster } from './client-state.js';
+import type { ClientState, RosterEntry, StoredRoster } from './client-state.js';
 import { SendError } from './errors.js';
 
 /** The row at `seq` of a conversation, if the member may see it (one `history` request). */
@@ -119,6 +119,3 @@ export class GroupRoster {
 function rowOf(entry: RosterEntry): number {
   return 'joinedSeq' in entry ? entry.joinedSeq + 1 : entry.leftSeq;
 }
-
-/** A member as the roster knows them: in since the row after `joinedSeq`, or gone at `leftSeq`. */
-export type RosterEntry = { readonly joinedSeq: number } | { readonly leftSeq: number };

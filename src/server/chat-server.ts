@@ -7,13 +7,13 @@ import {
   sniffCodec,
   type ErrorCode,
 } from '../protocol/index.js';
-import { AddressLimit, BUSY_REFUSAL_DELAY_MS, MAX_HELD_REFUSALS } from './address-limit.js';
-import { FramedSession } from './framed-session.js';
-import type { PortRole } from './handler.js';
+import { AddressLimit, BUSY_REFUSAL_DELAY_MS, MAX_HELD_REFUSALS } from './limits/address-limit.js';
+import { FramedSession } from './session/framed-session.js';
+import type { PortRole } from './handlers/handler.js';
 import { LegacySession } from './legacy/legacy-session.js';
-import { LoginDeadline } from './login-deadline.js';
-import { hangUp, refuseConnection } from './refuse-connection.js';
-import type { PortLoad } from './port-load.js';
+import { LoginDeadline } from './session/login-deadline.js';
+import { hangUp, refuseConnection } from './limits/refuse-connection.js';
+import type { PortLoad } from './ports/port-load.js';
 import type { ServerServices } from './services.js';
 
 export interface ChatServerOptions {

@@ -3,20 +3,20 @@ import { DEFAULT_REQUEST_PACE_BURST,
   DEFAULT_LOGIN_PACE_BURST,
   DEFAULT_LOGIN_PACE_PER_S, DEFAULT_REQUEST_PACE_PER_S, MESSAGE_BODY_MAX_BYTES } from '../protocol/index.js';
 import type { ChatStore } from '../store/chat-store.js';
-import type { Cluster } from './cluster.js';
-import { messageEvents } from './cluster-events.js';
+import type { Cluster } from './cluster/cluster.js';
+import { messageEvents } from './cluster/cluster-events.js';
 import type { Logger } from '../util/logger.js';
-import { Fanout } from './fanout.js';
+import { Fanout } from './delivery/fanout.js';
 import { LegacyDirectory } from './legacy/legacy-directory.js';
-import { LoginThrottle, type ThrottleOptions } from './login-throttle.js';
-import { Memberships } from './memberships.js';
-import { DeliveredCursors } from './delivered-cursors.js';
-import { MessageWriter } from './message-writer.js';
-import type { PortLoad } from './port-load.js';
-import { Presence } from './presence.js';
-import { SessionEndings } from './session-endings.js';
-import { RateLimiter, type RateOptions } from './rate-limiter.js';
-import { ServerMetrics } from './server-metrics.js';
+import { LoginThrottle, type ThrottleOptions } from './limits/login-throttle.js';
+import { Memberships } from './delivery/memberships.js';
+import { DeliveredCursors } from './delivery/delivered-cursors.js';
+import { MessageWriter } from './delivery/message-writer.js';
+import type { PortLoad } from './ports/port-load.js';
+import { Presence } from './delivery/presence.js';
+import { SessionEndings } from './session/session-endings.js';
+import { RateLimiter, type RateOptions } from './limits/rate-limiter.js';
+import { ServerMetrics } from './observability/server-metrics.js';
 
 /** Everything handlers share: one instance per server process. */
 export interface ServerServices {
@@ -49,7 +49,7 @@ export interface ServerServices {
   /** This server's counters and histograms (its own: several servers in one process stay apart). */
   readonly metrics: ServerMetrics;
   /** Set when this process shares its database with other nodes (`--db`): cluster-wide routing. */
-  cluster?: Cluster | undefined;
+  readonly cluster: Cluster | undefined;
 }
 
 export interface ServicesOptions {
@@ -71,12 +71,17 @@ export interface ServicesOptions {
   readonly verifierParams?: VerifierParams;
   /** @default a fresh ServerMetrics */
   readonly metrics?: ServerMetrics;
+  /** This node's sessions by user; made first when the cluster needs it too. @default a fresh Presence */
+  readonly presence?: Presence;
+  /** This node's membership of a deployment sharing the database (start-server.ts), built on `presence`. */
+  readonly cluster?: Cluster;
 }
 
 export function createServices(options: ServicesOptions): ServerServices {
   const { logger, store } = options;
   const metrics = options.metrics ?? new ServerMetrics();
-  const presence = new Presence();
+  const presence = options.presence ?? new Presence();
+  const cluster = options.cluster;
   const memberships = new Memberships(store);
   const fanout = new Fanout(store, presence, memberships, logger);
   const writer = new MessageWriter(
@@ -85,7 +90,7 @@ export function createServices(options: ServicesOptions): ServerServices {
       await fanout.messages(messages);
       // Other nodes sharing the database catch their feeds up: one NOTIFY per batch, not per
       // conversation (each NOTIFY is a transaction of its own, with its own WAL flush).
-      if (services.cluster) for (const event of messageEvents(messages.map((m) => m.conversationId))) services.cluster.announce(event);
+      if (cluster) for (const event of messageEvents(messages.map((m) => m.conversationId))) cluster.announce(event);
     },
     logger,
     {
@@ -95,7 +100,7 @@ export function createServices(options: ServicesOptions): ServerServices {
       failed: () => metrics.commitFailures.inc(),
     },
   );
-  const services: ServerServices = {
+  return {
     logger,
     load: options.load,
     limits: { maxFrameBytes: options.maxFrameBytes, maxMessageBytes: MESSAGE_BODY_MAX_BYTES },
@@ -108,13 +113,13 @@ export function createServices(options: ServicesOptions): ServerServices {
     deliveredCursors: new DeliveredCursors(store, logger),
     fanout,
     throttle: new LoginThrottle(options.throttle),
-    endings: new SessionEndings(),
+    endings: new SessionEndings(store, presence, logger),
     sendRate: new RateLimiter(options.sendRate),
     requestPace: new RateLimiter({ perSecond: DEFAULT_REQUEST_PACE_PER_S, burst: DEFAULT_REQUEST_PACE_BURST, ...options.requestPace }),
     loginPace: new RateLimiter<string>({ perSecond: DEFAULT_LOGIN_PACE_PER_S, burst: DEFAULT_LOGIN_PACE_BURST, ...options.loginPace }),
     verifierParams: options.verifierParams ?? DEFAULT_VERIFIER_PARAMS,
     legacy: new LegacyDirectory(),
     metrics,
+    cluster,
   };
-  return services;
 }

@@ -4,15 +4,17 @@ import { openDatabase } from '../store/open-database.js';
 import { SqlChatStore } from '../store/sql-chat-store.js';
 import type { Logger } from '../util/logger.js';
 import { ChatServer, type ConnectionInfo } from './chat-server.js';
-import { listen, type ConnectionSink, type Listening, type ListenTls } from './listen.js';
-import { AddressLimit } from './address-limit.js';
-import { PortLoad } from './port-load.js';
+import { listen, type ConnectionSink, type Listening, type ListenTls } from './ports/listen.js';
+import { AddressLimit } from './limits/address-limit.js';
+import { PortLoad } from './ports/port-load.js';
 import { createServices } from './services.js';
-import { Cluster, type ClusterOptions } from './cluster.js';
-import { applyClusterEvent, resyncAll } from './cluster-relay.js';
-import { listenMetrics, type MetricsListening } from './metrics-listener.js';
-import { ServerMetrics } from './server-metrics.js';
-import { addStateGauges } from './state-gauges.js';
+import { Cluster, type ClusterOptions } from './cluster/cluster.js';
+import { applyClusterEvent, resyncAll } from './cluster/cluster-relay.js';
+import { listenMetrics, type MetricsListening } from './observability/metrics-listener.js';
+import { ServerMetrics } from './observability/server-metrics.js';
+import { Presence } from './delivery/presence.js';
+import { announce } from './session/session-lifecycle.js';
+import { addStateGauges } from './observability/state-gauges.js';
 
 export interface StartServerOptions {
   readonly host: string;
@@ -128,10 +130,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     throw error;
   }
   const store = new SqlChatStore(database);
+  // What the cluster and the services both need comes first: this node's sessions, then (with a
+  // server database, which other processes may share) its membership of the deployment.
+  const presence = new Presence();
+  const cluster =
+    database.kind === 'postgres' ? new Cluster(store, load, options.advertiseHost ?? publicHost(options.host), options.logger, presence, options.cluster) : undefined;
   const services = createServices({
     logger: options.logger,
     load,
     store,
+    presence,
+    cluster,
     maxFrameBytes: options.maxFrameBytes,
     advertiseHost: options.advertiseHost,
     listenHost: options.host,
@@ -142,20 +151,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     loginPace: definedOnly({ perSecond: limits.loginRatePerS, burst: limits.loginBurst }),
     metrics: serverMetrics,
   });
-  // With a server database, other processes may share it: join the registry for cluster-wide routing.
-  let cluster: Cluster | undefined;
-  if (database.kind === 'postgres') {
-    cluster = new Cluster(database, store, load, options.advertiseHost ?? publicHost(options.host), options.logger, options.cluster);
+  if (cluster) {
     const log = (error: unknown) => options.logger.error('applying a cluster event failed', { error: String(error) });
-    // Set before start: its first heartbeat may already reap dead nodes and announce their users offline.
-    services.cluster = cluster;
-    const joined = cluster;
     try {
+      // Its first heartbeat may already reap dead nodes and announce their users offline.
       await cluster.start({
         onEvent: (event) => void applyClusterEvent(services, event).catch(log),
         onResync: () => void resyncAll(services).catch(log),
-        onOffline: (users) => joined.presence.announceOffline(services, users),
-        onBeat: (reaped) => joined.presence.reconcile(services, reaped),
+        announcePresence: (userId, online, lastSeen) => announce(services, userId, online, lastSeen),
       });
     } catch (error) {
       sink.dropAll();

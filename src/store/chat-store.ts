@@ -5,6 +5,8 @@
  * moment a message commits) is checked here, inside the transaction that makes the change.
  */
 
+import type { Database } from './database.js';
+
 export type UserId = number;
 export type ConversationId = number;
 
@@ -339,6 +341,19 @@ export interface ChatStore {
    * user and conversation.
    */
   advanceDelivered(marks: readonly DeliveredMark[]): Promise<void>;
+
+  /**
+   * Sends `payload` to every connection listening on `channel` (PostgreSQL NOTIFY, at most 8000 bytes;
+   * docs/deploy.md): how nodes sharing a database tell each other what happened. On the embedded
+   * database nobody listens, and the payload goes nowhere.
+   */
+  notify(channel: string, payload: string): Promise<void>;
+  /**
+   * PostgreSQL server only (absent on the embedded database): receives every NOTIFY on `channel` over a
+   * dedicated connection, as `Database.listen` says (reconnects with backoff, then `onReconnect`: what
+   * was sent meanwhile is lost, and the caller catches up from the tables).
+   */
+  readonly listen: Database['listen'];
 
   /** Registers (or re-registers) a server process, with a fresh heartbeat. */
   registerNode(node: { id: string; host: string; ports: readonly number[] }): Promise<void>;

@@ -40,7 +40,15 @@ import * as users from './sql/users.js';
  * per concern; this class only routes to them.
  */
 export class SqlChatStore implements ChatStore {
-  constructor(private readonly db: Database) {}
+  readonly listen: Database['listen'];
+
+  constructor(private readonly db: Database) {
+    this.listen = db.listen?.bind(db);
+  }
+
+  notify(channel: string, payload: string): Promise<void> {
+    return nodes.notify(this.db, channel, payload);
+  }
 
   createUser(user: NewUser): Promise<UserRecord> {
     return users.createUser(this.db, user);

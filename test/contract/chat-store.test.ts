@@ -8,6 +8,7 @@ describeEachDatabase('ChatStore contract: SqlChatStore', (open) => {
     const ago = (ms: number) => `${ms} milliseconds`;
     return {
       store: new SqlChatStore(db),
+      kind: db.kind,
       clock: {
         async ageNode(id, ms) {
           await db.query('UPDATE nodes SET heartbeat_at = heartbeat_at - $2::interval WHERE id = $1', [id, ago(ms)]);

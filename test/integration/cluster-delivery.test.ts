@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { expect, it } from 'vitest';
-import { CLUSTER_CHANNEL } from '../../src/server/cluster-events.js';
+import { CLUSTER_CHANNEL } from '../../src/server/cluster/cluster-events.js';
 import { describePostgres } from '../support/databases.js';
 import { testCluster } from '../support/test-cluster.js';
 

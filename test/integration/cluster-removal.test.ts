@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { Memberships } from '../../src/server/memberships.js';
+import type { Memberships } from '../../src/server/delivery/memberships.js';
 import { describePostgres } from '../support/databases.js';
 import { testCluster } from '../support/test-cluster.js';
 

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { RequestFailedError } from '../../src/client/errors.js';
-import { resyncAll } from '../../src/server/cluster-relay.js';
+import { resyncAll } from '../../src/server/cluster/cluster-relay.js';
 import { describePostgres } from '../support/databases.js';
 import { ChatTestClient, secretFor } from '../support/chat-client.js';
 import { testCluster } from '../support/test-cluster.js';

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { BUSY_REFUSAL_DELAY_MS } from '../../src/server/address-limit.js';
+import { BUSY_REFUSAL_DELAY_MS } from '../../src/server/limits/address-limit.js';
 import { secretFor } from '../support/chat-client.js';
 import { connectTcpClient, type FrameClient } from '../support/frame-client.js';
 import { LegacyTestClient } from '../support/legacy-client.js';

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { MAX_REQUESTS_IN_FLIGHT, UNREAD_HIGH_WATER } from '../../src/server/request-gate.js';
+import { MAX_REQUESTS_IN_FLIGHT, UNREAD_HIGH_WATER } from '../../src/server/session/request-gate.js';
 import { encodeFrame } from '../../src/protocol/index.js';
 import { ChatTestClient, secretFor } from '../support/chat-client.js';
 import { connectTcpClient, type FrameClient } from '../support/frame-client.js';

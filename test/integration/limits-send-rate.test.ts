@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeFrame } from '../../src/protocol/index.js';
-import { MAX_REQUESTS_IN_FLIGHT } from '../../src/server/request-gate.js';
+import { MAX_REQUESTS_IN_FLIGHT } from '../../src/server/session/request-gate.js';
 import { ChatTestClient, secretFor } from '../support/chat-client.js';
 import { connectTcpClient, type FrameClient } from '../support/frame-client.js';
 import { LegacyTestClient } from '../support/legacy-client.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RequestFailedError } from '../../src/client/errors.js';
 import { ServerCertChangedError, ServerTrust } from '../../src/client/server-trust.js';
-import { TLS_REQUIRED_MESSAGE } from '../../src/server/listen.js';
+import { TLS_REQUIRED_MESSAGE } from '../../src/server/ports/listen.js';
 import { ConnectError, TlsVerifyError } from '../../src/transport/errors.js';
 import { collect, testClients } from '../support/client-harness.js';
 import { connectTcpClient, type FrameClient } from '../support/frame-client.js';

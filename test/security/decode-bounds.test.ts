@@ -3,7 +3,7 @@ import { duplexPair } from 'node:stream';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { DEFAULT_MAX_FRAME_BYTES, MESSAGE_BODY_MAX_BYTES, PRE_LOGIN_FRAME_LIMITS } from '../../src/protocol/index.js';
 import { ChatServer } from '../../src/server/chat-server.js';
-import { HANG_UP_READ_MAX_BYTES } from '../../src/server/refuse-connection.js';
+import { HANG_UP_READ_MAX_BYTES } from '../../src/server/limits/refuse-connection.js';
 import { FrameClient, connectTcpClient } from '../support/frame-client.js';
 import { openTestServices } from '../support/test-services.js';
 import { startTestServer, type TestServer } from '../support/start-server.js';

@@ -1,8 +1,8 @@
 import { expect, it } from 'vitest';
 import { FRAME_HEADER_BYTES, encodeFrame, sharedEncoding, type Push } from '../../src/protocol/index.js';
 import { unpackValue } from '../../src/protocol/msgpack.js';
-import { pushViews, viewFor } from '../../src/server/membership-change.js';
-import type { ConversationMembers } from '../../src/server/memberships.js';
+import { pushViews, viewFor } from '../../src/server/delivery/membership-change.js';
+import type { ConversationMembers } from '../../src/server/delivery/memberships.js';
 import type { ServerServices } from '../../src/server/services.js';
 import type { MemberRecord, UserId } from '../../src/store/chat-store.js';
 

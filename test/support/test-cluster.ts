@@ -1,5 +1,5 @@
 import { afterEach } from 'vitest';
-import type { ClusterOptions } from '../../src/server/cluster.js';
+import type { ClusterOptions } from '../../src/server/cluster/cluster.js';
 import { ChatTestClient } from './chat-client.js';
 import { startTestServer, type TestServer } from './start-server.js';
 

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PortLoad } from '../../src/server/port-load.js';
+import { PortLoad } from '../../src/server/ports/port-load.js';
 import { createServices, type ServerServices, type ServicesOptions } from '../../src/server/services.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { SqlChatStore } from '../../src/store/sql-chat-store.js';

@@ -1,6 +1,6 @@
 import { BLOCKS_PER_USER } from '../../protocol/index.js';
 import { RequestError } from '../errors.js';
-import { NODE_ONLY, type Handler } from '../handler.js';
+import { NODE_ONLY, type Handler } from './handler.js';
 
 /**
  * `block` (protocol.md § block): the blocked user's direct messages to this user are refused from now

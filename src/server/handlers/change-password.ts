@@ -1,8 +1,8 @@
 import { makeVerifier, newResumeToken, resumeTokenHash } from '../../crypto/secret-verifier.js';
 import { RESUME_TOKEN_TTL_MS } from '../../protocol/index.js';
-import { checkPassword } from '../accounts.js';
+import { checkPassword } from '../accounts/accounts.js';
 import { RequestError } from '../errors.js';
-import { NODE_ONLY, type Handler } from '../handler.js';
+import { NODE_ONLY, type Handler } from './handler.js';
 
 /**
  * `change_password` (protocol.md § change_password): the current password's secret, checked and
@@ -30,7 +30,7 @@ export const changePassword: Handler<'change_password'> = {
     session.refreshUser(changed.user);
     services.logger.info('password changed', { user: changed.user.id });
     services.cluster?.announce({ t: 'sessions', u: changed.user.id, pw: true });
-    await services.endings.endRevoked(services, changed.user.id, { except: session, tokenless: true });
+    await services.endings.endRevoked(changed.user.id, { except: session, tokenless: true });
     return { resume: token };
   },
 };

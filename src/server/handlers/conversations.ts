@@ -1,5 +1,5 @@
-import { NODE_ONLY, type Handler } from '../handler.js';
-import { forViewer } from '../memberships.js';
+import { NODE_ONLY, type Handler } from './handler.js';
+import { forViewer } from '../delivery/memberships.js';
 import { conversationView } from '../views.js';
 
 /** `conversations`: every conversation the user is or was in, with cursors (protocol.md § conversations). */

@@ -1,5 +1,5 @@
 import { RequestError } from '../errors.js';
-import { NODE_ONLY, type Handler } from '../handler.js';
+import { NODE_ONLY, type Handler } from './handler.js';
 
 /**
  * `end_session` (protocol.md § end_session): revokes one of the user's other tokens and ends the
@@ -15,7 +15,7 @@ export const endSession: Handler<'end_session'> = {
       throw new RequestError('not_found', `you have no session ${request.session}`);
     }
     services.cluster?.announce({ t: 'sessions', u: user.id });
-    await services.endings.endRevoked(services, user.id, { except: session });
+    await services.endings.endRevoked(user.id, { except: session });
     return {};
   },
 };

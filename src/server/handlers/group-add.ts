@@ -1,5 +1,5 @@
-import { NODE_ONLY, type Handler } from '../handler.js';
-import { changeMembership } from '../membership-change.js';
+import { NODE_ONLY, type Handler } from './handler.js';
+import { changeMembership } from '../delivery/membership-change.js';
 
 /** `group_add` (protocol.md § group_add): admins only; the new member sees messages from their addition on. */
 export const groupAdd: Handler<'group_add'> = {

@@ -1,5 +1,5 @@
-import { NODE_ONLY, type Handler } from '../handler.js';
-import { createGroup, viewFor } from '../membership-change.js';
+import { NODE_ONLY, type Handler } from './handler.js';
+import { createGroup, viewFor } from '../delivery/membership-change.js';
 
 /** `group_create` (protocol.md § group_create): the creator is admin; every member is told. */
 export const groupCreate: Handler<'group_create'> = {

@@ -1,5 +1,5 @@
-import { NODE_ONLY, type Handler } from '../handler.js';
-import { changeMembership } from '../membership-change.js';
+import { NODE_ONLY, type Handler } from './handler.js';
+import { changeMembership } from '../delivery/membership-change.js';
 
 /** `group_remove` (protocol.md § group_remove): admins only; the removed member gets nothing sent after the removal. */
 export const groupRemove: Handler<'group_remove'> = {

@@ -1,5 +1,5 @@
-import { NODE_ONLY, type Handler } from '../handler.js';
-import { changeMembership } from '../membership-change.js';
+import { NODE_ONLY, type Handler } from './handler.js';
+import { changeMembership } from '../delivery/membership-change.js';
 
 /** `group_rename` (protocol.md § group_rename): admins only. */
 export const groupRename: Handler<'group_rename'> = {

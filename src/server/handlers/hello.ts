@@ -1,7 +1,7 @@
 import { PROTOCOL_VERSIONS } from '../../protocol/index.js';
 import { VERSION } from '../../version.js';
 import { RequestError } from '../errors.js';
-import type { Handler } from '../handler.js';
+import type { Handler } from './handler.js';
 
 /** `hello`: picks the highest protocol version both sides speak and announces the server's limits (protocol.md § hello). */
 export const hello: Handler<'hello'> = {

@@ -1,7 +1,7 @@
 import { HISTORY_REPLY_MAX_BYTES } from '../../protocol/index.js';
 import type { MessageRecord } from '../../store/chat-store.js';
-import { NODE_ONLY, type Handler } from '../handler.js';
-import { notAMember } from '../memberships.js';
+import { NODE_ONLY, type Handler } from './handler.js';
+import { notAMember } from '../delivery/memberships.js';
 import { messageView } from '../views.js';
 
 const DEFAULT_PAGE = 50;

@@ -1,7 +1,7 @@
 import type { OkReply, Request, RequestType } from '../../protocol/index.js';
 import { StoreError } from '../../store/errors.js';
 import { RequestError } from '../errors.js';
-import type { Handler, RequestContext } from '../handler.js';
+import type { Handler, RequestContext } from './handler.js';
 import { changePassword } from './change-password.js';
 import { conversations } from './conversations.js';
 import { endSession } from './end-session.js';

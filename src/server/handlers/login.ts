@@ -1,6 +1,6 @@
-import { issueResumeToken, verifyLogin } from '../accounts.js';
-import { NODE_ONLY, type Handler } from '../handler.js';
-import { logIn } from '../session-lifecycle.js';
+import { issueResumeToken, verifyLogin } from '../accounts/accounts.js';
+import { NODE_ONLY, type Handler } from './handler.js';
+import { logIn } from '../session/session-lifecycle.js';
 import { userView } from '../views.js';
 
 /**
@@ -17,7 +17,7 @@ export const login: Handler<'login'> = {
     const credentials = await verifyLogin(services, session, request.name, request.secret);
     const resume = await issueResumeToken(services, session, credentials.user, credentials.verifier);
     await logIn(services, session, credentials.user, { nameAsSent: request.name });
-    await services.endings.settle(services, session, seen);
+    await services.endings.settle(session, seen);
     return {
       user: userView(credentials.user, true),
       ...(credentials.keyBackup ? { keyBackup: credentials.keyBackup } : {}),

@@ -1,6 +1,6 @@
-import { revokeResumeToken } from '../accounts.js';
-import { NODE_ONLY, type Handler } from '../handler.js';
-import { logOut } from '../session-lifecycle.js';
+import { revokeResumeToken } from '../accounts/accounts.js';
+import { NODE_ONLY, type Handler } from './handler.js';
+import { logOut } from '../session/session-lifecycle.js';
 
 /**
  * `logout`: the connection stays open, logged out, and the session's resume token no longer works

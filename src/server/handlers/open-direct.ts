@@ -1,7 +1,7 @@
 import { RequestError } from '../errors.js';
-import { NODE_ONLY, type Handler } from '../handler.js';
-import { viewFor } from '../membership-change.js';
-import { blockedBy } from '../memberships.js';
+import { NODE_ONLY, type Handler } from './handler.js';
+import { viewFor } from '../delivery/membership-change.js';
+import { blockedBy } from '../delivery/memberships.js';
 
 /** `open_direct` (protocol.md § open_direct): the direct conversation with a user, made on first use. */
 export const openDirect: Handler<'open_direct'> = {

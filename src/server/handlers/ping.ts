@@ -1,4 +1,4 @@
-import type { Handler } from '../handler.js';
+import type { Handler } from './handler.js';
 
 /** `ping`: a liveness check that also returns the server's clock (protocol.md § ping). */
 export const ping: Handler<'ping'> = {

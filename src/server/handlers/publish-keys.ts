@@ -1,8 +1,8 @@
 import { verifyKeyChange } from '../../crypto/key-change.js';
-import { checkPassword } from '../accounts.js';
+import { checkPassword } from '../accounts/accounts.js';
 import { RequestError } from '../errors.js';
-import { NODE_ONLY, type Handler } from '../handler.js';
-import { checkedPublicKey } from '../identity-keys.js';
+import { NODE_ONLY, type Handler } from './handler.js';
+import { checkedPublicKey } from '../accounts/identity-keys.js';
 import { checkedLegacyKey } from '../legacy/legacy-keys.js';
 import { userView } from '../views.js';
 

@@ -1,5 +1,5 @@
 import { RequestError } from '../errors.js';
-import { NODE_ONLY, type Handler } from '../handler.js';
+import { NODE_ONLY, type Handler } from './handler.js';
 
 /**
  * `receipt` (protocol.md § receipt): raises the user's delivered / read cursors and tells the other

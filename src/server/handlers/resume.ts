@@ -1,5 +1,5 @@
-import { resumeSession } from '../accounts.js';
-import { NODE_ONLY, type Handler } from '../handler.js';
+import { resumeSession } from '../accounts/accounts.js';
+import { NODE_ONLY, type Handler } from './handler.js';
 import { userView } from '../views.js';
 
 /**

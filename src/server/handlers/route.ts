@@ -1,6 +1,6 @@
 import { RequestError } from '../errors.js';
-import type { Handler } from '../handler.js';
-import { routeHost } from '../route-host.js';
+import type { Handler } from './handler.js';
+import { routeHost } from '../ports/route-host.js';
 
 /** `route`: the coordinator names the least-loaded node port of the deployment (protocol.md § route). */
 export const route: Handler<'route'> = {

@@ -1,9 +1,9 @@
 import { StoreError } from '../../store/errors.js';
 import { RequestError } from '../errors.js';
-import { NODE_ONLY, type Handler } from '../handler.js';
-import { blockedBy, notAMember } from '../memberships.js';
-import { shuttingDown } from '../message-writer.js';
-import { conversationStream, type StreamKey } from '../send-order.js';
+import { NODE_ONLY, type Handler } from './handler.js';
+import { blockedBy, notAMember } from '../delivery/memberships.js';
+import { shuttingDown } from '../delivery/message-writer.js';
+import { conversationStream, type StreamKey } from '../delivery/send-order.js';
 
 /**
  * `send` (protocol.md § send): queues the ciphertext for the next group commit and answers only once

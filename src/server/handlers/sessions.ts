@@ -1,4 +1,4 @@
-import { NODE_ONLY, type Handler } from '../handler.js';
+import { NODE_ONLY, type Handler } from './handler.js';
 
 /**
  * `sessions` (protocol.md § sessions): the user's resume tokens, newest first, by id and dates, never

@@ -1,6 +1,6 @@
-import { createAccount } from '../accounts.js';
-import { NODE_ONLY, type Handler } from '../handler.js';
-import { checkedPublicKey } from '../identity-keys.js';
+import { createAccount } from '../accounts/accounts.js';
+import { NODE_ONLY, type Handler } from './handler.js';
+import { checkedPublicKey } from '../accounts/identity-keys.js';
 import { checkedLegacyKey } from '../legacy/legacy-keys.js';
 import { userView } from '../views.js';
 

@@ -1,6 +1,6 @@
-import { ConversationFeed } from '../conversation-feed.js';
-import { NODE_ONLY, type Handler } from '../handler.js';
-import { forViewer } from '../memberships.js';
+import { ConversationFeed } from '../delivery/conversation-feed.js';
+import { NODE_ONLY, type Handler } from './handler.js';
+import { forViewer } from '../delivery/memberships.js';
 import { conversationView } from '../views.js';
 
 /**

@@ -1,5 +1,5 @@
-import { NODE_ONLY, type Handler } from '../handler.js';
-import { isCurrent, notAMember } from '../memberships.js';
+import { NODE_ONLY, type Handler } from './handler.js';
+import { isCurrent, notAMember } from '../delivery/memberships.js';
 
 /** `typing` (protocol.md § typing): ephemeral, never stored, pushed only to the other current members. */
 export const typing: Handler<'typing'> = {

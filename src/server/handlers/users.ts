@@ -1,5 +1,5 @@
-import { NODE_ONLY, type Handler } from '../handler.js';
-import { onlineOf } from '../online.js';
+import { NODE_ONLY, type Handler } from './handler.js';
+import { onlineOf } from '../delivery/online.js';
 import { userView } from '../views.js';
 
 /** Users per page when the request names no limit. */

@@ -1,7 +1,7 @@
 import { legacyKeyText } from '../../crypto/index.js';
 import type { LegacyObject } from '../../protocol/index.js';
 import type { UserRecord } from '../../store/chat-store.js';
-import type { ClientSession } from '../client-session.js';
+import type { ClientSession } from '../session/client-session.js';
 
 /** What the directory needs of a legacy connection. */
 export interface LegacyPeer {

@@ -1,6 +1,6 @@
 import type { LegacyObject } from '../../protocol/index.js';
-import type { ClientSession } from '../client-session.js';
-import type { PortRole } from '../handler.js';
+import type { ClientSession } from '../session/client-session.js';
+import type { PortRole } from '../handlers/handler.js';
 import type { ServerServices } from '../services.js';
 import type { LegacyInbox } from './legacy-inbox.js';
 

@@ -1,10 +1,10 @@
 import { decodeLegacyBody } from '../../crypto/index.js';
 import type { LegacyObject, MessageView } from '../../protocol/index.js';
 import type { ConversationId, DeliveredMark, UserId } from '../../store/chat-store.js';
-import { ConversationFeed } from '../conversation-feed.js';
-import type { ClientSession } from '../client-session.js';
-import type { ConversationMembers } from '../memberships.js';
-import { onlineOf } from '../online.js';
+import { ConversationFeed } from '../delivery/conversation-feed.js';
+import type { ClientSession } from '../session/client-session.js';
+import type { ConversationMembers } from '../delivery/memberships.js';
+import { onlineOf } from '../delivery/online.js';
 import type { ServerServices } from '../services.js';
 import { legacyKeyOf, legacyName } from './legacy-directory.js';
 

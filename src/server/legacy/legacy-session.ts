@@ -1,11 +1,11 @@
 import type { Duplex } from 'node:stream';
 import { LegacyJsonDecoder, ProtocolError, encodeLegacyBare, encodeLegacyJson, type ErrorCode, type LegacyObject } from '../../protocol/index.js';
-import { ClientSession } from '../client-session.js';
+import { ClientSession } from '../session/client-session.js';
 import { RequestError } from '../errors.js';
-import type { PortRole } from '../handler.js';
+import type { PortRole } from '../handlers/handler.js';
 import type { ServerServices } from '../services.js';
-import { hangUp } from '../refuse-connection.js';
-import { logOut } from '../session-lifecycle.js';
+import { hangUp } from '../limits/refuse-connection.js';
+import { logOut } from '../session/session-lifecycle.js';
 import { LegacyInputError } from './fields.js';
 import { LEGACY_HANDLERS } from './handlers/index.js';
 import type { LegacyPeer } from './legacy-directory.js';

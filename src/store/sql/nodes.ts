@@ -10,6 +10,11 @@ interface NodeRow extends Record<string, unknown> {
   heartbeat_at: Date;
 }
 
+/** NOTIFY as a function, so that the channel and payload are parameters like any other value. */
+export async function notify(db: Queryable, channel: string, payload: string): Promise<void> {
+  await db.query('SELECT pg_notify($1, $2)', [channel, payload]);
+}
+
 export async function registerNode(db: Queryable, node: { id: string; host: string; ports: readonly number[] }): Promise<void> {
   await db.query(
     `INSERT INTO nodes (id, host, ports, connections, heartbeat_at, started_at)

@@ -22,7 +22,10 @@ export interface StoreClock {
 }
 
 /** Opens the store under test, on an empty database, with its clock hook; the suite closes it when done. */
-export type OpenStore = () => Promise<{ store: ChatStore; clock: StoreClock }>;
+export type OpenStore = () => Promise<{ store: ChatStore; clock: StoreClock; kind: StoreKind }>;
+
+/** Where the store under test keeps its data: the embedded PGlite or a PostgreSQL server. */
+export type StoreKind = 'embedded' | 'postgres';
 
 /**
  * One store shared by a whole contract run (opening PGlite takes seconds), and helpers that make
@@ -31,6 +34,7 @@ export type OpenStore = () => Promise<{ store: ChatStore; clock: StoreClock }>;
 export interface Fixture {
   readonly store: ChatStore;
   readonly clock: StoreClock;
+  readonly kind: StoreKind;
   /** A new modern user named `<label>-<n>`, unique in this run. */
   user(label?: string): Promise<UserRecord>;
   users(count: number, label?: string): Promise<UserRecord[]>;
@@ -50,9 +54,10 @@ export interface Fixture {
 export function useFixture(open: OpenStore): Fixture {
   let store: ChatStore | undefined;
   let clock: StoreClock | undefined;
+  let kind: StoreKind | undefined;
   let counter = 0;
   beforeAll(async () => {
-    ({ store, clock } = await open());
+    ({ store, clock, kind } = await open());
   });
   afterAll(async () => {
     await store?.close();
@@ -66,6 +71,10 @@ export function useFixture(open: OpenStore): Fixture {
     get clock(): StoreClock {
       if (clock === undefined) throw new Error('the store is opened in beforeAll');
       return clock;
+    },
+    get kind(): StoreKind {
+      if (kind === undefined) throw new Error('the store is opened in beforeAll');
+      return kind;
     },
     user: (label = 'user') =>
       fixture.store.createUser({

@@ -26,4 +26,26 @@ export function nodesContract(f: Fixture): void {
     expect((await f.store.liveNodes(60_000)).map((n) => n.id)).toContain(id);
     await f.store.removeNode(id);
   });
+
+  it('carries a NOTIFY to every listener on its channel on a PostgreSQL server; the embedded database has no listeners', async () => {
+    const channel = `fastchat_contract_${randomUUID().replaceAll('-', '')}`;
+    if (f.kind === 'embedded') {
+      expect(f.store.listen).toBeUndefined();
+      await f.store.notify(channel, 'nobody hears this');
+      return;
+    }
+    const heard: string[] = [];
+    let arrived!: () => void;
+    const both = new Promise<void>((resolve) => (arrived = resolve));
+    const stop = await f.store.listen!(channel, (payload) => heard.push(payload) === 2 && arrived(), () => undefined);
+    try {
+      // Values that would break a statement built as text go through as they are.
+      await f.store.notify(channel, "it's; DROP TABLE users; --");
+      await f.store.notify(channel, 'ü'.repeat(10));
+      await both;
+      expect(heard).toEqual(["it's; DROP TABLE users; --", 'ü'.repeat(10)]);
+    } finally {
+      await stop();
+    }
+  });
 }

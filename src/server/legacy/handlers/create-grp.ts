@@ -1,6 +1,6 @@
 import { GROUP_MEMBERS_MAX, GROUP_NAME_MAX, UNSAFE_TEXT } from '../../../protocol/index.js';
 import { StoreError } from '../../../store/errors.js';
-import { createGroup } from '../../membership-change.js';
+import { createGroup } from '../../delivery/membership-change.js';
 import { id, ids, LegacyInputError, text } from '../fields.js';
 import type { LegacyHandler } from '../legacy-handler.js';
 

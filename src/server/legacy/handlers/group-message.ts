@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { encodeLegacyBody } from '../../../crypto/index.js';
-import { isCurrent } from '../../memberships.js';
+import { isCurrent } from '../../delivery/memberships.js';
 import { id } from '../fields.js';
 import type { LegacyHandler } from '../legacy-handler.js';
 import { ciphertext, legacySendAllowed } from './send-message.js';

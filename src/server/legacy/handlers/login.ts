@@ -1,4 +1,4 @@
-import { checkLogin, loginTurn } from '../../accounts.js';
+import { checkLogin, loginTurn } from '../../accounts/accounts.js';
 import { RequestError } from '../../errors.js';
 import { text } from '../fields.js';
 import type { LegacyHandler } from '../legacy-handler.js';

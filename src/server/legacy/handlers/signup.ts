@@ -1,7 +1,7 @@
 import { BadKeyError, legacyKeyFromText } from '../../../crypto/index.js';
 import { USER_NAME_PATTERN } from '../../../protocol/index.js';
 import { NameTakenError } from '../../../store/errors.js';
-import { createAccount, loginTurn } from '../../accounts.js';
+import { createAccount, loginTurn } from '../../accounts/accounts.js';
 import { legacyName } from '../legacy-directory.js';
 import { LegacyInputError, text } from '../fields.js';
 import type { LegacyHandler } from '../legacy-handler.js';
