@@ -19,8 +19,8 @@ const RUNS = 15;
 function group(count: number): ConversationMembers {
   const members = new Map<UserId, MemberRecord>();
   for (let i = 1; i <= count; i++) {
-    const userId = i as UserId;
-    members.set(userId, { userId, role: i === 1 ? 'admin' : 'member', joinedSeq: 1000 + i, leftSeq: null, deliveredSeq: 50_000 + i, readSeq: 40_000 + i } as MemberRecord);
+    const userId = i;
+    members.set(userId, { userId, role: i === 1 ? 'admin' : 'member', joinedSeq: 1000 + i, leftSeq: null, deliveredSeq: 50_000 + i, readSeq: 40_000 + i });
   }
   const conversation = { id: 77, kind: 'group', name: 'a large group', lastSeq: 60_000 } as unknown as ConversationMembers['conversation'];
   return { conversation, members };

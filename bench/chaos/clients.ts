@@ -73,7 +73,7 @@ export async function openChaosUsers(coordinator: ServerAddress, count: number, 
   const failure = opened.find((o) => o.status === 'rejected');
   if (failure) {
     // Nothing left reconnecting behind the failed run.
-    await Promise.all(opened.map((o) => (o.status === 'fulfilled' ? o.value.client.close(0) : undefined)));
+    await Promise.all(opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value.client.close(0)] : [])));
     throw failure.reason;
   }
   return opened.map((o) => (o as PromiseFulfilledResult<ChaosUser>).value);

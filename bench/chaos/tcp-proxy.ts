@@ -75,7 +75,10 @@ export async function startTcpProxy(upstream: { host: string; port: number }): P
     refuse: (on) => void (refusing = on),
     cutAll: () => {
       const n = pairs.size;
-      for (const { client, server: s } of [...pairs]) (client.destroy(), s.destroy());
+      for (const { client, server: s } of [...pairs]) {
+        client.destroy();
+        s.destroy();
+      }
       return n;
     },
     cutMidFrame: () => (pairs.size > 0 ? (cutArmed = true) : false),
@@ -83,7 +86,10 @@ export async function startTcpProxy(upstream: { host: string; port: number }): P
       return pairs.size;
     },
     close: async () => {
-      for (const { client, server: s } of [...pairs]) (client.destroy(), s.destroy());
+      for (const { client, server: s } of [...pairs]) {
+        client.destroy();
+        s.destroy();
+      }
       await new Promise((resolve) => server.close(resolve));
     },
   };

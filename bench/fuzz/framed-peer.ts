@@ -151,7 +151,7 @@ export class FramedPeer {
       return;
     }
     const owed = typeof m.id === 'number' ? (this.#owed.get(m.id) ?? 0) : 0;
-    if (owed === 0) this.violations.push(`unowed or duplicate reply to id ${String(m.id)} (${m.t})`);
+    if (owed === 0) this.violations.push(`unowed or duplicate reply to id ${JSON.stringify(m.id) ?? 'none'} (${m.t})`);
     else this.#owed.set(m.id as number, owed - 1);
   }
 }

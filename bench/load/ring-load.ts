@@ -57,7 +57,7 @@ export class RingLoad {
    * acknowledged message's delivery (15 s grace) and counts.
    */
   async run(ratePerS: number, durationS: number, offered: () => unknown = () => undefined): Promise<RingPhase> {
-    const sent = (this.#sent = new Map());
+    const sent = (this.#sent = new Map<string, { acked: boolean; delivered: number }>());
     this.#latencies = [];
     const ackLatencies: number[] = [];
     let errors = 0;

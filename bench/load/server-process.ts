@@ -43,7 +43,7 @@ export async function startServerProcess(serverArgs: string[], coordinatorPort: 
   let ready = false;
   // Drained all along, so a chatty server never blocks on a full pipe; once it is up only the tail
   // is kept, which explains a crash.
-  child.stderr!.on('data', (chunk: Buffer) => {
+  child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
     if (ready) stderr = stderr.slice(-4096);
   });
@@ -52,7 +52,7 @@ export async function startServerProcess(serverArgs: string[], coordinatorPort: 
       child.kill('SIGKILL');
       reject(new Error(`fastchat-server did not start within 60 s:\n${stderr}`));
     }, 60_000);
-    child.stderr!.on('data', () => {
+    child.stderr.on('data', () => {
       if (!ready && /fastchat-server ready/.test(stderr)) {
         ready = true;
         clearTimeout(timer);
@@ -112,7 +112,12 @@ export function treeUsage(root: number): ProcessUsage {
   const tree = new Set([root]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const [pid, parent] of parents) if (tree.has(parent) && !tree.has(pid)) (tree.add(pid), (grew = true));
+    for (const [pid, parent] of parents) {
+      if (tree.has(parent) && !tree.has(pid)) {
+        tree.add(pid);
+        grew = true;
+      }
+    }
   }
   let cpuTicks = 0;
   let rssBytes = 0;

@@ -51,7 +51,7 @@ export async function freeConsecutivePorts(count: number): Promise<number> {
     const run = Array.from({ length: count }, (_, i) => first! + i);
     if (run.slice(1).some((port) => handedOut.has(port))) continue;
     const servers = await Promise.all(run.map((port) => bind(port)));
-    await Promise.all(servers.map((s) => s && new Promise((r) => s.close(r))));
+    await Promise.all(servers.flatMap((s) => (s ? [new Promise((r) => s.close(r))] : [])));
     if (servers.every(Boolean)) {
       for (const port of run) handedOut.add(port);
       return first!;

@@ -52,5 +52,5 @@ export function withGlobalOptions(cli: Argv): Argv<GlobalArgs> {
       // Not yargs' conflicts(): it counts plaintext's default (false) as given.
       if (a.plaintext && (a.ca !== undefined || a.tls === true)) throw new Error('--plaintext turns TLS off: it does not go with --ca or --tls');
       return true;
-    }) as unknown as Argv<GlobalArgs>;
+    });
 }

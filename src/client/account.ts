@@ -148,7 +148,7 @@ export async function logIn(rpc: RpcConnection, local: LocalStore, name: string,
   const { user, legacyKey } = await openLegacyKey(rpc, local, { localKey: keys.localKey, password, loginSecret: keys.loginSecret }, reply.user, progress, keySource, {
     spki,
     backup,
-    reseal: (legacy) => sealIdentityBackup(privateKey!, retiredKeys, keys.backupKey, legacy),
+    reseal: (legacy) => sealIdentityBackup(privateKey, retiredKeys, keys.backupKey, legacy),
   });
   const identity = { user, privateKey, publicKeyDer: spki, fingerprint: fingerprint(spki), retiredKeys, loginSecret: keys.loginSecret, localKey: keys.localKey, legacyKey };
   return { identity, resume: { token: reply.resume } };

@@ -112,6 +112,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
         : await logIn(rpc, local, options.name, options.password, progress, options.keys);
       const state = await ClientState.load(local, identity.localKey, identity.user.id);
       const outbox = await Outbox.load(local);
+      // Made below, once its parts are: `online` runs only after that.
       let client: ChatClient | undefined;
       const online = (): RpcConnection => {
         if (!client) throw new ConnectionClosedError('the client is still starting');
@@ -131,9 +132,9 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
       });
       const sender = new Sender(identity, state, keyring, outbox, (conversation) => inbox.members(conversation), online);
       client = new ChatClient(options, local, identity, state, keyring, outbox, reader, sender, inbox);
-      sender.onOutcome((outcome) => (outcome.ok ? client!.emit('sent', outcome.receipt) : client!.emit('failed', outcome.failure)));
+      sender.onOutcome((outcome) => (outcome.ok ? client.emit('sent', outcome.receipt) : client.emit('failed', outcome.failure)));
       client.on('keys', (user) => {
-        if (user.publicKey && !identity.publicKeyDer.equals(user.publicKey)) client!.emit('ownKeyChanged', { fingerprint: fingerprint(user.publicKey) });
+        if (user.publicKey && !identity.publicKeyDer.equals(user.publicKey)) client.emit('ownKeyChanged', { fingerprint: fingerprint(user.publicKey) });
       });
       client.#pending = rpc;
       client.#resume = resume;

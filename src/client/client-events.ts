@@ -50,4 +50,4 @@ export interface ClientEvents {
 }
 
 /** Emits one of the ClientEvents (the client's own emit, handed to the parts that receive). */
-export type EmitClientEvent = <K extends keyof ClientEvents & string>(event: K, ...args: Parameters<ClientEvents[K]>) => void;
+export type EmitClientEvent = <K extends keyof ClientEvents>(event: K, ...args: Parameters<ClientEvents[K]>) => void;

@@ -5,7 +5,8 @@ import type { ErrorCode } from '../protocol/index.js';
 export class RequestFailedError extends Error {
   override readonly name = 'RequestFailedError';
   constructor(
-    readonly code: ErrorCode | string,
+    /** An ErrorCode, or one a newer server sends (`string & {}` keeps the known ones offered by editors). */
+    readonly code: ErrorCode | (string & {}),
     message: string,
     /** With `rate_limited`: when the server says to try again, in milliseconds. */
     readonly retryAfterMs?: number,

@@ -73,7 +73,7 @@ export class GroupRoster {
       const joinedSeq = m.joinedSeq ?? 0;
       const entry = roster.members[m.user];
       if (entry !== undefined && 'leftSeq' in entry && joinedSeq + 1 < entry.leftSeq) continue; // seen gone
-      if ((entry !== undefined && 'joinedSeq' in entry && entry.joinedSeq === joinedSeq) || (await this.#seenAdded(view, m.user, joinedSeq, entry))) {
+      if ((entry !== undefined && 'joinedSeq' in entry && entry.joinedSeq === joinedSeq) || (await this.#seenAdded(view, m.user, joinedSeq))) {
         this.#set(view.conversation, this.state.roster(view.conversation)!, m.user, { joinedSeq });
         members.push(m);
         continue;
@@ -99,7 +99,7 @@ export class GroupRoster {
   }
 
   /** Is the row that opened this member's window a `member_added` about them, after any removal seen? */
-  async #seenAdded(view: ConversationView, user: number, joinedSeq: number, entry: RosterEntry | undefined): Promise<boolean> {
+  async #seenAdded(view: ConversationView, user: number, joinedSeq: number): Promise<boolean> {
     // Before the user's own window: no row to see (the first look judged those).
     if (joinedSeq < view.joinedSeq || (joinedSeq === view.joinedSeq && user !== this.self)) return false;
     if (user === this.self) return true;

@@ -90,7 +90,7 @@ export class RpcConnection {
         this.#abandon(id);
         reject(new RequestTimeoutError(body.t, timeoutMs));
       }, timeoutMs);
-      this.#pending.set(id, { type: body.t, resolve: resolve as (r: never) => void, reject, timer });
+      this.#pending.set(id, { type: body.t, resolve: resolve, reject, timer });
       this.transport.send(encodeFrame({ ...body, id }));
     });
   }
@@ -119,7 +119,7 @@ export class RpcConnection {
     if (message.t === 'error' && id === undefined) {
       // Connection-level error: the server is about to close; keep its reason for pending requests.
       const code = typeof message.code === 'string' ? message.code : 'internal';
-      this.#closeReason = new RequestFailedError(code, String(message.message ?? 'the server closed the connection'));
+      this.#closeReason = new RequestFailedError(code, typeof message.message === 'string' ? message.message : 'the server closed the connection');
       return;
     }
     if (id === undefined && message.t !== 'ok' && message.t !== 'error') return this.#onPush(message);
@@ -149,7 +149,7 @@ export class RpcConnection {
     if (!Object.hasOwn(PUSH_SCHEMAS, message.t)) return;
     let push: Push;
     try {
-      push = PUSH_SCHEMAS[message.t as PushType].parse(message, '') as Push;
+      push = PUSH_SCHEMAS[message.t as PushType].parse(message, '');
     } catch (error) {
       return this.#fail(new ServerProtocolError(`bad "${message.t}" push: ${String(error)}`, { cause: error }));
     }

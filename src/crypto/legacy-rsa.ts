@@ -106,7 +106,7 @@ export function legacyDecrypt(privateKey: KeyObject, decimal: string): string | 
   if (bytes.length !== k || bytes.some((b) => b > 255)) return undefined;
   try {
     const pem = privateKey.export({ format: 'pem', type: 'pkcs1' }).toString();
-    const key = forge.pki.privateKeyFromPem(pem) as pki.rsa.PrivateKey;
+    const key = forge.pki.privateKeyFromPem(pem);
     const text = key.decrypt(Buffer.from(bytes).toString('binary'), 'RSAES-PKCS1-V1_5');
     return isLegacyText(text) ? text : undefined;
   } catch {
@@ -127,7 +127,7 @@ export function legacyPrivateKeyFromPem(pem: string): KeyObject {
 function forgePublicKey(spkiDer: Uint8Array): pki.rsa.PublicKey {
   try {
     const asn1 = forge.asn1.fromDer(Buffer.from(spkiDer).toString('binary'));
-    const key = forge.pki.publicKeyFromAsn1(asn1) as pki.rsa.PublicKey;
+    const key = forge.pki.publicKeyFromAsn1(asn1);
     if (!key.n || !key.e) throw new BadKeyError('not an RSA public key');
     return key;
   } catch (error) {

@@ -85,17 +85,17 @@ export function readEncryptedPrivateKeyPem(pem: string): Asn1 {
  */
 export function readPbes2Parameters(info: Asn1): Pbes2Parameters | undefined {
   const [algorithm, encryptedData] = children(info, 2);
-  const [schemeOid, schemeParams] = children(algorithm!, 2);
-  const encrypted = bytesOf(encryptedData!, Type.OCTETSTRING);
-  if (oidOf(schemeOid!) !== OID.pbes2) return undefined;
-  const [kdf, encryption] = children(schemeParams!, 2);
-  const [kdfOid, kdfParams] = children(kdf!, 2);
-  if (oidOf(kdfOid!) !== OID.pbkdf2) return undefined;
-  const [cipherOid, ivNode] = children(encryption!, 2);
-  const cipher = CIPHER_BY_OID.get(oidOf(cipherOid!));
+  const [schemeOid, schemeParams] = children(algorithm, 2);
+  const encrypted = bytesOf(encryptedData, Type.OCTETSTRING);
+  if (oidOf(schemeOid) !== OID.pbes2) return undefined;
+  const [kdf, encryption] = children(schemeParams, 2);
+  const [kdfOid, kdfParams] = children(kdf, 2);
+  if (oidOf(kdfOid) !== OID.pbkdf2) return undefined;
+  const [cipherOid, ivNode] = children(encryption, 2);
+  const cipher = CIPHER_BY_OID.get(oidOf(cipherOid));
   if (!cipher) return undefined;
 
-  const params = children(kdfParams!);
+  const params = children(kdfParams);
   const salt = bytesOf(params[0], Type.OCTETSTRING);
   const iterations = integerOf(params[1]);
   let at = 2;
@@ -104,7 +104,7 @@ export function readPbes2Parameters(info: Asn1): Pbes2Parameters | undefined {
   let digest: PbkdfDigest | undefined = 'sha1'; // RFC 8018: the PRF defaults to hmacWithSHA1
   if (params[at]) digest = PRF_BY_OID.get(oidOf(children(params[at])[0]));
   if (!digest || keyLength !== cipher.keyLength) return undefined;
-  return { salt, iterations, digest, cipher: cipher.cipher, keyLength, iv: bytesOf(ivNode!, Type.OCTETSTRING), encrypted };
+  return { salt, iterations, digest, cipher: cipher.cipher, keyLength, iv: bytesOf(ivNode, Type.OCTETSTRING), encrypted };
 }
 
 /** The DER bytes of an ASN.1 value. */
@@ -119,7 +119,7 @@ function children(node: Asn1 | undefined, atLeast = 1): Asn1[] {
   return node.value;
 }
 
-function bytesOf(node: Asn1 | undefined, type: number): Buffer {
+function bytesOf(node: Asn1 | undefined, type: Asn1['type']): Buffer {
   if (!node || node.type !== type || typeof node.value !== 'string') throw new Error(`EncryptedPrivateKeyInfo: expected ASN.1 type ${type}`);
   return fromBinary(node.value);
 }

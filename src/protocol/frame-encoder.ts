@@ -8,7 +8,7 @@ import { encodeWithShared, sharedEncoding } from './shared-field.js';
  * A conversation view whose member list was encoded once (shared-field.ts) has those bytes copied in.
  */
 export function encodeFrame<M extends { readonly t: string }>(message: M): Buffer {
-  const pieces = message.t === 'conversation' ? spliced(message as unknown as Record<string, unknown>, 'members') : undefined;
+  const pieces = message.t === 'conversation' ? spliced(message, 'members') : undefined;
   if (pieces) return framed(pieces);
   const body = packValue(message);
   const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + body.length);

@@ -17,7 +17,7 @@ export function isRequestType(type: string): type is RequestType {
 /** Checks a decoded message against its request schema; throws UnknownTypeError or InvalidMessageError. */
 export function validateRequest(raw: RawMessage): Request {
   if (!isRequestType(raw.t)) throw new UnknownTypeError(raw.t);
-  return REQUEST_SCHEMAS[raw.t].parse(raw, '') as Request;
+  return REQUEST_SCHEMAS[raw.t].parse(raw, '');
 }
 
 /** The request id of a message that failed validation, when it has a usable one, so the error can be correlated. */

@@ -1,4 +1,4 @@
-import { useCallback, useReducer, useRef } from 'react';
+import { useCallback, useMemo, useReducer, useRef } from 'react';
 import { App } from './App.js';
 import type { TuiClient } from './chat-port.js';
 import { AppActionsContext } from './contexts/AppActionsContext.js';
@@ -50,11 +50,10 @@ export function AppContainer({ client, server, bell = true, ring = ringStdout, o
   const { columns, rows } = useTerminalSize();
   useConversationSync(client, state, actions, regions(columns, rows, state.composer.text).messagesHeight);
   useGlobalKeys(state, dispatch, actions);
-  const value = useRef({ dispatch, actions, getState });
-  value.current = value.current.actions === actions ? value.current : { dispatch, actions, getState };
+  const value = useMemo(() => ({ dispatch, actions, getState }), [dispatch, actions, getState]);
   return (
     <AppStateContext.Provider value={state}>
-      <AppActionsContext.Provider value={value.current}>
+      <AppActionsContext.Provider value={value}>
         <App />
       </AppActionsContext.Provider>
     </AppStateContext.Provider>

@@ -28,7 +28,7 @@ export interface TuiProps {
 }
 
 /** The whole TUI: the login screen, then the chat once logged in. */
-export function Tui({ server, home, initialName, bell = true, openClient = ChatClient.open, onExit, tls }: TuiProps) {
+export function Tui({ server, home, initialName, bell = true, openClient = (options) => ChatClient.open(options), onExit, tls }: TuiProps) {
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize();
   const [client, setClient] = useState<StartableClient | undefined>(undefined);

@@ -82,7 +82,7 @@ describe('fastchat commands between two homes', () => {
     [['send', '--group', 'no-such-group', 'x'], 'fastchat: you are in no group named no-such-group'],
     [['history', '--group', 'team', 'alice'], 'fastchat: name a user or a --group (one of them)'],
   ])('%j fails with one clear line', async (args, line) => {
-    const { code, stderr } = await fastchat('alice', args as string[]);
+    const { code, stderr } = await fastchat('alice', args);
     expect(code).not.toBe(0);
     expect(stderr.trim().split('\n')[0]).toBe(line);
   });

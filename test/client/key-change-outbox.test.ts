@@ -2,7 +2,7 @@ import { afterEach, expect, it } from 'vitest';
 import type { ChatClient } from '../../src/client/chat-client.js';
 import { LocalStore } from '../../src/client/local-store.js';
 import type { OutboxEntry } from '../../src/client/outbox.js';
-import { generateIdentityKey, publicKeyDer } from '../../src/crypto/identity.js';
+import { generateIdentityKey } from '../../src/crypto/identity.js';
 import { publishNextIdentityKey } from '../../src/client/key-change.js';
 import { derivePasswordKeys } from '../../src/crypto/password-keys.js';
 import { collect, testClients } from '../support/client-harness.js';

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { generateIdentityKey, publicKeyDer } from '../../src/crypto/identity.js';
+import { generateIdentityKey } from '../../src/crypto/identity.js';
 import { publishNextIdentityKey } from '../../src/client/key-change.js';
 import { derivePasswordKeys } from '../../src/crypto/password-keys.js';
 import { collect, useServerWithClients } from '../support/client-harness.js';

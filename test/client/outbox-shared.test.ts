@@ -25,17 +25,17 @@ function race(tag: string, count: number): { claimed: Promise<string[]>; finish:
   let err = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   const claimed = new Promise<string[]>((resolve, reject) => {
-    child.stdout!.on('data', (chunk) => {
+    child.stdout.on('data', (chunk) => {
       out += chunk;
       if (out.includes('\n')) resolve((JSON.parse(out) as { claimed: string[] }).claimed);
     });
-    child.stderr!.on('data', (chunk) => (err += chunk));
+    child.stderr.on('data', (chunk) => (err += chunk));
     void exited.then((code) => reject(new Error(`racer ${tag} exited (${code}) before claiming:\n${err}`)));
   });
   return {
     claimed,
     finish: async () => {
-      child.stdin!.end();
+      child.stdin.end();
       expect(await exited).toBe(0);
     },
   };

@@ -36,13 +36,13 @@ describe('RpcConnection on a slow server', () => {
     expect(await slow).toBeInstanceOf(RequestTimeoutError);
     // The late reply, then a push: once the push is in, the client has handled the reply before it.
     const pushed = new Promise<void>((resolve) => rpc.onPush(() => resolve()));
-    server.send({ t: 'ok', id: first.id as number, time: 1 });
+    server.send({ t: 'ok', id: first.id, time: 1 });
     server.send({ t: 'presence', user: 5, online: true });
     await pushed;
 
     const next = rpc.request({ t: 'ping' });
     const second = await server.next();
-    server.send({ t: 'ok', id: second.id as number, time: 2 });
+    server.send({ t: 'ok', id: second.id, time: 2 });
     await expect(next).resolves.toEqual({ time: 2 });
     rpc.close();
   });

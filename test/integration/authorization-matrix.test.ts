@@ -214,7 +214,7 @@ describeEachServer('authorization matrix', (start) => {
       const before = await snapshot(server, world);
       const outcome = await world.rpc.request(request(world, actor)).then(
         (result) => ({ code: 'ok' as const, result, message: '' }),
-        (error: { code?: string; message?: string }) => ({ code: error.code ?? String(error), result: undefined, message: error.message ?? '' }),
+        (error: { code?: string; message?: string }) => ({ code: error.code ?? `no code (${error.message ?? ''})`, result: undefined, message: error.message ?? '' }),
       );
       if (outcome.code !== expected) return `${type} by ${actor}: expected ${expected}, got ${outcome.code}`;
       // A refusal names users and groups by name, never by the ids only the server uses.

@@ -168,11 +168,11 @@ describePostgres('cluster failover', (postgres) => {
     const reconnected = await Promise.all(
       onB.map(async (user) => {
         await expect
-          .poll(() => user.statuses.find((s) => s.at >= killedAt! && s.state === 'connected'), { timeout: GIVE_UP_MS, interval: 20 })
+          .poll(() => user.statuses.find((s) => s.at >= killedAt && s.state === 'connected'), { timeout: GIVE_UP_MS, interval: 20 })
           .toBeDefined();
-        const back = user.statuses.find((s) => s.at >= killedAt! && s.state === 'connected')!;
-        const attempts = user.statuses.filter((s) => s.at >= killedAt! && s.at <= back.at && s.state === 'reconnecting').map((s) => `+${s.at - killedAt!} ms ${s.reason}`);
-        return { name: user.name, ms: back.at - killedAt!, node: nodeOf(back.port)?.name, attempts };
+        const back = user.statuses.find((s) => s.at >= killedAt && s.state === 'connected')!;
+        const attempts = user.statuses.filter((s) => s.at >= killedAt && s.at <= back.at && s.state === 'reconnecting').map((s) => `+${s.at - killedAt} ms ${s.reason}`);
+        return { name: user.name, ms: back.at - killedAt, node: nodeOf(back.port)?.name, attempts };
       }),
     );
     console.log(`kill → reconnected:\n${reconnected.map((r) => `  ${r.name} ${r.ms} ms on ${r.node}, after: ${r.attempts.join('; ')}`).join('\n')}`);
@@ -185,7 +185,7 @@ describePostgres('cluster failover', (postgres) => {
     // and let the outboxes drain.
     await expect.poll(() => sent.filter((s) => s.acked && !s.ackedBeforeKill).length, { timeout: GIVE_UP_MS }).toBeGreaterThan(20);
     sending = false;
-    await loops;
+    await Promise.all(loops);
     await expect.poll(() => users.every((u) => u.client.outbox.size === 0), { timeout: GIVE_UP_MS }).toBe(true);
     await expect.poll(() => sent.every((s) => s.acked), { timeout: GIVE_UP_MS }).toBe(true);
 

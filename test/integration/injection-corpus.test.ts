@@ -21,7 +21,7 @@ async function connect(server: TestServer): Promise<ChatTestClient> {
 }
 
 /** The reply's error code, or 'ok'. */
-const outcome = (reply: Promise<unknown>) => reply.then(() => 'ok', (error: { code?: string }) => error.code ?? String(error));
+const outcome = (reply: Promise<unknown>) => reply.then(() => 'ok', (error: { code?: string; message?: string }) => error.code ?? `no code (${error.message ?? ''})`);
 
 const corpus = Object.entries(INJECTION_CORPUS);
 /** Group names and bodies at their limits and one over. */

@@ -56,7 +56,7 @@ describe('limit: connections per address', () => {
   it('counts every port of the process, and just closes a legacy connection past the limit', async () => {
     server = await startTestServer({ limits: { maxConnectionsPerAddress: 2 } });
     await greeted();
-    await open(server.listening.ports[1]!);
+    await open(server.listening.ports[1]);
     const legacy = await LegacyTestClient.raw(server.listening.ports[1]!);
     closers.push(() => legacy.close());
     legacy.write({ 'info-type': 'login', name: 'ANN', password: 'x' });

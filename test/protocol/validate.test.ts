@@ -51,7 +51,7 @@ describe('validateRequest', () => {
 
   it.each(Object.entries(valid))('rejects a %s without its id', (_, message) => {
     const { id: _id, ...rest } = message;
-    expect(() => validateRequest(rest as RawMessage)).toThrow(new InvalidMessageError('id', 'is required'));
+    expect(() => validateRequest(rest)).toThrow(new InvalidMessageError('id', 'is required'));
   });
 
   it.each([

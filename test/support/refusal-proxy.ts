@@ -39,9 +39,18 @@ export async function startRefusalProxy(node: { host: string; port: number }): P
     const fromServer = new FrameDecoder({ maxFrameBytes: 16 * 1024 * 1024 });
     client.on('data', (chunk: Buffer) => {
       fromClient.feed(chunk, (message) => {
-        if (message.t === 'send' && refusal !== undefined) (refused.set(message.id, refusal), (refusal = undefined));
-        if (message.t === 'send' && hold !== undefined) (holding.set(message.id, hold), (hold = undefined));
-        for (const watcher of watchers.filter((w) => w.type === message.t)) (watchers.splice(watchers.indexOf(watcher), 1), watcher.seen());
+        if (message.t === 'send' && refusal !== undefined) {
+          refused.set(message.id, refusal);
+          refusal = undefined;
+        }
+        if (message.t === 'send' && hold !== undefined) {
+          holding.set(message.id, hold);
+          hold = undefined;
+        }
+        for (const watcher of watchers.filter((w) => w.type === message.t)) {
+          watchers.splice(watchers.indexOf(watcher), 1);
+          watcher.seen();
+        }
         if (requestHold?.type === message.t) {
           const held = requestHold;
           requestHold = undefined;

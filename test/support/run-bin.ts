@@ -49,8 +49,8 @@ export function startBin(name: string, args: string[], env: NodeJS.ProcessEnv = 
   let stderr = '';
   let stdout = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  child.stderr!.on('data', (c) => (stderr += c));
-  child.stdout!.on('data', (c) => (stdout += c));
+  child.stderr.on('data', (c) => (stderr += c));
+  child.stdout.on('data', (c) => (stdout += c));
   return {
     child,
     stderr: () => stderr,
@@ -74,10 +74,10 @@ export function startBin(name: string, args: string[], env: NodeJS.ProcessEnv = 
         }, timeoutMs);
         const cleanup = () => {
           clearTimeout(timer);
-          child.stderr!.off('data', check);
+          child.stderr.off('data', check);
           child.off('exit', onExit);
         };
-        child.stderr!.on('data', check);
+        child.stderr.on('data', check);
         child.once('exit', onExit);
         check();
       }),

@@ -35,7 +35,7 @@ export class FakeClient extends TypedEmitter<ClientEvents> implements TuiClient 
     super();
   }
 
-  fire<K extends keyof ClientEvents & string>(event: K, ...args: Parameters<ClientEvents[K]>): void {
+  fire<K extends keyof ClientEvents>(event: K, ...args: Parameters<ClientEvents[K]>): void {
     this.emit(event, ...args);
   }
 

@@ -59,7 +59,7 @@ describe('login screen', () => {
       codeError('name_taken', 'taken'),
       codeError('connect_failed', 'cannot reach the server at 127.0.0.1:9000: connection refused (is fastchat-server running?)'),
     ];
-    const ui = renderTui(<Tui server={{ host: '127.0.0.1', port: 9000 }} home="/tmp/x" openClient={async () => Promise.reject(errors.shift())} />);
+    const ui = renderTui(<Tui server={{ host: '127.0.0.1', port: 9000 }} home="/tmp/x" openClient={async () => Promise.reject(errors.shift()!)} />);
     await ui.press('b', 'o', 'b', KEYS.tab, 'p', 'w', KEYS.enter);
     await ui.waitFor('✗ wrong name or password');
     await ui.press(KEYS.enter);

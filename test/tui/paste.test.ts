@@ -39,8 +39,8 @@ describe('pasted text', () => {
     expect(pastedText(state, '\ntwo', TEXT)).toBe('two');
     expect(pastedText(state, '', RETURN)).toBe('\n');
     expect(pastedText(state, '\n', TEXT)).toBe('');
-    expect(pastedText(state, '', { ...TEXT, tab: true } as Key)).toBe('\t');
-    expect(pastedText(state, 'c', { ...TEXT, ctrl: true } as Key)).toBe('');
+    expect(pastedText(state, '', { ...TEXT, tab: true })).toBe('\t');
+    expect(pastedText(state, 'c', { ...TEXT, ctrl: true })).toBe('');
   });
 
   it('in a single-line field, line ends and tabs are dropped (or replaced)', () => {

@@ -8,7 +8,7 @@ interface UserArgs extends GlobalArgs {
   who: string;
 }
 
-const withUser = (cli: Argv<GlobalArgs>) => cli.positional('who', { type: 'string', demandOption: true, describe: 'the user, by name' }) as never;
+const withUser = (cli: Argv<GlobalArgs>) => cli.positional('who', { type: 'string', demandOption: true, describe: 'the user, by name' });
 
 /** `fastchat block USER`: no direct messages and no group adds from USER. */
 export const blockCommand: CommandModule<GlobalArgs, UserArgs> = {

@@ -88,6 +88,6 @@ export const groupCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'group <command>',
   describe: 'create a group, add or remove members, rename it, leave, accept a member',
   builder: (cli: Argv<GlobalArgs>) =>
-    cli.command(create).command(change('add')).command(change('remove')).command(rename).command(leave).command(accept).demandCommand(1) as never,
+    cli.command(create).command(change('add')).command(change('remove')).command(rename).command(leave).command(accept).demandCommand(1),
   handler: () => undefined,
 };

@@ -25,7 +25,7 @@ export const historyCommand: CommandModule<GlobalArgs, HistoryArgs> = {
       .check((a) => {
         if ((a.with === undefined) === (a.group === undefined)) throw new Error('name a user or a --group (one of them)');
         return true;
-      }) as never,
+      }),
   handler: async (args) =>
     withClient(args, async (client) => {
       const conversation =

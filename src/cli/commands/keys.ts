@@ -109,6 +109,6 @@ export const keysCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'keys <command>',
   describe: 'fingerprints, a new key, key export and import, trusting a changed key',
   builder: (cli: Argv<GlobalArgs>) =>
-    cli.command(fingerprintCommand).command(newCommand).command(exportCommand).command(importCommand).command(trustCommand).demandCommand(1) as never,
+    cli.command(fingerprintCommand).command(newCommand).command(exportCommand).command(importCommand).command(trustCommand).demandCommand(1),
   handler: () => undefined,
 };

@@ -21,7 +21,7 @@ export const readCommand: CommandModule<GlobalArgs, ReadArgs> = {
   builder: (cli) =>
     cli
       .option('follow', { alias: 'f', type: 'boolean', default: false, describe: 'keep printing new messages as they arrive' })
-      .option('json', { type: 'boolean', default: false, describe: 'one JSON object per line' }) as never,
+      .option('json', { type: 'boolean', default: false, describe: 'one JSON object per line' }),
   handler: async (args) => {
     const client = await openClient(args);
     const newest = new Map<number, number>();

@@ -22,16 +22,16 @@ export const sendCommand: CommandModule<GlobalArgs, SendArgs> = {
   describe: 'send an encrypted message: `send USER "text"`, or `send --group GROUP "text"`',
   builder: (cli) =>
     cli
-      .positional('words', { type: 'string', array: true, describe: 'USER TEXT, or TEXT with --group' })
+      .positional('words', { type: 'string', array: true, demandOption: true, describe: 'USER TEXT, or TEXT with --group' })
       .option('group', { alias: 'g', type: 'string', describe: 'send to this group (team, or team#12 when names are shared)' })
       .option('wait', { type: 'number', default: 10, describe: 'seconds to wait for the server to confirm; then it stays queued (exit 75)' })
       .check((a) => {
         const expected = a.group === undefined ? 2 : 1;
-        if ((a.words ?? []).length !== expected) {
+        if (a.words.length !== expected) {
           throw new Error(a.group === undefined ? 'give a user and the text: send USER "text"' : 'give only the text with --group: send --group GROUP "text"');
         }
         return true;
-      }) as never,
+      }),
   handler: async (args) => {
     let queued = false;
     try {

@@ -18,7 +18,7 @@ const trustCommand: CommandModule<GlobalArgs, ServersArgs> = {
   builder: (cli) =>
     cli
       .positional('address', { type: 'string', describe: 'HOST:PORT of any port of the server', coerce: hostPortOption('address') })
-      .option('fingerprint', { type: 'string', describe: 'pin only if the server presents this SHA-256 fingerprint (as printed when it was refused)' }) as never,
+      .option('fingerprint', { type: 'string', describe: 'pin only if the server presents this SHA-256 fingerprint (as printed when it was refused)' }),
   handler: async (args) => {
     const address = args.address ?? args.server;
     const expected = args.fingerprint?.toUpperCase();
@@ -61,6 +61,6 @@ const forgetCommand: CommandModule<GlobalArgs, ServersArgs> = {
 export const serversCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'servers <command>',
   describe: "TLS: the servers' pinned certificates (trust on first use)",
-  builder: (cli: Argv<GlobalArgs>) => cli.command(trustCommand).command(listCommand).command(forgetCommand).demandCommand(1) as never,
+  builder: (cli: Argv<GlobalArgs>) => cli.command(trustCommand).command(listCommand).command(forgetCommand).demandCommand(1),
   handler: () => undefined,
 };

@@ -37,7 +37,7 @@ const endCommand: CommandModule<GlobalArgs, EndArgs> = {
       .check((argv) => {
         if ((argv.id === undefined) === !argv.others) throw new Error('name one session ID, or --others');
         return true;
-      }) as never,
+      }),
   handler: async (args) =>
     withClient(args, async (client) => {
       const targets = args.others ? (await client.sessions()).filter((s) => !s.current).map((s) => s.id) : [args.id!];
@@ -50,6 +50,6 @@ const endCommand: CommandModule<GlobalArgs, EndArgs> = {
 export const sessionsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'sessions',
   describe: 'list your sessions, or end them',
-  builder: (cli: Argv<GlobalArgs>) => cli.command(listCommand).command(endCommand) as never,
+  builder: (cli: Argv<GlobalArgs>) => cli.command(listCommand).command(endCommand),
   handler: () => undefined,
 };

@@ -10,7 +10,7 @@ interface SignupArgs extends GlobalArgs {
 export const signupCommand: CommandModule<GlobalArgs, SignupArgs> = {
   command: 'signup <name>',
   describe: 'create an account and its keys; prints your key fingerprint',
-  builder: (cli) => cli.positional('name', { type: 'string', demandOption: true, describe: 'user name (3-32: letters, digits, _ . -)' }) as never,
+  builder: (cli) => cli.positional('name', { type: 'string', demandOption: true, describe: 'user name (3-32: letters, digits, _ . -)' }),
   handler: async (args) => {
     const client = await openClient(args, 'signup', args.name);
     try {

@@ -15,7 +15,7 @@ export const tuiCommand: CommandModule<GlobalArgs, TuiArgs> = {
   builder: (cli) =>
     cli
       .option('bell', { type: 'boolean', default: true, describe: 'ring the terminal bell for messages in other conversations (--no-bell: never)' })
-      .option('color', { type: 'boolean', default: true, describe: 'draw in colour (--no-color: bold and inverse only, as does a non-empty $NO_COLOR; $FORCE_COLOR forces colour)' }) as never,
+      .option('color', { type: 'boolean', default: true, describe: 'draw in colour (--no-color: bold and inverse only, as does a non-empty $NO_COLOR; $FORCE_COLOR forces colour)' }),
   handler: async (args) => {
     if (!process.stdin.isTTY || !process.stdout.isTTY) throw new Error('fastchat tui needs a terminal; the other commands work in scripts');
     // React's development build costs several ms per keystroke: load the TUI in production mode,

@@ -76,8 +76,8 @@ export async function dispatch(request: Request, context: RequestContext): Promi
   }
   if ((handler.access ?? 'user') === 'user') context.session.requireUser();
   try {
-    const result = await handler.handle(request as never, context);
-    return { ...result, t: 'ok', id: request.id } as OkReply;
+    const result = await handler.handle(request, context);
+    return { ...result, t: 'ok', id: request.id };
   } catch (error) {
     if (error instanceof StoreError && CLIENT_STORE_CODES.has(error.code)) {
       throw new RequestError(error.code as 'forbidden', error.message, { cause: error });

@@ -10,7 +10,7 @@ export const typing: Handler<'typing'> = {
     if (!isCurrent(entry?.members.get(user.id))) {
       throw await notAMember(services.store, entry, user.id);
     }
-    const others = [...entry!.members.values()].filter((m) => m.leftSeq === null && m.userId !== user.id).map((m) => m.userId);
+    const others = [...entry.members.values()].filter((m) => m.leftSeq === null && m.userId !== user.id).map((m) => m.userId);
     services.fanout.toUsers(others, { t: 'typing', conversation: request.conversation, user: user.id });
     services.cluster?.announce({ t: 'typing', c: request.conversation, u: user.id });
     return {};

@@ -11,15 +11,15 @@ export interface LegacyContext {
   readonly session: ClientSession;
   readonly inbox: LegacyInbox;
   /** Writes one JSON object (queued while a bare reply must stay alone). */
-  sendJson(object: LegacyObject): void;
+  readonly sendJson: (object: LegacyObject) => void;
   /**
    * Writes a bare ASCII reply (`1`, `0`, a port number), ahead of anything held back for a handler that
    * `repliesAlone`. With `alone`, nothing else is written until the client sends its next object: the
    * original reads this reply with one recv (legacy-protocol.md).
    */
-  sendBare(text: string, options?: { alone?: boolean }): void;
+  readonly sendBare: (text: string, options?: { alone?: boolean }) => void;
   /** Ends the connection after what is written. */
-  end(): void;
+  readonly end: () => void;
 }
 
 /** One handler per `info-type` (docs/legacy.md § Requests); legacy-handlers.ts is the table. */

@@ -163,7 +163,7 @@ class TlsSniffer implements ConnectionSink {
     const secure = new TLSSocket(socket, { isServer: true, secureContext: this.#context });
     // A failed handshake (a client that distrusts our certificate, garbage after 0x16) ends here,
     // before the core has seen a byte; the core's own 'error' listener takes over once it has it.
-    secure.once('error', (error) => {
+    secure.once('error', (error: Error) => {
       this.logger.debug('TLS handshake failed', { role: info.role, remote: info.remoteAddress, error: error.message });
       secure.destroy();
     });

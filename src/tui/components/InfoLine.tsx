@@ -34,7 +34,7 @@ export function InfoLine({ width }: { readonly width: number }) {
       </Box>
     );
   }
-  const names = state.open === undefined ? [] : typingNames(state, state.open, Date.now());
+  const names = state.open === undefined ? [] : typingNames(state, state.open);
   if (names.length === 0) return <Text> </Text>;
   return (
     <Text dimColor italic wrap="truncate-end">

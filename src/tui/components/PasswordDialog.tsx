@@ -65,7 +65,8 @@ export function PasswordDialog({ width }: { readonly width: number }) {
   const checkStrength = () => {
     busyRef.current = true;
     show();
-    requireStrongPassword(getState().me.name, typed.current.new)
+    // Never rejects: a failed check is shown as its error.
+    void requireStrongPassword(getState().me.name, typed.current.new)
       .then(() => {
         stepRef.current = 'again';
         return undefined;

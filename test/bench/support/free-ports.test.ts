@@ -7,7 +7,10 @@ const ephemeralStart = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_ran
 
 const open: Array<Server | Socket> = [];
 afterEach(() => {
-  for (const handle of open.splice(0)) handle instanceof Server ? handle.close() : handle.destroy();
+  for (const handle of open.splice(0)) {
+    if (handle instanceof Server) handle.close();
+    else handle.destroy();
+  }
 });
 
 describe('freePorts: ports the harness hands to servers', () => {

@@ -43,7 +43,7 @@ export async function buildWorld(server: TestServer, actor: Actor): Promise<Worl
   const prefix = `w${++worlds}x${process.pid % 1000}`;
   const connect = () => ChatTestClient.connect(server.listening.coordinatorPort);
   const [admin, member, removed, outsider] = await Promise.all([connect(), connect(), connect(), connect()]);
-  const clients = { admin: admin!, member: member!, removed: removed!, outsider: outsider! };
+  const clients = { admin: admin, member: member, removed: removed, outsider: outsider };
   const extra: RpcConnection[] = [];
   const close = async () => {
     extra.forEach((rpc) => rpc.close());

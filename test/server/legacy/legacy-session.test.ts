@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { socketPair } from '../../../bench/support/socket-pair.js';
 import { generateLegacyKey, legacyKeyText, legacyPublicKeyDer } from '../../../src/crypto/index.js';
@@ -25,7 +24,7 @@ function legacyPeer(core: ChatServer) {
   let wake: (() => void) | undefined;
   client.on('data', (chunk: Buffer) => (reads.push(chunk.toString('latin1')), wake?.()));
   return {
-    client: client as Duplex,
+    client: client,
     reads,
     write: (object: unknown) => client.write(JSON.stringify(object)),
     /** Resolves once there has been at least one read. */

@@ -33,7 +33,7 @@ describe('RequestGate', () => {
   });
 
   it('starts a request at once when its pace has a turn, and once its booked turn comes otherwise', async () => {
-    let clock = 0;
+    const clock = 0;
     const pace = new RateLimiter<string>({ perSecond: 1000, burst: 1, now: () => clock });
     const started: string[] = [];
     const second = new Promise<void>((resolve) => {
