@@ -48,7 +48,10 @@ const textOf = (i: number) => `message ${i}: see you at the usual place around $
  * one of them would. Throws if any message does not come back verified with its text.
  */
 export async function runBacklogBench(count = 10_000): Promise<BacklogResult> {
-  const keys = new Map<number, KeyObject>([[ALICE, await generateIdentityKey()], [BOB, await generateIdentityKey()]]);
+  const keys = new Map<number, KeyObject>([
+    [ALICE, await generateIdentityKey()],
+    [BOB, await generateIdentityKey()],
+  ]);
   const members = [ALICE, BOB];
   const spki = new Map([...keys].map(([id, key]) => [id, publicKeyDer(key)] as const));
   const recipientKeys = new Map([...spki].map(([id, der]) => [id, importPublicKey(der)] as const));
@@ -65,7 +68,14 @@ export async function runBacklogBench(count = 10_000): Promise<BacklogResult> {
       sessions++;
     }
     const plaintext = encodeContent({ text: textOf(i), sentAt: 1_764_000_000_000 + i });
-    const envelope = sealMessage({ session: session!, conversationId: CONVERSATION, senderId, senderKey: keys.get(senderId)!, recipientKeys, plaintext });
+    const envelope = sealMessage({
+      session: session!,
+      conversationId: CONVERSATION,
+      senderId,
+      senderKey: keys.get(senderId)!,
+      recipientKeys,
+      plaintext,
+    });
     backlog.push({ senderId, envelope, text: textOf(i) });
   }
   const sealSeconds = Number(process.hrtime.bigint() - sealStarted) / 1e9;
@@ -84,7 +94,12 @@ export async function runBacklogBench(count = 10_000): Promise<BacklogResult> {
 }
 
 /** One fresh reader over the whole backlog; returns the seconds it took. */
-function readBacklog(backlog: readonly StoredMessage[], myUserId: number, myPrivateKey: KeyObject, spki: ReadonlyMap<number, Buffer>): number {
+function readBacklog(
+  backlog: readonly StoredMessage[],
+  myUserId: number,
+  myPrivateKey: KeyObject,
+  spki: ReadonlyMap<number, Buffer>,
+): number {
   const started = process.hrtime.bigint();
   const cache = new SessionKeyCache();
   // Senders' public keys are imported once each, as the client keeps them, not once per message.
@@ -92,7 +107,15 @@ function readBacklog(backlog: readonly StoredMessage[], myUserId: number, myPriv
   for (const message of backlog) {
     let senderPublicKey = senderKeys.get(message.senderId);
     if (!senderPublicKey) senderKeys.set(message.senderId, (senderPublicKey = importPublicKey(spki.get(message.senderId)!)));
-    const opened = readMessage({ envelope: message.envelope, conversationId: CONVERSATION, senderId: message.senderId, myUserId, myPrivateKey, senderPublicKey, cache });
+    const opened = readMessage({
+      envelope: message.envelope,
+      conversationId: CONVERSATION,
+      senderId: message.senderId,
+      myUserId,
+      myPrivateKey,
+      senderPublicKey,
+      cache,
+    });
     if (opened.status !== 'verified' || decodeContent(opened.plaintext).text !== message.text) {
       throw new Error(`backlog message came back ${opened.status}: ${JSON.stringify(opened)}`);
     }
@@ -117,7 +140,8 @@ export async function runGroupSealBench(members: number, samples = 50): Promise<
   const ids = Array.from({ length: members }, (_, i) => i + 1);
   const recipientKeys = new Map(ids.map((id) => [id, publicKey] as const));
   const plaintext = encodeContent({ text: textOf(1), sentAt: 1_764_000_000_000 });
-  const seal = (session: OutboundSession) => sealMessage({ session, conversationId: CONVERSATION, senderId: 1, senderKey: key, recipientKeys, plaintext });
+  const seal = (session: OutboundSession) =>
+    sealMessage({ session, conversationId: CONVERSATION, senderId: 1, senderKey: key, recipientKeys, plaintext });
   let first: Buffer = Buffer.alloc(0);
   let later: Buffer = Buffer.alloc(0);
   let firstNanos = 0n;
@@ -158,9 +182,15 @@ export function formatBacklogResult(results: readonly BacklogResult[], groups: r
     `seal, two members (backlog build): ${fmt(results.at(-1)!.sealPerMessageMicros)} µs/message`,
   ];
   if (groups.length > 0) {
-    lines.push('', '| members | seal first message (µs) | seal later message (µs) | first envelope (bytes) | later envelope (bytes) |', '| ---: | ---: | ---: | ---: | ---: |');
+    lines.push(
+      '',
+      '| members | seal first message (µs) | seal later message (µs) | first envelope (bytes) | later envelope (bytes) |',
+      '| ---: | ---: | ---: | ---: | ---: |',
+    );
     for (const g of groups) {
-      lines.push(`| ${g.members} | ${fmt(g.firstMessageMicros)} | ${fmt(g.laterMessageMicros)} | ${fmt(g.envelopeBytesFirst)} | ${fmt(g.envelopeBytesLater)} |`);
+      lines.push(
+        `| ${g.members} | ${fmt(g.firstMessageMicros)} | ${fmt(g.laterMessageMicros)} | ${fmt(g.envelopeBytesFirst)} | ${fmt(g.envelopeBytesLater)} |`,
+      );
     }
   }
   return lines.join('\n');

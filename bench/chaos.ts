@@ -48,7 +48,7 @@ try {
       settleS: Number(values.settle),
       ...(postgres ? { postgres } : {}),
       ...(values.verbose ? { echo: (line: string) => console.log(`  ${line}`) } : {}),
-    }).catch((error: unknown) => error instanceof Error ? error : new Error(String(error)));
+    }).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
     if (result instanceof Error) {
       // The world could not be set up or torn down (not a verdict on delivery): say so, count it, go on.
       console.log(`seed ${seed} (${topology}) ERROR: ${result.stack ?? result.message}`);
@@ -61,5 +61,7 @@ try {
 } finally {
   await postgres?.stop();
 }
-console.log(`${count - failed.length}/${count} seeds passed (${first}..${first + count - 1}, ${topology})${failed.length > 0 ? `; failed: ${failed.join(', ')}` : ''}`);
+console.log(
+  `${count - failed.length}/${count} seeds passed (${first}..${first + count - 1}, ${topology})${failed.length > 0 ? `; failed: ${failed.join(', ')}` : ''}`,
+);
 process.exitCode = failed.length > 0 ? 1 : 0;

@@ -18,7 +18,13 @@ export interface CodecResult {
 /** A framed message of about `size` bytes: a direct send with an opaque ciphertext, as the chat protocol carries. */
 function framedMessage(size: number, id: number): Buffer {
   const overhead = encodeFrame({ t: 'send', id, to: 'bob', cid: 'c7d0b5c2-3f4e-4b8a-9d1e-2a6f0c9e8b71', body: Buffer.alloc(0) }).length;
-  return encodeFrame({ t: 'send', id, to: 'bob', cid: 'c7d0b5c2-3f4e-4b8a-9d1e-2a6f0c9e8b71', body: randomBytes(Math.max(0, size - overhead - 2)) });
+  return encodeFrame({
+    t: 'send',
+    id,
+    to: 'bob',
+    cid: 'c7d0b5c2-3f4e-4b8a-9d1e-2a6f0c9e8b71',
+    body: randomBytes(Math.max(0, size - overhead - 2)),
+  });
 }
 
 /** A legacy send-message of about `size` bytes: RSA ciphertext bytes written in decimal, as the 2022 client does. */

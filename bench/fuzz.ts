@@ -31,9 +31,14 @@ const report = await runFuzz({
 });
 
 const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
-console.log(`${report.cases} cases in ${report.scripts} connections, ${report.seconds.toFixed(1)} s: ${Math.round(report.cases / report.seconds)} cases/s`);
+console.log(
+  `${report.cases} cases in ${report.scripts} connections, ${report.seconds.toFixed(1)} s: ${Math.round(report.cases / report.seconds)} cases/s`,
+);
 console.log(`heap after GC: ${report.heapSamples.map(mb).join(' → ') || 'not sampled'}`);
-for (const f of report.failures) console.log(`FAIL seed ${f.seed} script ${f.script} (${f.kind}): ${f.violations.join('; ')}\n  replay: npm run fuzz -- --seed ${f.seed} --only ${f.script}`);
+for (const f of report.failures)
+  console.log(
+    `FAIL seed ${f.seed} script ${f.script} (${f.kind}): ${f.violations.join('; ')}\n  replay: npm run fuzz -- --seed ${f.seed} --only ${f.script}`,
+  );
 for (const line of report.errorLogs) console.log(`SERVER ERROR ${line}`);
 for (const line of report.storeViolations) console.log(`STORE ${line}`);
 if (report.connectionsLeft) console.log(`LEAK ${report.connectionsLeft} connections still open`);

@@ -97,15 +97,41 @@ export interface KeystrokeResult {
 /** Types into the composer with `messages` messages in the open conversation; times each keystroke. */
 export async function runKeystrokeBench(messages = 10_000, keystrokes = KEYSTROKES, warmup = WARMUP): Promise<KeystrokeResult> {
   const client = new BenchClient();
-  const view: ConversationView = { conversation: 1, kind: 'group', name: 'big', lastSeq: messages, role: 'admin', joinedSeq: 0, deliveredSeq: messages, readSeq: messages, members: [1, 2, 3].map((user) => ({ user, role: 'member' as const })) };
+  const view: ConversationView = {
+    conversation: 1,
+    kind: 'group',
+    name: 'big',
+    lastSeq: messages,
+    role: 'admin',
+    joinedSeq: 0,
+    deliveredSeq: messages,
+    readSeq: messages,
+    members: [1, 2, 3].map((user) => ({ user, role: 'member' as const })),
+  };
   client.conversations.set(1, view);
   const rows: ChatMessage[] = Array.from({ length: messages }, (_, i) => ({
-    conversation: 1, seq: i + 1, mid: i + 1, cid: `c${i + 1}`, from: 2 + (i % 2), kind: 'message',
-    text: i % 7 === 0 ? `message ${i + 1}: 你好 👋🏽 a longer line that has to wrap across the pane because it goes on and on and on for a while` : `message ${i + 1}`,
-    sentAt: 0, ts: Date.UTC(2026, 10, 1) + i * 60_000, trust: 'verified',
+    conversation: 1,
+    seq: i + 1,
+    mid: i + 1,
+    cid: `c${i + 1}`,
+    from: 2 + (i % 2),
+    kind: 'message',
+    text:
+      i % 7 === 0
+        ? `message ${i + 1}: 你好 👋🏽 a longer line that has to wrap across the pane because it goes on and on and on for a while`
+        : `message ${i + 1}`,
+    sentAt: 0,
+    ts: Date.UTC(2026, 10, 1) + i * 60_000,
+    trust: 'verified',
   }));
   let state = createInitialState({ id: 1, name: 'alice', fingerprint: '12345 67890' }, '127.0.0.1:8000');
-  state = appReducer(state, { type: 'users', users: [{ id: 2, name: 'bob', online: true }, { id: 3, name: 'carol', online: false }] });
+  state = appReducer(state, {
+    type: 'users',
+    users: [
+      { id: 2, name: 'bob', online: true },
+      { id: 3, name: 'carol', online: false },
+    ],
+  });
   state = appReducer(state, { type: 'conversations', views: [view] });
   state = appReducer(state, { type: 'received', messages: rows });
   state = appReducer(state, { type: 'olderLoaded', conversation: 1, messages: [], hasOlder: false });
@@ -113,13 +139,16 @@ export async function runKeystrokeBench(messages = 10_000, keystrokes = KEYSTROK
 
   const stdout = new FakeStdout();
   const stdin = new FakeStdin();
-  const instance = render(createElement(AppContainer, { client, server: '127.0.0.1:8000', bell: false, onQuit: () => undefined, initialState: state }), {
-    stdout: stdout as unknown as NodeJS.WriteStream,
-    stdin: stdin as unknown as NodeJS.ReadStream,
-    exitOnCtrlC: false,
-    patchConsole: false,
-    maxFps: TUI_MAX_FPS,
-  });
+  const instance = render(
+    createElement(AppContainer, { client, server: '127.0.0.1:8000', bell: false, onQuit: () => undefined, initialState: state }),
+    {
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      exitOnCtrlC: false,
+      patchConsole: false,
+      maxFps: TUI_MAX_FPS,
+    },
+  );
   await new Promise((resolve) => setTimeout(resolve, 200));
   const times: number[] = [];
   // No spaces: a trailing space does not change a colourless frame, so Ink (rightly) writes nothing.
@@ -143,7 +172,14 @@ export async function runKeystrokeBench(messages = 10_000, keystrokes = KEYSTROK
   }
   instance.unmount();
   times.sort((a, b) => a - b);
-  return { messages, keystrokes: times.length, p50: percentile(times, 50), p95: percentile(times, 95), p99: percentile(times, 99), max: times[times.length - 1]! };
+  return {
+    messages,
+    keystrokes: times.length,
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    p99: percentile(times, 99),
+    max: times[times.length - 1]!,
+  };
 }
 
 export async function runKeystrokeScenario(): Promise<string> {
@@ -156,7 +192,9 @@ export async function runKeystrokeScenario(): Promise<string> {
     '',
     '| messages | keystrokes | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) |',
     '| ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...results.map((r) => `| ${r.messages.toLocaleString('en-US')} | ${r.keystrokes} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${ms(r.max)} |`),
+    ...results.map(
+      (r) => `| ${r.messages.toLocaleString('en-US')} | ${r.keystrokes} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${ms(r.max)} |`,
+    ),
     '',
     `target: p95 under 16 ms with ${longest.messages.toLocaleString('en-US')} messages — ${longest.p95 < 16 ? 'met' : 'NOT met'}`,
   ].join('\n');

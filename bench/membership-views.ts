@@ -20,7 +20,14 @@ function group(count: number): ConversationMembers {
   const members = new Map<UserId, MemberRecord>();
   for (let i = 1; i <= count; i++) {
     const userId = i;
-    members.set(userId, { userId, role: i === 1 ? 'admin' : 'member', joinedSeq: 1000 + i, leftSeq: null, deliveredSeq: 50_000 + i, readSeq: 40_000 + i });
+    members.set(userId, {
+      userId,
+      role: i === 1 ? 'admin' : 'member',
+      joinedSeq: 1000 + i,
+      leftSeq: null,
+      deliveredSeq: 50_000 + i,
+      readSeq: 40_000 + i,
+    });
   }
   const conversation = { id: 77, kind: 'group', name: 'a large group', lastSeq: 60_000 } as unknown as ConversationMembers['conversation'];
   return { conversation, members };
@@ -56,5 +63,7 @@ export function runMembershipViews(sizes: readonly number[]): MembershipViewsRes
 
 export function formatMembershipViews(results: readonly MembershipViewsResult[]): string {
   const rows = results.map((r) => `| ${r.members.toLocaleString('en')} | ${r.medianMs.toFixed(1)} | ${(r.bytes / 1e6).toFixed(1)} MB |`);
-  return ['| members | one change: views built and encoded (ms, median of 15) | frames sent |', '| ---: | ---: | ---: |', ...rows].join('\n');
+  return ['| members | one change: views built and encoded (ms, median of 15) | frames sent |', '| ---: | ---: | ---: |', ...rows].join(
+    '\n',
+  );
 }

@@ -91,7 +91,14 @@ const SCENARIOS: Record<string, Scenario> = {
   // The server keeps its default limits here; the normal clients stay under them (docs/benchmarks.md § flood).
   flood: async (args) =>
     formatFlood([
-      await runFlood({ database: 'postgres', clients: args.clients?.[0] ?? 200, ratePerS: args.rates?.[0] ?? 500, durationS: args.durationS ?? 10, ...(args.floods ? { floods: args.floods } : {}), ...(args.rounds ? { rounds: args.rounds } : {}) }),
+      await runFlood({
+        database: 'postgres',
+        clients: args.clients?.[0] ?? 200,
+        ratePerS: args.rates?.[0] ?? 500,
+        durationS: args.durationS ?? 10,
+        ...(args.floods ? { floods: args.floods } : {}),
+        ...(args.rounds ? { rounds: args.rounds } : {}),
+      }),
     ]),
   // The 2022 clients (issue 18): --clients (default 200), --messages per client (60), --window (1).
   legacy: async (args) => {
@@ -103,7 +110,14 @@ const SCENARIOS: Record<string, Scenario> = {
     }
     return formatLegacy(results);
   },
-  idle: async (args) => formatIdle([await runIdle({ database: 'postgres', sizes: args.clients ?? [1000, 5000, 10000], ...(args.durationS ? { idleS: args.durationS } : {}) })]),
+  idle: async (args) =>
+    formatIdle([
+      await runIdle({
+        database: 'postgres',
+        sizes: args.clients ?? [1000, 5000, 10000],
+        ...(args.durationS ? { idleS: args.durationS } : {}),
+      }),
+    ]),
   reconnect: async (args) => {
     const results: ReconnectResult[] = [];
     for (const database of ['postgres', 'pglite'] as const) {

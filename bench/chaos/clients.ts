@@ -46,30 +46,60 @@ export class ChaosLog {
 export async function openChaosUsers(coordinator: ServerAddress, count: number, home: string, log: ChaosLog): Promise<ChaosUser[]> {
   const recorder = log.recorder;
   // Together: each signup is a scrypt on the server and a key pair on the client.
-  const opened = await Promise.allSettled(Array.from({ length: count }, async (_, index): Promise<ChaosUser> => {
-    const name = `chaos${index}`;
-    const client = await ChatClient.open({ coordinator, home, name, password: `password of ${name}`, mode: 'signup', backoff: { baseMs: 100, maxMs: 2000 }, timeoutMs: 30_000 });
-    const user: ChaosUser = { index, name, id: client.user.id, client, pending: new Set() };
-    const about = { user: user.id };
-    client.on('message', (m) => {
-      log.received.push({ user: user.id, conversation: m.conversation, seq: m.seq, mid: m.mid, cid: m.cid, from: m.from, kind: m.kind, text: m.text, trust: m.trust, at: recorder.now() });
-      recorder.log(`received seq ${m.seq}: ${m.kind} from ${m.from}${m.subject === undefined ? '' : ` about ${m.subject}`}`, { ...about, conversation: m.conversation }, false);
-    });
-    client.on('sent', (receipt) => {
-      log.outcome(receipt.cid, (send) => send.acks.push({ conversation: receipt.conversation, seq: receipt.seq }));
-      recorder.log(`acked ${receipt.cid} at seq ${receipt.seq}`, { ...about, conversation: receipt.conversation }, false);
-    });
-    client.on('failed', (failure) => {
-      log.outcome(failure.cid, (send) => (send.failed = failure.code));
-      recorder.log(`gave up ${failure.cid}: ${failure.code} ${failure.message}`, about);
-    });
-    client.on('status', (status) => {
-      const detail = status.state === 'connected' ? ` to ${status.node.port}` : status.state === 'reconnecting' ? ` (attempt ${status.attempt}: ${status.reason})` : '';
-      recorder.log(`${status.state}${detail}`, about, status.state !== 'reconnecting' || status.attempt === 1);
-    });
-    await client.start();
-    return user;
-  }));
+  const opened = await Promise.allSettled(
+    Array.from({ length: count }, async (_, index): Promise<ChaosUser> => {
+      const name = `chaos${index}`;
+      const client = await ChatClient.open({
+        coordinator,
+        home,
+        name,
+        password: `password of ${name}`,
+        mode: 'signup',
+        backoff: { baseMs: 100, maxMs: 2000 },
+        timeoutMs: 30_000,
+      });
+      const user: ChaosUser = { index, name, id: client.user.id, client, pending: new Set() };
+      const about = { user: user.id };
+      client.on('message', (m) => {
+        log.received.push({
+          user: user.id,
+          conversation: m.conversation,
+          seq: m.seq,
+          mid: m.mid,
+          cid: m.cid,
+          from: m.from,
+          kind: m.kind,
+          text: m.text,
+          trust: m.trust,
+          at: recorder.now(),
+        });
+        recorder.log(
+          `received seq ${m.seq}: ${m.kind} from ${m.from}${m.subject === undefined ? '' : ` about ${m.subject}`}`,
+          { ...about, conversation: m.conversation },
+          false,
+        );
+      });
+      client.on('sent', (receipt) => {
+        log.outcome(receipt.cid, (send) => send.acks.push({ conversation: receipt.conversation, seq: receipt.seq }));
+        recorder.log(`acked ${receipt.cid} at seq ${receipt.seq}`, { ...about, conversation: receipt.conversation }, false);
+      });
+      client.on('failed', (failure) => {
+        log.outcome(failure.cid, (send) => (send.failed = failure.code));
+        recorder.log(`gave up ${failure.cid}: ${failure.code} ${failure.message}`, about);
+      });
+      client.on('status', (status) => {
+        const detail =
+          status.state === 'connected'
+            ? ` to ${status.node.port}`
+            : status.state === 'reconnecting'
+              ? ` (attempt ${status.attempt}: ${status.reason})`
+              : '';
+        recorder.log(`${status.state}${detail}`, about, status.state !== 'reconnecting' || status.attempt === 1);
+      });
+      await client.start();
+      return user;
+    }),
+  );
   const failure = opened.find((o) => o.status === 'rejected');
   if (failure) {
     // Nothing left reconnecting behind the failed run.
@@ -89,5 +119,9 @@ export async function sendAs(user: ChaosUser, log: ChaosLog, target: SendRecord[
     () => user.pending.delete(cid),
   );
   const to = 'user' in target ? `user ${target.user}` : `conversation ${target.conversation}`;
-  log.recorder.log(`queued ${cid} to ${to}: "${text}"`, { user: user.id, ...('conversation' in target ? { conversation: target.conversation } : {}) }, false);
+  log.recorder.log(
+    `queued ${cid} to ${to}: "${text}"`,
+    { user: user.id, ...('conversation' in target ? { conversation: target.conversation } : {}) },
+    false,
+  );
 }

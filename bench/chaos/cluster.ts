@@ -76,12 +76,31 @@ export async function startChaosCluster(options: ClusterOptions): Promise<ChaosC
   }
 }
 
-async function buildCluster(options: ClusterOptions, cleanups: Array<() => Promise<unknown>>, disposeAll: () => Promise<void>): Promise<ChaosCluster> {
+async function buildCluster(
+  options: ClusterOptions,
+  cleanups: Array<() => Promise<unknown>>,
+  disposeAll: () => Promise<void>,
+): Promise<ChaosCluster> {
   const count = options.topology === 'postgres' ? (options.nodes ?? 3) : 1;
   const ports = options.ports ?? (await freePorts(count * 2));
   // No limits: every client dials from 127.0.0.1 and sends as fast as it likes, and a signup (a scrypt)
   // on a machine under a CPU hog may take longer than the login deadline. `info`: the ready line.
-  const common = ['--host', '127.0.0.1', '--max-connections-per-address', '0', '--send-rate', '0', '--request-rate', '0', '--login-rate', '0', '--login-timeout', '0', '--log-level', 'info'];
+  const common = [
+    '--host',
+    '127.0.0.1',
+    '--max-connections-per-address',
+    '0',
+    '--send-rate',
+    '0',
+    '--request-rate',
+    '0',
+    '--login-rate',
+    '0',
+    '--login-timeout',
+    '0',
+    '--log-level',
+    'info',
+  ];
   let databaseProxy: TcpProxy | undefined;
   let dataDir: string | undefined;
   let adminUrl: string | undefined;
@@ -144,13 +163,16 @@ async function buildCluster(options: ClusterOptions, cleanups: Array<() => Promi
         void started.exited.then(({ code, signal }) => {
           if (node.process !== started) return; // stopped by the run
           node.process = undefined;
-          options.onEvent(`node ${node.name} exited by itself (${signal ?? `code ${code}`}): ${started.stderrTail().trim().split('\n').slice(-3).join(' | ')}`);
+          options.onEvent(
+            `node ${node.name} exited by itself (${signal ?? `code ${code}`}): ${started.stderrTail().trim().split('\n').slice(-3).join(' | ')}`,
+          );
         });
         return;
       } catch (error) {
         if (giveUp() || attempt >= 20) throw error;
         // Another process took a port between freePorts() and the bind (the suite beside the run): move.
-        if (error instanceof Error && error.message.includes('already in use')) [node.port, node.coordinatorPort] = await freePorts(2) as [number, number];
+        if (error instanceof Error && error.message.includes('already in use'))
+          [node.port, node.coordinatorPort] = (await freePorts(2)) as [number, number];
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     }
@@ -162,7 +184,10 @@ async function buildCluster(options: ClusterOptions, cleanups: Array<() => Promi
     if (signal === 'SIGKILL') return running.kill();
     // A node that cannot finish its shutdown (its database gone) is killed after a while, as an operator would.
     let timer: NodeJS.Timeout | undefined;
-    const stopped = await Promise.race([running.stop().then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 20_000)))]);
+    const stopped = await Promise.race([
+      running.stop().then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 20_000))),
+    ]);
     clearTimeout(timer);
     if (!stopped) {
       options.onEvent(`node ${node.name} did not stop within 20 s of SIGTERM: SIGKILL`);
@@ -187,15 +212,29 @@ async function buildCluster(options: ClusterOptions, cleanups: Array<() => Promi
       await Promise.all(nodes.map((node) => stopNode(node, 'SIGTERM')));
       const db = await openDatabase(url === undefined ? { dataDir: dataDir! } : { url, dataDir: '' });
       try {
-        const { rows } = await db.query<{ conversation_id: number; seq: number; mid: number; sender_id: number; client_id: string; kind: RowKind; subject_id: number | null }>(
-          'SELECT conversation_id, seq, mid, sender_id, client_id, kind, subject_id FROM messages ORDER BY conversation_id, seq',
-        );
+        const { rows } = await db.query<{
+          conversation_id: number;
+          seq: number;
+          mid: number;
+          sender_id: number;
+          client_id: string;
+          kind: RowKind;
+          subject_id: number | null;
+        }>('SELECT conversation_id, seq, mid, sender_id, client_id, kind, subject_id FROM messages ORDER BY conversation_id, seq');
         const direct = await db.query<{ id: number; users: number[] }>(
           `SELECT c.id, array_agg(m.user_id ORDER BY m.user_id) AS users FROM conversations c JOIN members m ON m.conversation_id = c.id
            WHERE c.kind = 'direct' GROUP BY c.id`,
         );
         return {
-          stored: rows.map((r) => ({ conversation: Number(r.conversation_id), seq: Number(r.seq), mid: Number(r.mid), sender: Number(r.sender_id), cid: r.client_id, kind: r.kind, subject: r.subject_id === null ? null : Number(r.subject_id) })),
+          stored: rows.map((r) => ({
+            conversation: Number(r.conversation_id),
+            seq: Number(r.seq),
+            mid: Number(r.mid),
+            sender: Number(r.sender_id),
+            cid: r.client_id,
+            kind: r.kind,
+            subject: r.subject_id === null ? null : Number(r.subject_id),
+          })),
           direct: direct.rows.map((r) => ({ conversation: Number(r.id), kind: 'direct' as const, founders: r.users.map(Number) })),
         };
       } finally {

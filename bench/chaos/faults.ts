@@ -3,7 +3,15 @@ import { startCpuHog, type CpuHog } from './cpu-hog.js';
 import type { Prng } from './prng.js';
 import type { Recorder } from './recorder.js';
 
-export const FAULT_KINDS = ['node_kill', 'node_term', 'postgres_restart', 'database_delay', 'database_cut', 'client_cut', 'cpu_hog'] as const;
+export const FAULT_KINDS = [
+  'node_kill',
+  'node_term',
+  'postgres_restart',
+  'database_delay',
+  'database_cut',
+  'client_cut',
+  'cpu_hog',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** The faults a topology can suffer: the PostgreSQL ones need a PostgreSQL. */
@@ -85,7 +93,11 @@ export function startFaults(cluster: ChaosCluster, kinds: readonly FaultKind[], 
         if (prng.chance(0.3)) {
           log(`every client connection of node ${node.name} cut (${node.clientProxy.cutAll()})`);
         } else {
-          log(node.clientProxy.cutMidFrame() ? `a client connection of node ${node.name} cut mid-frame` : `no client connection on node ${node.name} to cut`);
+          log(
+            node.clientProxy.cutMidFrame()
+              ? `a client connection of node ${node.name} cut mid-frame`
+              : `no client connection on node ${node.name} to cut`,
+          );
         }
         return;
       }

@@ -84,16 +84,7 @@ export interface ChaosHistory {
 }
 
 export type ViolationKind =
-  | 'duplicate'
-  | 'gap'
-  | 'reorder'
-  | 'after_removal'
-  | 'lost_ack'
-  | 'stored_twice'
-  | 'send_order'
-  | 'corrupt'
-  | 'failed_send'
-  | 'stuck';
+  'duplicate' | 'gap' | 'reorder' | 'after_removal' | 'lost_ack' | 'stored_twice' | 'send_order' | 'corrupt' | 'failed_send' | 'stuck';
 
 export interface Violation {
   readonly kind: ViolationKind;

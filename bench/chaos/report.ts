@@ -6,7 +6,10 @@ const EXPLAINED = 5;
 /** A run in a few lines when it passed; each violation, and the history of the first few, when not. */
 export function formatChaosResult(result: ChaosResult): string {
   const s = result.stats;
-  const faults = Object.entries(s.faults).map(([kind, n]) => `${kind} ${n}`).join(', ') || 'none';
+  const faults =
+    Object.entries(s.faults)
+      .map(([kind, n]) => `${kind} ${n}`)
+      .join(', ') || 'none';
   const summary = `sent ${s.sent}, acked ${s.acked}, stored ${s.stored}, received ${s.received} (${s.undecryptable} undecryptable); faults: ${faults}; ${s.seconds.toFixed(1)} s`;
   if (result.violations.length === 0) return `seed ${result.seed} (${result.topology}) passed: ${summary}`;
   const lines = [`seed ${result.seed} (${result.topology}) FAILED, ${result.violations.length} violation(s): ${summary}`];

@@ -38,7 +38,15 @@ export interface ChaosResult {
   readonly explanations: readonly string[][];
   /** What was still missing when the settle phase gave up (empty: settled). */
   readonly unsettled: readonly string[];
-  readonly stats: { sent: number; acked: number; stored: number; received: number; undecryptable: number; faults: Record<string, number>; seconds: number };
+  readonly stats: {
+    sent: number;
+    acked: number;
+    stored: number;
+    received: number;
+    undecryptable: number;
+    faults: Record<string, number>;
+    seconds: number;
+  };
 }
 
 /**
@@ -55,10 +63,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   let cluster: ChaosCluster | undefined;
   const users: ChaosUser[] = [];
   try {
-    cluster = await startChaosCluster({ topology: options.topology, ...(options.postgres ? { postgres: options.postgres } : {}), label: `s${options.seed}`, onEvent: (text) => recorder.log(text) });
+    cluster = await startChaosCluster({
+      topology: options.topology,
+      ...(options.postgres ? { postgres: options.postgres } : {}),
+      label: `s${options.seed}`,
+      onEvent: (text) => recorder.log(text),
+    });
     users.push(...(await openChaosUsers(cluster.coordinator, options.clients ?? 6, home, log)));
     const groups = await createGroups(users, prng.fork(7));
-    recorder.log(`world ready: ${cluster.nodes.length} node(s) on ${options.topology}, ${users.length} clients, groups ${groups.map((g) => `${g.conversation} [${g.founders.join(', ')}]`).join('; ')}`);
+    recorder.log(
+      `world ready: ${cluster.nodes.length} node(s) on ${options.topology}, ${users.length} clients, groups ${groups.map((g) => `${g.conversation} [${g.founders.join(', ')}]`).join('; ')}`,
+    );
 
     const workload = startWorkload({ users, groups: groups.map((g) => g.conversation), log, prng: prng.fork(11) });
     const faults = startFaults(cluster, options.faults ?? faultsOf(options.topology), prng.fork(13), recorder);

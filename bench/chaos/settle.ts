@@ -17,14 +17,16 @@ export async function settle(users: readonly ChaosUser[], log: ChaosLog, deadlin
 async function stillMissing(users: readonly ChaosUser[], log: ChaosLog): Promise<string[]> {
   const missing: string[] = [];
   const highest = new Map<string, number>();
-  for (const r of log.received) highest.set(`${r.user}/${r.conversation}`, Math.max(highest.get(`${r.user}/${r.conversation}`) ?? 0, r.seq));
+  for (const r of log.received)
+    highest.set(`${r.user}/${r.conversation}`, Math.max(highest.get(`${r.user}/${r.conversation}`) ?? 0, r.seq));
   for (const user of users) {
     const { client } = user;
     if (client.status.state !== 'connected') {
       missing.push(`${user.name}: ${client.status.state}`);
       continue;
     }
-    if (client.outbox.size > 0 || user.pending.size > 0) missing.push(`${user.name}: ${client.outbox.size} queued, ${user.pending.size} unanswered`);
+    if (client.outbox.size > 0 || user.pending.size > 0)
+      missing.push(`${user.name}: ${client.outbox.size} queued, ${user.pending.size} unanswered`);
     try {
       const { conversations } = await client.request({ t: 'conversations' });
       for (const view of conversations) {

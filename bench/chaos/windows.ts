@@ -44,7 +44,7 @@ export function windowOf(windows: readonly MembershipWindow[], seq: number): Mem
 /** "3-7, 9, 8" for [3, 4, 5, 6, 7, 9, 8]: runs of consecutive seqs shortened, the order kept. */
 export function ranges(seqs: readonly number[]): string {
   const parts: string[] = [];
-  for (let i = 0; i < seqs.length; ) {
+  for (let i = 0; i < seqs.length;) {
     let j = i;
     while (j + 1 < seqs.length && seqs[j + 1] === seqs[j]! + 1) j++;
     parts.push(i === j ? `${seqs[i]}` : `${seqs[i]}-${seqs[j]}`);

@@ -42,7 +42,8 @@ async function senderLoop(user: ChaosUser, options: WorkloadOptions, prng: Prng,
       const view = user.client.conversations.get(g);
       return view !== undefined && view.leftSeq === undefined;
     });
-    const target: SendRecord['target'] = groups.length > 0 && prng.chance(0.5) ? { conversation: prng.pick(groups) } : { user: prng.pick(others).id };
+    const target: SendRecord['target'] =
+      groups.length > 0 && prng.chance(0.5) ? { conversation: prng.pick(groups) } : { user: prng.pick(others).id };
     const burst = prng.int(1, 6);
     try {
       for (let i = 0; i < burst && running(); i++) await sendAs(user, options.log, target, `${user.name} #${++n}`);

@@ -17,9 +17,19 @@ export type IdSlot = { readonly id: unknown } | 'sequential';
 /** Field-level mutations of a valid request: the bytes are still one well-formed frame. */
 const fieldMutation: fc.Arbitrary<(request: Fields) => Fields> = fc.oneof(
   { weight: 10, arbitrary: fc.constant((r: Fields) => r) },
-  { weight: 3, arbitrary: fc.tuple(fc.nat(), weirdValue).map(([at, value]) => (r: Fields) => replaceField(r, at, value)) },
+  {
+    weight: 3,
+    arbitrary: fc.tuple(fc.nat(), weirdValue).map(
+      ([at, value]) =>
+        (r: Fields) =>
+          replaceField(r, at, value),
+    ),
+  },
   { weight: 2, arbitrary: fc.nat().map((at) => (r: Fields) => dropField(r, at)) },
-  { weight: 1, arbitrary: fc.tuple(fc.string({ maxLength: 12 }), weirdValue).map(([key, value]) => (r: Fields) => ({ ...r, [key]: value })) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.string({ maxLength: 12 }), weirdValue).map(([key, value]) => (r: Fields) => ({ ...r, [key]: value })),
+  },
   { weight: 1, arbitrary: weirdValue.map((value) => (r: Fields) => ({ ...r, id: value })) },
   { weight: 1, arbitrary: fc.string({ maxLength: 20 }).map((t) => (r: Fields) => ({ ...r, t })) },
 );
@@ -51,14 +61,37 @@ const byteMutation: fc.Arbitrary<(frame: Buffer) => Buffer> = fc.oneof(
   { weight: 2, arbitrary: fc.nat().map((n) => (f: Buffer) => frameOf(f.subarray(4, 4 + 1 + (n % Math.max(1, f.length - 5))))) },
   // Cut short with the original length: the stream desynchronises and later frames land in this body.
   { weight: 2, arbitrary: fc.nat().map((n) => (f: Buffer) => f.subarray(0, n % f.length)) },
-  { weight: 2, arbitrary: fc.constantFrom(0, 1, 2 ** 20, 2 ** 20 + 1, 2 ** 24 - 1, 2 ** 32 - 1).map((len) => (f: Buffer) => frameOf(f.subarray(4), len)) },
-  { weight: 2, arbitrary: fc.integer({ min: -8, max: 8 }).map((delta) => (f: Buffer) => frameOf(f.subarray(4), Math.max(0, f.length - 4 + delta))) },
-  { weight: 3, arbitrary: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 3 }).map((flips) => (f: Buffer) => flip(f, flips)) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .constantFrom(0, 1, 2 ** 20, 2 ** 20 + 1, 2 ** 24 - 1, 2 ** 32 - 1)
+      .map((len) => (f: Buffer) => frameOf(f.subarray(4), len)),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.integer({ min: -8, max: 8 }).map((delta) => (f: Buffer) => frameOf(f.subarray(4), Math.max(0, f.length - 4 + delta))),
+  },
+  {
+    weight: 3,
+    arbitrary: fc
+      .array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 3 })
+      .map((flips) => (f: Buffer) => flip(f, flips)),
+  },
   { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 64 }).map((b) => () => frameOf(Buffer.from(b))) },
   // Deep nesting: fixarray-of-one 0x91 repeated, then nil. Tests the unpacker's recursion.
-  { weight: 1, arbitrary: fc.integer({ min: 100, max: 50_000 }).map((depth) => () => frameOf(Buffer.concat([Buffer.alloc(depth, 0x91), Buffer.from([0xc0])]))) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 100, max: 50_000 })
+      .map((depth) => () => frameOf(Buffer.concat([Buffer.alloc(depth, 0x91), Buffer.from([0xc0])]))),
+  },
   // Deep maps: {t: {t: {t: … nil}}}, each level a fixmap of one entry keyed "t".
-  { weight: 1, arbitrary: fc.integer({ min: 100, max: 30_000 }).map((depth) => () => frameOf(Buffer.concat([Buffer.alloc(depth * 3).fill(Buffer.from([0x81, 0xa1, 0x74])), Buffer.from([0xc0])]))) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 100, max: 30_000 })
+      .map((depth) => () => frameOf(Buffer.concat([Buffer.alloc(depth * 3).fill(Buffer.from([0x81, 0xa1, 0x74])), Buffer.from([0xc0])]))),
+  },
   { weight: 1, arbitrary: fc.constant((f: Buffer) => Buffer.concat([f, f])) },
 );
 

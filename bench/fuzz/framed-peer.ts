@@ -95,7 +95,8 @@ export class FramedPeer {
       return;
     }
     const missing = [...this.#owed].filter(([, n]) => n > 0).map(([id]) => id);
-    if (missing.length) this.violations.push(`no reply to request ids ${missing.slice(0, 10).join(', ')}${this.#isClosed ? ' (connection closed)' : ''}`);
+    if (missing.length)
+      this.violations.push(`no reply to request ids ${missing.slice(0, 10).join(', ')}${this.#isClosed ? ' (connection closed)' : ''}`);
     if (this.#owedAnonymous > 0) this.violations.push(`${this.#owedAnonymous} id-less error replies missing`);
   }
 
@@ -106,7 +107,8 @@ export class FramedPeer {
         const id = raw.id;
         if (LOGINS.has(raw.t) && typeof id === 'number') this.#loginIds.add(id);
         if (raw.t === 'logout') this.#surelyLoggedIn = false;
-        if (typeof id === 'number' && Number.isInteger(id) && id >= 0 && id <= 0xffff_ffff) this.#owed.set(id, (this.#owed.get(id) ?? 0) + 1);
+        if (typeof id === 'number' && Number.isInteger(id) && id >= 0 && id <= 0xffff_ffff)
+          this.#owed.set(id, (this.#owed.get(id) ?? 0) + 1);
         else this.#owedAnonymous++;
       });
     } catch (error) {
@@ -119,7 +121,10 @@ export class FramedPeer {
   #preLoginRefusal(m: RawMessage): boolean {
     if (this.#surelyLoggedIn) return false;
     const message = String(m.message);
-    return (m.code === 'frame_too_large' && message.includes(`limit of ${PRE_LOGIN_FRAME_LIMITS.maxFrameBytes} bytes`)) || (m.code === 'bad_frame' && message.includes('refused before decoding'));
+    return (
+      (m.code === 'frame_too_large' && message.includes(`limit of ${PRE_LOGIN_FRAME_LIMITS.maxFrameBytes} bytes`)) ||
+      (m.code === 'bad_frame' && message.includes('refused before decoding'))
+    );
   }
 
   #receive(chunk: Buffer): void {

@@ -10,7 +10,10 @@ import type { Action } from './framed-cases.js';
  */
 type LegacyObject = Record<string, unknown>;
 
-const idText = fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 1, max: 48 }).map(String) }, { weight: 1, arbitrary: fc.string({ maxLength: 20 }) });
+const idText = fc.oneof(
+  { weight: 9, arbitrary: fc.integer({ min: 1, max: 48 }).map(String) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 20 }) },
+);
 const cipherText = fc.array(fc.nat(255), { minLength: 1, maxLength: 128 }).map((b) => b.join(' '));
 const seeded = fc.constantFrom(...LEGACY_USERS);
 
@@ -18,10 +21,24 @@ const validObject: fc.Arbitrary<LegacyObject> = fc.oneof(
   fc.record({ 'info-type': fc.constant('get-users') }),
   fc.record({ 'info-type': fc.constant('start_notifications'), name: seeded }),
   fc.record({ 'info-type': fc.constant('send-message'), text: cipherText, receiver: idText }),
-  fc.record({ 'info-type': fc.constant('create-grp'), 'group-name': fc.string({ minLength: 1, maxLength: 30 }), admin: idText, members: fc.array(idText, { minLength: 1, maxLength: 5 }) }),
+  fc.record({
+    'info-type': fc.constant('create-grp'),
+    'group-name': fc.string({ minLength: 1, maxLength: 30 }),
+    admin: idText,
+    members: fc.array(idText, { minLength: 1, maxLength: 5 }),
+  }),
   fc.record({ 'info-type': fc.constant('group-message'), text: cipherText, receiver: idText, group_id: idText }),
-  fc.record({ 'info-type': fc.constant('signup'), name: fc.stringMatching(/^[A-Z][A-Z0-9_]{2,10}$/), password: fc.stringMatching(/^[0-9a-f]{64}$/), public_key: fc.oneof(fc.constant(LEGACY_KEY_TEXT), fc.string({ maxLength: 40 })) }),
-  fc.record({ 'info-type': fc.constant('login'), name: seeded, password: fc.oneof(seeded.map(passwordOf), fc.stringMatching(/^[0-9a-f]{0,64}$/)) }),
+  fc.record({
+    'info-type': fc.constant('signup'),
+    name: fc.stringMatching(/^[A-Z][A-Z0-9_]{2,10}$/),
+    password: fc.stringMatching(/^[0-9a-f]{64}$/),
+    public_key: fc.oneof(fc.constant(LEGACY_KEY_TEXT), fc.string({ maxLength: 40 })),
+  }),
+  fc.record({
+    'info-type': fc.constant('login'),
+    name: seeded,
+    password: fc.oneof(seeded.map(passwordOf), fc.stringMatching(/^[0-9a-f]{0,64}$/)),
+  }),
   fc.record({ 'info-type': fc.constant('add-connection') }),
   fc.record({ 'info-type': fc.constant('kill_thread') }),
 );
@@ -37,8 +54,18 @@ const jsonWeird: fc.Arbitrary<unknown> = fc.oneof(
 
 const objectMutation: fc.Arbitrary<(o: LegacyObject) => LegacyObject> = fc.oneof(
   { weight: 8, arbitrary: fc.constant((o: LegacyObject) => o) },
-  { weight: 2, arbitrary: fc.tuple(fc.nat(), jsonWeird).map(([at, v]) => (o: LegacyObject) => ({ ...o, [Object.keys(o)[at % Object.keys(o).length]!]: v })) },
-  { weight: 1, arbitrary: fc.nat().map((at) => (o: LegacyObject) => Object.fromEntries(Object.entries(o).filter((_, i) => i !== at % Object.keys(o).length))) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.nat(), jsonWeird)
+      .map(([at, v]) => (o: LegacyObject) => ({ ...o, [Object.keys(o)[at % Object.keys(o).length]!]: v })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .nat()
+      .map((at) => (o: LegacyObject) => Object.fromEntries(Object.entries(o).filter((_, i) => i !== at % Object.keys(o).length))),
+  },
   { weight: 1, arbitrary: fc.tuple(fc.string({ maxLength: 8 }), jsonWeird).map(([k, v]) => (o: LegacyObject) => ({ ...o, [k]: v })) },
 );
 
@@ -47,11 +74,38 @@ const INVALID_UTF8 = [Buffer.from([0xff]), Buffer.from([0xc3]), Buffer.from([0xe
 const byteMutation: fc.Arbitrary<(b: Buffer) => Buffer> = fc.oneof(
   { weight: 20, arbitrary: fc.constant((b: Buffer) => b) },
   { weight: 1, arbitrary: fc.nat().map((n) => (b: Buffer) => b.subarray(0, n % b.length)) },
-  { weight: 1, arbitrary: fc.constantFrom('{', '}', '}}', '{{{', ']', '[', '"', ' x ').map((s) => (b: Buffer) => Buffer.concat([b, Buffer.from(s)])) },
-  { weight: 1, arbitrary: fc.integer({ min: 20, max: 5000 }).map((d) => () => Buffer.from(`{"info-type":"get-users","a":${'['.repeat(d)}${']'.repeat(d)}}`)) },
-  { weight: 1, arbitrary: fc.tuple(fc.nat(), fc.constantFrom(...INVALID_UTF8)).map(([at, bad]) => (b: Buffer) => insideString(b, at, bad)) },
-  { weight: 1, arbitrary: fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })).map(([at, mask]) => (b: Buffer) => flip(b, at, mask)) },
-  { weight: 1, arbitrary: fc.integer({ min: 60_000, max: 80_000 }).map((n) => () => Buffer.from(`{"info-type":"send-message","text":"${'1 '.repeat(n / 2)}","receiver":"1"}`)) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('{', '}', '}}', '{{{', ']', '[', '"', ' x ').map((s) => (b: Buffer) => Buffer.concat([b, Buffer.from(s)])),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 20, max: 5000 })
+      .map((d) => () => Buffer.from(`{"info-type":"get-users","a":${'['.repeat(d)}${']'.repeat(d)}}`)),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.nat(), fc.constantFrom(...INVALID_UTF8)).map(
+      ([at, bad]) =>
+        (b: Buffer) =>
+          insideString(b, at, bad),
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })).map(
+      ([at, mask]) =>
+        (b: Buffer) =>
+          flip(b, at, mask),
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 60_000, max: 80_000 })
+      .map((n) => () => Buffer.from(`{"info-type":"send-message","text":"${'1 '.repeat(n / 2)}","receiver":"1"}`)),
+  },
 );
 
 /** Puts non-UTF-8 bytes just after a quote, so they land inside a string where the splitter passes them on. */
@@ -77,11 +131,26 @@ const action = fc.record({
 });
 
 /** A legacy script: usually a login as a seeded legacy user first, as the original client does. */
-export const legacyScript = fc.record({ login: fc.option(seeded, { nil: undefined }), actions: fc.array(action, { minLength: 1, maxLength: 20 }) });
+export const legacyScript = fc.record({
+  login: fc.option(seeded, { nil: undefined }),
+  actions: fc.array(action, { minLength: 1, maxLength: 20 }),
+});
 export type LegacyScript = typeof legacyScript extends fc.Arbitrary<infer S> ? S : never;
 
 export function legacyActions(script: LegacyScript): Action[] {
-  const login = script.login ? [{ bytes: Buffer.from(JSON.stringify({ 'info-type': 'login', name: script.login, password: passwordOf(script.login) })), cuts: [], coalesce: false }] : [];
-  const rest = script.actions.map((a) => ({ bytes: a.bytes(Buffer.from(a.space + JSON.stringify(a.field(a.object)))), cuts: a.cuts, coalesce: a.coalesce }));
+  const login = script.login
+    ? [
+        {
+          bytes: Buffer.from(JSON.stringify({ 'info-type': 'login', name: script.login, password: passwordOf(script.login) })),
+          cuts: [],
+          coalesce: false,
+        },
+      ]
+    : [];
+  const rest = script.actions.map((a) => ({
+    bytes: a.bytes(Buffer.from(a.space + JSON.stringify(a.field(a.object)))),
+    cuts: a.cuts,
+    coalesce: a.coalesce,
+  }));
   return [...login, ...rest];
 }

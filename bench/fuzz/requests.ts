@@ -19,7 +19,10 @@ export type Fields = Record<string, unknown>;
 
 const bytes = (min: number, max: number) => fc.uint8Array({ minLength: min, maxLength: max }).map((b) => Buffer.from(b));
 /** Users and conversations of a fuzz run have small ids; sometimes any id at all. */
-const entity = fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 1, max: 48 }) }, { weight: 1, arbitrary: fc.maxSafeNat().map((n) => n + 1) });
+const entity = fc.oneof(
+  { weight: 9, arbitrary: fc.integer({ min: 1, max: 48 }) },
+  { weight: 1, arbitrary: fc.maxSafeNat().map((n) => n + 1) },
+);
 const seq = fc.oneof({ weight: 9, arbitrary: fc.nat(64) }, { weight: 1, arbitrary: fc.maxSafeNat() });
 const userName = fc.stringMatching(/^[a-z][a-z0-9_.-]{2,12}$/);
 const groupName = fc.string({ minLength: 1, maxLength: GROUP_NAME_MAX }).filter((s) => /\S/.test(s));
@@ -27,17 +30,32 @@ const seeded = fc.constantFrom(...MODERN_USERS);
 const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 
 const FIELDS: { readonly [T in RequestType]: fc.Arbitrary<Fields> } = {
-  hello: fc.record({ versions: fc.oneof(fc.constant([1]), fc.array(fc.integer({ min: 1, max: 0xffff }), { minLength: 1, maxLength: 16 })), client: opt(fc.string({ maxLength: 64 })) }),
+  hello: fc.record({
+    versions: fc.oneof(fc.constant([1]), fc.array(fc.integer({ min: 1, max: 0xffff }), { minLength: 1, maxLength: 16 })),
+    client: opt(fc.string({ maxLength: 64 })),
+  }),
   ping: fc.constant({}),
   route: fc.constant({}),
-  signup: fc.record({ name: userName, secret: bytes(16, 64), publicKey: opt(bytes(0, 300)), keyBackup: opt(bytes(0, 300)), legacyKey: opt(bytes(1, 300)) }),
+  signup: fc.record({
+    name: userName,
+    secret: bytes(16, 64),
+    publicKey: opt(bytes(0, 300)),
+    keyBackup: opt(bytes(0, 300)),
+    legacyKey: opt(bytes(1, 300)),
+  }),
   login: fc.oneof(
     seeded.map((name) => ({ name, secret: secretOf(name) })),
     fc.record({ name: fc.oneof(seeded, userName), secret: bytes(16, 64) }),
   ),
   resume: fc.record({ token: bytes(RESUME_TOKEN_BYTES, RESUME_TOKEN_BYTES) }),
   logout: fc.constant({}),
-  publish_keys: fc.record({ secret: bytes(16, 64), publicKey: bytes(1, 300), keyProof: opt(bytes(1, 300)), keyBackup: opt(bytes(0, 300)), legacyKey: opt(bytes(1, 300)) }),
+  publish_keys: fc.record({
+    secret: bytes(16, 64),
+    publicKey: bytes(1, 300),
+    keyProof: opt(bytes(1, 300)),
+    keyBackup: opt(bytes(0, 300)),
+    legacyKey: opt(bytes(1, 300)),
+  }),
   sessions: fc.constant({}),
   // Ids no token of a run reaches: ending a real session would close another fuzz connection, whose
   // replies the oracle then misses (session endings have their own tests, test/security/sessions).
@@ -48,7 +66,12 @@ const FIELDS: { readonly [T in RequestType]: fc.Arbitrary<Fields> } = {
   block: fc.record({ user: fc.integer({ min: 2 ** 40, max: Number.MAX_SAFE_INTEGER }) }),
   unblock: fc.record({ user: fc.integer({ min: 2 ** 40, max: Number.MAX_SAFE_INTEGER }) }),
   blocks: fc.constant({}),
-  users: fc.record({ after: opt(seq), limit: opt(fc.integer({ min: 1, max: USERS_PAGE_MAX })), prefix: opt(fc.string({ maxLength: 8 })), ids: opt(fc.array(entity, { minLength: 1, maxLength: 8 })) }),
+  users: fc.record({
+    after: opt(seq),
+    limit: opt(fc.integer({ min: 1, max: USERS_PAGE_MAX })),
+    prefix: opt(fc.string({ maxLength: 8 })),
+    ids: opt(fc.array(entity, { minLength: 1, maxLength: 8 })),
+  }),
   conversations: fc.constant({}),
   open_direct: fc.record({ user: entity }),
   sync: fc.record({ cursors: opt(fc.array(fc.tuple(entity, seq), { maxLength: 8 })) }),

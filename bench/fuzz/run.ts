@@ -75,7 +75,10 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
 async function fuzzWorld(world: FuzzWorld, options: FuzzOptions): Promise<FuzzReport> {
   const started = Date.now();
   const deadline = options.seconds === undefined ? Infinity : started + options.seconds * 1000;
-  const listening = options.transport === 'tcp' ? await listen(world.core, world.services.load, world.services.logger, { host: '127.0.0.1', ports: [0], coordinatorPort: 0 }) : undefined;
+  const listening =
+    options.transport === 'tcp'
+      ? await listen(world.core, world.services.load, world.services.logger, { host: '127.0.0.1', ports: [0], coordinatorPort: 0 })
+      : undefined;
   const open = async (kind: Script['kind']): Promise<Duplex> => {
     if (!listening) {
       const [client, server] = socketPair();

@@ -11,9 +11,9 @@ export interface Script {
 }
 
 /** First bytes of any value, then anything: the codec sniff and its plain-text refusal. */
-const garbage = fc.array(fc.uint8Array({ minLength: 1, maxLength: 200 }), { minLength: 1, maxLength: 4 }).map((chunks) =>
-  chunks.map((b) => ({ bytes: Buffer.from(b), cuts: [], coalesce: false })),
-);
+const garbage = fc
+  .array(fc.uint8Array({ minLength: 1, maxLength: 200 }), { minLength: 1, maxLength: 4 })
+  .map((chunks) => chunks.map((b) => ({ bytes: Buffer.from(b), cuts: [], coalesce: false })));
 
 /** One connection's script; the mix keeps most cases on the framed node port, where most code is. */
 export const script: fc.Arbitrary<Script> = fc.oneof(

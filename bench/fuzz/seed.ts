@@ -32,7 +32,9 @@ async function exchange(stream: Duplex, requests: Array<Record<string, unknown>>
   const decoder = new FrameDecoder();
   const replies: Array<Record<string, unknown>> = [];
   let wake = () => {};
-  stream.on('data', (chunk: Buffer) => decoder.feed(chunk, (m) => (m.t === 'ok' || m.t === 'error' ? (replies.push(m), wake()) : undefined)));
+  stream.on('data', (chunk: Buffer) =>
+    decoder.feed(chunk, (m) => (m.t === 'ok' || m.t === 'error' ? (replies.push(m), wake()) : undefined)),
+  );
   for (const [i, request] of requests.entries()) {
     const arrived = new Promise<void>((resolve) => (wake = resolve));
     stream.write(frameOf(packValue({ ...request, id: i + 1 })));

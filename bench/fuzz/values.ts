@@ -14,7 +14,20 @@ function nest(leaf: unknown, depth: number, asMap: boolean): unknown {
 }
 
 export const hugeNumber = fc.constantFrom(
-  2 ** 53, 2 ** 53 + 2, -(2 ** 53), 2 ** 64, -1, -(2 ** 31), 2 ** 32, 2 ** 32 - 1, 1e308, -0, 0.5, Number.NaN, Number.POSITIVE_INFINITY, 9007199254740991,
+  2 ** 53,
+  2 ** 53 + 2,
+  -(2 ** 53),
+  2 ** 64,
+  -1,
+  -(2 ** 31),
+  2 ** 32,
+  2 ** 32 - 1,
+  1e308,
+  -0,
+  0.5,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  9007199254740991,
 );
 
 export const weirdValue: fc.Arbitrary<unknown> = fc.oneof(

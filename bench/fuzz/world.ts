@@ -45,7 +45,12 @@ export interface FuzzWorld {
 /** A logger that keeps `error` lines (the fuzzer's "internal failure" signal) and drops the rest. */
 function capturingLogger(lines: string[]): Logger {
   const ignore = () => {};
-  return { debug: ignore, info: ignore, warn: ignore, error: (message, fields) => void lines.push(`${message} ${JSON.stringify(fields ?? {})}`) };
+  return {
+    debug: ignore,
+    info: ignore,
+    warn: ignore,
+    error: (message, fields) => void lines.push(`${message} ${JSON.stringify(fields ?? {})}`),
+  };
 }
 
 export async function openFuzzWorld(): Promise<FuzzWorld> {

@@ -74,7 +74,8 @@ export async function startDeployment(options: DeploymentOptions): Promise<Deplo
   const args = ['--ports', ports.join(','), '--coordinator-port', String(coordinatorPort)];
   // Most benchmarks measure the server, not its limits: every client dials from 127.0.0.1 (up to
   // 10,000 of them) and a DM-storm client sends as fast as its acks come back, so the limits are off.
-  if ((options.limits ?? 'off') === 'off') args.push('--max-connections-per-address', '0', '--send-rate', '0', '--request-rate', '0', '--login-rate', '0');
+  if ((options.limits ?? 'off') === 'off')
+    args.push('--max-connections-per-address', '0', '--send-rate', '0', '--request-rate', '0', '--login-rate', '0');
   args.push(...(options.serverArgs ?? []));
   let cleanup: () => Promise<void>;
   let label: string;

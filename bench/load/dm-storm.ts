@@ -64,9 +64,11 @@ export async function runDmStorm(options: DmStormOptions): Promise<DmStormResult
     // first message each before the clock starts, so the storm measures messages, not new chats.
     const contacts = Math.min(options.contacts ?? 5, clients.length - 1);
     const peersOf = (index: number) => Array.from({ length: contacts }, (_, k) => clients[(index + 1 + k) % clients.length]!.userId);
-    await Promise.all(clients.map(async (client, index) => {
-      for (const peer of peersOf(index)) await client.send(peer);
-    }));
+    await Promise.all(
+      clients.map(async (client, index) => {
+        for (const peer of peersOf(index)) await client.send(peer);
+      }),
+    );
 
     for (const client of clients) {
       client.onMessage((sentAt, push) => {
@@ -149,7 +151,16 @@ export function formatDmStorm(results: readonly DmStormResult[], first = 'client
     mib(r.serverRssBytes),
   ]);
   return table(
-    [first, 'database', 'delivered msg/s', 'delivery ms p50 / p95 / p99 / max', 'ack ms p50 / p99', 'errors / missing / twice', 'CPU cores server + db + load', 'server RSS MiB'],
+    [
+      first,
+      'database',
+      'delivered msg/s',
+      'delivery ms p50 / p95 / p99 / max',
+      'ack ms p50 / p99',
+      'errors / missing / twice',
+      'CPU cores server + db + load',
+      'server RSS MiB',
+    ],
     rows,
   );
 }

@@ -67,7 +67,10 @@ export async function runFanout(options: FanoutOptions): Promise<FanoutResult> {
   try {
     const tag = `fan${process.pid}r${++runs}`;
     clients.push(...(await signupMany(deployment.coordinator, options.members, tag, { progress: `fanout ${options.members}` })));
-    const group = await clients[0]!.createGroup(`fanout ${options.members}`, clients.slice(1).map((c) => c.userId));
+    const group = await clients[0]!.createGroup(
+      `fanout ${options.members}`,
+      clients.slice(1).map((c) => c.userId),
+    );
 
     const sends = new Map<string, Send>();
     for (const client of clients) {
@@ -153,7 +156,18 @@ export function formatFanout(results: readonly FanoutResult[]): string {
     mib(r.serverRssBytes),
   ]);
   return table(
-    ['members', 'database', 'sends', 'rows per send', 'deliveries per send', 'delivery ms p50 / p99 / max', 'last member ms p50 / p99 / max', 'errors / missing / twice', 'CPU cores server + db', 'server RSS MiB'],
+    [
+      'members',
+      'database',
+      'sends',
+      'rows per send',
+      'deliveries per send',
+      'delivery ms p50 / p99 / max',
+      'last member ms p50 / p99 / max',
+      'errors / missing / twice',
+      'CPU cores server + db',
+      'server RSS MiB',
+    ],
     rows,
   );
 }

@@ -88,9 +88,14 @@ export async function runFlood(options: FloodOptions): Promise<FloodResult> {
     clients.push(...(await signupMany(deployment.coordinator, options.clients, tag, { progress: `flood ${options.database}` })));
     const ring = new RingLoad(clients);
     await ring.prime();
-    const pinger = new Pinger(await Promise.all(Array.from({ length: PINGERS }, (_, i) => LoadClient.signup(deployment.coordinator, `${tag}ping${i}`))));
+    const pinger = new Pinger(
+      await Promise.all(Array.from({ length: PINGERS }, (_, i) => LoadClient.signup(deployment.coordinator, `${tag}ping${i}`))),
+    );
     const start = (kind: FloodKind): Promise<RemoteFlooder> =>
-      startRemoteFlooder({ kind, coordinator: deployment.coordinator, tag: `${tag}f${kind[0]}`, localAddress: options.flooderAddress ?? '127.0.0.2' }, options.flooderNice);
+      startRemoteFlooder(
+        { kind, coordinator: deployment.coordinator, tag: `${tag}f${kind[0]}`, localAddress: options.flooderAddress ?? '127.0.0.2' },
+        options.flooderNice,
+      );
 
     const phases: FloodPhase[] = [];
     // A baseline right before each flood: the machine drifts over a run (tables grow, checkpoints,
@@ -164,7 +169,12 @@ export function pooledPings(result: FloodResult): PooledPings[] {
       const before = result.phases.slice(0, at).findLast((p) => p.phase === 'baseline');
       if (before) baseline.push(...before.pings);
     });
-    return { kind, rounds: result.phases.filter((p) => p.phase === kind).length, baseline: summarise(baseline), flooded: summarise(flooded) };
+    return {
+      kind,
+      rounds: result.phases.filter((p) => p.phase === kind).length,
+      baseline: summarise(baseline),
+      flooded: summarise(flooded),
+    };
   });
 }
 
@@ -204,7 +214,18 @@ export function formatFlood(results: readonly FloodResult[]): string {
     }),
   );
   const byRound = table(
-    ['phase', 'database', 'normal delivery ms p50 / p95 / p99 / max', 'p99 ÷ baseline before', 'ping ms p50 / p99', 'ping p99 ÷ baseline', 'offered / delivered / errors / missing / twice', 'generator lag ms max', 'CPU cores server + db + flooder', 'flooder got'],
+    [
+      'phase',
+      'database',
+      'normal delivery ms p50 / p95 / p99 / max',
+      'p99 ÷ baseline before',
+      'ping ms p50 / p99',
+      'ping p99 ÷ baseline',
+      'offered / delivered / errors / missing / twice',
+      'generator lag ms max',
+      'CPU cores server + db + flooder',
+      'flooder got',
+    ],
     rows,
   );
   const pooled = results.flatMap((result) =>
@@ -217,6 +238,16 @@ export function formatFlood(results: readonly FloodResult[]): string {
       (p.flooded.p99 / p.baseline.p99).toFixed(2),
     ]),
   );
-  const pooledTable = table(['flooder', 'database', 'rounds', 'ping ms p50 / p99 (pings), baselines', 'ping ms p50 / p99 (pings), flooded', 'pooled ping p99 ÷ baseline'], pooled);
+  const pooledTable = table(
+    [
+      'flooder',
+      'database',
+      'rounds',
+      'ping ms p50 / p99 (pings), baselines',
+      'ping ms p50 / p99 (pings), flooded',
+      'pooled ping p99 ÷ baseline',
+    ],
+    pooled,
+  );
   return `${byRound}\n\nPings pooled over the rounds (all of a flooder's phases against all the baselines just before them):\n\n${pooledTable}`;
 }

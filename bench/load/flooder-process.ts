@@ -81,7 +81,10 @@ function nextMessage<T extends ToParent['t']>(child: ChildProcess, t: T): Promis
 
 async function startLocal(spec: FlooderSpec): Promise<{ flooder: Flooder; clients: LoadClient[] }> {
   if (spec.kind === 'send') {
-    const [flooder, sink] = [await LoadClient.signup(spec.coordinator, `${spec.tag}a`), await LoadClient.signup(spec.coordinator, `${spec.tag}b`)];
+    const [flooder, sink] = [
+      await LoadClient.signup(spec.coordinator, `${spec.tag}a`),
+      await LoadClient.signup(spec.coordinator, `${spec.tag}b`),
+    ];
     // One message first, so the flood goes to an existing conversation as a real chat's would.
     await flooder.send(sink.userId);
     return { flooder: floodSends(flooder, sink.userId), clients: [flooder, sink] };

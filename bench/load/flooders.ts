@@ -44,7 +44,16 @@ export interface Flooder {
 export const FLOOD_KINDS = ['send', 'connections', 'slow', 'maps'] as const;
 export type FloodKind = (typeof FLOOD_KINDS)[number];
 
-const zero = (): FloodStats => ({ requests: 0, accepted: 0, rateLimited: 0, outOfOrder: 0, otherErrors: 0, connectionsHeld: 0, connectionsRefused: 0, slowConsumerDrops: 0 });
+const zero = (): FloodStats => ({
+  requests: 0,
+  accepted: 0,
+  rateLimited: 0,
+  outOfOrder: 0,
+  otherErrors: 0,
+  connectionsHeld: 0,
+  connectionsRefused: 0,
+  slowConsumerDrops: 0,
+});
 
 /**
  * (a) One user sending to `to` as fast as the server answers, `window` requests always in flight

@@ -76,7 +76,12 @@ export async function runIdle(options: IdleOptions): Promise<IdleResult> {
       const idleCores = (after.cpuSeconds - before.cpuSeconds) / ((performance.now() - idleStarted) / 1000);
       let answering = 0;
       await Promise.all(
-        clients.map((client) => client.rpc.request({ t: 'ping' }, { timeoutMs: 30_000 }).then(() => void answering++, () => undefined)),
+        clients.map((client) =>
+          client.rpc.request({ t: 'ping' }, { timeoutMs: 30_000 }).then(
+            () => void answering++,
+            () => undefined,
+          ),
+        ),
       );
       rows.push({
         clients: size,
@@ -112,7 +117,16 @@ export function formatIdle(results: readonly IdleResult[]): string {
     ]),
   );
   return table(
-    ['idle clients', 'database', 'server RSS MiB before', 'server RSS MiB after', 'KiB per client', 'idle CPU cores', 'answering / dropped', 'setup s (this step)'],
+    [
+      'idle clients',
+      'database',
+      'server RSS MiB before',
+      'server RSS MiB after',
+      'KiB per client',
+      'idle CPU cores',
+      'answering / dropped',
+      'setup s (this step)',
+    ],
     rows,
   );
 }

@@ -58,7 +58,9 @@ export class LegacyLoadClient {
 
   /** `signup` (or `login`), then `start_notifications`; resolves with the Notifications object. */
   async enter(how: 'signup' | 'login', publicKey: string, password = 'bench password'): Promise<LegacyObject> {
-    const secret = createHash('sha256').update(this.name.toUpperCase() + password).digest('hex');
+    const secret = createHash('sha256')
+      .update(this.name.toUpperCase() + password)
+      .digest('hex');
     const reply = new Promise<string>((resolve) => (this.#bare = resolve));
     this.write({ 'info-type': how, name: this.name, password: secret, ...(how === 'signup' ? { public_key: publicKey } : {}) });
     const answer = await reply;

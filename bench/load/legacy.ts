@@ -58,25 +58,31 @@ export async function runLegacy(options: LegacyOptions): Promise<LegacyResult> {
     // One key for all: the server stores and forwards it, never encrypts with it.
     const publicKey = legacyKeyText(legacyPublicKeyDer(await generateLegacyKey()));
     const tag = `lg${process.pid}r${++runs}`;
-    for (let next = 0; next < options.clients; ) {
+    for (let next = 0; next < options.clients;) {
       const batch = Array.from({ length: Math.min(16, options.clients - next) }, (_, k) => next + k);
       next += batch.length;
-      clients.push(...(await Promise.all(batch.map(async (n) => {
-        const client = await LegacyLoadClient.connect(deployment.coordinator, `${tag}u${n}`);
-        await client.enter('signup', publicKey);
-        return client;
-      }))));
+      clients.push(
+        ...(await Promise.all(
+          batch.map(async (n) => {
+            const client = await LegacyLoadClient.connect(deployment.coordinator, `${tag}u${n}`);
+            await client.enter('signup', publicKey);
+            return client;
+          }),
+        )),
+      );
     }
     const receiverOf = (index: number) => clients[(index + 1) % clients.length]!;
 
     // Warm-up: one message each, so that the conversations exist; numbers from 2^31 up are warm-up.
     const WARM = 0x80000000;
-    await Promise.all(clients.map((client, index) => {
-      const receiver = receiverOf(index);
-      const arrived = receiver.next((o) => o['info-type'] === 'inst-msg' && messageNumber(String(o.text)) === WARM + index);
-      client.sendMessage(receiver.id, WARM + index);
-      return arrived;
-    }));
+    await Promise.all(
+      clients.map((client, index) => {
+        const receiver = receiverOf(index);
+        const arrived = receiver.next((o) => o['info-type'] === 'inst-msg' && messageNumber(String(o.text)) === WARM + index);
+        client.sendMessage(receiver.id, WARM + index);
+        return arrived;
+      }),
+    );
 
     const sentAt = new Map<number, number>();
     const seen = new Set<number>();
@@ -141,12 +147,14 @@ export async function runLegacy(options: LegacyOptions): Promise<LegacyResult> {
     for (const client of clients) client.close();
     let unreadAgain = 0;
     for (let index = 0; index < clients.length; index += 16) {
-      const again = await Promise.all(clients.slice(index, index + 16).map(async (old) => {
-        const client = await LegacyLoadClient.connect(deployment.coordinator, old.name);
-        const notifications = await client.enter('login', '');
-        client.close();
-        return (notifications.unread as unknown[][]).filter((row) => seen.has(messageNumber(String(row[1])))).length;
-      }));
+      const again = await Promise.all(
+        clients.slice(index, index + 16).map(async (old) => {
+          const client = await LegacyLoadClient.connect(deployment.coordinator, old.name);
+          const notifications = await client.enter('login', '');
+          client.close();
+          return (notifications.unread as unknown[][]).filter((row) => seen.has(messageNumber(String(row[1])))).length;
+        }),
+      );
       unreadAgain += again.reduce((a, b) => a + b, 0);
     }
     return {
@@ -172,7 +180,15 @@ export async function runLegacy(options: LegacyOptions): Promise<LegacyResult> {
 
 export function formatLegacy(results: readonly LegacyResult[]): string {
   return table(
-    ['clients × messages (window)', 'database', 'delivered msg/s', 'delivery ms p50 / p95 / p99 / max', 'sent / delivered / lost / twice / unread again', 'CPU cores server + db + load', 'server RSS MiB, peak'],
+    [
+      'clients × messages (window)',
+      'database',
+      'delivered msg/s',
+      'delivery ms p50 / p95 / p99 / max',
+      'sent / delivered / lost / twice / unread again',
+      'CPU cores server + db + load',
+      'server RSS MiB, peak',
+    ],
     results.map((r) => [
       `${r.options.clients} × ${r.options.messages} (${r.options.window})`,
       r.databaseLabel,

@@ -51,7 +51,10 @@ export async function runRate(options: RateOptions): Promise<RateResult> {
     await ring.prime();
 
     const rows: RateRow[] = [];
-    const steps = [{ rate: options.rates[0]!, durationS: options.warmUpS ?? 2, warmUp: true }, ...options.rates.map((rate) => ({ rate, durationS: options.durationS, warmUp: false }))];
+    const steps = [
+      { rate: options.rates[0]!, durationS: options.warmUpS ?? 2, warmUp: true },
+      ...options.rates.map((rate) => ({ rate, durationS: options.durationS, warmUp: false })),
+    ];
     for (const { rate, durationS, warmUp } of steps) {
       if (durationS === 0) continue;
       const serverBefore = deployment.serverUsage();
@@ -95,7 +98,18 @@ export function formatRate(results: readonly RateResult[]): string {
     ]),
   );
   return table(
-    ['offered msg/s', 'clients', 'database', 'achieved msg/s', 'delivery ms p50 / p95 / p99 / max', 'ack ms p50 / p99', 'errors / missing / twice', 'generator lag ms max', 'CPU cores server + db', 'server RSS MiB'],
+    [
+      'offered msg/s',
+      'clients',
+      'database',
+      'achieved msg/s',
+      'delivery ms p50 / p95 / p99 / max',
+      'ack ms p50 / p99',
+      'errors / missing / twice',
+      'generator lag ms max',
+      'CPU cores server + db',
+      'server RSS MiB',
+    ],
     rows,
   );
 }

@@ -154,13 +154,18 @@ async function runStorm(deployment: Deployment, clients: LoadClient[], storm: St
   let fired = 0;
   let serverDownS = 0;
   let calmAfterEnds = Infinity;
-  const load = offerLoad(options.ratePerS ?? 100, 3600, (n, at) => {
-    fired = n + 1;
-    const cid = randomUUID();
-    const message: Message = { acked: false, delivered: 0 };
-    messages.set(cid, message);
-    void sendOnce(n % clients.length, cid, at, message).finally(() => void answered++);
-  }, () => performance.now() > calmAfterEnds);
+  const load = offerLoad(
+    options.ratePerS ?? 100,
+    3600,
+    (n, at) => {
+      fired = n + 1;
+      const cid = randomUUID();
+      const message: Message = { acked: false, delivered: 0 };
+      messages.set(cid, message);
+      void sendOnce(n % clients.length, cid, at, message).finally(() => void answered++);
+    },
+    () => performance.now() > calmAfterEnds,
+  );
 
   await pause((options.calmS ?? 2) * 1000);
   firedAtDrop = fired;
@@ -216,7 +221,18 @@ export function formatReconnect(results: readonly ReconnectResult[]): string {
     ]),
   );
   return table(
-    ['clients', 'storm', 'database', 'back', 'back ms p50 / p99 / max', 'all back s', 'server restart s', 'relogin retries', 'msgs during storm / acked / resent', 'lost / twice / errors'],
+    [
+      'clients',
+      'storm',
+      'database',
+      'back',
+      'back ms p50 / p99 / max',
+      'all back s',
+      'server restart s',
+      'relogin retries',
+      'msgs during storm / acked / resent',
+      'lost / twice / errors',
+    ],
     rows,
   );
 }

@@ -36,9 +36,10 @@ export async function startServerProcess(serverArgs: string[], coordinatorPort: 
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": node flags for the server alone
   // (node refuses --cpu-prof in NODE_OPTIONS, and the load generator need not be profiled too).
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
-  const child = nodeArgs.length > 0
-    ? spawn(process.execPath, [...nodeArgs, SERVER_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
-    : spawn(SERVER_BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child =
+    nodeArgs.length > 0
+      ? spawn(process.execPath, [...nodeArgs, SERVER_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+      : spawn(SERVER_BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   let ready = false;
   // Drained all along, so a chatty server never blocks on a full pipe; once it is up only the tail
@@ -110,7 +111,7 @@ export function treeUsage(root: number): ProcessUsage {
     }
   }
   const tree = new Set([root]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [pid, parent] of parents) {
       if (tree.has(parent) && !tree.has(pid)) {

@@ -52,11 +52,8 @@ export async function startThrowawayPostgres(bin: string): Promise<ThrowawayPost
   const data = join(root, 'data');
   const log = join(root, 'postgres.log');
   const command = (tool: string, args: string[]): [string, string[]] =>
-    asRoot
-      ? ['runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]]
-      : [join(bin, tool), args];
-  const pg = (tool: string, args: string[]) =>
-    run(...command(tool, args), { cwd: root, timeout: 120_000 });
+    asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]] : [join(bin, tool), args];
+  const pg = (tool: string, args: string[]) => run(...command(tool, args), { cwd: root, timeout: 120_000 });
 
   // On Ctrl-C or SIGTERM vitest calls process.exit() without running globalSetup teardowns; this
   // synchronous hook stops the cluster then. (Only a SIGKILL of vitest can still leave it behind.)

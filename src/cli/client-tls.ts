@@ -17,5 +17,10 @@ export async function clientTls(args: Pick<GlobalArgs, 'plaintext' | 'ca' | 'hom
     return { ca };
   }
   if (args.plaintext) return undefined;
-  return { trust: new ServerTrust(args.home, quiet ? undefined : (host, fingerprint) => process.stderr.write(`fastchat: ${firstPinNotice(host, fingerprint)}\n`)) };
+  return {
+    trust: new ServerTrust(
+      args.home,
+      quiet ? undefined : (host, fingerprint) => process.stderr.write(`fastchat: ${firstPinNotice(host, fingerprint)}\n`),
+    ),
+  };
 }

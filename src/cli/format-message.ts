@@ -7,7 +7,10 @@ import { inert, inertJson } from '../util/inert-text.js';
 /** Where a message was said: "you" for a direct conversation, "#name" (or "#name#id" when names are shared) for a group. */
 function place(client: ChatClient, message: ChatMessage): { to?: string; group?: string } {
   const conversation = client.conversations.get(message.conversation);
-  if (conversation?.kind === 'group') return { group: conversation.name === undefined ? `group#${message.conversation}` : groupLabel(conversation, client.conversations.values()) };
+  if (conversation?.kind === 'group')
+    return {
+      group: conversation.name === undefined ? `group#${message.conversation}` : groupLabel(conversation, client.conversations.values()),
+    };
   const other = conversation?.members.find((m) => m.user !== message.from)?.user ?? client.user.id;
   return { to: client.nameOf(other) };
 }
@@ -24,7 +27,8 @@ export function formatLine(client: ChatClient, message: ChatMessage): string {
   const time = new Date(message.ts).toISOString().slice(0, 16).replace('T', ' ');
   const where = place(client, message);
   const route = where.group ? `#${inert(where.group)} ${client.nameOf(message.from)}` : `${client.nameOf(message.from)} → ${where.to}`;
-  if (message.trust === 'event') return `${time} ${where.group ? `#${inert(where.group)} ` : ''}* ${describeEvent(message, (id) => client.nameOf(id))}`;
+  if (message.trust === 'event')
+    return `${time} ${where.group ? `#${inert(where.group)} ` : ''}* ${describeEvent(message, (id) => client.nameOf(id))}`;
   // A legacy (2022) client signs nothing: say where the message came from rather than just "legacy".
   const reason = message.reason === 'legacy' ? ' (from a legacy 2022 client)' : message.reason ? ` (${message.reason})` : '';
   const text = message.text === undefined ? '' : ` ${inert(message.text)}`;

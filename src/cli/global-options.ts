@@ -14,43 +14,47 @@ export interface GlobalArgs {
 }
 
 export function withGlobalOptions(cli: Argv): Argv<GlobalArgs> {
-  return cli.options({
-    server: {
-      type: 'string',
-      default: '127.0.0.1:8000',
-      describe: "the server's coordinator, HOST:PORT",
-      coerce: hostPortOption('server'),
-      global: true,
-    },
-    user: {
-      type: 'string',
-      describe: 'who you are (default: $FASTCHAT_USER, or the only user in --home)',
-      global: true,
-    },
-    home: {
-      type: 'string',
-      default: defaultClientHome(),
-      defaultDescription: '$XDG_DATA_HOME/fastchat',
-      describe: 'folder for keys and local state',
-      global: true,
-    },
-    plaintext: {
-      type: 'boolean',
-      default: false,
-      describe: "connect without TLS, to a server run with --plaintext (default: TLS, the server's certificate pinned on first use in <home>/servers.json)",
-      global: true,
-    },
-    // TLS is the default now; --tls, which once turned it on, stays accepted so scripts that gave it keep working.
-    tls: { type: 'boolean', hidden: true, global: true },
-    ca: {
-      type: 'string',
-      describe: "trust the server's certificate only if this CA (PEM file) signed it for the host dialled, instead of pinning it on first use",
-      global: true,
-    },
-  })
+  return cli
+    .options({
+      server: {
+        type: 'string',
+        default: '127.0.0.1:8000',
+        describe: "the server's coordinator, HOST:PORT",
+        coerce: hostPortOption('server'),
+        global: true,
+      },
+      user: {
+        type: 'string',
+        describe: 'who you are (default: $FASTCHAT_USER, or the only user in --home)',
+        global: true,
+      },
+      home: {
+        type: 'string',
+        default: defaultClientHome(),
+        defaultDescription: '$XDG_DATA_HOME/fastchat',
+        describe: 'folder for keys and local state',
+        global: true,
+      },
+      plaintext: {
+        type: 'boolean',
+        default: false,
+        describe:
+          "connect without TLS, to a server run with --plaintext (default: TLS, the server's certificate pinned on first use in <home>/servers.json)",
+        global: true,
+      },
+      // TLS is the default now; --tls, which once turned it on, stays accepted so scripts that gave it keep working.
+      tls: { type: 'boolean', hidden: true, global: true },
+      ca: {
+        type: 'string',
+        describe:
+          "trust the server's certificate only if this CA (PEM file) signed it for the host dialled, instead of pinning it on first use",
+        global: true,
+      },
+    })
     .check((a) => {
       // Not yargs' conflicts(): it counts plaintext's default (false) as given.
-      if (a.plaintext && (a.ca !== undefined || a.tls === true)) throw new Error('--plaintext turns TLS off: it does not go with --ca or --tls');
+      if (a.plaintext && (a.ca !== undefined || a.tls === true))
+        throw new Error('--plaintext turns TLS off: it does not go with --ca or --tls');
       return true;
     });
 }

@@ -17,14 +17,23 @@ export async function resolveUser(args: GlobalArgs): Promise<string> {
   const folders = await readdir(args.home, { withFileTypes: true }).catch(() => []);
   const users = folders.filter((f) => f.isDirectory()).map((f) => f.name);
   if (users.length === 1) return users[0]!;
-  throw new Error(users.length === 0 ? 'name yourself with --user NAME (no user in --home yet)' : `name yourself with --user (one of: ${users.join(', ')})`);
+  throw new Error(
+    users.length === 0
+      ? 'name yourself with --user NAME (no user in --home yet)'
+      : `name yourself with --user (one of: ${users.join(', ')})`,
+  );
 }
 
 /**
  * Logs in as the resolved user and returns the client, not yet started. The password is asked for
  * unless the command already has it (a command that needs it for more than the login asks once).
  */
-export async function openClient(args: GlobalArgs, mode: 'login' | 'signup' = 'login', name?: string, knownPassword?: string): Promise<ChatClient> {
+export async function openClient(
+  args: GlobalArgs,
+  mode: 'login' | 'signup' = 'login',
+  name?: string,
+  knownPassword?: string,
+): Promise<ChatClient> {
   const user = name ?? (await resolveUser(args));
   const password = knownPassword ?? (await readPassword(`password for ${user}: `, mode === 'signup'));
   if (mode === 'signup') await requireStrongPassword(user, password);

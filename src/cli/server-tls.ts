@@ -12,10 +12,16 @@ export interface ServerTls extends ListenTls {
 }
 
 /** The `.check` of the flags: both files or neither, and --plaintext with no TLS flag beside it. */
-export function serverTlsProblem(cert: string | undefined, key: string | undefined, allowPlaintext: boolean, plaintext: boolean): string | undefined {
+export function serverTlsProblem(
+  cert: string | undefined,
+  key: string | undefined,
+  allowPlaintext: boolean,
+  plaintext: boolean,
+): string | undefined {
   if ((cert === undefined) !== (key === undefined)) return '--tls-cert and --tls-key go together';
   if (plaintext && cert !== undefined) return '--plaintext turns TLS off: it does not go with --tls-cert';
-  if (plaintext && allowPlaintext) return '--plaintext already serves every client without TLS; --allow-plaintext is for a server that also serves TLS';
+  if (plaintext && allowPlaintext)
+    return '--plaintext already serves every client without TLS; --allow-plaintext is for a server that also serves TLS';
   return undefined;
 }
 
@@ -31,7 +37,11 @@ const SELF_SIGNED_DAYS = 3650;
  * and linked into place, so servers starting together on one folder (`--workers`) all use the first.
  * Valid for localhost, the loopback addresses, this machine's host name and `names`.
  */
-export async function selfSignedServerTls(dataDir: string, names: readonly string[], allowPlaintext: boolean): Promise<ServerTls & { readonly created: boolean }> {
+export async function selfSignedServerTls(
+  dataDir: string,
+  names: readonly string[],
+  allowPlaintext: boolean,
+): Promise<ServerTls & { readonly created: boolean }> {
   const file = join(dataDir, SELF_SIGNED_FILE);
   let created = false;
   const existing = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -40,7 +50,9 @@ export async function selfSignedServerTls(dataDir: string, names: readonly strin
   });
   let pem = existing;
   if (pem === undefined) {
-    const wanted = [...new Set(['localhost', '127.0.0.1', '::1', hostname(), ...names.filter((n) => n !== '' && n !== '0.0.0.0' && n !== '::')])];
+    const wanted = [
+      ...new Set(['localhost', '127.0.0.1', '::1', hostname(), ...names.filter((n) => n !== '' && n !== '0.0.0.0' && n !== '::')]),
+    ];
     const made = makeCertificate({ names: wanted, validDays: SELF_SIGNED_DAYS, commonName: hostname() });
     await mkdir(join(dataDir, 'tls'), { recursive: true, mode: 0o700 });
     const temporary = `${file}.${randomBytes(6).toString('hex')}`;
@@ -61,7 +73,10 @@ export async function selfSignedServerTls(dataDir: string, names: readonly strin
   try {
     fingerprint = new X509Certificate(cert).fingerprint256;
   } catch (error) {
-    throw new Error(`the server's TLS certificate ${file} holds no PEM certificate; remove it to make a new one (its clients will refuse the new one until told)`, { cause: error });
+    throw new Error(
+      `the server's TLS certificate ${file} holds no PEM certificate; remove it to make a new one (its clients will refuse the new one until told)`,
+      { cause: error },
+    );
   }
   return { cert, key, allowPlaintext, fingerprint, created };
 }

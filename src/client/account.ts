@@ -85,7 +85,14 @@ export interface ResumeToken {
  * backs it up to the server sealed under a key the server cannot derive, and stores it locally as an
  * encrypted PEM.
  */
-export async function signUp(rpc: RpcConnection, local: LocalStore, name: string, password: string, progress: Progress, keySource: AccountKeySource = GENERATED_KEYS): Promise<Account> {
+export async function signUp(
+  rpc: RpcConnection,
+  local: LocalStore,
+  name: string,
+  password: string,
+  progress: Progress,
+  keySource: AccountKeySource = GENERATED_KEYS,
+): Promise<Account> {
   progress('deriving keys from the password…');
   const keys = await derivePasswordKeys(name, password);
   progress('generating your RSA-3072 identity key…');
@@ -101,7 +108,16 @@ export async function signUp(rpc: RpcConnection, local: LocalStore, name: string
   });
   await local.write(IDENTITY_FILE, sealKeyFile(privateKey, keys.localKey));
   await local.write(LEGACY_KEY_FILE, sealKeyFile(legacyKey, keys.localKey));
-  const identity = { user, privateKey, publicKeyDer: spki, fingerprint: fingerprint(spki), retiredKeys: [], loginSecret: keys.loginSecret, localKey: keys.localKey, legacyKey };
+  const identity = {
+    user,
+    privateKey,
+    publicKeyDer: spki,
+    fingerprint: fingerprint(spki),
+    retiredKeys: [],
+    loginSecret: keys.loginSecret,
+    localKey: keys.localKey,
+    legacyKey,
+  };
   return { identity, resume: { token: resume } };
 }
 
@@ -109,7 +125,14 @@ export async function signUp(rpc: RpcConnection, local: LocalStore, name: string
  * Logs in, and opens the identity key: from this machine's encrypted PEM, or — on a machine that has
  * none, or whose key is not the published one — from the server's backup, which is then saved here.
  */
-export async function logIn(rpc: RpcConnection, local: LocalStore, name: string, password: string, progress: Progress, keySource: AccountKeySource = GENERATED_KEYS): Promise<Account> {
+export async function logIn(
+  rpc: RpcConnection,
+  local: LocalStore,
+  name: string,
+  password: string,
+  progress: Progress,
+  keySource: AccountKeySource = GENERATED_KEYS,
+): Promise<Account> {
   progress('deriving keys from the password…');
   const keys = await derivePasswordKeys(name, password);
   let reply;
@@ -143,14 +166,35 @@ export async function logIn(rpc: RpcConnection, local: LocalStore, name: string,
     await local.write(IDENTITY_FILE, sealKeyFile(privateKey, keys.localKey));
   }
   // The key in use first, so that it drops out of what it replaced.
-  const retiredKeys = distinctKeys([privateKey, ...(backup ? [backup.current, ...backup.retired] : []), ...(replacedHere ? [replacedHere] : [])]).slice(1);
+  const retiredKeys = distinctKeys([
+    privateKey,
+    ...(backup ? [backup.current, ...backup.retired] : []),
+    ...(replacedHere ? [replacedHere] : []),
+  ]).slice(1);
   const spki = publicKeyDer(privateKey);
-  const { user, legacyKey } = await openLegacyKey(rpc, local, { localKey: keys.localKey, password, loginSecret: keys.loginSecret }, reply.user, progress, keySource, {
-    spki,
-    backup,
-    reseal: (legacy) => sealIdentityBackup(privateKey, retiredKeys, keys.backupKey, legacy),
-  });
-  const identity = { user, privateKey, publicKeyDer: spki, fingerprint: fingerprint(spki), retiredKeys, loginSecret: keys.loginSecret, localKey: keys.localKey, legacyKey };
+  const { user, legacyKey } = await openLegacyKey(
+    rpc,
+    local,
+    { localKey: keys.localKey, password, loginSecret: keys.loginSecret },
+    reply.user,
+    progress,
+    keySource,
+    {
+      spki,
+      backup,
+      reseal: (legacy) => sealIdentityBackup(privateKey, retiredKeys, keys.backupKey, legacy),
+    },
+  );
+  const identity = {
+    user,
+    privateKey,
+    publicKeyDer: spki,
+    fingerprint: fingerprint(spki),
+    retiredKeys,
+    loginSecret: keys.loginSecret,
+    localKey: keys.localKey,
+    legacyKey,
+  };
   return { identity, resume: { token: reply.resume } };
 }
 
@@ -212,7 +256,8 @@ async function openLegacyKey(
   backup: { spki: Buffer; backup: KeyBackupContents | undefined; reseal: (legacy: KeyObject) => Buffer },
 ): Promise<{ user: UserView; legacyKey: KeyObject }> {
   const published = user.legacyKey ? Buffer.from(user.legacyKey) : undefined;
-  const isPublished = (key: KeyObject | undefined): key is KeyObject => key !== undefined && published !== undefined && legacyPublicKeyDer(key).equals(published);
+  const isPublished = (key: KeyObject | undefined): key is KeyObject =>
+    key !== undefined && published !== undefined && legacyPublicKeyDer(key).equals(published);
   let legacyKey: KeyObject | undefined;
   const pem = await local.read(LEGACY_KEY_FILE);
   if (pem !== undefined && published) {

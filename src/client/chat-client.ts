@@ -9,7 +9,14 @@ import { logIn, logInAgain, signUp, type AccountKeySource, type Identity, type P
 import { ClientState } from './client-state.js';
 import { connectToNode, type ClientTls, type ServerAddress } from './connect.js';
 import { isLegacyText } from '../crypto/legacy-rsa.js';
-import { blankMessageRefusal, ConnectionClosedError, legacyTextRefusal, OfflineError, RequestFailedError, tooLongRefusal } from './errors.js';
+import {
+  blankMessageRefusal,
+  ConnectionClosedError,
+  legacyTextRefusal,
+  OfflineError,
+  RequestFailedError,
+  tooLongRefusal,
+} from './errors.js';
 import { messageTooLong } from './message-limit.js';
 import { ReplayGuard } from './replay-guard.js';
 import { Keyring } from './keyring.js';
@@ -107,9 +114,10 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     const local = new LocalStore(options.home, options.name);
     const { rpc } = await connectToNode({ coordinator: options.coordinator, timeoutMs: options.timeoutMs ?? 10_000, tls: options.tls });
     try {
-      const { identity, resume } = options.mode === 'signup'
-        ? await signUp(rpc, local, options.name, options.password, progress, options.keys)
-        : await logIn(rpc, local, options.name, options.password, progress, options.keys);
+      const { identity, resume } =
+        options.mode === 'signup'
+          ? await signUp(rpc, local, options.name, options.password, progress, options.keys)
+          : await logIn(rpc, local, options.name, options.password, progress, options.keys);
       const state = await ClientState.load(local, identity.localKey, identity.user.id);
       const outbox = await Outbox.load(local);
       // Made below, once its parts are: `online` runs only after that.
@@ -120,21 +128,32 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
       };
       const keyring = new Keyring(state, async (ids) => (await online().request({ t: 'users', ids })).users);
       keyring.learn(identity.user);
-      const reader = new MessageReader(identity.user.id, [identity.privateKey, ...identity.retiredKeys], keyring, async (c, s, id, before) =>
-        findSessionKeyCarrier(online(), c, s, id, before),
+      const reader = new MessageReader(
+        identity.user.id,
+        [identity.privateKey, ...identity.retiredKeys],
+        keyring,
+        async (c, s, id, before) => findSessionKeyCarrier(online(), c, s, id, before),
         identity.legacyKey,
         new ReplayGuard(state),
       );
-      const inbox = new Inbox(state, identity.user.id, reader, online, (event, ...args) => client!.emit(event, ...args), async (ids) => {
-        // Only for naming: a failed lookup leaves `user#id`, and the refusal stands either way.
-        await keyring.refresh(ids).catch(() => undefined);
-        return ids.map((id) => client!.nameOf(id));
-      });
+      const inbox = new Inbox(
+        state,
+        identity.user.id,
+        reader,
+        online,
+        (event, ...args) => client!.emit(event, ...args),
+        async (ids) => {
+          // Only for naming: a failed lookup leaves `user#id`, and the refusal stands either way.
+          await keyring.refresh(ids).catch(() => undefined);
+          return ids.map((id) => client!.nameOf(id));
+        },
+      );
       const sender = new Sender(identity, state, keyring, outbox, (conversation) => inbox.members(conversation), online);
       client = new ChatClient(options, local, identity, state, keyring, outbox, reader, sender, inbox);
       sender.onOutcome((outcome) => (outcome.ok ? client.emit('sent', outcome.receipt) : client.emit('failed', outcome.failure)));
       client.on('keys', (user) => {
-        if (user.publicKey && !identity.publicKeyDer.equals(user.publicKey)) client.emit('ownKeyChanged', { fingerprint: fingerprint(user.publicKey) });
+        if (user.publicKey && !identity.publicKeyDer.equals(user.publicKey))
+          client.emit('ownKeyChanged', { fingerprint: fingerprint(user.publicKey) });
       });
       client.#pending = rpc;
       client.#resume = resume;
@@ -177,7 +196,12 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     const acked = this.sender.waitFor(cid);
     // Callers that do not wait for the ack must not crash the process when it fails.
     acked.catch(() => undefined);
-    await this.outbox.add({ cid, ...('user' in target ? { to: target.user } : { conversation: target.conversation }), sealedContent, createdAt: Date.now() });
+    await this.outbox.add({
+      cid,
+      ...('user' in target ? { to: target.user } : { conversation: target.conversation }),
+      sealedContent,
+      createdAt: Date.now(),
+    });
     if (this.#rpc) this.sender.flush();
     return { cid, acked };
   }
@@ -264,7 +288,8 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
    * One request on the live connection. While offline it is a promise rejected with OfflineError,
    * never a synchronous throw: the TUI calls it from timers and key handlers that only `.catch()`.
    */
-  request: RpcConnection['request'] = (body, options) => (this.#rpc ? this.#rpc.request(body, options) : Promise.reject(new OfflineError()));
+  request: RpcConnection['request'] = (body, options) =>
+    this.#rpc ? this.#rpc.request(body, options) : Promise.reject(new OfflineError());
 
   /** Tells the server (and so the senders) what has been read. */
   /**
@@ -313,7 +338,13 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
    * than the password this process logged in with. @throws WrongPasswordError
    */
   async changePassword(newPassword: string, currentPassword?: string): Promise<void> {
-    await changePassword(this.connection(), this.identity, this.#resume, { local: this.local, state: this.state, outbox: this.outbox }, { newPassword, currentPassword });
+    await changePassword(
+      this.connection(),
+      this.identity,
+      this.#resume,
+      { local: this.local, state: this.state, outbox: this.outbox },
+      { newPassword, currentPassword },
+    );
   }
 
   /**
@@ -369,7 +400,10 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     const rpc = this.#rpc ?? this.#pending;
     if (!rpc || !this.#resume.token) return;
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([rpc.request({ t: 'logout' }).catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, LOGOUT_WAIT_MS)))]);
+    await Promise.race([
+      rpc.request({ t: 'logout' }).catch(() => undefined),
+      new Promise((resolve) => (timer = setTimeout(resolve, LOGOUT_WAIT_MS))),
+    ]);
     clearTimeout(timer);
   }
 
@@ -427,11 +461,22 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     let delayMs = delays.first();
     for (let attempt = 1; !this.#closing; attempt++) {
       // The server's own reason (a restart) stays the story until it is back: the failed attempts meanwhile are its consequence.
-      this.#setStatus({ state: 'reconnecting', attempt, delayMs, nextAttemptAt: Date.now() + delayMs, reason, ...(code === undefined ? {} : { code }) });
+      this.#setStatus({
+        state: 'reconnecting',
+        attempt,
+        delayMs,
+        nextAttemptAt: Date.now() + delayMs,
+        reason,
+        ...(code === undefined ? {} : { code }),
+      });
       await new Promise((resolve) => setTimeout(resolve, delayMs));
       if (this.#closing) return;
       try {
-        const { rpc } = await connectToNode({ coordinator: this.options.coordinator, timeoutMs: this.options.timeoutMs ?? 10_000, tls: this.options.tls });
+        const { rpc } = await connectToNode({
+          coordinator: this.options.coordinator,
+          timeoutMs: this.options.timeoutMs ?? 10_000,
+          tls: this.options.tls,
+        });
         try {
           await logInAgain(rpc, this.identity, this.#resume);
           // Closed while this connection was being made (close() had none to close): it must not

@@ -48,7 +48,12 @@ export interface NodeConnection {
  * Asks the coordinator for the least-loaded node port (protocol.md § route), other than the ones in
  * `avoid` when it has another.
  */
-export async function askCoordinator(coordinator: ServerAddress, timeoutMs = 5000, tls?: ClientTls, avoid: readonly ServerAddress[] = []): Promise<ServerAddress> {
+export async function askCoordinator(
+  coordinator: ServerAddress,
+  timeoutMs = 5000,
+  tls?: ClientTls,
+  avoid: readonly ServerAddress[] = [],
+): Promise<ServerAddress> {
   const rpc = new RpcConnection(await openTransport(coordinator, timeoutMs, tls), { requestTimeoutMs: timeoutMs });
   try {
     return await rpc.request({ t: 'route', ...(avoid.length === 0 ? {} : { avoid: avoid.map(({ host, port }) => ({ host, port })) }) });

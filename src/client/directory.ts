@@ -18,7 +18,11 @@ export async function findUserByName(rpc: RpcConnection, keyring: Keyring, name:
  * `name#id` or `#id` as `groupLabel` shows them. The ambiguity error lists the choices, each with
  * its members, so the user can tell them apart.
  */
-export function findGroupByName(conversations: Iterable<ConversationView>, name: string, nameOf: (userId: number) => string): ConversationView {
+export function findGroupByName(
+  conversations: Iterable<ConversationView>,
+  name: string,
+  nameOf: (userId: number) => string,
+): ConversationView {
   const groups = currentGroups(conversations);
   const picked = GROUP_REFERENCE.exec(name.trim());
   const wanted = (picked?.[1] ?? name).replace(/^#(?=\D)/, '');

@@ -147,7 +147,11 @@ export function blankMessageRefusal(): SendError {
  * the reconnect brings the connection back and the work can be done again then.
  */
 export function lostWithConnection(error: unknown): boolean {
-  return error instanceof ConnectionClosedError || error instanceof RequestTimeoutError || (error instanceof RequestFailedError && error.code === 'shutting_down');
+  return (
+    error instanceof ConnectionClosedError ||
+    error instanceof RequestTimeoutError ||
+    (error instanceof RequestFailedError && error.code === 'shutting_down')
+  );
 }
 
 /** The refusal of text longer than one message holds (message-limit.ts), before anything is queued. */

@@ -37,7 +37,9 @@ export async function withFileLock<T>(path: string, work: () => Promise<T>, opti
     if (await tryCreate(path)) break;
     if (!(await breakIfStale(path)) && Date.now() > deadline) {
       const pid = await holder(path);
-      throw new LocalStateError(`${path} stays locked${pid === undefined ? '' : ` by process ${pid}`}; if no fastchat is running, remove the file`);
+      throw new LocalStateError(
+        `${path} stays locked${pid === undefined ? '' : ` by process ${pid}`}; if no fastchat is running, remove the file`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, retryMs));
   }
@@ -68,7 +70,8 @@ async function removeLeftovers(path: string): Promise<void> {
   const names = await readdir(dirname(path)).catch(() => [] as string[]);
   for (const name of names) {
     const pid = /^(?:break\.)?(\d+)-\d+$/.exec(name.slice(prefix.length))?.[1];
-    if (name.startsWith(prefix) && pid !== undefined && !processAlive(Number(pid))) await unlink(join(dirname(path), name)).catch(() => undefined);
+    if (name.startsWith(prefix) && pid !== undefined && !processAlive(Number(pid)))
+      await unlink(join(dirname(path), name)).catch(() => undefined);
   }
 }
 

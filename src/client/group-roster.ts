@@ -73,7 +73,10 @@ export class GroupRoster {
       const joinedSeq = m.joinedSeq ?? 0;
       const entry = roster.members[m.user];
       if (entry !== undefined && 'leftSeq' in entry && joinedSeq + 1 < entry.leftSeq) continue; // seen gone
-      if ((entry !== undefined && 'joinedSeq' in entry && entry.joinedSeq === joinedSeq) || (await this.#seenAdded(view, m.user, joinedSeq))) {
+      if (
+        (entry !== undefined && 'joinedSeq' in entry && entry.joinedSeq === joinedSeq) ||
+        (await this.#seenAdded(view, m.user, joinedSeq))
+      ) {
         this.#set(view.conversation, this.state.roster(view.conversation)!, m.user, { joinedSeq });
         members.push(m);
         continue;
@@ -93,7 +96,8 @@ export class GroupRoster {
   /** Trusts a member of a group as the server lists them now (the user's word for it). */
   accept(view: ConversationView, userId: number): void {
     const member = view.members.find((m) => m.user === userId);
-    if (member === undefined) throw new SendError('not_a_member', `the server does not list them in ${view.name === undefined ? 'this group' : `#${view.name}`}`);
+    if (member === undefined)
+      throw new SendError('not_a_member', `the server does not list them in ${view.name === undefined ? 'this group' : `#${view.name}`}`);
     this.look(view);
     this.#set(view.conversation, this.state.roster(view.conversation)!, userId, { joinedSeq: member.joinedSeq ?? 0 });
   }

@@ -8,7 +8,12 @@ import type { RpcConnection } from './rpc-connection.js';
  * from the oldest row it got until the page is whole. Callers rely on a page being whole: a short
  * one means the rest is not the member's to see (inbox-gap.ts), or that there is nothing older.
  */
-export async function historyPage(rpc: RpcConnection, conversation: number, before: number | undefined, limit: number): Promise<MessageView[]> {
+export async function historyPage(
+  rpc: RpcConnection,
+  conversation: number,
+  before: number | undefined,
+  limit: number,
+): Promise<MessageView[]> {
   const parts: Array<readonly MessageView[]> = [];
   let got = 0;
   let upTo = before;

@@ -29,7 +29,7 @@ export async function* fillGap(rpc: () => RpcConnection, conversation: number, a
     return;
   }
   // A larger gap whose top is all visible: the rest from the bottom up, a page at a time.
-  for (let from = after; from < topFrom; ) {
+  for (let from = after; from < topFrom;) {
     const upTo = Math.min(from + 1 + HISTORY_PAGE_MAX, topFrom + 1);
     yield { rows: await page(upTo, from), through: upTo - 1 };
     from = upTo - 1;

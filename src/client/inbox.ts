@@ -104,14 +104,21 @@ export class Inbox {
     const view = this.conversations.get(conversation);
     if (!view) throw new RequestFailedError('not_found', `no conversation ${conversation}`);
     // Left or removed: the server would refuse it (forbidden), and the members it lists are no longer ours to seal for.
-    if (view.leftSeq !== undefined) throw new RequestFailedError('forbidden', `you are no longer a member of ${view.name === undefined ? 'this conversation' : `#${view.name}`}`);
+    if (view.leftSeq !== undefined)
+      throw new RequestFailedError(
+        'forbidden',
+        `you are no longer a member of ${view.name === undefined ? 'this conversation' : `#${view.name}`}`,
+      );
     // A direct conversation is its two users, for good (protocol.md § open_direct): any other member
     // list is a server adding a reader the sender never chose (issue 17, finding 3), and nothing is
     // encrypted to it.
     if (view.kind === 'direct') {
       const users = new Set(view.members.map((m) => m.user));
       if (users.size !== 2 || !users.has(this.self)) {
-        throw new SendError('untrusted_members', `the server lists ${users.size} members in a direct conversation of yours, not you and one other: not sent to anyone (a server that adds readers to a private conversation is not to be trusted)`);
+        throw new SendError(
+          'untrusted_members',
+          `the server lists ${users.size} members in a direct conversation of yours, not you and one other: not sent to anyone (a server that adds readers to a private conversation is not to be trusted)`,
+        );
       }
     }
     // A group member this client never saw added (nor the user accepted) is not encrypted to either.
@@ -136,9 +143,12 @@ export class Inbox {
         },
         (error: unknown) => {
           if (!retryable(error) || rpc === undefined || this.#live() !== rpc) return;
-          setTimeout(() => {
-            if (this.#live() === rpc) this.#enqueue(row);
-          }, backoffDelay(++this.#failedInARow, ROW_RETRY_BACKOFF)).unref();
+          setTimeout(
+            () => {
+              if (this.#live() === rpc) this.#enqueue(row);
+            },
+            backoffDelay(++this.#failedInARow, ROW_RETRY_BACKOFF),
+          ).unref();
         },
       );
     this.delivered.flushWhenIdle(this.#decrypting, () => this.#decrypting);

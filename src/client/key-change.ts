@@ -16,7 +16,12 @@ import type { RpcConnection } from './rpc-connection.js';
  * from the password as at signup), keeps the replaced key beside the new one: what was sent to it stays
  * readable, here and on any new machine.
  */
-export async function publishNextIdentityKey(rpc: RpcConnection, identity: Identity, next: KeyObject, backupKey: Buffer): Promise<UserView> {
+export async function publishNextIdentityKey(
+  rpc: RpcConnection,
+  identity: Identity,
+  next: KeyObject,
+  backupKey: Buffer,
+): Promise<UserView> {
   const spki = publicKeyDer(next);
   const { user } = await rpc.request({
     t: 'publish_keys',
@@ -33,7 +38,13 @@ export async function publishNextIdentityKey(rpc: RpcConnection, identity: Ident
  * saved on this machine sealed under the local key. `password` is the account's, for the backup key;
  * the key in use and those it replaced go into the backup with the new one.
  */
-export async function replaceIdentityKey(rpc: RpcConnection, local: LocalStore, identity: Identity, next: KeyObject, password: string): Promise<UserView> {
+export async function replaceIdentityKey(
+  rpc: RpcConnection,
+  local: LocalStore,
+  identity: Identity,
+  next: KeyObject,
+  password: string,
+): Promise<UserView> {
   const { backupKey } = await derivePasswordKeys(identity.user.name, password);
   const user = await publishNextIdentityKey(rpc, identity, next, backupKey);
   await local.write(IDENTITY_FILE, sealKeyFile(next, identity.localKey));

@@ -27,7 +27,12 @@ export function sealKeyFile(privateKey: KeyObject, localKey: Buffer): string {
  *
  * @throws WrongPassphraseError when neither opens it (it was sealed under another password).
  */
-export async function openKeyFile(local: LocalStore, file: string, pem: string, keys: { localKey: Buffer; password: string }): Promise<KeyObject> {
+export async function openKeyFile(
+  local: LocalStore,
+  file: string,
+  pem: string,
+  keys: { localKey: Buffer; password: string },
+): Promise<KeyObject> {
   try {
     return decryptPrivateKeyPem(pem, passphraseOf(keys.localKey));
   } catch (error) {
@@ -39,7 +44,11 @@ export async function openKeyFile(local: LocalStore, file: string, pem: string, 
 }
 
 /** A key file of this machine's, sealed again under the password alone: what a user carries elsewhere. */
-export async function exportKeyFile(local: LocalStore, file: string, keys: { localKey: Buffer; password: string }): Promise<string | undefined> {
+export async function exportKeyFile(
+  local: LocalStore,
+  file: string,
+  keys: { localKey: Buffer; password: string },
+): Promise<string | undefined> {
   const pem = await local.read(file);
   if (pem === undefined) return undefined;
   return encryptPrivateKeyPem(await openKeyFile(local, file, pem, keys), keys.password);

@@ -122,7 +122,13 @@ export class Keyring {
     if (!contact) return undefined;
     const key = contact.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
     this.state.setPin(userId, { name: contact.name, fingerprint: contact.fingerprint, key });
-    const trusted: ContactKey = { userId, name: contact.name, fingerprint: contact.fingerprint, publicKey: contact.publicKey, changed: false };
+    const trusted: ContactKey = {
+      userId,
+      name: contact.name,
+      fingerprint: contact.fingerprint,
+      publicKey: contact.publicKey,
+      changed: false,
+    };
     this.#keys.set(userId, trusted);
     return trusted;
   }

@@ -126,7 +126,8 @@ export class MessageReader {
     }
     // Cache a key only once a message it opens is verified: a forged key message cannot poison the cache.
     if (!cached && sessionKey && opened.status === 'verified') this.#cache.set(row.conversation, row.from, envelope.sessionId, sessionKey);
-    if (opened.status === 'undecryptable') return { ...base, text: undefined, sentAt: undefined, trust: 'undecryptable', reason: opened.reason };
+    if (opened.status === 'undecryptable')
+      return { ...base, text: undefined, sentAt: undefined, trust: 'undecryptable', reason: opened.reason };
     let content;
     try {
       content = decodeContent(opened.plaintext);
@@ -137,7 +138,11 @@ export class MessageReader {
     const keyChanged = sender?.changed === true;
     const signed = opened.status === 'verified' && !keyChanged;
     // A signed message stored again by the server: its signature holds, its place does not (replay-guard.ts).
-    const replayed = this.replays?.check({ conversation: row.conversation, sender: row.from, sessionId: envelope.sessionId, index: envelope.index, seq: row.seq }, signed) === false;
+    const replayed =
+      this.replays?.check(
+        { conversation: row.conversation, sender: row.from, sessionId: envelope.sessionId, index: envelope.index, seq: row.seq },
+        signed,
+      ) === false;
     const trust: Trust = signed && !replayed ? 'verified' : 'unverified';
     const reason = replayed ? 'replayed' : keyChanged ? 'key_changed' : opened.status === 'unverified' ? opened.reason : undefined;
     return { ...base, text: content.text, sentAt: content.sentAt, trust, ...(reason ? { reason } : {}) };

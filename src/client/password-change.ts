@@ -36,11 +36,20 @@ export interface PasswordChangeRequest {
  *
  * @throws WrongPasswordError when the server refuses the current password
  */
-export async function changePassword(rpc: RpcConnection, identity: Identity, resume: ResumeToken, secrets: LocalSecrets, change: PasswordChangeRequest): Promise<void> {
+export async function changePassword(
+  rpc: RpcConnection,
+  identity: Identity,
+  resume: ResumeToken,
+  secrets: LocalSecrets,
+  change: PasswordChangeRequest,
+): Promise<void> {
   const keys = await derivePasswordKeys(identity.user.name, change.newPassword);
   // The current password typed again (the TUI asks: a terminal left unlocked is not enough), or the
   // one this process logged in with.
-  const secret = change.currentPassword === undefined ? identity.loginSecret : (await derivePasswordKeys(identity.user.name, change.currentPassword)).loginSecret;
+  const secret =
+    change.currentPassword === undefined
+      ? identity.loginSecret
+      : (await derivePasswordKeys(identity.user.name, change.currentPassword)).loginSecret;
   let reply;
   try {
     reply = await rpc.request({

@@ -19,15 +19,26 @@ export interface PasswordStrength {
   readonly advice: string;
 }
 
-type Estimator = (password: string, userInputs: string[]) => { score: number; guessesLog10: number; feedback: { warning: string | null; suggestions: string[] } };
+type Estimator = (
+  password: string,
+  userInputs: string[],
+) => { score: number; guessesLog10: number; feedback: { warning: string | null; suggestions: string[] } };
 
 let estimator: Promise<Estimator> | undefined;
 
 /** The estimator with the common and English dictionaries, loaded on first use only (~0.5 s, 9 MB). */
 function loadEstimator(): Promise<Estimator> {
   estimator ??= (async () => {
-    const [{ ZxcvbnFactory }, common, en] = await Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common'), import('@zxcvbn-ts/language-en')]);
-    const factory = new ZxcvbnFactory({ dictionary: { ...common.dictionary, ...en.dictionary }, graphs: common.adjacencyGraphs, translations: en.translations });
+    const [{ ZxcvbnFactory }, common, en] = await Promise.all([
+      import('@zxcvbn-ts/core'),
+      import('@zxcvbn-ts/language-common'),
+      import('@zxcvbn-ts/language-en'),
+    ]);
+    const factory = new ZxcvbnFactory({
+      dictionary: { ...common.dictionary, ...en.dictionary },
+      graphs: common.adjacencyGraphs,
+      translations: en.translations,
+    });
     return (password, userInputs) => factory.check(password, userInputs);
   })();
   return estimator;
@@ -36,7 +47,10 @@ function loadEstimator(): Promise<Estimator> {
 /** How guessable `password` is for the account `name` (the name and "fastchat" count as known words). */
 export async function passwordStrength(name: string, password: string): Promise<PasswordStrength> {
   const estimate = (await loadEstimator())(password, [name, 'fastchat']);
-  const advice = estimate.score >= MIN_PASSWORD_SCORE ? '' : [estimate.feedback.warning, ...estimate.feedback.suggestions].filter((s): s is string => !!s).join(' ');
+  const advice =
+    estimate.score >= MIN_PASSWORD_SCORE
+      ? ''
+      : [estimate.feedback.warning, ...estimate.feedback.suggestions].filter((s): s is string => !!s).join(' ');
   return { score: estimate.score, guessesLog10: estimate.guessesLog10, advice };
 }
 
@@ -45,5 +59,7 @@ export async function requireStrongPassword(name: string, password: string): Pro
   const strength = await passwordStrength(name, password);
   if (strength.score >= MIN_PASSWORD_SCORE) return;
   const why = strength.advice === '' ? '' : ` ${strength.advice}`;
-  throw new WeakPasswordError(`that password is too easy to guess (strength ${strength.score} of 4, at least ${MIN_PASSWORD_SCORE} needed; about 10^${Math.round(strength.guessesLog10)} guesses).${why} A few unrelated words make a strong one.`);
+  throw new WeakPasswordError(
+    `that password is too easy to guess (strength ${strength.score} of 4, at least ${MIN_PASSWORD_SCORE} needed; about 10^${Math.round(strength.guessesLog10)} guesses).${why} A few unrelated words make a strong one.`,
+  );
 }

@@ -59,11 +59,12 @@ export class RpcConnection {
     options: RpcOptions = {},
   ) {
     this.#timeoutMs = options.requestTimeoutMs ?? 10_000;
-    this.#decoder = new FrameDecoder({ limits: { ...SERVER_FRAME_BOUNDS, maxFrameBytes: options.maxFrameBytes ?? MAX_FRAME_BYTES_CEILING } });
+    this.#decoder = new FrameDecoder({
+      limits: { ...SERVER_FRAME_BOUNDS, maxFrameBytes: options.maxFrameBytes ?? MAX_FRAME_BYTES_CEILING },
+    });
     transport.onData((chunk) => this.#receive(chunk));
     this.closed = transport.closed.then((error) => {
-      const reason =
-        this.#closeReason ?? new ConnectionClosedError(`the connection to ${transport.address} closed`, { cause: error });
+      const reason = this.#closeReason ?? new ConnectionClosedError(`the connection to ${transport.address} closed`, { cause: error });
       this.#closeReason = reason;
       for (const pending of this.#pending.values()) {
         clearTimeout(pending.timer);
@@ -119,7 +120,10 @@ export class RpcConnection {
     if (message.t === 'error' && id === undefined) {
       // Connection-level error: the server is about to close; keep its reason for pending requests.
       const code = typeof message.code === 'string' ? message.code : 'internal';
-      this.#closeReason = new RequestFailedError(code, typeof message.message === 'string' ? message.message : 'the server closed the connection');
+      this.#closeReason = new RequestFailedError(
+        code,
+        typeof message.message === 'string' ? message.message : 'the server closed the connection',
+      );
       return;
     }
     if (id === undefined && message.t !== 'ok' && message.t !== 'error') return this.#onPush(message);

@@ -115,7 +115,12 @@ export class Sender {
   async changingMembers<T>(conversation: number, change: () => Promise<T>): Promise<T> {
     // A send() called before this one may still be writing its entry: it is one of the "before".
     await this.outbox.settled();
-    const before = new Set(this.outbox.sendable().filter((entry) => entry.conversation === conversation).map((entry) => entry.cid));
+    const before = new Set(
+      this.outbox
+        .sendable()
+        .filter((entry) => entry.conversation === conversation)
+        .map((entry) => entry.cid),
+    );
     const hold: Hold = { conversation, before };
     this.#holds.add(hold);
     try {
@@ -138,7 +143,8 @@ export class Sender {
         for (const cid of pending) if (!this.outbox.holds(cid)) pending.delete(cid);
         if (pending.size === 0) end(resolve);
       };
-      const stopped = (): void => end(() => reject(new ConnectionClosedError('the client closed before the messages queued for the conversation were sent')));
+      const stopped = (): void =>
+        end(() => reject(new ConnectionClosedError('the client closed before the messages queued for the conversation were sent')));
       const end = (settle: () => void): void => {
         this.#listeners.delete(listener);
         this.#stopWaiters.delete(stopped);
@@ -303,9 +309,10 @@ export class Sender {
     }
     const limited = again.filter((a) => a.code === 'rate_limited');
     this.#rateLimited = limited.length > 0;
-    const delayMs = limited.length > 0
-      ? Math.max(...limited.map((a) => a.retryAfterMs ?? RATE_LIMITED_RETRY_MS))
-      : backoffDelay(++this.#refusedPasses, RETRY_BACKOFF);
+    const delayMs =
+      limited.length > 0
+        ? Math.max(...limited.map((a) => a.retryAfterMs ?? RATE_LIMITED_RETRY_MS))
+        : backoffDelay(++this.#refusedPasses, RETRY_BACKOFF);
     this.#retry = setTimeout(() => {
       this.#retry = undefined;
       this.flush();
@@ -324,7 +331,12 @@ export class Sender {
     const copies = (entry.legacy ?? []).map((body, i) =>
       rpc.request({ t: 'send', conversation: entry.conversation!, cid: `${entry.cid}.L${i}`, body: Buffer.from(body, 'base64') }),
     );
-    const main = rpc.request({ t: 'send', conversation: entry.conversation!, cid: entry.cid, body: Buffer.from(entry.envelope!, 'base64') });
+    const main = rpc.request({
+      t: 'send',
+      conversation: entry.conversation!,
+      cid: entry.cid,
+      body: Buffer.from(entry.envelope!, 'base64'),
+    });
     return Promise.all([...copies, main])
       .then(
         async (acks): Promise<Answer> => {
@@ -335,7 +347,10 @@ export class Sender {
           } finally {
             this.#inFlight.delete(entry.cid);
           }
-          this.#settle(entry.cid, { ok: true, receipt: { cid: entry.cid, conversation: ack.conversation, seq: ack.seq, mid: ack.mid, ts: ack.ts } });
+          this.#settle(entry.cid, {
+            ok: true,
+            receipt: { cid: entry.cid, conversation: ack.conversation, seq: ack.seq, mid: ack.mid, ts: ack.ts },
+          });
           return { kind: 'done' };
         },
         async (error: unknown): Promise<Answer> => {
@@ -348,7 +363,11 @@ export class Sender {
           if (error instanceof RequestFailedError || error instanceof RequestTimeoutError) {
             // Stays in the outbox and goes again, in order (#afterWindow). `rate_limited` is not a failure.
             window.refused = true;
-            return { kind: 'again', code: String(error.code), retryAfterMs: error instanceof RequestFailedError ? error.retryAfterMs : undefined };
+            return {
+              kind: 'again',
+              code: String(error.code),
+              retryAfterMs: error instanceof RequestFailedError ? error.retryAfterMs : undefined,
+            };
           }
           // The connection failed: the entry stays and goes out again after the reconnect.
           return { kind: 'lost' };

@@ -12,7 +12,8 @@ export interface MessageContent {
 /** Encodes a message's content as MessagePack `{text, sentAt}`: the plaintext that sealMessage encrypts. */
 export function encodeContent(content: MessageContent): Buffer {
   if (typeof content.text !== 'string') throw new TypeError('content.text must be a string');
-  if (!Number.isSafeInteger(content.sentAt) || content.sentAt < 0) throw new RangeError('content.sentAt must be a non-negative safe integer');
+  if (!Number.isSafeInteger(content.sentAt) || content.sentAt < 0)
+    throw new RangeError('content.sentAt must be a non-negative safe integer');
   return pack({ text: content.text, sentAt: content.sentAt });
 }
 

@@ -53,7 +53,11 @@ export function encodeEnvelope(fields: EnvelopeFields): Buffer {
  */
 export function parseEnvelope(bytes: Uint8Array): ParsedEnvelope {
   // msgpackr hands back bin fields as the same type as its input: decode from a Buffer to get Buffers.
-  const map = plainMap(unpack(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)), FIELDS, 'envelope');
+  const map = plainMap(
+    unpack(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)),
+    FIELDS,
+    'envelope',
+  );
   if (map.v !== ENVELOPE_VERSION) throw new BadEnvelopeError(`unsupported version ${String(map.v)}`);
   const wrappedKeys = map.k === undefined ? [] : readWrappedKeys(map.k);
   return new Envelope({

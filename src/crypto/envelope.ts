@@ -1,4 +1,14 @@
-import { constants, createCipheriv, createDecipheriv, privateDecrypt, publicEncrypt, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  constants,
+  createCipheriv,
+  createDecipheriv,
+  privateDecrypt,
+  publicEncrypt,
+  randomBytes,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 import { contentAssociatedData, messageKey, signedTranscript, wrapLabel, type EnvelopeHeader } from './envelope-binding.js';
 import { encodeEnvelope, type ParsedEnvelope } from './envelope-format.js';
 import { InvalidSealInputError, MissingRecipientKeyError } from './errors.js';
@@ -66,7 +76,8 @@ export function sealMessage(input: SealInput): Buffer {
   requireId(conversationId, 'conversationId');
   requireId(senderId, 'senderId');
   requireRsaPrivate(input.senderKey);
-  if (session.id.length !== 16 || session.key.length !== 32) throw new InvalidSealInputError('session id must be 16 bytes and key 32 bytes');
+  if (session.id.length !== 16 || session.key.length !== 32)
+    throw new InvalidSealInputError('session id must be 16 bytes and key 32 bytes');
   if (!Number.isInteger(session.index) || session.index < 0 || session.index > MAX_MESSAGE_INDEX) {
     throw new InvalidSealInputError(`session index ${session.index} is out of range; start a new session`);
   }
@@ -124,7 +135,8 @@ export function unwrapSessionKey(envelope: ParsedEnvelope, myUserId: number, myP
 export function openMessage(input: OpenInput): OpenedMessage {
   const { envelope, conversationId, senderId, sessionKey } = input;
   try {
-    if (![conversationId, senderId].every((id) => Number.isSafeInteger(id) && id >= 0)) return { status: 'undecryptable', reason: 'malformed' };
+    if (![conversationId, senderId].every((id) => Number.isSafeInteger(id) && id >= 0))
+      return { status: 'undecryptable', reason: 'malformed' };
     if (!sessionKey || sessionKey.length !== 32) return { status: 'undecryptable', reason: 'no_session_key' };
     const header: EnvelopeHeader = { conversationId, senderId, sessionId: envelope.sessionId, index: envelope.index };
     const plaintext = decryptContent(envelope, header, sessionKey);

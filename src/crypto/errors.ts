@@ -1,12 +1,6 @@
 /** Stable, machine-readable codes of the crypto layer's errors (safe to log and to switch on). */
 export type CryptoErrorCode =
-  | 'bad_key'
-  | 'wrong_passphrase'
-  | 'backup_key_mismatch'
-  | 'bad_envelope'
-  | 'missing_recipient_key'
-  | 'invalid_seal_input'
-  | 'legacy_text';
+  'bad_key' | 'wrong_passphrase' | 'backup_key_mismatch' | 'bad_envelope' | 'missing_recipient_key' | 'invalid_seal_input' | 'legacy_text';
 
 /**
  * Base of every error `src/crypto` raises. `code` is stable across releases; `message` is for people.
@@ -38,11 +32,7 @@ export class BadKeyError extends CryptoError {
  */
 export class WrongPassphraseError extends CryptoError {
   override readonly name = 'WrongPassphraseError';
-  constructor(
-    code: 'wrong_passphrase' | 'backup_key_mismatch',
-    message: string,
-    options?: { cause?: unknown },
-  ) {
+  constructor(code: 'wrong_passphrase' | 'backup_key_mismatch', message: string, options?: { cause?: unknown }) {
     super(code, message, options);
   }
 }

@@ -126,7 +126,8 @@ export function openKeyBackup(blob: Uint8Array, backupKey: Buffer): KeyBackupCon
   const bytes = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
   if (bytes.length < HEADER_BYTES + TAG_BYTES + 1) throw new BadKeyError(`key backup of ${bytes.length} bytes is too short`);
   const version = bytes[0]!;
-  if (version !== KEY_BACKUP_VERSION && version !== IDENTITY_KEYS_VERSION && version !== SINGLE_KEY_VERSION) throw new BadKeyError(`unknown key backup version ${version}`);
+  if (version !== KEY_BACKUP_VERSION && version !== IDENTITY_KEYS_VERSION && version !== SINGLE_KEY_VERSION)
+    throw new BadKeyError(`unknown key backup version ${version}`);
   const iv = bytes.subarray(1, HEADER_BYTES);
   const body = bytes.subarray(HEADER_BYTES, bytes.length - TAG_BYTES);
   let plain: Buffer;

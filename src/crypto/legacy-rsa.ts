@@ -38,8 +38,10 @@ export function legacyKeyFromText(text: string): Buffer {
   const n = new forge.jsbn.BigInteger(match[1]!, 10);
   const e = new forge.jsbn.BigInteger(match[2]!, 10);
   const bits = n.bitLength();
-  if (bits < LEGACY_MIN_BITS || bits > LEGACY_MAX_BITS) throw new BadKeyError(`legacy key of ${bits} bits is outside ${LEGACY_MIN_BITS}..${LEGACY_MAX_BITS}`);
-  if (e.compareTo(new forge.jsbn.BigInteger('3', 10)) < 0 || !e.testBit(0)) throw new BadKeyError('legacy key has an invalid public exponent');
+  if (bits < LEGACY_MIN_BITS || bits > LEGACY_MAX_BITS)
+    throw new BadKeyError(`legacy key of ${bits} bits is outside ${LEGACY_MIN_BITS}..${LEGACY_MAX_BITS}`);
+  if (e.compareTo(new forge.jsbn.BigInteger('3', 10)) < 0 || !e.testBit(0))
+    throw new BadKeyError('legacy key has an invalid public exponent');
   const key = forge.pki.setRsaPublicKey(n, e);
   return Buffer.from(forge.asn1.toDer(forge.pki.publicKeyToAsn1(key)).getBytes(), 'binary');
 }
@@ -67,7 +69,10 @@ export function legacyMaxBytes(spkiDer: Uint8Array): number {
  */
 export function splitLegacyText(text: string, maxBytes: number): string[] {
   if (!isLegacyText(text)) {
-    throw new LegacyTextError('not_ascii', 'a message to a legacy (2022) client must be plain ASCII text: no accents, emoji or other characters');
+    throw new LegacyTextError(
+      'not_ascii',
+      'a message to a legacy (2022) client must be plain ASCII text: no accents, emoji or other characters',
+    );
   }
   const pieces: string[] = [];
   let rest = text;
@@ -90,7 +95,8 @@ export function isLegacyText(text: string): boolean {
 export function legacyEncrypt(spkiDer: Uint8Array, text: string): string {
   const key = forgePublicKey(spkiDer);
   if (!isLegacyText(text)) throw new LegacyTextError('not_ascii', 'legacy text must be printable ASCII');
-  if (text.length > legacyMaxBytes(spkiDer)) throw new LegacyTextError('too_long', `legacy text holds at most ${legacyMaxBytes(spkiDer)} bytes`);
+  if (text.length > legacyMaxBytes(spkiDer))
+    throw new LegacyTextError('too_long', `legacy text holds at most ${legacyMaxBytes(spkiDer)} bytes`);
   const cipher = key.encrypt(text, 'RSAES-PKCS1-V1_5');
   return [...Buffer.from(cipher, 'binary')].join(' ');
 }

@@ -30,7 +30,13 @@ export function unpack(bytes: Uint8Array): unknown {
 
 /** A decoded value as a plain map with exactly the allowed keys (the rest may be absent), or a BadEnvelopeError. */
 export function plainMap(value: unknown, allowed: readonly string[], what: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || Buffer.isBuffer(value) || Object.getPrototypeOf(value) !== Object.prototype) {
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    Array.isArray(value) ||
+    Buffer.isBuffer(value) ||
+    Object.getPrototypeOf(value) !== Object.prototype
+  ) {
     throw new BadEnvelopeError(`${what} is not a map`);
   }
   for (const key of Object.keys(value)) {

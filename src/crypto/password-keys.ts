@@ -68,9 +68,7 @@ export async function derivePasswordKeys(
 function runScrypt(password: Buffer, salt: Buffer, params: PasswordKdfParams): Promise<Buffer> {
   // node refuses N * r * 128 bytes at or above maxmem, which defaults to exactly 32 MiB.
   const options = { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r };
-  return new Promise((resolve, reject) =>
-    scrypt(password, salt, 32, options, (error, key) => (error ? reject(error) : resolve(key))),
-  );
+  return new Promise((resolve, reject) => scrypt(password, salt, 32, options, (error, key) => (error ? reject(error) : resolve(key))));
 }
 
 function expand(master: Buffer, info: string): Promise<Buffer> {

@@ -57,16 +57,8 @@ const nullValue = () => forge.asn1.create(Class.UNIVERSAL, Type.NULL, false, '')
  * `EncryptedPrivateKeyInfo`, the same structure node-forge's `encryptPrivateKeyInfo` and OpenSSL 3 write.
  */
 export function encryptedPrivateKeyPem(input: { salt: Buffer; iterations: number; iv: Buffer; encrypted: Buffer }): string {
-  const pbkdf2Params = seq([
-    octets(input.salt),
-    integer(input.iterations),
-    integer(32),
-    seq([oid(OID.hmacWithSHA256), nullValue()]),
-  ]);
-  const algorithm = seq([
-    oid(OID.pbes2),
-    seq([seq([oid(OID.pbkdf2), pbkdf2Params]), seq([oid(OID.aes256Cbc), octets(input.iv)])]),
-  ]);
+  const pbkdf2Params = seq([octets(input.salt), integer(input.iterations), integer(32), seq([oid(OID.hmacWithSHA256), nullValue()])]);
+  const algorithm = seq([oid(OID.pbes2), seq([seq([oid(OID.pbkdf2), pbkdf2Params]), seq([oid(OID.aes256Cbc), octets(input.iv)])])]);
   return forge.pki.encryptedPrivateKeyToPem(seq([algorithm, octets(input.encrypted)]));
 }
 
@@ -120,7 +112,8 @@ function children(node: Asn1 | undefined, atLeast = 1): Asn1[] {
 }
 
 function bytesOf(node: Asn1 | undefined, type: Asn1['type']): Buffer {
-  if (!node || node.type !== type || typeof node.value !== 'string') throw new Error(`EncryptedPrivateKeyInfo: expected ASN.1 type ${type}`);
+  if (!node || node.type !== type || typeof node.value !== 'string')
+    throw new Error(`EncryptedPrivateKeyInfo: expected ASN.1 type ${type}`);
   return fromBinary(node.value);
 }
 

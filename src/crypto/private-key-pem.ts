@@ -1,13 +1,7 @@
 import { createCipheriv, createDecipheriv, createPrivateKey, pbkdf2Sync, randomBytes, type KeyObject } from 'node:crypto';
 import { forge, type Asn1 } from './forge.js';
 import { BadKeyError, WrongPassphraseError } from './errors.js';
-import {
-  asn1ToDer,
-  encryptedPrivateKeyPem,
-  readEncryptedPrivateKeyPem,
-  readPbes2Parameters,
-  type Pbes2Parameters,
-} from './pkcs8-pbes2.js';
+import { asn1ToDer, encryptedPrivateKeyPem, readEncryptedPrivateKeyPem, readPbes2Parameters, type Pbes2Parameters } from './pkcs8-pbes2.js';
 
 /**
  * PBKDF2-HMAC-SHA256 iterations for a new identity-key file: 600,000, OWASP's 2023 figure for this PRF.

@@ -17,7 +17,8 @@ export class SessionKeyCache {
 
   constructor(options: SessionKeyCacheOptions = {}) {
     this.maxEntries = options.maxEntries ?? DEFAULT_SESSION_KEY_CACHE_ENTRIES;
-    if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1) throw new RangeError(`maxEntries must be a positive integer, not ${this.maxEntries}`);
+    if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1)
+      throw new RangeError(`maxEntries must be a positive integer, not ${this.maxEntries}`);
   }
 
   /** Keys currently held. */

@@ -43,7 +43,10 @@ export function makeCertificate(options: CertificateOptions = {}): Certificate {
   cert.setIssuer(issuer ? issuer.subject.attributes : subject);
   cert.setExtensions(
     options.ca
-      ? [{ name: 'basicConstraints', cA: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true }]
+      ? [
+          { name: 'basicConstraints', cA: true },
+          { name: 'keyUsage', keyCertSign: true, cRLSign: true },
+        ]
       : [
           { name: 'basicConstraints', cA: false },
           { name: 'subjectAltName', altNames: names.map((n) => (/^[\d.]+$|:/.test(n) ? { type: 7, ip: n } : { type: 2, value: n })) },

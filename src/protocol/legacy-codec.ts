@@ -135,10 +135,7 @@ export class LegacyJsonDecoder {
  * json.dumps does by default, so a reply cut by the client's single recv() never splits a character.
  */
 export function encodeLegacyJson(object: LegacyObject): Buffer {
-  const json = JSON.stringify(object).replace(
-    /[\u007f-\uffff]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  const json = JSON.stringify(object).replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return Buffer.from(json, 'latin1');
 }
 

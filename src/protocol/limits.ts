@@ -25,7 +25,12 @@ export const DEFAULT_DECODE_BOUNDS: DecodeBounds = { maxDepth: 8, maxMapEntries:
  * requests are `hello`, `ping`, `route`, `signup` (about 33 KiB at most), `login` and `resume`. The
  * server has no user to pace or hold to account yet, so a frame it must decode costs little.
  */
-export const PRE_LOGIN_FRAME_LIMITS: DecodeBounds & { readonly maxFrameBytes: number } = { maxFrameBytes: 64 * 1024, maxDepth: 4, maxMapEntries: 32, maxItems: 256 };
+export const PRE_LOGIN_FRAME_LIMITS: DecodeBounds & { readonly maxFrameBytes: number } = {
+  maxFrameBytes: 64 * 1024,
+  maxDepth: 4,
+  maxMapEntries: 32,
+  maxItems: 256,
+};
 
 /**
  * Frames from the server, as the client decodes them: server replies are larger (a `sync` of many

@@ -31,7 +31,13 @@ function required<T>(parse: (value: unknown, path: string) => T): Schema<T> {
 }
 
 /** A string of `min`..`max` UTF-16 code units, optionally matching `pattern` and not failing `forbid`. */
-export function str(limits: { min?: number; max: number; pattern?: RegExp; hint?: string; forbid?: { readonly test: (value: string) => boolean; readonly hint: string } }): Schema<string> {
+export function str(limits: {
+  min?: number;
+  max: number;
+  pattern?: RegExp;
+  hint?: string;
+  forbid?: { readonly test: (value: string) => boolean; readonly hint: string };
+}): Schema<string> {
   const min = limits.min ?? 0;
   return required((value, path) => {
     if (typeof value !== 'string') return fail(path, 'must be a string');

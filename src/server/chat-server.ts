@@ -39,7 +39,6 @@ export const LEGACY_REFUSAL = 'fastchat: this server does not serve the 2022 leg
 
 export const DEFAULT_MAX_OUTBOUND_BYTES = 8 * 1024 * 1024;
 
-
 type Session = FramedSession | LegacySession;
 
 /** How open connections are counted for metrics: legacy ones apart, whatever port they came to. */
@@ -123,7 +122,8 @@ export class ChatServer {
       () => session?.session.user !== undefined,
       () => {
         logger.info('closing a connection that did not log in in time', { role: info.role, remote: info.remoteAddress });
-        const message = info.role === 'coordinator' ? 'the coordinator only routes; connection closed' : 'no login in time; connection closed';
+        const message =
+          info.role === 'coordinator' ? 'the coordinator only routes; connection closed' : 'no login in time; connection closed';
         if (session) session.close('idle_timeout', message);
         // Silent so far: presume a modern client (a 2022 one speaks first at once) and tell it in frames.
         else if (session === undefined) refuseConnection(stream, true, 'idle_timeout', message, this.#countRefusal);
@@ -160,7 +160,12 @@ export class ChatServer {
     const { logger } = this.services;
     const refused = this.#addresses.refusalToLog(info.remoteAddress);
     if (refused !== undefined) {
-      logger.info('refusing connections: too many from their address', { role: info.role, remote: info.remoteAddress, max: this.#addresses.max, refused });
+      logger.info('refusing connections: too many from their address', {
+        role: info.role,
+        remote: info.remoteAddress,
+        max: this.#addresses.max,
+        refused,
+      });
     }
     // Past MAX_HELD_REFUSALS, cut at once: holding refused sockets must not be a way to exhaust ours.
     if (this.#heldRefusals >= MAX_HELD_REFUSALS) return void stream.destroy();
@@ -169,7 +174,13 @@ export class ChatServer {
     const answer = setTimeout(() => {
       // A peer that said nothing is cut without a word.
       if (firstByte === undefined) return void stream.destroy();
-      refuseConnection(stream, firstByte === 0, 'too_many_connections', `at most ${this.#addresses.max} connections per address`, this.#countRefusal);
+      refuseConnection(
+        stream,
+        firstByte === 0,
+        'too_many_connections',
+        `at most ${this.#addresses.max} connections per address`,
+        this.#countRefusal,
+      );
     }, BUSY_REFUSAL_DELAY_MS);
     answer.unref();
     stream.once('close', () => {

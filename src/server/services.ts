@@ -1,7 +1,11 @@
 import { DEFAULT_VERIFIER_PARAMS, type VerifierParams } from '../crypto/secret-verifier.js';
-import { DEFAULT_REQUEST_PACE_BURST,
+import {
+  DEFAULT_REQUEST_PACE_BURST,
   DEFAULT_LOGIN_PACE_BURST,
-  DEFAULT_LOGIN_PACE_PER_S, DEFAULT_REQUEST_PACE_PER_S, MESSAGE_BODY_MAX_BYTES } from '../protocol/index.js';
+  DEFAULT_LOGIN_PACE_PER_S,
+  DEFAULT_REQUEST_PACE_PER_S,
+  MESSAGE_BODY_MAX_BYTES,
+} from '../protocol/index.js';
 import type { ChatStore } from '../store/chat-store.js';
 import type { Cluster } from './cluster/cluster.js';
 import { messageEvents } from './cluster/cluster-events.js';

@@ -134,7 +134,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   // server database, which other processes may share) its membership of the deployment.
   const presence = new Presence();
   const cluster =
-    database.kind === 'postgres' ? new Cluster(store, load, options.advertiseHost ?? publicHost(options.host), options.logger, presence, options.cluster) : undefined;
+    database.kind === 'postgres'
+      ? new Cluster(store, load, options.advertiseHost ?? publicHost(options.host), options.logger, presence, options.cluster)
+      : undefined;
   const services = createServices({
     logger: options.logger,
     load,
@@ -181,7 +183,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let metrics: MetricsListening | undefined;
   if (options.metrics) {
     try {
-      metrics = await listenMetrics({ ...options.metrics, registry: services.metrics.registry, serving: () => closing === undefined, logger: options.logger });
+      metrics = await listenMetrics({
+        ...options.metrics,
+        registry: services.metrics.registry,
+        serving: () => closing === undefined,
+        logger: options.logger,
+      });
     } catch (error) {
       sink.dropAll();
       await Promise.all([cluster?.stop(), listening.close(), store.close()]);
@@ -215,5 +222,7 @@ function publicHost(listenHost: string): string {
 
 /** `fields` without its undefined entries, so spreading it over defaults keeps the defaults. */
 function definedOnly<T extends Record<string, unknown>>(fields: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
 }

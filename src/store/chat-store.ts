@@ -304,14 +304,24 @@ export interface ChatStore {
    * @throws NotFoundError when a member does not exist
    * @throws ConflictError when a member is already in `limits.groupsPerUser` groups, or the group would pass `limits.membersPerGroup`
    */
-  createGroup(creatorId: UserId, name: string, memberIds: readonly UserId[], limits?: MembershipLimits): Promise<{ conversation: ConversationRecord; events: MessageRecord[] }>;
+  createGroup(
+    creatorId: UserId,
+    name: string,
+    memberIds: readonly UserId[],
+    limits?: MembershipLimits,
+  ): Promise<{ conversation: ConversationRecord; events: MessageRecord[] }>;
   /**
    * Applies one membership change by `actorId` and returns the event it wrote. add, remove and rename
    * need an admin; leave needs a member. Removing or leaving ends the membership window at the event.
    * `limits` bound an `add`, as in createGroup.
    * @throws ForbiddenError, NotFoundError, ConflictError (already a member / not a member / direct conversation / a limit)
    */
-  changeMembership(actorId: UserId, conversationId: ConversationId, change: MembershipChange, limits?: MembershipLimits): Promise<MessageRecord>;
+  changeMembership(
+    actorId: UserId,
+    conversationId: ConversationId,
+    change: MembershipChange,
+    limits?: MembershipLimits,
+  ): Promise<MessageRecord>;
   /** The conversation and every membership it ever had, or undefined. */
   conversationMembers(conversationId: ConversationId): Promise<{ conversation: ConversationRecord; members: MemberRecord[] } | undefined>;
   /** The user's membership of the conversation as committed now (fresher than any cache), or undefined if never one. */
@@ -334,7 +344,11 @@ export interface ChatStore {
    * what the user may see. Returns the cursors after the change.
    * @throws NotFoundError when the user was never a member
    */
-  advanceCursors(userId: UserId, conversationId: ConversationId, cursors: { delivered?: number; read?: number }): Promise<{ deliveredSeq: number; readSeq: number }>;
+  advanceCursors(
+    userId: UserId,
+    conversationId: ConversationId,
+    cursors: { delivered?: number; read?: number },
+  ): Promise<{ deliveredSeq: number; readSeq: number }>;
   /**
    * Raises many delivered cursors in one statement, each as advanceCursors would (never lowered, capped
    * at what the user may see); a mark for a user who is no member is passed over. At most one mark per

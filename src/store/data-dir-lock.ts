@@ -57,7 +57,9 @@ export class DataDirLock {
         return new DataDirLock(path, content);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-          throw new DatabaseUnavailableError(description, `cannot write its lock file ${path}: ${(error as Error).message}`, { cause: error });
+          throw new DatabaseUnavailableError(description, `cannot write its lock file ${path}: ${(error as Error).message}`, {
+            cause: error,
+          });
         }
       }
       const found = readHolder(path);

@@ -14,10 +14,7 @@ export interface Queryable {
    * from `pg`), arrays to arrays. JS arrays bind to array parameters (`$1::bigint[]`), Uint8Array
    * elements included.
    */
-  query<R extends Record<string, unknown>>(
-    sql: string,
-    params?: readonly unknown[],
-  ): Promise<{ rows: R[] }>;
+  query<R extends Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<{ rows: R[] }>;
 }
 
 export interface Database extends Queryable {
@@ -44,7 +41,12 @@ export interface Database extends Queryable {
    * the tables. Resolves once listening; the function it returns stops. `applicationName` names the
    * connection in `pg_stat_activity` (how other processes see that this one is alive: sql/nodes.ts).
    */
-  listen?(channel: string, onPayload: (payload: string) => void, onReconnect: () => void, applicationName?: string): Promise<() => Promise<void>>;
+  listen?(
+    channel: string,
+    onPayload: (payload: string) => void,
+    onReconnect: () => void,
+    applicationName?: string,
+  ): Promise<() => Promise<void>>;
   /** Releases every connection or the embedded instance. Safe to call more than once. */
   close(): Promise<void>;
 }

@@ -79,11 +79,7 @@ export class SchemaMissingError extends StoreError {
     readonly makeDbCommand: string,
     options?: { cause?: unknown },
   ) {
-    super(
-      'schema_missing',
-      `${address} has no fastchat schema (no table schema_version). Load it with: ${makeDbCommand}`,
-      options,
-    );
+    super('schema_missing', `${address} has no fastchat schema (no table schema_version). Load it with: ${makeDbCommand}`, options);
   }
 }
 
@@ -100,8 +96,7 @@ export class SchemaVersionError extends StoreError {
     const relation = found < expected ? 'older than' : 'newer than';
     super(
       'schema_version_mismatch',
-      `${address} has schema version ${found}, ${relation} version ${expected} that this fastchat ` +
-        `needs. ${advice}`,
+      `${address} has schema version ${found}, ${relation} version ${expected} that this fastchat ` + `needs. ${advice}`,
     );
   }
 }

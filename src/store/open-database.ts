@@ -22,7 +22,5 @@ export interface OpenDatabaseOptions {
  * @throws StoreError subclasses (see errors.ts) describing what is wrong and what to do
  */
 export function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
-  return options.url === undefined
-    ? openPgliteDatabase(options.dataDir)
-    : openPgDatabase(options.url);
+  return options.url === undefined ? openPgliteDatabase(options.dataDir) : openPgDatabase(options.url);
 }

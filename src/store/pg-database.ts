@@ -112,15 +112,17 @@ class PgDatabase implements Database {
     readonly description: string,
   ) {}
 
-  listen(channel: string, onPayload: (payload: string) => void, onReconnect: () => void, applicationName?: string): Promise<() => Promise<void>> {
+  listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    onReconnect: () => void,
+    applicationName?: string,
+  ): Promise<() => Promise<void>> {
     const config = applicationName === undefined ? this.pool.options : { ...this.pool.options, application_name: applicationName };
     return listenOn(config, channel, onPayload, onReconnect);
   }
 
-  async query<R extends Record<string, unknown>>(
-    sql: string,
-    params: readonly unknown[] = [],
-  ): Promise<{ rows: R[] }> {
+  async query<R extends Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<{ rows: R[] }> {
     const result = await this.pool.query<R>(statement(sql, params));
     return { rows: result.rows };
   }

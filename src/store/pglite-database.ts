@@ -97,10 +97,7 @@ class PgliteDatabase implements Database {
     private readonly lock: DataDirLock,
   ) {}
 
-  async query<R extends Record<string, unknown>>(
-    sql: string,
-    params: readonly unknown[] = [],
-  ): Promise<{ rows: R[] }> {
+  async query<R extends Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<{ rows: R[] }> {
     const result = await this.pglite.query<R>(sql, [...params]);
     return { rows: result.rows };
   }

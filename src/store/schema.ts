@@ -49,13 +49,9 @@ export async function readSchemaSql(): Promise<string> {
  * empty. Resolves the table through the connection's search_path, like schema.sql created it.
  */
 export async function readSchemaVersion(db: Pick<Database, 'query'>): Promise<number | null> {
-  const table = await db.query<{ present: boolean }>(
-    "SELECT to_regclass('schema_version') IS NOT NULL AS present",
-  );
+  const table = await db.query<{ present: boolean }>("SELECT to_regclass('schema_version') IS NOT NULL AS present");
   if (table.rows[0]?.present !== true) return null;
-  const { rows } = await db.query<{ version: number | null }>(
-    'SELECT max(version) AS version FROM schema_version',
-  );
+  const { rows } = await db.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_version');
   return rows[0]?.version ?? 0;
 }
 
@@ -67,9 +63,6 @@ export async function readSchemaVersion(db: Pick<Database, 'query'>): Promise<nu
  */
 export function assertSchemaVersion(found: number, address: string, upgradeAdvice: string): void {
   if (found === SCHEMA_VERSION) return;
-  const advice =
-    found < SCHEMA_VERSION
-      ? upgradeAdvice
-      : 'It was written by a newer fastchat: upgrade fastchat, or use another database.';
+  const advice = found < SCHEMA_VERSION ? upgradeAdvice : 'It was written by a newer fastchat: upgrade fastchat, or use another database.';
   throw new SchemaVersionError(address, found, SCHEMA_VERSION, advice);
 }

@@ -136,9 +136,7 @@ export class SqlChatStore implements ChatStore {
     return changeMembership(this.db, actorId, conversationId, change, limits);
   }
 
-  conversationMembers(
-    conversationId: ConversationId,
-  ): Promise<{ conversation: ConversationRecord; members: MemberRecord[] } | undefined> {
+  conversationMembers(conversationId: ConversationId): Promise<{ conversation: ConversationRecord; members: MemberRecord[] } | undefined> {
     return conversations.conversationMembers(this.db, conversationId);
   }
 
@@ -154,21 +152,11 @@ export class SqlChatStore implements ChatStore {
     return messages.commitMessages(this.db, items);
   }
 
-  messagesAfter(
-    conversationId: ConversationId,
-    afterSeq: number,
-    throughSeq: number | null,
-    limit: number,
-  ): Promise<MessageRecord[]> {
+  messagesAfter(conversationId: ConversationId, afterSeq: number, throughSeq: number | null, limit: number): Promise<MessageRecord[]> {
     return messages.messagesAfter(this.db, conversationId, afterSeq, throughSeq, limit);
   }
 
-  messagesBefore(
-    conversationId: ConversationId,
-    beforeSeq: number,
-    floorSeq: number,
-    limit: number,
-  ): Promise<MessageRecord[]> {
+  messagesBefore(conversationId: ConversationId, beforeSeq: number, floorSeq: number, limit: number): Promise<MessageRecord[]> {
     return messages.messagesBefore(this.db, conversationId, beforeSeq, floorSeq, limit);
   }
 

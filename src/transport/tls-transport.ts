@@ -50,7 +50,11 @@ export function connectTls(options: TlsConnectOptions): Promise<Transport> {
     socket.once('error', (error: NodeJS.ErrnoException) => {
       // A plain server answers a ClientHello with a line of text, which OpenSSL reads as a bad record.
       if (error.code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|packet length too long/.test(error.message)) {
-        fail(new ConnectError(address, 'the server does not speak TLS (if it runs with --plaintext, connect with --plaintext too)', { cause: error }));
+        fail(
+          new ConnectError(address, 'the server does not speak TLS (if it runs with --plaintext, connect with --plaintext too)', {
+            cause: error,
+          }),
+        );
       } else if (error.code === 'ECONNRESET' || error.code === 'EPIPE') {
         fail(new ConnectError(address, 'the connection was closed during the TLS handshake', { cause: error }));
         // A handshake refused by our side (bad chain, wrong host) has a code of the OpenSSL family or ERR_TLS_*.

@@ -34,7 +34,8 @@ function ringStdout(): void {
 /** Wires a logged-in client to the reducer and provides the state and actions contexts. */
 export function AppContainer({ client, server, bell = true, ring = ringStdout, onQuit, initialState, initialNotice }: AppContainerProps) {
   const [state, dispatchRaw] = useReducer(appReducer, undefined, () => ({
-    ...(initialState ?? createInitialState({ id: client.user.id, name: client.user.name, fingerprint: client.identity.fingerprint }, server)),
+    ...(initialState ??
+      createInitialState({ id: client.user.id, name: client.user.name, fingerprint: client.identity.fingerprint }, server)),
     ...(initialNotice ? { notice: initialNotice } : {}),
   }));
   // The latest state, ahead of rendering: keys that arrive before the next render (fast typing,

@@ -6,7 +6,29 @@ import type { Keyring } from '../client/keyring.js';
  */
 export type TuiClient = Pick<
   ChatClient,
-  'on' | 'send' | 'history' | 'request' | 'changeMembers' | 'markRead' | 'findUser' | 'findGroup' | 'nameOf' | 'conversations' | 'status' | 'user' | 'close' | 'backlog' | 'backlogTotal' | 'trust' | 'acceptMember' | 'sessions' | 'endSession' | 'changePassword' | 'block' | 'unblock' | 'blocked'
+  | 'on'
+  | 'send'
+  | 'history'
+  | 'request'
+  | 'changeMembers'
+  | 'markRead'
+  | 'findUser'
+  | 'findGroup'
+  | 'nameOf'
+  | 'conversations'
+  | 'status'
+  | 'user'
+  | 'close'
+  | 'backlog'
+  | 'backlogTotal'
+  | 'trust'
+  | 'acceptMember'
+  | 'sessions'
+  | 'endSession'
+  | 'changePassword'
+  | 'block'
+  | 'unblock'
+  | 'blocked'
 > & {
   readonly identity: { readonly fingerprint: string };
   readonly keyring: Pick<Keyring, 'get' | 'unusableKey'>;

@@ -66,7 +66,13 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
   // anything else typed then was echoed by the terminal over the frame.
   if (stdin.isTTY) stdin.setRawMode(true);
   stdout.write(ENTER_ALT_SCREEN + BRACKETED_PASTE_ON);
-  const instance = render(createElement(Tui, { ...options }), { stdout: colours.colours ? stdout : withoutColours(stdout), stdin, exitOnCtrlC: false, patchConsole: false, maxFps: TUI_MAX_FPS });
+  const instance = render(createElement(Tui, { ...options }), {
+    stdout: colours.colours ? stdout : withoutColours(stdout),
+    stdin,
+    exitOnCtrlC: false,
+    patchConsole: false,
+    maxFps: TUI_MAX_FPS,
+  });
 
   let code = 0;
   const crash = (error: unknown) => {

@@ -54,7 +54,14 @@ function resolveImport(from: string, specifier: string): string | undefined {
 
 /** Every set of files that import each other round a circle (type-only imports count too): Tarjan's strongly connected components. */
 function importCircles(): string[][] {
-  const edges = new Map(files.map((f) => [f.path, importsOf(f.path).filter((s) => s.startsWith('.')).flatMap((s) => resolveImport(f.path, s) ?? [])]));
+  const edges = new Map(
+    files.map((f) => [
+      f.path,
+      importsOf(f.path)
+        .filter((s) => s.startsWith('.'))
+        .flatMap((s) => resolveImport(f.path, s) ?? []),
+    ]),
+  );
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const stack: string[] = [];
@@ -78,11 +85,14 @@ function importCircles(): string[][] {
 }
 
 /** SQL statements as the store writes them (upper-case keywords), inside string literals only: comments may name NOTIFY. */
-const SQL_TEXT = /\b(SELECT\s+[\w*$(]|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|(CREATE|ALTER|DROP)\s+(TABLE|INDEX|DATABASE|EXTENSION)|TRUNCATE|pg_notify|LISTEN\s+\w|NOTIFY\s+\w|BEGIN(?=\s*(;|['"`]|TRANSACTION|ISOLATION))|COMMIT\b|ROLLBACK\b)/;
+const SQL_TEXT =
+  /\b(SELECT\s+[\w*$(]|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|(CREATE|ALTER|DROP)\s+(TABLE|INDEX|DATABASE|EXTENSION)|TRUNCATE|pg_notify|LISTEN\s+\w|NOTIFY\s+\w|BEGIN(?=\s*(;|['"`]|TRANSACTION|ISOLATION))|COMMIT\b|ROLLBACK\b)/;
 
 function sqlLiteralsIn(text: string): string[] {
   const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
-  return [...code.matchAll(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g)].map((m) => m[0]).filter((literal) => SQL_TEXT.test(literal));
+  return [...code.matchAll(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g)]
+    .map((m) => m[0])
+    .filter((literal) => SQL_TEXT.test(literal));
 }
 
 describe('layering', () => {
@@ -96,7 +106,11 @@ describe('layering', () => {
         expect(ALLOWED[layer], `${rel} imports ${specifier}`).toContain(targetLayer);
       } else {
         const allowedIn = RESTRICTED_MODULES[specifier];
-        if (allowedIn) expect(allowedIn.some((prefix) => rel.startsWith(prefix)), `${rel} imports ${specifier}`).toBe(true);
+        if (allowedIn)
+          expect(
+            allowedIn.some((prefix) => rel.startsWith(prefix)),
+            `${rel} imports ${specifier}`,
+          ).toBe(true);
         if (layer && PURE.includes(layer)) expect(specifier, `${rel} is pure but imports ${specifier}`).not.toMatch(IO_MODULES);
       }
     }
@@ -106,12 +120,17 @@ describe('layering', () => {
     expect(importCircles()).toEqual([]);
   });
 
-  it.each(files.filter((f) => !f.rel.startsWith('store/')).map((f) => [f.rel, f.path]))('%s holds no SQL (only src/store does)', (_rel, path) => {
-    expect(sqlLiteralsIn(readFileSync(path, 'utf8'))).toEqual([]);
-  });
+  it.each(files.filter((f) => !f.rel.startsWith('store/')).map((f) => [f.rel, f.path]))(
+    '%s holds no SQL (only src/store does)',
+    (_rel, path) => {
+      expect(sqlLiteralsIn(readFileSync(path, 'utf8'))).toEqual([]);
+    },
+  );
 
   it('recognises SQL in a string and not in a comment', () => {
-    expect(sqlLiteralsIn("// one NOTIFY per batch\nawait db.query('SELECT pg_notify($1, $2)', [c, p]);")).toEqual(["'SELECT pg_notify($1, $2)'"]);
+    expect(sqlLiteralsIn("// one NOTIFY per batch\nawait db.query('SELECT pg_notify($1, $2)', [c, p]);")).toEqual([
+      "'SELECT pg_notify($1, $2)'",
+    ]);
     expect(sqlLiteralsIn('/* UPDATE users SET x */ const a = `\n  UPDATE users SET name = $1`;')).toHaveLength(1);
     expect(sqlLiteralsIn("const note = 'select a user to write to'; // SELECT * FROM users")).toEqual([]);
     expect(sqlLiteralsIn("const pem = '-----BEGIN CERTIFICATE-----';")).toEqual([]);

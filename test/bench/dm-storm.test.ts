@@ -20,9 +20,20 @@ describe('bench: DM storm at a small size', () => {
     expectSoundRun(await runDmStorm({ database: 'pglite', clients: 4, contacts: 2, durationS: 1 }));
   }, 60_000);
 
-  it.skipIf(postgresServerUrl === null)('on PostgreSQL with --workers 2: the same, across two worker processes', async () => {
-    const result = await runDmStorm({ database: 'postgres', clients: 6, contacts: 3, durationS: 1, workers: 2, postgresServerUrl: postgresServerUrl! });
-    expectSoundRun(result);
-    expect(result.databaseLabel).toMatch(/PostgreSQL/);
-  }, 60_000);
+  it.skipIf(postgresServerUrl === null)(
+    'on PostgreSQL with --workers 2: the same, across two worker processes',
+    async () => {
+      const result = await runDmStorm({
+        database: 'postgres',
+        clients: 6,
+        contacts: 3,
+        durationS: 1,
+        workers: 2,
+        postgresServerUrl: postgresServerUrl!,
+      });
+      expectSoundRun(result);
+      expect(result.databaseLabel).toMatch(/PostgreSQL/);
+    },
+    60_000,
+  );
 });

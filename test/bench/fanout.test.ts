@@ -23,9 +23,20 @@ describe('bench: group fan-out at a small size', () => {
     expectSoundRun(await runFanout({ database: 'pglite', members: 5, senders: 2, ratePerS: 10, durationS: 1 }));
   }, 60_000);
 
-  it.skipIf(postgresServerUrl === null)('on PostgreSQL: the same', async () => {
-    const result = await runFanout({ database: 'postgres', members: 6, senders: 3, ratePerS: 12, durationS: 1, postgresServerUrl: postgresServerUrl! });
-    expectSoundRun(result);
-    expect(result.databaseLabel).toMatch(/PostgreSQL/);
-  }, 60_000);
+  it.skipIf(postgresServerUrl === null)(
+    'on PostgreSQL: the same',
+    async () => {
+      const result = await runFanout({
+        database: 'postgres',
+        members: 6,
+        senders: 3,
+        ratePerS: 12,
+        durationS: 1,
+        postgresServerUrl: postgresServerUrl!,
+      });
+      expectSoundRun(result);
+      expect(result.databaseLabel).toMatch(/PostgreSQL/);
+    },
+    60_000,
+  );
 });

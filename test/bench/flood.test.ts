@@ -11,7 +11,16 @@ describe('bench: flooders against the default limits but a send rate any server 
     const serverArgs = ['--send-rate', '1', '--send-burst', '100'];
     const result = await runFlood({ database: 'pglite', clients: 4, ratePerS: 20, durationS: 1, warmUpS: 0, serverArgs, flooderNice: 0 });
     // Each flood after a baseline of its own.
-    expect(result.phases.map((p) => p.phase)).toEqual(['baseline', 'send', 'baseline', 'connections', 'baseline', 'slow', 'baseline', 'maps']);
+    expect(result.phases.map((p) => p.phase)).toEqual([
+      'baseline',
+      'send',
+      'baseline',
+      'connections',
+      'baseline',
+      'slow',
+      'baseline',
+      'maps',
+    ]);
     for (const phase of result.phases) {
       expect(phase.offered).toBe(20);
       expect(phase.errors).toBe(0);
@@ -29,7 +38,9 @@ describe('bench: flooders against the default limits but a send rate any server 
     // sends again. Every send is answered but the window still in flight when it hangs up; none fails otherwise.
     expect(flood('send').rateLimited).toBeGreaterThan(0);
     expect(flood('send').otherErrors).toBe(0);
-    expect(flood('send').accepted + flood('send').rateLimited + flood('send').outOfOrder + flood('send').abandoned!).toBe(flood('send').requests);
+    expect(flood('send').accepted + flood('send').rateLimited + flood('send').outOfOrder + flood('send').abandoned!).toBe(
+      flood('send').requests,
+    );
     // (b) the per-address cap (256) holds: some connections kept, the rest refused.
     expect(flood('connections').connectionsHeld).toBeLessThanOrEqual(256);
     expect(flood('connections').connectionsRefused).toBeGreaterThan(0);

@@ -20,9 +20,13 @@ describe('bench: idle clients on one node at a small size', () => {
     expectSoundRun(await runIdle({ database: 'pglite', sizes: [3, 6], idleS: 1 }));
   }, 60_000);
 
-  it.skipIf(postgresServerUrl === null)('on PostgreSQL: the same', async () => {
-    const result = await runIdle({ database: 'postgres', sizes: [4, 8], idleS: 1, postgresServerUrl: postgresServerUrl! });
-    expectSoundRun(result);
-    expect(result.databaseLabel).toMatch(/PostgreSQL/);
-  }, 60_000);
+  it.skipIf(postgresServerUrl === null)(
+    'on PostgreSQL: the same',
+    async () => {
+      const result = await runIdle({ database: 'postgres', sizes: [4, 8], idleS: 1, postgresServerUrl: postgresServerUrl! });
+      expectSoundRun(result);
+      expect(result.databaseLabel).toMatch(/PostgreSQL/);
+    },
+    60_000,
+  );
 });

@@ -29,9 +29,13 @@ describe('bench: 2022-protocol clients at a small size', () => {
     expectSoundRun(await runLegacy({ database: 'pglite', clients: 6, messages: 8, window: 2 }));
   }, 120_000);
 
-  it.skipIf(postgresServerUrl === null)('on PostgreSQL: the same', async () => {
-    const result = await runLegacy({ database: 'postgres', clients: 6, messages: 8, window: 2, postgresServerUrl: postgresServerUrl! });
-    expectSoundRun(result);
-    expect(result.databaseLabel).toMatch(/PostgreSQL/);
-  }, 120_000);
+  it.skipIf(postgresServerUrl === null)(
+    'on PostgreSQL: the same',
+    async () => {
+      const result = await runLegacy({ database: 'postgres', clients: 6, messages: 8, window: 2, postgresServerUrl: postgresServerUrl! });
+      expectSoundRun(result);
+      expect(result.databaseLabel).toMatch(/PostgreSQL/);
+    },
+    120_000,
+  );
 });

@@ -23,10 +23,11 @@ describe('bench: order probe at a small size', () => {
   // On PostgreSQL, where pipelined first sends to a new contact raced and came out of order (33-37 of
   // the 480 in each of three runs at this size before the fix); the embedded database never showed
   // it, and runs only when there is no PostgreSQL (to keep CI short).
-  it('every sender\'s pipelined sends into a new direct conversation take seqs in send order', async () => {
-    const result = postgresServerUrl === null
-      ? await runOrderProbe({ database: 'pglite', senders: 6, sends: 40 })
-      : await runOrderProbe({ database: 'postgres', senders: 8, sends: 60, postgresServerUrl });
+  it("every sender's pipelined sends into a new direct conversation take seqs in send order", async () => {
+    const result =
+      postgresServerUrl === null
+        ? await runOrderProbe({ database: 'pglite', senders: 6, sends: 40 })
+        : await runOrderProbe({ database: 'postgres', senders: 8, sends: 60, postgresServerUrl });
     expectInOrder(result);
   }, 120_000);
 });

@@ -23,9 +23,13 @@ describe('bench: fixed offered rate at a small size', () => {
     expectSoundRun(await runRate({ database: 'pglite', clients: 4, rates: [20, 40], durationS: 1 }));
   }, 60_000);
 
-  it.skipIf(postgresServerUrl === null)('on PostgreSQL: the same', async () => {
-    const result = await runRate({ database: 'postgres', clients: 5, rates: [30], durationS: 1, postgresServerUrl: postgresServerUrl! });
-    expectSoundRun(result);
-    expect(result.databaseLabel).toMatch(/PostgreSQL/);
-  }, 60_000);
+  it.skipIf(postgresServerUrl === null)(
+    'on PostgreSQL: the same',
+    async () => {
+      const result = await runRate({ database: 'postgres', clients: 5, rates: [30], durationS: 1, postgresServerUrl: postgresServerUrl! });
+      expectSoundRun(result);
+      expect(result.databaseLabel).toMatch(/PostgreSQL/);
+    },
+    60_000,
+  );
 });

@@ -22,9 +22,20 @@ describe('bench: reconnect storm at a small size', () => {
     expectSoundRun(await runReconnect({ database: 'pglite', clients: 6, storms: ['drop', 'drop'], ratePerS: 30, calmS: 0.5 }));
   }, 60_000);
 
-  it.skipIf(postgresServerUrl === null)('on PostgreSQL: a client drop, then the server killed and restarted', async () => {
-    const result = await runReconnect({ database: 'postgres', clients: 6, storms: ['drop', 'restart'], ratePerS: 30, calmS: 0.5, postgresServerUrl: postgresServerUrl! });
-    expectSoundRun(result);
-    expect(result.rows[1]!.serverDownS).toBeGreaterThan(0);
-  }, 90_000);
+  it.skipIf(postgresServerUrl === null)(
+    'on PostgreSQL: a client drop, then the server killed and restarted',
+    async () => {
+      const result = await runReconnect({
+        database: 'postgres',
+        clients: 6,
+        storms: ['drop', 'restart'],
+        ratePerS: 30,
+        calmS: 0.5,
+        postgresServerUrl: postgresServerUrl!,
+      });
+      expectSoundRun(result);
+      expect(result.rows[1]!.serverDownS).toBeGreaterThan(0);
+    },
+    90_000,
+  );
 });

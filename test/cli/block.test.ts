@@ -9,7 +9,10 @@ describe('fastchat block, unblock, blocked', () => {
   // Each test runs several commands (three sign-ups make keys): the budget is for the whole test on a busy machine.
   it('blocks a user by name: their sends fail with the reason and their group adds are refused', async () => {
     for (const user of ['alice', 'mallory', 'carol']) expect((await fastchat(user, ['signup', user])).code).toBe(0);
-    expect(await fastchat('alice', ['block', 'mallory'])).toMatchObject({ code: 0, stdout: 'blocked mallory: their direct messages to you are refused, and they cannot add you to groups\n' });
+    expect(await fastchat('alice', ['block', 'mallory'])).toMatchObject({
+      code: 0,
+      stdout: 'blocked mallory: their direct messages to you are refused, and they cannot add you to groups\n',
+    });
     expect(await fastchat('alice', ['blocked'])).toMatchObject({ code: 0, stdout: 'mallory\n' });
 
     const sent = await fastchat('mallory', ['send', 'alice', 'let me in']);

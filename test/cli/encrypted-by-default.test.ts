@@ -48,7 +48,8 @@ describe('the self-signed certificate', () => {
 
 describe('the legacy clients stay plain', () => {
   it('the server says so once at start when it serves them beyond loopback, and only then', () => {
-    for (const host of ['0.0.0.0', '::', '192.168.1.20', 'chat.example']) expect(legacyPlaintextWarning(host, true)).toMatch(/plain TCP beyond this machine/);
+    for (const host of ['0.0.0.0', '::', '192.168.1.20', 'chat.example'])
+      expect(legacyPlaintextWarning(host, true)).toMatch(/plain TCP beyond this machine/);
     for (const host of ['127.0.0.1', '127.0.1.1', '::1', 'localhost']) expect(legacyPlaintextWarning(host, true)).toBeUndefined();
     expect(legacyPlaintextWarning('0.0.0.0', false)).toBeUndefined();
   });
@@ -59,7 +60,8 @@ describe('fastchat-server and fastchat with no TLS flag', () => {
   afterAll(async () => {
     await server?.stop('SIGKILL');
   });
-  const fastchat = (coordinator: number, home: string, args: string[]) => runBin('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', home, ...args]);
+  const fastchat = (coordinator: number, home: string, args: string[]) =>
+    runBin('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', home, ...args]);
 
   it('the server makes its certificate and logs the fingerprint; fastchat pins exactly that; plain is refused; a restart keeps it', async () => {
     const data = join(root, 'server');
@@ -75,7 +77,10 @@ describe('fastchat-server and fastchat with no TLS flag', () => {
     const home = join(root, 'home');
     const ping = await fastchat(coordinator!, home, ['ping', '-c', '1']);
     // The first connection says what it pinned, once, so the user can compare it with the published one.
-    expect(ping).toMatchObject({ code: 0, stderr: `fastchat: first connection to 127.0.0.1: trusted its certificate ${fingerprint} from now on; compare it with the fingerprint the server's operator published (fastchat servers list)\n` });
+    expect(ping).toMatchObject({
+      code: 0,
+      stderr: `fastchat: first connection to 127.0.0.1: trusted its certificate ${fingerprint} from now on; compare it with the fingerprint the server's operator published (fastchat servers list)\n`,
+    });
     expect(ping.stdout).toMatch(/\(protocol 1, TLS,/);
     expect(JSON.parse(await readFile(join(home, 'servers.json'), 'utf8')).servers['127.0.0.1'].fingerprint).toBe(fingerprint);
     // Plain only when both ask: the client asking alone is refused.
@@ -95,7 +100,15 @@ describe('fastchat-server and fastchat with no TLS flag', () => {
     const data = join(root, 'plain-server');
     await seedPgliteDir(data);
     const [node, coordinator] = await freePorts(2);
-    const plainServer = await startServerBin(['--ports', String(node), '--coordinator-port', String(coordinator!), '--data-dir', data, '--plaintext']);
+    const plainServer = await startServerBin([
+      '--ports',
+      String(node),
+      '--coordinator-port',
+      String(coordinator!),
+      '--data-dir',
+      data,
+      '--plaintext',
+    ]);
     try {
       expect(plainServer.stderr()).toMatch(/fastchat-server ready .*tls="off \(--plaintext\)"/);
       await expect(stat(join(data, SELF_SIGNED_FILE))).rejects.toMatchObject({ code: 'ENOENT' });

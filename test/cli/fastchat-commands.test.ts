@@ -28,7 +28,10 @@ describe('fastchat commands between two homes', () => {
     expect((await fastchat('alice', ['send', 'bob', 'hello bob'])).stdout).toMatch(/^sent to bob \(message 1 of conversation \d+\)/);
     const first = await fastchat('bob', ['read', '--json']);
     expect(first.code).toBe(0);
-    const lines = first.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = first.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toEqual([expect.objectContaining({ from: 'alice', to: 'bob', text: 'hello bob', verified: true })]);
     expect(typeof lines[0]!.ts).toBe('string');
     expect((await fastchat('bob', ['read'])).stdout).toBe('');
@@ -50,21 +53,35 @@ describe('fastchat commands between two homes', () => {
   });
 
   it('a fresh home logs in with the password, recovers the key from the backup, and reads the history', async () => {
-    const fresh = await runBin('fastchat', ['--server', `127.0.0.1:${world.coordinator}`, '--home', join(world.root, 'bob-laptop'), '--user', 'bob', 'history', 'alice'], {
-      FASTCHAT_PASSWORD: passwordOf('bob'),
-    });
+    const fresh = await runBin(
+      'fastchat',
+      ['--server', `127.0.0.1:${world.coordinator}`, '--home', join(world.root, 'bob-laptop'), '--user', 'bob', 'history', 'alice'],
+      {
+        FASTCHAT_PASSWORD: passwordOf('bob'),
+      },
+    );
     expect(fresh.code).toBe(0);
     expect(fresh.stdout).toMatch(/alice → bob ✓ hello bob/);
-    const fingerprints = await Promise.all(['bob', 'bob-laptop'].map((home) =>
-      runBin('fastchat', ['--server', `127.0.0.1:${world.coordinator}`, '--home', join(world.root, home), '--user', 'bob', 'keys', 'fingerprint'], { FASTCHAT_PASSWORD: passwordOf('bob') }),
-    ));
+    const fingerprints = await Promise.all(
+      ['bob', 'bob-laptop'].map((home) =>
+        runBin(
+          'fastchat',
+          ['--server', `127.0.0.1:${world.coordinator}`, '--home', join(world.root, home), '--user', 'bob', 'keys', 'fingerprint'],
+          { FASTCHAT_PASSWORD: passwordOf('bob') },
+        ),
+      ),
+    );
     expect(fingerprints[0]!.stdout).toBe(fingerprints[1]!.stdout);
   });
 
   it('read --follow prints messages as they arrive', async () => {
-    const follower = startBin('fastchat', ['--server', `127.0.0.1:${world.coordinator}`, '--home', join(world.root, 'bob'), '--user', 'bob', 'read', '--follow'], {
-      FASTCHAT_PASSWORD: passwordOf('bob'),
-    });
+    const follower = startBin(
+      'fastchat',
+      ['--server', `127.0.0.1:${world.coordinator}`, '--home', join(world.root, 'bob'), '--user', 'bob', 'read', '--follow'],
+      {
+        FASTCHAT_PASSWORD: passwordOf('bob'),
+      },
+    );
     try {
       // Sent before the follower has connected, the first may come as backlog; once it is printed the
       // follower is connected, so the second can only come live.
@@ -92,11 +109,17 @@ describe('fastchat commands between two homes', () => {
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toBe('fastchat: wrong name or password\n');
     const [closed] = await freePorts(1);
-    const down = await runBin('fastchat', ['--server', `127.0.0.1:${closed}`, '--home', join(world.root, 'alice'), '--user', 'alice', 'users'], {
-      FASTCHAT_PASSWORD: passwordOf('alice'),
-    });
+    const down = await runBin(
+      'fastchat',
+      ['--server', `127.0.0.1:${closed}`, '--home', join(world.root, 'alice'), '--user', 'alice', 'users'],
+      {
+        FASTCHAT_PASSWORD: passwordOf('alice'),
+      },
+    );
     expect(down.code).toBe(1);
-    expect(down.stderr).toBe(`fastchat: cannot reach the server at 127.0.0.1:${closed}: connection refused (is fastchat-server running?)\n`);
+    expect(down.stderr).toBe(
+      `fastchat: cannot reach the server at 127.0.0.1:${closed}: connection refused (is fastchat-server running?)\n`,
+    );
   });
 
   it('keys export writes the encrypted key (mode 0600); users lists everyone with fingerprints', async () => {
@@ -108,7 +131,12 @@ describe('fastchat commands between two homes', () => {
     const imported = await fastchat('alice', ['keys', 'import', file]);
     expect(imported.stdout).toBe(`imported and published; your fingerprint is still ${before}\n`);
     const { stdout } = await fastchat('alice', ['users']);
-    expect(stdout.split('\n').filter(Boolean).map((l) => l.split(/\s+/)[0])).toEqual(['alice', 'bob', 'carol']);
+    expect(
+      stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split(/\s+/)[0]),
+    ).toEqual(['alice', 'bob', 'carol']);
     expect(stdout).toMatch(/alice\s+online\s+(\d{5} ){11}\d{5}/);
   });
 
@@ -127,9 +155,13 @@ describe('fastchat commands between two homes', () => {
 
     // bob's own machine, the laptop that still holds the old key, and a machine that never saw either.
     for (const home of ['bob', 'bob-laptop', 'bob-phone']) {
-      const history = await runBin('fastchat', ['--server', `127.0.0.1:${world.coordinator}`, '--home', join(world.root, home), '--user', 'bob', 'history', 'alice'], {
-        FASTCHAT_PASSWORD: passwordOf('bob'),
-      });
+      const history = await runBin(
+        'fastchat',
+        ['--server', `127.0.0.1:${world.coordinator}`, '--home', join(world.root, home), '--user', 'bob', 'history', 'alice'],
+        {
+          FASTCHAT_PASSWORD: passwordOf('bob'),
+        },
+      );
       expect(history.stdout, home).toMatch(/alice → bob ✓ hello bob/);
     }
   });

@@ -68,7 +68,14 @@ describe('fastchat-server CLI', () => {
     const busy = (blocker.address() as import('node:net').AddressInfo).port;
     try {
       const [coordinator] = await freePorts(1);
-      const { code, stderr } = await runBin('fastchat-server', ['--ports', String(busy), '--coordinator-port', String(coordinator), '--data-dir', dataDir]);
+      const { code, stderr } = await runBin('fastchat-server', [
+        '--ports',
+        String(busy),
+        '--coordinator-port',
+        String(coordinator),
+        '--data-dir',
+        dataDir,
+      ]);
       expect(code).toBe(1);
       expect(stderr.trim().split('\n').at(-1)).toBe(`fastchat-server: port ${busy} on 127.0.0.1 is already in use`);
     } finally {
@@ -86,7 +93,15 @@ describe('fastchat-server CLI', () => {
     expect(ready).toContain(`database="embedded PostgreSQL (PGlite) in ${dataDir}"`);
 
     // Both with their defaults: TLS, the certificate the server made for itself pinned on first use.
-    const ping = await runBin('fastchat', ['ping', '--count', '2', '--server', `127.0.0.1:${coordinator}`, '--home', join(dataDir, 'home')]);
+    const ping = await runBin('fastchat', [
+      'ping',
+      '--count',
+      '2',
+      '--server',
+      `127.0.0.1:${coordinator}`,
+      '--home',
+      join(dataDir, 'home'),
+    ]);
     expect(ping.code).toBe(0);
     expect(ping.stdout).toMatch(new RegExp(`^connected to fastchat-server/\\S+ at 127\\.0\\.0\\.1:(${a}|${b}) \\(protocol 1, TLS,`));
     expect(ping.stdout).toMatch(/ping 2: \d+\.\d+ ms/);
@@ -99,8 +114,16 @@ describe('fastchat-server CLI', () => {
     const [a, coordinator, metrics] = await freePorts(3);
     await seedPgliteDir(dataDir);
     const server = startBin('fastchat-server', [
-      '--ports', String(a), '--coordinator-port', String(coordinator), '--data-dir', dataDir,
-      '--log-format', 'json', '--metrics-port', String(metrics),
+      '--ports',
+      String(a),
+      '--coordinator-port',
+      String(coordinator),
+      '--data-dir',
+      dataDir,
+      '--log-format',
+      'json',
+      '--metrics-port',
+      String(metrics),
     ]);
     running.push(server);
     await server.waitFor(/"msg":"fastchat-server ready"[^\n]*\n/);

@@ -22,8 +22,18 @@ beforeAll(async () => {
   const [node, coord] = await freePorts(2);
   coordinator = coord!;
   await seedPgliteDir(join(root, 'data'));
-  server = await startServerBin(['--ports', String(node), '--coordinator-port', String(coordinator), '--data-dir', join(root, 'data'),
-    '--tls-cert', certs.path('cert.pem'), '--tls-key', certs.path('key.pem')]);
+  server = await startServerBin([
+    '--ports',
+    String(node),
+    '--coordinator-port',
+    String(coordinator),
+    '--data-dir',
+    join(root, 'data'),
+    '--tls-cert',
+    certs.path('cert.pem'),
+    '--tls-key',
+    certs.path('key.pem'),
+  ]);
 }, 60_000);
 afterAll(async () => {
   await server?.stop('SIGKILL');
@@ -35,7 +45,9 @@ describe('fastchat with TLS', () => {
   it('the server logs the fingerprint clients pin; ping pins it in servers.json', async () => {
     expect(server.stderr()).toContain(cert.fingerprint);
     const ping = await fastchat(['ping', '-c', '1']);
-    expect(ping.stderr).toBe(`fastchat: first connection to 127.0.0.1: trusted its certificate ${cert.fingerprint} from now on; compare it with the fingerprint the server's operator published (fastchat servers list)\n`);
+    expect(ping.stderr).toBe(
+      `fastchat: first connection to 127.0.0.1: trusted its certificate ${cert.fingerprint} from now on; compare it with the fingerprint the server's operator published (fastchat servers list)\n`,
+    );
     expect((await fastchat(['ping', '-c', '1'])).stderr).toBe('');
     expect(ping.stdout).toMatch(/TLS/);
     const pins = JSON.parse(await readFile(join(root, 'home', 'servers.json'), 'utf8'));

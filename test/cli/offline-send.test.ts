@@ -30,7 +30,9 @@ afterEach(async () => {
 
 // The in-process test server serves plain TCP, so the CLI asks for it.
 function fastchat(user: string, args: string[], coordinator = server!.listening.coordinatorPort) {
-  return runBin('fastchat', ['--plaintext', '--server', `127.0.0.1:${coordinator}`, '--home', join(root, user), '--user', user, ...args], { FASTCHAT_PASSWORD: passwordOf(user) });
+  return runBin('fastchat', ['--plaintext', '--server', `127.0.0.1:${coordinator}`, '--home', join(root, user), '--user', user, ...args], {
+    FASTCHAT_PASSWORD: passwordOf(user),
+  });
 }
 
 async function outboxOf(user: string): Promise<unknown[]> {
@@ -77,9 +79,13 @@ describe('fastchat read --follow', () => {
   it('prints one line when it loses the server and one when it is back, however many tries that takes', async () => {
     for (const user of ['alice', 'bob']) expect((await fastchat(user, ['signup', user])).code).toBe(0);
     const ports = { node: server!.listening.ports, coordinator: server!.listening.coordinatorPort };
-    const follow = startBin('fastchat', ['--plaintext', '--server', `127.0.0.1:${ports.coordinator}`, '--home', join(root, 'bob'), '--user', 'bob', 'read', '--follow'], {
-      FASTCHAT_PASSWORD: passwordOf('bob'),
-    });
+    const follow = startBin(
+      'fastchat',
+      ['--plaintext', '--server', `127.0.0.1:${ports.coordinator}`, '--home', join(root, 'bob'), '--user', 'bob', 'read', '--follow'],
+      {
+        FASTCHAT_PASSWORD: passwordOf('bob'),
+      },
+    );
     running.push(follow);
     expect((await fastchat('alice', ['send', 'bob', 'before'])).code).toBe(0);
     await waitForStdout(follow, /before/);
@@ -117,15 +123,41 @@ describe('fastchat read on a new device', () => {
     expect((await fastchat('alice', ['send', 'bob', 'read on the first device'])).code).toBe(0);
     expect((await fastchat('bob', ['read'])).stdout).toMatch(/read on the first device/);
     // The same user, a fresh home: the key comes from the server's backup; the backlog is already read.
-    const fresh = await runBin('fastchat', ['--plaintext', '--server', `127.0.0.1:${server!.listening.coordinatorPort}`, '--home', join(root, 'bob-new'), '--user', 'bob', 'read'], {
-      FASTCHAT_PASSWORD: passwordOf('bob'),
-    });
+    const fresh = await runBin(
+      'fastchat',
+      [
+        '--plaintext',
+        '--server',
+        `127.0.0.1:${server!.listening.coordinatorPort}`,
+        '--home',
+        join(root, 'bob-new'),
+        '--user',
+        'bob',
+        'read',
+      ],
+      {
+        FASTCHAT_PASSWORD: passwordOf('bob'),
+      },
+    );
     expect(fresh.code).toBe(0);
     expect(fresh.stdout).toBe('');
     expect((await fastchat('alice', ['send', 'bob', 'new to both'])).code).toBe(0);
-    const again = await runBin('fastchat', ['--plaintext', '--server', `127.0.0.1:${server!.listening.coordinatorPort}`, '--home', join(root, 'bob-new'), '--user', 'bob', 'read'], {
-      FASTCHAT_PASSWORD: passwordOf('bob'),
-    });
+    const again = await runBin(
+      'fastchat',
+      [
+        '--plaintext',
+        '--server',
+        `127.0.0.1:${server!.listening.coordinatorPort}`,
+        '--home',
+        join(root, 'bob-new'),
+        '--user',
+        'bob',
+        'read',
+      ],
+      {
+        FASTCHAT_PASSWORD: passwordOf('bob'),
+      },
+    );
     expect(again.stdout).toMatch(/new to both/);
   }, 90_000);
 });

@@ -80,7 +80,11 @@ describe('one server per embedded data folder', () => {
     expect(code).toBe(1);
     const lines = second.stderr().trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^fastchat-server: .*${dataDir}.* is in use by process ${first.child.pid} \\(since \\d{4}-\\d\\d-\\d\\dT.*fastchat-server.*--data-dir.*\\)`));
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^fastchat-server: .*${dataDir}.* is in use by process ${first.child.pid} \\(since \\d{4}-\\d\\d-\\d\\dT.*fastchat-server.*--data-dir.*\\)`,
+      ),
+    );
     expect(second.stderr()).not.toMatch(/ready/);
     // The first is unharmed, and its folder is free once it stops.
     expect(await first.stop('SIGTERM')).toBe(0);
@@ -136,13 +140,21 @@ async function stopWithClients(storage: string[], signal: NodeJS.Signals): Promi
 }
 
 describe('a normal stop on the embedded database', () => {
-  it.each(['SIGINT', 'SIGTERM'] as const)('%s: clients are told shutting_down, no error is logged, last seen is written', async (signal) => {
-    await stopWithClients(['--data-dir', join(root, 'data')], signal);
-  }, 120_000);
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    '%s: clients are told shutting_down, no error is logged, last seen is written',
+    async (signal) => {
+      await stopWithClients(['--data-dir', join(root, 'data')], signal);
+    },
+    120_000,
+  );
 });
 
 describePostgres('a normal stop', (postgres) => {
-  it.each(['SIGINT', 'SIGTERM'] as const)('%s: clients are told shutting_down, no error is logged, last seen is written', async (signal) => {
-    await stopWithClients(['--db', await postgres.databaseWithSchema()], signal);
-  }, 120_000);
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    '%s: clients are told shutting_down, no error is logged, last seen is written',
+    async (signal) => {
+      await stopWithClients(['--db', await postgres.databaseWithSchema()], signal);
+    },
+    120_000,
+  );
 });

@@ -14,9 +14,13 @@ const { fastchat } = world;
 
 /** `read --follow` as alice from her laptop's home: a session that stays. */
 function follower(password: string) {
-  return startBin('fastchat', ['--server', `127.0.0.1:${world.coordinator}`, '--home', join(world.root, 'alice-laptop'), '--user', 'alice', 'read', '--follow'], {
-    FASTCHAT_PASSWORD: password,
-  });
+  return startBin(
+    'fastchat',
+    ['--server', `127.0.0.1:${world.coordinator}`, '--home', join(world.root, 'alice-laptop'), '--user', 'alice', 'read', '--follow'],
+    {
+      FASTCHAT_PASSWORD: password,
+    },
+  );
 }
 
 describe('fastchat sessions and fastchat password', () => {
@@ -39,7 +43,16 @@ describe('fastchat sessions and fastchat password', () => {
 
       // Ending the others closes the follower at once; it says why and exits non-zero.
       const ended = await fastchat('alice', ['sessions', 'end', '--others']);
-      expect(ended).toMatchObject({ code: 0, stdout: 'ended session ' + rows.find((r) => !r.includes('(this command)'))!.trim().split(/\s+/)[0] + '\n' });
+      expect(ended).toMatchObject({
+        code: 0,
+        stdout:
+          'ended session ' +
+          rows
+            .find((r) => !r.includes('(this command)'))!
+            .trim()
+            .split(/\s+/)[0] +
+          '\n',
+      });
       await laptop.waitFor(/signed out: this session was ended/);
       expect(await laptop.stop()).toBe(1);
     } finally {
@@ -47,7 +60,7 @@ describe('fastchat sessions and fastchat password', () => {
     }
   });
 
-  it('sessions end names a session or --others, and only the user\'s own', async () => {
+  it("sessions end names a session or --others, and only the user's own", async () => {
     const neither = await fastchat('alice', ['sessions', 'end']);
     expect(neither.code).toBe(2);
     expect(neither.stderr).toContain('name one session ID, or --others');
@@ -60,10 +73,14 @@ describe('fastchat sessions and fastchat password', () => {
     try {
       await fastchat('bob', ['send', 'alice', 'again']);
       await expect.poll(() => laptop.stdout(), { timeout: WAIT_MS }).toContain('again');
-      const changed = await runBin('fastchat', ['--server', `127.0.0.1:${world.coordinator}`, '--home', world.home('alice'), '--user', 'alice', 'password'], {
-        FASTCHAT_PASSWORD: passwordOf('alice'),
-        FASTCHAT_NEW_PASSWORD: 'a new and longer passphrase',
-      });
+      const changed = await runBin(
+        'fastchat',
+        ['--server', `127.0.0.1:${world.coordinator}`, '--home', world.home('alice'), '--user', 'alice', 'password'],
+        {
+          FASTCHAT_PASSWORD: passwordOf('alice'),
+          FASTCHAT_NEW_PASSWORD: 'a new and longer passphrase',
+        },
+      );
       expect(changed.code).toBe(0);
       expect(changed.stdout).toMatch(/^password changed; every other session has ended/);
       await laptop.waitFor(/signed out: this session was ended/);
@@ -74,9 +91,13 @@ describe('fastchat sessions and fastchat password', () => {
     expect(await fastchat('alice', ['read'])).toMatchObject({ code: 1, stderr: 'fastchat: wrong name or password\n' });
     // The new password opens the keys this machine re-sealed, and the backup on the laptop.
     const here = await fastchat('alice', ['keys', 'fingerprint'], 'a new and longer passphrase');
-    const there = await runBin('fastchat', ['--server', `127.0.0.1:${world.coordinator}`, '--home', join(world.root, 'alice-laptop'), '--user', 'alice', 'keys', 'fingerprint'], {
-      FASTCHAT_PASSWORD: 'a new and longer passphrase',
-    });
+    const there = await runBin(
+      'fastchat',
+      ['--server', `127.0.0.1:${world.coordinator}`, '--home', join(world.root, 'alice-laptop'), '--user', 'alice', 'keys', 'fingerprint'],
+      {
+        FASTCHAT_PASSWORD: 'a new and longer passphrase',
+      },
+    );
     expect(here.code).toBe(0);
     expect(there.stdout).toBe(here.stdout);
   });

@@ -92,12 +92,15 @@ describe('a command cut off while taking the outbox lock', () => {
 });
 
 describe('blank messages', () => {
-  it.each([[['send', 'bob', '']], [['send', 'bob', '   ']], [['send', 'bob', ' \n\t ']]])('%j is refused with one line and never sent', async (args) => {
-    const { code, stderr, stdout } = await fastchat('alice', args);
-    expect(stderr).toBe('fastchat: nothing to send: the message is empty or only spaces\n');
-    expect(code).toBe(1);
-    expect(stdout).toBe('');
-  });
+  it.each([[['send', 'bob', '']], [['send', 'bob', '   ']], [['send', 'bob', ' \n\t ']]])(
+    '%j is refused with one line and never sent',
+    async (args) => {
+      const { code, stderr, stdout } = await fastchat('alice', args);
+      expect(stderr).toBe('fastchat: nothing to send: the message is empty or only spaces\n');
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+    },
+  );
 
   it('a message over what one message holds is refused before it is queued, naming the limit', async () => {
     const { code, stderr, stdout } = await fastchat('alice', ['send', 'bob', 'x'.repeat(50_000)]);

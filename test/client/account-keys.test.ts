@@ -19,8 +19,10 @@ afterEach(async () => {
   await Promise.all(homes.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-const rsa = (bits: number) => new Promise<KeyObject>((resolve, reject) =>
-  generateKeyPair('rsa', { modulusLength: bits }, (error, _pub, key) => (error ? reject(error) : resolve(key))));
+const rsa = (bits: number) =>
+  new Promise<KeyObject>((resolve, reject) =>
+    generateKeyPair('rsa', { modulusLength: bits }, (error, _pub, key) => (error ? reject(error) : resolve(key))),
+  );
 
 it('a signup publishes, backs up and keeps the key pairs its key source hands out, and asks it for one of each', async () => {
   server = await startTestServer();
@@ -81,12 +83,23 @@ it('an account whose backup predates legacy keys gets its legacy key into the ba
   cipher.setAAD(Buffer.concat([Buffer.from('fastchat/v1/key-backup'), Buffer.of(2)]));
   const body = Buffer.concat([cipher.update(Buffer.concat([length, der])), cipher.final()]);
   const store = new SqlChatStore(server.database);
-  await store.setKeys(id, { publicKey: publicKeyDer(given.identity), keyBackup: Buffer.concat([Buffer.of(2), iv, body, cipher.getAuthTag()]), legacyKey: legacyPublicKeyDer(given.legacy) });
+  await store.setKeys(id, {
+    publicKey: publicKeyDer(given.identity),
+    keyBackup: Buffer.concat([Buffer.of(2), iv, body, cipher.getAuthTag()]),
+    legacyKey: legacyPublicKeyDer(given.legacy),
+  });
   const backupOf = async () => (await store.credentialsByName('bob'))!.keyBackup!;
   expect(openKeyBackup(await backupOf(), backupKey).legacy).toBeUndefined();
 
   // The next login on this machine seals the backup again, with the legacy key from its file.
-  const again = await ChatClient.open({ coordinator, home, name: 'bob', password, mode: 'login', keys: { ...keys, legacyKey: async () => expect.fail('no new legacy key') } });
+  const again = await ChatClient.open({
+    coordinator,
+    home,
+    name: 'bob',
+    password,
+    mode: 'login',
+    keys: { ...keys, legacyKey: async () => expect.fail('no new legacy key') },
+  });
   await again.close();
   const upgraded = openKeyBackup(await backupOf(), backupKey);
   expect(publicKeyDer(upgraded.current)).toEqual(publicKeyDer(given.identity));
@@ -95,7 +108,14 @@ it('an account whose backup predates legacy keys gets its legacy key into the ba
   // A new machine reads it from there.
   const device = await mkdtemp(join(tmpdir(), 'fastchat-home-'));
   homes.push(device);
-  const elsewhere = await ChatClient.open({ coordinator, home: device, name: 'bob', password, mode: 'login', keys: { ...keys, legacyKey: async () => expect.fail('no new legacy key') } });
+  const elsewhere = await ChatClient.open({
+    coordinator,
+    home: device,
+    name: 'bob',
+    password,
+    mode: 'login',
+    keys: { ...keys, legacyKey: async () => expect.fail('no new legacy key') },
+  });
   expect(publicKeyDer(elsewhere.identity.legacyKey)).toEqual(publicKeyDer(given.legacy));
   await elsewhere.close();
 });

@@ -14,7 +14,12 @@ describe('ChatClient', () => {
     const receipt = await acked;
     expect(receipt.seq).toBe(1);
     await inbox.until((m) => m.some((x) => x.kind === 'message'), 'the message');
-    expect(inbox.messages[0]).toMatchObject({ from: alice.user.id, text: 'hello bob ✓ 🙂', trust: 'verified', conversation: receipt.conversation });
+    expect(inbox.messages[0]).toMatchObject({
+      from: alice.user.id,
+      text: 'hello bob ✓ 🙂',
+      trust: 'verified',
+      conversation: receipt.conversation,
+    });
     expect(alice.outbox.size).toBe(0);
   });
 
@@ -23,10 +28,14 @@ describe('ChatClient', () => {
     const benInbox = collect(ben);
     const catInbox = collect(cat);
     const { conversation } = await ann.request({ t: 'group_create', name: 'trio', members: [ben.user.id, cat.user.id] });
-    await (await ann.send({ conversation: conversation.conversation }, 'for all three')).acked;
+    await (
+      await ann.send({ conversation: conversation.conversation }, 'for all three')
+    ).acked;
     await catInbox.until((m) => m.some((x) => x.text === 'for all three'), 'cat reads the first');
     await ann.request({ t: 'group_remove', conversation: conversation.conversation, user: cat.user.id });
-    await (await ann.send({ conversation: conversation.conversation }, 'cat is gone')).acked;
+    await (
+      await ann.send({ conversation: conversation.conversation }, 'cat is gone')
+    ).acked;
     await benInbox.until((m) => m.some((x) => x.text === 'cat is gone'), 'ben reads the second');
     expect(benInbox.messages.find((m) => m.text === 'cat is gone')?.trust).toBe('verified');
     expect(catInbox.texts()).toEqual(['for all three']);
@@ -43,8 +52,12 @@ describe('ChatClient', () => {
   it('recovers the key from the server backup on a fresh home, and reads the history', async () => {
     const dora = await clients.open('dora', 'signup');
     const eli = await clients.open('eli', 'signup');
-    await (await dora.send({ user: eli.user.id }, 'remember this')).acked;
-    await (await eli.send({ user: dora.user.id }, 'I will')).acked;
+    await (
+      await dora.send({ user: eli.user.id }, 'remember this')
+    ).acked;
+    await (
+      await eli.send({ user: dora.user.id }, 'I will')
+    ).acked;
     const elsewhere = await clients.open('eli', 'login', { start: false });
     expect(elsewhere.identity.fingerprint).toBe(eli.identity.fingerprint);
     const inbox = collect(elsewhere);
@@ -68,7 +81,8 @@ describe('ChatClient', () => {
     const hal = await clients.open('hal', 'signup');
     const ida = await clients.open('ida', 'signup');
     let conversation = 0;
-    for (const text of ['one (carries the key)', 'two', 'three']) conversation = (await (await hal.send({ user: ida.user.id }, text)).acked).conversation;
+    for (const text of ['one (carries the key)', 'two', 'three'])
+      conversation = (await (await hal.send({ user: ida.user.id }, text)).acked).conversation;
     // ida read the first message: a new device starts after it, never seeing the key message.
     await ida.request({ t: 'receipt', conversation, read: 1 });
     const laptop = await clients.open('ida', 'login', { start: false });
@@ -86,7 +100,9 @@ describe('ChatClient', () => {
     const fay = await clients.open('fay', 'signup', { home });
     const gil = await clients.open('gil', 'signup');
     const gilInbox = collect(gil);
-    await (await fay.send({ user: gil.user.id }, 'before the outage')).acked;
+    await (
+      await fay.send({ user: gil.user.id }, 'before the outage')
+    ).acked;
     const ports = { node: world.server.listening.ports, coordinator: world.server.listening.coordinatorPort };
     const dataDir = world.server.dataDir;
     const first = world.server;

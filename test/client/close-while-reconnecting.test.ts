@@ -27,7 +27,9 @@ describe('a closed ChatClient stays closed', () => {
     await watcher.sync();
     const carol = await clients.open('carol', 'signup');
     // A conversation between them, so the watcher is told when carol comes and goes.
-    await (await carol.send({ user: watcher.id }, 'hi')).acked;
+    await (
+      await carol.send({ user: watcher.id }, 'hi')
+    ).acked;
     const statuses: ClientStatus['state'][] = [];
     carol.on('status', (s) => statuses.push(s.state));
     const presenceOfCarol = () => watcher!.pushes.flatMap((p) => (p.t === 'presence' && p.user === carol.user.id ? [p.online] : []));

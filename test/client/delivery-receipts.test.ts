@@ -13,7 +13,10 @@ function fakeConnection() {
         sent.push({
           conversation: body.conversation,
           delivered: body.delivered,
-          answer: (ok) => (ok === true ? resolve({ deliveredSeq: body.delivered, readSeq: 0 }) : reject(ok === false ? new ConnectionClosedError('lost') : ok)),
+          answer: (ok) =>
+            ok === true
+              ? resolve({ deliveredSeq: body.delivered, readSeq: 0 })
+              : reject(ok === false ? new ConnectionClosedError('lost') : ok),
         });
       }),
   } as unknown as RpcConnection;
@@ -40,11 +43,18 @@ describe('DeliveryReceipts', () => {
     for (let seq = 2; seq <= 50; seq++) receipts.note(7, seq);
     receipts.flush();
     await settle();
-    expect(fake.sent.map((r) => [r.conversation, r.delivered])).toEqual([[7, 1], [8, 4]]);
+    expect(fake.sent.map((r) => [r.conversation, r.delivered])).toEqual([
+      [7, 1],
+      [8, 4],
+    ]);
     fake.sent[0]!.answer(true);
     fake.sent[1]!.answer(true);
     await settle();
-    expect(fake.sent.map((r) => [r.conversation, r.delivered])).toEqual([[7, 1], [8, 4], [7, 50]]);
+    expect(fake.sent.map((r) => [r.conversation, r.delivered])).toEqual([
+      [7, 1],
+      [8, 4],
+      [7, 50],
+    ]);
     fake.sent[2]!.answer(true);
     await receipts.idle();
     // What the server confirmed is not sent again.
@@ -88,7 +98,10 @@ describe('DeliveryReceipts', () => {
     expect(receipts.pending.size).toBe(0);
     for (let seq = 1; seq <= 256; seq++) receipts.note(5, seq);
     await settle();
-    expect(fake.sent.map((r) => [r.conversation, r.delivered])).toEqual([[4, 2], [5, 256]]);
+    expect(fake.sent.map((r) => [r.conversation, r.delivered])).toEqual([
+      [4, 2],
+      [5, 256],
+    ]);
   });
 
   it('a receipt whose reply is late (timed out, the connection still up) goes again at once', async () => {
@@ -99,7 +112,10 @@ describe('DeliveryReceipts', () => {
     await settle();
     fake.sent[0]!.answer(new RequestTimeoutError('receipt', 10_000));
     await settle();
-    expect(fake.sent.map((r) => [r.conversation, r.delivered])).toEqual([[6, 3], [6, 3]]);
+    expect(fake.sent.map((r) => [r.conversation, r.delivered])).toEqual([
+      [6, 3],
+      [6, 3],
+    ]);
     fake.sent[1]!.answer(true);
     await receipts.idle();
     expect(receipts.pending.size).toBe(0);

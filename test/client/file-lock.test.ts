@@ -68,7 +68,8 @@ describe('withFileLock', () => {
     dir = await mkdtemp(join(tmpdir(), 'fastchat-lock-'));
     const lock = join(dir, 'x.lock');
     const dead = await deadPid();
-    for (const name of [`x.lock.${dead}-1`, `x.lock.break.${dead}-2`, `x.lock.${process.ppid}-1`, 'y.lock.1-1']) await writeFile(join(dir, name), '');
+    for (const name of [`x.lock.${dead}-1`, `x.lock.break.${dead}-2`, `x.lock.${process.ppid}-1`, 'y.lock.1-1'])
+      await writeFile(join(dir, name), '');
     await withFileLock(lock, async () => undefined);
     expect((await readdir(dir)).sort()).toEqual([`x.lock.${process.ppid}-1`, 'y.lock.1-1']);
   });

@@ -9,7 +9,16 @@ import type { MessageView } from '../../src/protocol/index.js';
  */
 function historyOf(joinedSeq: number, lastSeq: number) {
   const requests: Array<{ before: number; limit: number }> = [];
-  const row = (seq: number): MessageView => ({ conversation: 7, seq, mid: seq, cid: `c${seq}`, from: 1, kind: 'message', body: Buffer.from('x'), ts: 0 });
+  const row = (seq: number): MessageView => ({
+    conversation: 7,
+    seq,
+    mid: seq,
+    cid: `c${seq}`,
+    from: 1,
+    kind: 'message',
+    body: Buffer.from('x'),
+    ts: 0,
+  });
   const rpc = {
     request: async (body: { t: 'history'; before: number; limit: number }) => {
       requests.push({ before: body.before, limit: body.limit });

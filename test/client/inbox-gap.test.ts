@@ -58,7 +58,7 @@ describeEachServer('a client never skips a row', (start) => {
     expect(bob.state.cursor(conversation)).toBe(three!.seq);
   });
 
-  it('a row that failed to be read (its sender\'s key lookup failed) is read again before the next row, not skipped', async () => {
+  it("a row that failed to be read (its sender's key lookup failed) is read again before the next row, not skipped", async () => {
     const { bob, seen } = await directConversation();
     const carol = await clients.open('carol', 'signup');
     // Bob has never looked carol up: reading her first row asks the server for her key, and that fails.
@@ -70,7 +70,7 @@ describeEachServer('a client never skips a row', (start) => {
     expect(bob.state.cursor(conversation)).toBe(seq);
   });
 
-  it('a conversation\'s last row that failed to be read (no later row will fill it in) is read again', async () => {
+  it("a conversation's last row that failed to be read (no later row will fill it in) is read again", async () => {
     const { bob, seen } = await directConversation();
     const carol = await clients.open('carol', 'signup');
     proxy!.failNextReply('users');
@@ -87,14 +87,25 @@ describeEachServer('a client never skips a row', (start) => {
     const seen = collect(ben);
     const { conversation: group } = await ann.request({ t: 'group_create', name: 'pair', members: [ben.user.id] });
     const conversation = group.conversation;
-    await (await ann.send({ conversation }, 'before')).acked;
+    await (
+      await ann.send({ conversation }, 'before')
+    ).acked;
     await ann.request({ t: 'group_remove', conversation, user: ben.user.id });
-    await (await ann.send({ conversation }, 'while away')).acked;
+    await (
+      await ann.send({ conversation }, 'while away')
+    ).acked;
     await ann.request({ t: 'group_add', conversation, user: ben.user.id });
     const { seq: last } = await (await ann.send({ conversation }, 'back')).acked;
     await seen.until((m) => m.some((x) => x.text === 'back'), 'the message after the re-add');
 
-    expect(seen.messages.map((m) => m.text ?? m.kind)).toEqual(['pair', 'member_added', 'before', 'member_removed', 'member_added', 'back']);
+    expect(seen.messages.map((m) => m.text ?? m.kind)).toEqual([
+      'pair',
+      'member_added',
+      'before',
+      'member_removed',
+      'member_added',
+      'back',
+    ]);
     const [, , , removed, added] = seen.messages;
     expect(added!.seq - removed!.seq).toBeGreaterThan(1);
     expect(ben.state.cursor(conversation)).toBe(last);

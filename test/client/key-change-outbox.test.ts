@@ -9,7 +9,8 @@ import { collect, testClients } from '../support/client-harness.js';
 import { describeEachServer, type TestServer } from '../support/start-server.js';
 
 /** The reason a message to bob fails with while his changed key is not trusted. */
-const BOB_CHANGED = "bob's key changed, signed by the key you had pinned: compare fingerprints, trust the new key (/trust bob in the TUI, fastchat keys trust bob in a shell), then send it again (Ctrl-R in the TUI)";
+const BOB_CHANGED =
+  "bob's key changed, signed by the key you had pinned: compare fingerprints, trust the new key (/trust bob in the TUI, fastchat keys trust bob in a shell), then send it again (Ctrl-R in the TUI)";
 
 let server: TestServer;
 const clients = testClients(() => server.listening.coordinatorPort);
@@ -28,7 +29,10 @@ async function changeBobsKey(bob: ChatClient): Promise<ChatClient> {
 }
 
 /** Collects a client's failures and waits for them. */
-function failures(client: ChatClient): { list: Array<{ cid: string; code: string; message: string }>; until(count: number): Promise<void> } {
+function failures(client: ChatClient): {
+  list: Array<{ cid: string; code: string; message: string }>;
+  until(count: number): Promise<void>;
+} {
   const list: Array<{ cid: string; code: string; message: string }> = [];
   const waiters = new Set<() => void>();
   client.on('failed', (f) => {
@@ -81,7 +85,7 @@ describeEachServer('messages queued to a contact whose key changes', (start) => 
     await failed.until(3);
     expect(failed.list).toEqual(toBob.map(({ cid }) => ({ cid, code: 'key_changed', message: BOB_CHANGED })));
     await toCarol.acked;
-    await carolInbox.until((m) => m.some((x) => x.text === 'carol, in between'), "the message to carol");
+    await carolInbox.until((m) => m.some((x) => x.text === 'carol, in between'), 'the message to carol');
     expect(alice.outbox.size).toBe(0);
     expect(alice.keyring.get(bob.user.id)).toMatchObject({ changed: true, fingerprint: newBob.identity.fingerprint });
 
@@ -111,7 +115,10 @@ describeEachServer('messages queued to a contact whose key changes', (start) => 
     const local = new LocalStore(home, 'alice');
     const entries = (await local.readJson<OutboxEntry[]>('outbox.json'))!;
     const reason = "bob's key has CHANGED (was aa, now bb). Check the new fingerprint with them, then run: fastchat keys trust bob";
-    await local.writeJson('outbox.json', entries.map((e) => ({ ...e, blocked: reason })));
+    await local.writeJson(
+      'outbox.json',
+      entries.map((e) => ({ ...e, blocked: reason })),
+    );
 
     const alice = await clients.open('alice', 'login', { home, start: false });
     const failed = failures(alice);

@@ -29,7 +29,11 @@ async function teamWithCarolBehindProxy(carolOptions: { timeoutMs?: number } = {
  * read. A membership change now waits for what the client queued for the group before it.
  */
 it('a member added right after a message is queued to the group is added after that message is stored', async () => {
-  const [carol, alice, bob] = [await clients.open('carol', 'signup'), await clients.open('alice', 'signup'), await clients.open('bob', 'signup')];
+  const [carol, alice, bob] = [
+    await clients.open('carol', 'signup'),
+    await clients.open('alice', 'signup'),
+    await clients.open('bob', 'signup'),
+  ];
   const { conversation } = await carol.request({ t: 'group_create', name: 'team', members: [alice.user.id] });
   const team = conversation.conversation;
 
@@ -58,7 +62,10 @@ it('the change waits for the queued message however long its ack takes: no deadl
   const addSent = proxy.nextRequest('group_add');
   const adding = carol.changeMembers('group_add', team, bob.user.id);
   // Not a wait for an event: the absence of one, for longer than the old cap.
-  const first = await Promise.race([addSent.then(() => 'the add went out'), sleep(OLD_CAP_MS + 2000).then(() => 'still waiting for the ack')]);
+  const first = await Promise.race([
+    addSent.then(() => 'the add went out'),
+    sleep(OLD_CAP_MS + 2000).then(() => 'still waiting for the ack'),
+  ]);
   expect(first).toBe('still waiting for the ack');
 
   hold.release();
@@ -79,7 +86,9 @@ it('a change waiting for queued messages fails with connection_closed when the c
   await expect(adding).rejects.toBeInstanceOf(ConnectionClosedError);
   await closing;
   const { conversations } = await alice.request({ t: 'conversations' });
-  expect(conversations.find((c) => c.conversation === team)!.members.map((m) => m.user)).toEqual([carol.user.id, alice.user.id].sort((a, b) => a - b));
+  expect(conversations.find((c) => c.conversation === team)!.members.map((m) => m.user)).toEqual(
+    [carol.user.id, alice.user.id].sort((a, b) => a - b),
+  );
 });
 
 /**

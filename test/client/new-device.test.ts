@@ -29,7 +29,9 @@ describeEachServer('a new device of a user who has read their conversations', (s
     expect(fresh.texts()).toEqual(['carol 1', 'carol 2', 'carol 3']);
     expect(newDevice.backlogTotal).toBe(3);
     // And it keeps receiving, in the conversation it read elsewhere too.
-    await (await alice.send({ user: bob.user.id }, 'alice new')).acked;
+    await (
+      await alice.send({ user: bob.user.id }, 'alice new')
+    ).acked;
     await fresh.until((m) => m.some((x) => x.text === 'alice new'), 'a live message');
   }, 60_000);
 });

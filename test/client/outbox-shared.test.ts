@@ -41,7 +41,10 @@ function race(tag: string, count: number): { claimed: Promise<string[]>; finish:
   };
 }
 
-const survivors = (tag: string, count: number) => Array.from({ length: count }, (_, i) => i + 1).filter((i) => i % 3 !== 0).map((i) => `${tag}-${i}`);
+const survivors = (tag: string, count: number) =>
+  Array.from({ length: count }, (_, i) => i + 1)
+    .filter((i) => i % 3 !== 0)
+    .map((i) => `${tag}-${i}`);
 
 describe('one outbox shared by every fastchat process of a user', () => {
   it('two processes queueing and removing at once lose none of each other’s entries, never claim the same one, and a later process takes over what the gone ones left', async () => {
@@ -53,7 +56,12 @@ describe('one outbox shared by every fastchat process of a user', () => {
     expect(claimedA).toEqual(survivors('a', 60));
     expect(claimedB).toEqual(survivors('b', 60));
     const onDisk = await Outbox.load(new LocalStore(home, 'racer'));
-    expect(onDisk.entries().map((e) => e.cid).sort()).toEqual([...survivors('a', 60), ...survivors('b', 60)].sort());
+    expect(
+      onDisk
+        .entries()
+        .map((e) => e.cid)
+        .sort(),
+    ).toEqual([...survivors('a', 60), ...survivors('b', 60)].sort());
     await Promise.all([a.finish(), b.finish()]);
     // Both gone: the next process (this one) sends everything they left, in the order it was queued per process.
     const claimed = (await onDisk.claim()).map((e) => e.cid);

@@ -16,7 +16,11 @@ const viewsOf = (client: ChatClient): Inbox['conversations'] => (client as unkno
  * gets: "✗ UNDECRYPTABLE (no_session_key)". A member's joinedSeq now starts a new session.
  */
 it('a member added back can read the first message sent to the group after his return, even if the sender missed his leaving', async () => {
-  const [carol, alice, bob] = [await clients.open('carol', 'signup'), await clients.open('alice', 'signup'), await clients.open('bob', 'signup')];
+  const [carol, alice, bob] = [
+    await clients.open('carol', 'signup'),
+    await clients.open('alice', 'signup'),
+    await clients.open('bob', 'signup'),
+  ];
   const { conversation } = await carol.request({ t: 'group_create', name: 'team', members: [alice.user.id, bob.user.id] });
   const team = conversation.conversation;
   // Carol has not written to the group yet (a new device, say): her next line starts a session.
@@ -24,7 +28,13 @@ it('a member added back can read the first message sent to the group after his r
   const withBob = viewsOf(carol).get(team)!;
   expect(withBob.members.map((m) => m.user)).toContain(bob.user.id);
   const left = await bob.request({ t: 'group_leave', conversation: team });
-  await expect.poll(() => viewsOf(carol).get(team)!.members.some((m) => m.user === bob.user.id)).toBe(false);
+  await expect
+    .poll(() =>
+      viewsOf(carol)
+        .get(team)!
+        .members.some((m) => m.user === bob.user.id),
+    )
+    .toBe(false);
   viewsOf(carol).set(team, withBob); // as if the push saying bob left had not arrived yet
   const away = await (await carol.send({ conversation: team }, 'said while bob was away')).acked;
   expect(away.seq).toBeGreaterThan(left.seq);

@@ -27,7 +27,9 @@ function closeServer(server: Server): Promise<void> {
 }
 
 /** A coordinator that answers `route` with whatever `target(avoid)` says, and records when it was asked and what to avoid. */
-async function fakeCoordinator(target: (avoid: readonly number[]) => number): Promise<{ port: number; routes: number[]; avoided: number[][] }> {
+async function fakeCoordinator(
+  target: (avoid: readonly number[]) => number,
+): Promise<{ port: number; routes: number[]; avoided: number[][] }> {
   const routes: number[] = [];
   const avoided: number[][] = [];
   const sockets = new Set<Socket>();
@@ -80,7 +82,8 @@ async function relayTo(port: number): Promise<{ port: number; kill(): Promise<vo
 
 describe('ReconnectDelays', () => {
   const always = () => 1; // the top of every jitter range
-  const unreachable = () => new NodeUnreachableError({ host: '127.0.0.1', port: 9001 }, new ConnectError('127.0.0.1:9001', 'connection refused'));
+  const unreachable = () =>
+    new NodeUnreachableError({ host: '127.0.0.1', port: 9001 }, new ConnectError('127.0.0.1:9001', 'connection refused'));
 
   it('backs off exponentially, up to the cap, when the server is down', () => {
     const delays = new ReconnectDelays(DEFAULT_BACKOFF, () => 0, always);
@@ -116,7 +119,9 @@ describe('connecting to the node the coordinator names', () => {
     const refused = await connectToNode({ coordinator: { host: '127.0.0.1', port: refusing.port } }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(NodeUnreachableError);
     expect(refused).toMatchObject({ code: 'connect_failed', node: { host: '127.0.0.1', port: gone.port } });
-    expect((refused as Error).message).toBe(`cannot reach the server at 127.0.0.1:${gone.port}: connection refused (is fastchat-server running?) (the node the coordinator named)`);
+    expect((refused as Error).message).toBe(
+      `cannot reach the server at 127.0.0.1:${gone.port}: connection refused (is fastchat-server running?) (the node the coordinator named)`,
+    );
 
     const dying = createServer((socket) => socket.destroy());
     const dyingPort = await listen(dying);
@@ -176,21 +181,34 @@ describe('ChatClient after its node dies', () => {
     const home = await mkdtemp(join(tmpdir(), 'fastchat-home-'));
     cleanups.push(() => rm(home, { recursive: true, force: true }));
     // The default backoff, as users get it.
-    const client = await ChatClient.open({ coordinator: { host: '127.0.0.1', port: coordinator.port }, home, name: 'ann', password: 'password of ann', mode: 'signup', keys: testAccountKeys });
+    const client = await ChatClient.open({
+      coordinator: { host: '127.0.0.1', port: coordinator.port },
+      home,
+      name: 'ann',
+      password: 'password of ann',
+      mode: 'signup',
+      keys: testAccountKeys,
+    });
     cleanups.push(() => client.close());
     const statuses: Array<{ at: number; state: string; port?: number }> = [];
-    client.on('status', (s) => statuses.push({ at: Date.now(), state: s.state, ...(s.state === 'connected' ? { port: s.node.port } : {}) }));
+    client.on('status', (s) =>
+      statuses.push({ at: Date.now(), state: s.state, ...(s.state === 'connected' ? { port: s.node.port } : {}) }),
+    );
     await client.start();
     expect(client.status).toMatchObject({ state: 'connected', node: { port: node.port } });
 
     const killedAt = Date.now();
     await node.kill();
-    const switched = new Promise<void>((resolve) => setTimeout(() => {
-      routeTo = livePort;
-      resolve();
-    }, DEAD_FOR_MS));
+    const switched = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        routeTo = livePort;
+        resolve();
+      }, DEAD_FOR_MS),
+    );
     await switched;
-    await expect.poll(() => statuses.find((s) => s.state === 'connected' && s.port === livePort), { timeout: 10_000, interval: 20 }).toBeDefined();
+    await expect
+      .poll(() => statuses.find((s) => s.state === 'connected' && s.port === livePort), { timeout: 10_000, interval: 20 })
+      .toBeDefined();
     const back = statuses.find((s) => s.state === 'connected' && s.port === livePort)!;
 
     // Every attempt went through the coordinator, several times while it named the dead node: the

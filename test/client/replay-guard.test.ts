@@ -1,9 +1,12 @@
 import { expect, it } from 'vitest';
 import { ReplayGuard } from '../../src/client/replay-guard.js';
 
-it('a forgery with a high index in the sender\'s name (a member knows the session key) does not make their next messages look replayed', () => {
+it("a forgery with a high index in the sender's name (a member knows the session key) does not make their next messages look replayed", () => {
   const marks = new Map<string, { index: number; seq: number }>();
-  const state = { sessionMark: (k: string) => marks.get(k), setSessionMark: (k: string, v: { index: number; seq: number }) => void marks.set(k, v) };
+  const state = {
+    sessionMark: (k: string) => marks.get(k),
+    setSessionMark: (k: string, v: { index: number; seq: number }) => void marks.set(k, v),
+  };
   const guard = new ReplayGuard(state as never);
   const session = Buffer.alloc(16, 7);
   const at = (index: number, seq: number) => ({ conversation: 1, sender: 2, sessionId: session, index, seq });

@@ -30,7 +30,11 @@ function watchLogins(store: ChatStore) {
       return { accepted: users.filter((u) => u !== undefined).length, refused: users.filter((u) => u === undefined).length };
     },
     /** The token hashes issued to a user, oldest first. */
-    tokensOf: (userId: number) => issued.mock.calls.map(([token]: [NewResumeToken]) => token).filter((t) => t.userId === userId).map((t) => t.tokenHash),
+    tokensOf: (userId: number) =>
+      issued.mock.calls
+        .map(([token]: [NewResumeToken]) => token)
+        .filter((t) => t.userId === userId)
+        .map((t) => t.tokenHash),
   };
 }
 
@@ -60,7 +64,9 @@ describe('ChatClient reconnects with its resume token', () => {
     expect(watch.logins()).toEqual([]);
     // Resuming issues no new token: the one from signup is still the one in use.
     expect(watch.tokensOf(alice.user.id)).toHaveLength(1);
-    await (await alice.send({ user: bob.user.id }, 'after two reconnects')).acked;
+    await (
+      await alice.send({ user: bob.user.id }, 'after two reconnects')
+    ).acked;
     await inbox.until((m) => m.some((x) => x.text === 'after two reconnects'), 'the message');
   });
 
@@ -87,7 +93,9 @@ describe('ChatClient reconnects with its resume token', () => {
     await dropConnection(dave);
     expect(await watch.resumes()).toEqual({ accepted: 1, refused: 1 });
     expect(watch.logins()).toEqual(['dave']);
-    await (await dave.send({ user: erin.user.id }, 'still here')).acked;
+    await (
+      await dave.send({ user: erin.user.id }, 'still here')
+    ).acked;
     await inbox.until((m) => m.some((x) => x.text === 'still here'), 'the message');
   });
 

@@ -33,7 +33,14 @@ describe('Sender: one outcome per message (found by chaos: `sent` twice for one 
     home = await mkdtemp(join(tmpdir(), 'fastchat-sender-'));
     const store = new LocalStore(home, 'erin');
     // X is sealed and addressed already (so sending it needs nothing but the connection).
-    const x: OutboxEntry = { cid: 'x', conversation: 5, sealedContent: '', envelope: Buffer.from('sealed').toString('base64'), createdAt: 1, owner: process.pid };
+    const x: OutboxEntry = {
+      cid: 'x',
+      conversation: 5,
+      sealedContent: '',
+      envelope: Buffer.from('sealed').toString('base64'),
+      createdAt: 1,
+      owner: process.pid,
+    };
     await store.writeJson('outbox.json', [x]);
     const outbox = await Outbox.load(store);
 
@@ -85,7 +92,14 @@ describe('Sender: one outcome per message (found by chaos: `sent` twice for one 
   it('a send whose ack is late (timed out, the connection still up) goes again at once, and its re-ack is its one outcome', async () => {
     home = await mkdtemp(join(tmpdir(), 'fastchat-sender-'));
     const store = new LocalStore(home, 'erin');
-    const x: OutboxEntry = { cid: 'x', conversation: 5, sealedContent: '', envelope: Buffer.from('sealed').toString('base64'), createdAt: 1, owner: process.pid };
+    const x: OutboxEntry = {
+      cid: 'x',
+      conversation: 5,
+      sealedContent: '',
+      envelope: Buffer.from('sealed').toString('base64'),
+      createdAt: 1,
+      owner: process.pid,
+    };
     await store.writeJson('outbox.json', [x]);
     const outbox = await Outbox.load(store);
     const sends: string[] = [];
@@ -98,7 +112,14 @@ describe('Sender: one outcome per message (found by chaos: `sent` twice for one 
         return Promise.resolve({ conversation: body.conversation, seq: 1, mid: 1, ts: 0, duplicate: true });
       },
     } as unknown as RpcConnection;
-    const sender = new Sender({ user: { id: 1 } } as Identity, {} as ClientState, {} as Keyring, outbox, () => Promise.resolve([]), () => rpc);
+    const sender = new Sender(
+      { user: { id: 1 } } as Identity,
+      {} as ClientState,
+      {} as Keyring,
+      outbox,
+      () => Promise.resolve([]),
+      () => rpc,
+    );
     const outcomes: SendOutcome[] = [];
     sender.onOutcome((outcome) => outcomes.push(outcome));
 

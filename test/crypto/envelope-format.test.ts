@@ -9,7 +9,11 @@ const valid = () => ({
   v: 1,
   s: randomBytes(16),
   n: 0,
-  k: [[1, randomBytes(384)], [5, randomBytes(384)], [9, randomBytes(384)]] as [number, Buffer][],
+  k: [
+    [1, randomBytes(384)],
+    [5, randomBytes(384)],
+    [9, randomBytes(384)],
+  ] as [number, Buffer][],
   iv: randomBytes(12),
   c: randomBytes(40),
   sig: randomBytes(384),
@@ -19,7 +23,15 @@ describe('parseEnvelope', () => {
   it('reads every field of a plain MessagePack map', () => {
     const fields = valid();
     const envelope = parseEnvelope(msgpack.pack(fields));
-    expect(envelope).toMatchObject({ version: 1, sessionId: fields.s, index: 0, iv: fields.iv, ciphertext: fields.c, signature: fields.sig, carriesKeys: true });
+    expect(envelope).toMatchObject({
+      version: 1,
+      sessionId: fields.s,
+      index: 0,
+      iv: fields.iv,
+      ciphertext: fields.c,
+      signature: fields.sig,
+      carriesKeys: true,
+    });
     expect(envelope.wrappedKeyFor(5)).toEqual(fields.k[1]![1]);
     expect(envelope.wrappedKeyFor(9)).toEqual(fields.k[2]![1]);
     expect(envelope.wrappedKeyFor(4)).toBeUndefined();
@@ -59,8 +71,22 @@ describe('parseEnvelope', () => {
     ['a ciphertext shorter than a tag', (f) => (f.c = randomBytes(15))],
     ['an empty signature', (f) => (f.sig = Buffer.alloc(0))],
     ['an empty key list', (f) => (f.k = [])],
-    ['keys out of order', (f) => (f.k = [[5, randomBytes(8)], [1, randomBytes(8)]])],
-    ['a repeated key holder', (f) => (f.k = [[5, randomBytes(8)], [5, randomBytes(8)]])],
+    [
+      'keys out of order',
+      (f) =>
+        (f.k = [
+          [5, randomBytes(8)],
+          [1, randomBytes(8)],
+        ]),
+    ],
+    [
+      'a repeated key holder',
+      (f) =>
+        (f.k = [
+          [5, randomBytes(8)],
+          [5, randomBytes(8)],
+        ]),
+    ],
     ['a malformed key entry', (f) => (f.k = [[5]])],
     ['an unknown field', (f) => (f.extra = 1)],
   ];
@@ -72,7 +98,13 @@ describe('parseEnvelope', () => {
 
   it('throws BadEnvelopeError on non-maps, truncation and trailing bytes', () => {
     const bytes = msgpack.pack(valid());
-    for (const bad of [Buffer.alloc(0), msgpack.pack([1, 2]), msgpack.pack(null), bytes.subarray(0, bytes.length - 1), Buffer.concat([bytes, Buffer.of(0)])]) {
+    for (const bad of [
+      Buffer.alloc(0),
+      msgpack.pack([1, 2]),
+      msgpack.pack(null),
+      bytes.subarray(0, bytes.length - 1),
+      Buffer.concat([bytes, Buffer.of(0)]),
+    ]) {
       expect(() => parseEnvelope(bad)).toThrow(BadEnvelopeError);
     }
   });

@@ -38,7 +38,15 @@ beforeAll(async () => {
 function bobReads(bytes: Uint8Array, cached: boolean): OpenedMessage {
   const cache = new SessionKeyCache();
   if (cached) cache.set(CONVERSATION, ALICE, session.id, sessionKey);
-  return readMessage({ envelope: bytes, conversationId: CONVERSATION, senderId: ALICE, myUserId: BOB, myPrivateKey: users.privateKey(BOB), senderPublicKey: users.publicKey(ALICE), cache });
+  return readMessage({
+    envelope: bytes,
+    conversationId: CONVERSATION,
+    senderId: ALICE,
+    myUserId: BOB,
+    myPrivateKey: users.privateKey(BOB),
+    senderPublicKey: users.publicKey(ALICE),
+    cache,
+  });
 }
 
 function withField(bytes: Buffer, change: (fields: Fields) => void): Buffer {
@@ -86,7 +94,12 @@ describe('tampering never yields verified', () => {
 
   it('the index: moved to another position of the session, the message does not decrypt', () => {
     for (const n of [0, 2, 1000]) {
-      expect(bobReads(withField(second, (f) => void (f.n = n)), true).status).toBe('undecryptable');
+      expect(
+        bobReads(
+          withField(second, (f) => void (f.n = n)),
+          true,
+        ).status,
+      ).toBe('undecryptable');
     }
   });
 
@@ -124,7 +137,11 @@ describe('garbage never throws past parseEnvelope', () => {
       },
       { requiredKeys: [] },
     );
-    const value = fc.oneof(fc.anything(), envelopeLike, envelopeLike.map((e) => ({ v: 1, s: randomBytes(16), n: 0, iv: randomBytes(12), c: randomBytes(32), sig: randomBytes(384), ...e })));
+    const value = fc.oneof(
+      fc.anything(),
+      envelopeLike,
+      envelopeLike.map((e) => ({ v: 1, s: randomBytes(16), n: 0, iv: randomBytes(12), c: randomBytes(32), sig: randomBytes(384), ...e })),
+    );
     fc.assert(
       fc.property(value, anyKey, (v, key) => expectGarbageHandled(msgpack.pack(v), key)),
       { numRuns: 2000 },
@@ -140,7 +157,13 @@ describe('garbage never throws past parseEnvelope', () => {
       expect(bobReads(bytes, true)).toEqual({ status: 'undecryptable', reason: 'malformed' });
       return;
     }
-    const opened = openMessage({ envelope, conversationId: CONVERSATION, senderId: ALICE, sessionKey: key, senderPublicKey: users.publicKey(ALICE) });
+    const opened = openMessage({
+      envelope,
+      conversationId: CONVERSATION,
+      senderId: ALICE,
+      sessionKey: key,
+      senderPublicKey: users.publicKey(ALICE),
+    });
     expect(opened.status).toBe('undecryptable');
     expect(bobReads(bytes, true).status).toBe('undecryptable');
   }

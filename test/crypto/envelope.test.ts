@@ -45,7 +45,14 @@ describe('group envelope', () => {
   it('encrypts the content once: one ciphertext whatever the group size, one wrap per member only in the first message', () => {
     const plaintext = encodeContent({ text: 'x'.repeat(500), sentAt: 1 });
     const seal = (session: OutboundSession) =>
-      sealMessage({ session, conversationId: CONVERSATION, senderId: ALICE, senderKey: users.privateKey(ALICE), recipientKeys: users.publicKeys, plaintext });
+      sealMessage({
+        session,
+        conversationId: CONVERSATION,
+        senderId: ALICE,
+        senderKey: users.privateKey(ALICE),
+        recipientKeys: users.publicKeys,
+        plaintext,
+      });
     const small = newOutboundSession([ALICE, BOB]);
     const big = newOutboundSession([ALICE, BOB, CAROL, MALLORY]);
     const [firstSmall, firstBig] = [parseEnvelope(seal(small)), parseEnvelope(seal(big))];
@@ -59,7 +66,7 @@ describe('group envelope', () => {
     expect(parseEnvelope(laterBig).carriesKeys).toBe(false);
   });
 
-  it('gives a non-recipient nothing: no wrap for them, and their key does not open anyone else\'s', () => {
+  it("gives a non-recipient nothing: no wrap for them, and their key does not open anyone else's", () => {
     const session = newOutboundSession([ALICE, BOB, CAROL]);
     const envelope = parseEnvelope(sealText(users, session, 'members only'));
     expect(envelope.wrappedKeyFor(MALLORY)).toBeUndefined();
@@ -80,7 +87,13 @@ describe('group envelope', () => {
     expect(envelopes.map((e) => e.index)).toEqual([0, 1, 2, 3]);
     const texts = envelopes.map((envelope) => {
       const key = cache.get(CONVERSATION, ALICE, envelope.sessionId);
-      const opened = openMessage({ envelope, conversationId: CONVERSATION, senderId: ALICE, sessionKey: key, senderPublicKey: users.publicKey(ALICE) });
+      const opened = openMessage({
+        envelope,
+        conversationId: CONVERSATION,
+        senderId: ALICE,
+        sessionKey: key,
+        senderPublicKey: users.publicKey(ALICE),
+      });
       expect(opened.status).toBe('verified');
       return textOf(opened);
     });
@@ -101,7 +114,15 @@ describe('group envelope', () => {
     expect(secret.wrappedKeyFor(CAROL)).toBeUndefined();
     expect(unwrapSessionKey(secret, CAROL, users.privateKey(CAROL))).toBeUndefined();
     for (const envelope of [secret, later]) {
-      expect(openMessage({ envelope, conversationId: CONVERSATION, senderId: ALICE, sessionKey: carolsOldKey, senderPublicKey: users.publicKey(ALICE) }).status).toBe('undecryptable');
+      expect(
+        openMessage({
+          envelope,
+          conversationId: CONVERSATION,
+          senderId: ALICE,
+          sessionKey: carolsOldKey,
+          senderPublicKey: users.publicKey(ALICE),
+        }).status,
+      ).toBe('undecryptable');
     }
     expect(textOf(openAs(BOB, secret))).toBe('after carol left');
   });
@@ -117,12 +138,25 @@ describe('group envelope', () => {
     expect(textOf(withKey(undefined))).toBe('signed by alice');
   });
 
-  it('is unverified when a member who knows the session key forges a message in the sender\'s name', () => {
+  it("is unverified when a member who knows the session key forges a message in the sender's name", () => {
     const session = newOutboundSession([ALICE, BOB, CAROL]);
     parseEnvelope(sealText(users, session, 'real'));
     // Carol knows the session key; she seals index 1 with it but can only sign with her own key.
-    const forged = sealMessage({ session, conversationId: CONVERSATION, senderId: ALICE, senderKey: users.privateKey(CAROL), recipientKeys: users.publicKeys, plaintext: encodeContent({ text: 'send me money', sentAt: 2 }) });
-    const opened = openMessage({ envelope: parseEnvelope(forged), conversationId: CONVERSATION, senderId: ALICE, sessionKey: session.key, senderPublicKey: users.publicKey(ALICE) });
+    const forged = sealMessage({
+      session,
+      conversationId: CONVERSATION,
+      senderId: ALICE,
+      senderKey: users.privateKey(CAROL),
+      recipientKeys: users.publicKeys,
+      plaintext: encodeContent({ text: 'send me money', sentAt: 2 }),
+    });
+    const opened = openMessage({
+      envelope: parseEnvelope(forged),
+      conversationId: CONVERSATION,
+      senderId: ALICE,
+      sessionKey: session.key,
+      senderPublicKey: users.publicKey(ALICE),
+    });
     expect(opened).toMatchObject({ status: 'unverified', reason: 'bad_signature' });
   });
 
@@ -149,9 +183,20 @@ describe('group envelope', () => {
     }
   });
 
-  it('refuses a first message without every recipient\'s public key, and leaves the index alone', () => {
+  it("refuses a first message without every recipient's public key, and leaves the index alone", () => {
     const session = newOutboundSession([ALICE, BOB, CAROL]);
-    const seal = () => sealMessage({ session, conversationId: CONVERSATION, senderId: ALICE, senderKey: users.privateKey(ALICE), recipientKeys: new Map([[ALICE, users.publicKey(ALICE)], [BOB, users.publicKey(BOB)]]), plaintext: Buffer.from('x') });
+    const seal = () =>
+      sealMessage({
+        session,
+        conversationId: CONVERSATION,
+        senderId: ALICE,
+        senderKey: users.privateKey(ALICE),
+        recipientKeys: new Map([
+          [ALICE, users.publicKey(ALICE)],
+          [BOB, users.publicKey(BOB)],
+        ]),
+        plaintext: Buffer.from('x'),
+      });
     expect(seal).toThrow(MissingRecipientKeyError);
     expect(seal).toThrow(expect.objectContaining({ code: 'missing_recipient_key', userId: CAROL }));
     expect(session.index).toBe(0);
@@ -159,8 +204,17 @@ describe('group envelope', () => {
 
   it('refuses a sender outside the session and ids that are not safe non-negative integers', () => {
     const session = newOutboundSession([ALICE, BOB]);
-    const seal = (senderId: number, conversationId = CONVERSATION) => () =>
-      sealMessage({ session, conversationId, senderId, senderKey: users.privateKey(ALICE), recipientKeys: users.publicKeys, plaintext: Buffer.from('x') });
+    const seal =
+      (senderId: number, conversationId = CONVERSATION) =>
+      () =>
+        sealMessage({
+          session,
+          conversationId,
+          senderId,
+          senderKey: users.privateKey(ALICE),
+          recipientKeys: users.publicKeys,
+          plaintext: Buffer.from('x'),
+        });
     expect(seal(CAROL)).toThrow(InvalidSealInputError);
     expect(seal(ALICE, -1)).toThrow(InvalidSealInputError);
     expect(seal(ALICE, 1.5)).toThrow(InvalidSealInputError);

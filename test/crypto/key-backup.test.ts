@@ -93,7 +93,12 @@ describe('key backup', () => {
       header.writeUInt16BE(der.length, 1);
       return Buffer.concat([header, der]);
     };
-    for (const plain of [Buffer.concat([entry(1, key), entry(9, older)]), Buffer.concat([entry(1, key), entry(2, older), entry(2, oldest)]), entry(2, older), Buffer.of(1, 0)]) {
+    for (const plain of [
+      Buffer.concat([entry(1, key), entry(9, older)]),
+      Buffer.concat([entry(1, key), entry(2, older), entry(2, oldest)]),
+      entry(2, older),
+      Buffer.of(1, 0),
+    ]) {
       expect(() => openKeyBackup(sealRaw(3, plain, backupKey), backupKey)).toThrow(BadKeyError);
     }
   });
@@ -103,7 +108,12 @@ describe('key backup', () => {
     const der = pkcs8(key);
     const length = Buffer.alloc(2);
     length.writeUInt16BE(der.length);
-    for (const plain of [Buffer.concat([length, der.subarray(0, 100)]), Buffer.concat([length, der, Buffer.of(0)]), Buffer.of(0, 0), Buffer.concat([Buffer.of(0, 4), Buffer.from('junk')])]) {
+    for (const plain of [
+      Buffer.concat([length, der.subarray(0, 100)]),
+      Buffer.concat([length, der, Buffer.of(0)]),
+      Buffer.of(0, 0),
+      Buffer.concat([Buffer.of(0, 4), Buffer.from('junk')]),
+    ]) {
       expect(() => openKeyBackup(sealRaw(2, plain, backupKey), backupKey)).toThrow(BadKeyError);
     }
   });
@@ -147,4 +157,3 @@ describe('key backup', () => {
     expect(() => sealKeyBackup(createSecretKey(randomBytes(32)), randomBytes(32))).toThrow(BadKeyError);
   });
 });
-

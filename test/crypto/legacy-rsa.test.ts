@@ -18,7 +18,8 @@ function originalClientKey() {
   const pair = forge.pki.rsa.generateKeyPair({ bits: 1024, e: 0x10001 });
   const text = `PublicKey(${pair.publicKey.n.toString(10)}, ${pair.publicKey.e.toString(10)})`;
   const encrypt = (message: string) => [...Buffer.from(pair.publicKey.encrypt(message, 'RSAES-PKCS1-V1_5'), 'binary')].join(' ');
-  const decrypt = (decimal: string) => pair.privateKey.decrypt(Buffer.from(decimal.split(' ').map(Number)).toString('binary'), 'RSAES-PKCS1-V1_5');
+  const decrypt = (decimal: string) =>
+    pair.privateKey.decrypt(Buffer.from(decimal.split(' ').map(Number)).toString('binary'), 'RSAES-PKCS1-V1_5');
   return { pair, text, encrypt, decrypt };
 }
 
@@ -45,14 +46,27 @@ describe('legacy RSA scheme', () => {
     const mine = await generateLegacyKey();
     const der = legacyPublicKeyDer(mine);
     expect(legacyMaxBytes(der)).toBe(245);
-    const fromOriginal = [...Buffer.from(forge.pki.publicKeyFromAsn1(forge.asn1.fromDer(der.toString('binary'))).encrypt('hello', 'RSAES-PKCS1-V1_5'), 'binary')].join(' ');
+    const fromOriginal = [
+      ...Buffer.from(
+        forge.pki.publicKeyFromAsn1(forge.asn1.fromDer(der.toString('binary'))).encrypt('hello', 'RSAES-PKCS1-V1_5'),
+        'binary',
+      ),
+    ].join(' ');
     expect(legacyDecrypt(mine, fromOriginal)).toBe('hello');
   });
 
   it('turns every kind of bad ciphertext into undefined, never an exception', async () => {
     const mine = await generateLegacyKey();
     const other = originalClientKey();
-    for (const bad of ['', 'garbage', '1  2', '300 '.repeat(256).trim(), '1 2 3', other.encrypt('for someone else'), legacyEncrypt(legacyPublicKeyDer(mine), 'ok').replace(/^\d+/, '7')]) {
+    for (const bad of [
+      '',
+      'garbage',
+      '1  2',
+      '300 '.repeat(256).trim(),
+      '1 2 3',
+      other.encrypt('for someone else'),
+      legacyEncrypt(legacyPublicKeyDer(mine), 'ok').replace(/^\d+/, '7'),
+    ]) {
       expect(legacyDecrypt(mine, bad)).toBeUndefined();
     }
   });

@@ -22,7 +22,12 @@ describe('derivePasswordKeys', () => {
 
   it('changes every key when the password changes, even only in case, or the name changes', async () => {
     const a = hex(await derivePasswordKeys('alice', 'hunter2', FAST));
-    for (const [name, password] of [['alice', 'hunter3'], ['alice', 'Hunter2'], ['bob', 'hunter2'], ['alice2', 'hunter2']] as const) {
+    for (const [name, password] of [
+      ['alice', 'hunter3'],
+      ['alice', 'Hunter2'],
+      ['bob', 'hunter2'],
+      ['alice2', 'hunter2'],
+    ] as const) {
       const b = hex(await derivePasswordKeys(name, password, FAST));
       for (let i = 0; i < 3; i++) expect(b[i], `${name}/${password} key ${i}`).not.toBe(a[i]);
     }
@@ -43,7 +48,12 @@ describe('derivePasswordKeys', () => {
   it('is scrypt(N = 2^15, r = 8, p = 1) then HKDF-SHA256 with three labels (recomputed independently)', async () => {
     expect(DEFAULT_PASSWORD_KDF_PARAMS).toEqual({ N: 32768, r: 8, p: 1 });
     const keys = await derivePasswordKeys('Alice', 'correct horse battery staple');
-    const master = scryptSync('correct horse battery staple', 'fastchat/v1/password:alice', 32, { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
+    const master = scryptSync('correct horse battery staple', 'fastchat/v1/password:alice', 32, {
+      N: 32768,
+      r: 8,
+      p: 1,
+      maxmem: 64 * 1024 * 1024,
+    });
     const expand = (info: string) => Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), info, 32)).toString('hex');
     expect(hex(keys)).toEqual([expand('fastchat/v1/login-secret'), expand('fastchat/v1/key-backup'), expand('fastchat/v1/local-key')]);
   });

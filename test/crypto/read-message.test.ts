@@ -9,7 +9,15 @@ beforeAll(async () => {
 });
 
 function bobReads(bytes: Uint8Array, cache: SessionKeyCache, privateKey = users.privateKey(BOB)) {
-  return readMessage({ envelope: bytes, conversationId: CONVERSATION, senderId: ALICE, myUserId: BOB, myPrivateKey: privateKey, senderPublicKey: users.publicKey(ALICE), cache });
+  return readMessage({
+    envelope: bytes,
+    conversationId: CONVERSATION,
+    senderId: ALICE,
+    myUserId: BOB,
+    myPrivateKey: privateKey,
+    senderPublicKey: users.publicKey(ALICE),
+    cache,
+  });
 }
 
 describe('readMessage', () => {
@@ -43,7 +51,14 @@ describe('readMessage', () => {
     const real = newOutboundSession([ALICE, BOB]);
     // Mallory reuses the session id, wraps her own key for Bob, and signs with her own key.
     const forgedSession = { ...real, key: Buffer.alloc(32, 7), index: 0 };
-    const forged = sealMessage({ session: forgedSession, conversationId: CONVERSATION, senderId: ALICE, senderKey: users.privateKey(MALLORY), recipientKeys: users.publicKeys, plaintext: encodeContent({ text: 'evil', sentAt: 1 }) });
+    const forged = sealMessage({
+      session: forgedSession,
+      conversationId: CONVERSATION,
+      senderId: ALICE,
+      senderKey: users.privateKey(MALLORY),
+      recipientKeys: users.publicKeys,
+      plaintext: encodeContent({ text: 'evil', sentAt: 1 }),
+    });
     expect(bobReads(forged, cache)).toMatchObject({ status: 'unverified', reason: 'bad_signature' });
     expect(cache.size).toBe(0);
     expect(bobReads(sealText(users, real, 'real first'), cache).status).toBe('verified');
@@ -61,7 +76,17 @@ describe('readMessage', () => {
   it('accepts an already parsed envelope', () => {
     const session = newOutboundSession([ALICE, BOB]);
     const envelope = parseEnvelope(sealText(users, session, 'parsed'));
-    expect(readMessage({ envelope, conversationId: CONVERSATION, senderId: ALICE, myUserId: BOB, myPrivateKey: users.privateKey(BOB), senderPublicKey: undefined, cache: new SessionKeyCache() })).toMatchObject({ status: 'unverified', reason: 'unknown_sender_key' });
+    expect(
+      readMessage({
+        envelope,
+        conversationId: CONVERSATION,
+        senderId: ALICE,
+        myUserId: BOB,
+        myPrivateKey: users.privateKey(BOB),
+        senderPublicKey: undefined,
+        cache: new SessionKeyCache(),
+      }),
+    ).toMatchObject({ status: 'unverified', reason: 'unknown_sender_key' });
   });
 });
 

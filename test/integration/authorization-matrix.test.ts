@@ -36,36 +36,36 @@ function row(...cells: Cells<typeof ACTORS>): Row {
 
 //                                  coordinator    noHello           anonymous          outsider             member               admin                removed
 const MATRIX: { readonly [T in RequestType]: Row } = {
-  hello:         row('ok',          'ok',            'ok',              'ok',                'ok',                'ok',                'ok'),
-  ping:          row('ok',          'hello_required', 'ok',             'ok',                'ok',                'ok',                'ok'),
-  route:         row('ok',          'wrong_port',    'wrong_port',      'wrong_port',        'wrong_port',        'wrong_port',        'wrong_port'),
-  signup:        row('wrong_port',  'hello_required', 'ok',             'already_logged_in', 'already_logged_in', 'already_logged_in', 'already_logged_in'),
-  login:         row('wrong_port',  'hello_required', 'ok',             'already_logged_in', 'already_logged_in', 'already_logged_in', 'already_logged_in'),
-  resume:        row('wrong_port',  'hello_required', 'ok',             'already_logged_in', 'already_logged_in', 'already_logged_in', 'already_logged_in'),
-  logout:        row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
-  publish_keys:  row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
-  sessions:      row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
+  hello: row('ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok'),
+  ping: row('ok', 'hello_required', 'ok', 'ok', 'ok', 'ok', 'ok'),
+  route: row('ok', 'wrong_port', 'wrong_port', 'wrong_port', 'wrong_port', 'wrong_port', 'wrong_port'),
+  signup: row('wrong_port', 'hello_required', 'ok', 'already_logged_in', 'already_logged_in', 'already_logged_in', 'already_logged_in'),
+  login: row('wrong_port', 'hello_required', 'ok', 'already_logged_in', 'already_logged_in', 'already_logged_in', 'already_logged_in'),
+  resume: row('wrong_port', 'hello_required', 'ok', 'already_logged_in', 'already_logged_in', 'already_logged_in', 'already_logged_in'),
+  logout: row('wrong_port', 'hello_required', 'not_logged_in', 'ok', 'ok', 'ok', 'ok'),
+  publish_keys: row('wrong_port', 'hello_required', 'not_logged_in', 'ok', 'ok', 'ok', 'ok'),
+  sessions: row('wrong_port', 'hello_required', 'not_logged_in', 'ok', 'ok', 'ok', 'ok'),
   // Aimed at the member's own session: nobody else has a session by that id, and the member ends it with logout.
-  end_session:   row('wrong_port',  'hello_required', 'not_logged_in',  'not_found',         'conflict',          'not_found',         'not_found'),
-  change_password: row('wrong_port', 'hello_required', 'not_logged_in', 'ok',                'ok',                'ok',                'ok'),
-  block:         row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
-  unblock:       row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
-  blocks:        row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
-  users:         row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
-  conversations: row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
-  open_direct:   row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
-  sync:          row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
-  send:          row('wrong_port',  'hello_required', 'not_logged_in',  'forbidden',         'ok',                'ok',                'forbidden'),
+  end_session: row('wrong_port', 'hello_required', 'not_logged_in', 'not_found', 'conflict', 'not_found', 'not_found'),
+  change_password: row('wrong_port', 'hello_required', 'not_logged_in', 'ok', 'ok', 'ok', 'ok'),
+  block: row('wrong_port', 'hello_required', 'not_logged_in', 'ok', 'ok', 'ok', 'ok'),
+  unblock: row('wrong_port', 'hello_required', 'not_logged_in', 'ok', 'ok', 'ok', 'ok'),
+  blocks: row('wrong_port', 'hello_required', 'not_logged_in', 'ok', 'ok', 'ok', 'ok'),
+  users: row('wrong_port', 'hello_required', 'not_logged_in', 'ok', 'ok', 'ok', 'ok'),
+  conversations: row('wrong_port', 'hello_required', 'not_logged_in', 'ok', 'ok', 'ok', 'ok'),
+  open_direct: row('wrong_port', 'hello_required', 'not_logged_in', 'ok', 'ok', 'ok', 'ok'),
+  sync: row('wrong_port', 'hello_required', 'not_logged_in', 'ok', 'ok', 'ok', 'ok'),
+  send: row('wrong_port', 'hello_required', 'not_logged_in', 'forbidden', 'ok', 'ok', 'forbidden'),
   // A removed member may still move their cursors up to their removal; a stranger learns nothing.
-  receipt:       row('wrong_port',  'hello_required', 'not_logged_in',  'not_found',         'ok',                'ok',                'ok'),
+  receipt: row('wrong_port', 'hello_required', 'not_logged_in', 'not_found', 'ok', 'ok', 'ok'),
   // A removed member reads up to their removal (protocol.md § Delivery, membership windows).
-  history:       row('wrong_port',  'hello_required', 'not_logged_in',  'forbidden',         'ok',                'ok',                'ok'),
-  typing:        row('wrong_port',  'hello_required', 'not_logged_in',  'forbidden',         'ok',                'ok',                'forbidden'),
-  group_create:  row('wrong_port',  'hello_required', 'not_logged_in',  'ok',                'ok',                'ok',                'ok'),
-  group_add:     row('wrong_port',  'hello_required', 'not_logged_in',  'forbidden',         'forbidden',         'ok',                'forbidden'),
-  group_remove:  row('wrong_port',  'hello_required', 'not_logged_in',  'forbidden',         'forbidden',         'ok',                'forbidden'),
-  group_leave:   row('wrong_port',  'hello_required', 'not_logged_in',  'forbidden',         'ok',                'ok',                'forbidden'),
-  group_rename:  row('wrong_port',  'hello_required', 'not_logged_in',  'forbidden',         'forbidden',         'ok',                'forbidden'),
+  history: row('wrong_port', 'hello_required', 'not_logged_in', 'forbidden', 'ok', 'ok', 'ok'),
+  typing: row('wrong_port', 'hello_required', 'not_logged_in', 'forbidden', 'ok', 'ok', 'forbidden'),
+  group_create: row('wrong_port', 'hello_required', 'not_logged_in', 'ok', 'ok', 'ok', 'ok'),
+  group_add: row('wrong_port', 'hello_required', 'not_logged_in', 'forbidden', 'forbidden', 'ok', 'forbidden'),
+  group_remove: row('wrong_port', 'hello_required', 'not_logged_in', 'forbidden', 'forbidden', 'ok', 'forbidden'),
+  group_leave: row('wrong_port', 'hello_required', 'not_logged_in', 'forbidden', 'ok', 'ok', 'forbidden'),
+  group_rename: row('wrong_port', 'hello_required', 'not_logged_in', 'forbidden', 'forbidden', 'ok', 'forbidden'),
 };
 
 /**
@@ -80,23 +80,25 @@ const PEOPLE = ['outsider', 'member', 'admin', 'removed'] as const satisfies rea
 
 //                                                                 outsider      member        admin         removed
 const DIRECT_MATRIX: { readonly [T in ConversationRequest]: Readonly<Record<Person, Outcome>> } = {
-  send:         { outsider: 'forbidden', member: 'ok',       admin: 'ok',       removed: 'forbidden' },
-  receipt:      { outsider: 'not_found', member: 'ok',       admin: 'ok',       removed: 'not_found' },
-  history:      { outsider: 'forbidden', member: 'ok',       admin: 'ok',       removed: 'forbidden' },
-  typing:       { outsider: 'forbidden', member: 'ok',       admin: 'ok',       removed: 'forbidden' },
-  group_add:    { outsider: 'forbidden', member: 'conflict', admin: 'conflict', removed: 'forbidden' },
+  send: { outsider: 'forbidden', member: 'ok', admin: 'ok', removed: 'forbidden' },
+  receipt: { outsider: 'not_found', member: 'ok', admin: 'ok', removed: 'not_found' },
+  history: { outsider: 'forbidden', member: 'ok', admin: 'ok', removed: 'forbidden' },
+  typing: { outsider: 'forbidden', member: 'ok', admin: 'ok', removed: 'forbidden' },
+  group_add: { outsider: 'forbidden', member: 'conflict', admin: 'conflict', removed: 'forbidden' },
   group_remove: { outsider: 'forbidden', member: 'conflict', admin: 'conflict', removed: 'forbidden' },
-  group_leave:  { outsider: 'forbidden', member: 'conflict', admin: 'conflict', removed: 'forbidden' },
+  group_leave: { outsider: 'forbidden', member: 'conflict', admin: 'conflict', removed: 'forbidden' },
   group_rename: { outsider: 'forbidden', member: 'conflict', admin: 'conflict', removed: 'forbidden' },
 };
 
 type AnyRequest = RequestBody<RequestType> & { t: RequestType };
 
 /** REQUESTS' request of `type`, aimed at the direct conversation (group_remove names its other user). */
-const atDirect = (type: ConversationRequest) => (w: World, actor: Actor): AnyRequest => {
-  const request = { ...REQUESTS[type](w, actor), conversation: w.direct };
-  return (type === 'group_remove' ? { ...request, user: other(w, actor) } : request) as AnyRequest;
-};
+const atDirect =
+  (type: ConversationRequest) =>
+  (w: World, actor: Actor): AnyRequest => {
+    const request = { ...REQUESTS[type](w, actor), conversation: w.direct };
+    return (type === 'group_remove' ? { ...request, user: other(w, actor) } : request) as AnyRequest;
+  };
 
 /** The user a request about "someone else" names: the member, or (for the member) the admin. */
 const other = (w: World, actor: Actor) => (actor === 'member' ? w.ids.admin : w.ids.member);
@@ -113,7 +115,11 @@ const REQUESTS: { readonly [T in RequestType]: (w: World, actor: Actor) => Reque
   publish_keys: (w, actor) => ({ t: 'publish_keys', secret: secretFor(`${w.prefix}${actor}`), publicKey: A_NEW_PUBLIC_KEY }),
   sessions: () => ({ t: 'sessions' }),
   end_session: (w) => ({ t: 'end_session', session: w.memberSession }),
-  change_password: (w, actor) => ({ t: 'change_password', secret: secretFor(`${w.prefix}${actor}`), newSecret: secretFor(`${w.prefix}${actor}-new`) }),
+  change_password: (w, actor) => ({
+    t: 'change_password',
+    secret: secretFor(`${w.prefix}${actor}`),
+    newSecret: secretFor(`${w.prefix}${actor}-new`),
+  }),
   block: (w, actor) => ({ t: 'block', user: other(w, actor) }),
   unblock: (w, actor) => ({ t: 'unblock', user: other(w, actor) }),
   blocks: () => ({ t: 'blocks' }),
@@ -214,7 +220,11 @@ describeEachServer('authorization matrix', (start) => {
       const before = await snapshot(server, world);
       const outcome = await world.rpc.request(request(world, actor)).then(
         (result) => ({ code: 'ok' as const, result, message: '' }),
-        (error: { code?: string; message?: string }) => ({ code: error.code ?? `no code (${error.message ?? ''})`, result: undefined, message: error.message ?? '' }),
+        (error: { code?: string; message?: string }) => ({
+          code: error.code ?? `no code (${error.message ?? ''})`,
+          result: undefined,
+          message: error.message ?? '',
+        }),
       );
       if (outcome.code !== expected) return `${type} by ${actor}: expected ${expected}, got ${outcome.code}`;
       // A refusal names users and groups by name, never by the ids only the server uses.
@@ -222,7 +232,8 @@ describeEachServer('authorization matrix', (start) => {
       // Someone who was in the group is told which one; anyone else learns nothing of it.
       if (expected === 'forbidden' && request === REQUESTS[type] && (actor === 'removed' || actor === 'outsider')) {
         const named = outcome.message.includes(`#${world.prefix} club`);
-        if (named !== (actor === 'removed')) return `${type} by ${actor}: "${outcome.message}" ${named ? 'names' : 'does not name'} the group`;
+        if (named !== (actor === 'removed'))
+          return `${type} by ${actor}: "${outcome.message}" ${named ? 'names' : 'does not name'} the group`;
       }
       if (expected === 'ok') {
         // CHECKS are about the group: a request aimed elsewhere is judged by its outcome alone.

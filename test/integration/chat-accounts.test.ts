@@ -20,7 +20,9 @@ describeEachServer('accounts', (start) => {
     const client = await connect(server);
     const { user } = await client.rpc.request({ t: 'signup', name: 'Olivia', secret: secretFor('olivia') });
     expect(user).toMatchObject({ name: 'Olivia', kind: 'modern', online: true });
-    await expect(client.rpc.request({ t: 'signup', name: 'x_y', secret: secretFor('x') })).rejects.toMatchObject({ code: 'already_logged_in' });
+    await expect(client.rpc.request({ t: 'signup', name: 'x_y', secret: secretFor('x') })).rejects.toMatchObject({
+      code: 'already_logged_in',
+    });
     await client.rpc.request({ t: 'logout' });
     await expect(client.rpc.request({ t: 'conversations' })).rejects.toMatchObject({ code: 'not_logged_in' });
     await expect(client.rpc.request({ t: 'signup', name: 'OLIVIA', secret: secretFor('olivia') })).rejects.toMatchObject({
@@ -57,7 +59,9 @@ describeEachServer('accounts', (start) => {
     // An account from before the change: its row keeps the parameters it was made with.
     const old = await makeVerifier(secretFor('oscar'), { N: 16384, r: 8, p: 1, keyLength: 32 });
     await store.createUser({ name: 'oscar', kind: 'modern', publicKey: null, ...old });
-    await expect(client.rpc.request({ t: 'login', name: 'oscar', secret: secretFor('oscar', 'wrong') })).rejects.toMatchObject({ code: 'bad_credentials' });
+    await expect(client.rpc.request({ t: 'login', name: 'oscar', secret: secretFor('oscar', 'wrong') })).rejects.toMatchObject({
+      code: 'bad_credentials',
+    });
     const { user } = await client.rpc.request({ t: 'login', name: 'oscar', secret: secretFor('oscar') });
     expect(user.name).toBe('oscar');
     expect((await store.credentialsByName('oscar'))?.kdf).toBe('scrypt:16384:8:1:32');
@@ -82,7 +86,9 @@ describeEachServer('accounts', (start) => {
     await expect(client.rpc.request({ t: 'send', to: client.id, cid: 'x', body: Buffer.from('x') })).rejects.toMatchObject({
       code: 'bad_request',
     });
-    await expect(client.rpc.request({ t: 'send', to: 999_999, cid: 'x', body: Buffer.from('x') })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(client.rpc.request({ t: 'send', to: 999_999, cid: 'x', body: Buffer.from('x') })).rejects.toMatchObject({
+      code: 'not_found',
+    });
     // Nothing was stored by any of that.
     expect((await client.rpc.request({ t: 'conversations' })).conversations).toEqual([]);
   });

@@ -110,7 +110,13 @@ describeEachServer('chat delivery', (start) => {
     for (const m of members) expect(m.texts(conversation.conversation)).toEqual(['hello team', 'hi gina']);
     // The membership events came through the same ordered feed, once each.
     expect(rest[0]!.messages(conversation.conversation, 'any').map((m) => m.kind)).toEqual([
-      'created', 'member_added', 'member_added', 'member_added', 'member_added', 'message', 'message',
+      'created',
+      'member_added',
+      'member_added',
+      'member_added',
+      'member_added',
+      'message',
+      'message',
     ]);
   });
 

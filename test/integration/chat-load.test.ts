@@ -57,12 +57,16 @@ describeEachServer('chat under concurrent load', (start) => {
     }
     await new Promise((r) => setTimeout(r, 200));
     for (const receiver of users) {
-      const received = receiver.messages().filter((m) => m.from !== receiver.id).map((m) => m.cid);
+      const received = receiver
+        .messages()
+        .filter((m) => m.from !== receiver.id)
+        .map((m) => m.cid);
       expect(received.length, `${receiver.user?.name}: no duplicates`).toBe(new Set(received).size);
       expect(new Set(received)).toEqual(sentTo.get(receiver.id));
       // Per conversation the session saw seq 1, 2, 3, … with no gap, repeat or reordering.
       const byConversation = new Map<number, number[]>();
-      for (const m of receiver.messages(undefined, 'any')) byConversation.set(m.conversation, [...(byConversation.get(m.conversation) ?? []), m.seq]);
+      for (const m of receiver.messages(undefined, 'any'))
+        byConversation.set(m.conversation, [...(byConversation.get(m.conversation) ?? []), m.seq]);
       for (const [conversation, seqs] of byConversation) {
         expect(seqs, `conversation ${conversation} as ${receiver.user?.name} saw it`).toEqual(seqs.map((_, i) => i + 1));
       }

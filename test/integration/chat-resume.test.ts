@@ -63,7 +63,7 @@ describeEachServer('resume tokens', (start) => {
     await yuri.waitForPush('presence', (p) => p.user === user.id && p.online);
   });
 
-  it('logout revokes the session\'s token, whether it logged in or resumed; other tokens of the user still work', async () => {
+  it("logout revokes the session's token, whether it logged in or resumed; other tokens of the user still work", async () => {
     const server = await start();
     const port = server.listening.coordinatorPort;
     const a = await connect(port);
@@ -95,7 +95,9 @@ describeEachServer('resume tokens', (start) => {
     }
     const limited = await guesser.rpc.request({ t: 'resume', token }).catch((e: unknown) => e);
     expect(limited).toMatchObject({ code: 'rate_limited' });
-    await expect(guesser.rpc.request({ t: 'login', name: 'amos', secret: secretFor('amos') })).rejects.toMatchObject({ code: 'rate_limited' });
+    await expect(guesser.rpc.request({ t: 'login', name: 'amos', secret: secretFor('amos') })).rejects.toMatchObject({
+      code: 'rate_limited',
+    });
   });
 });
 

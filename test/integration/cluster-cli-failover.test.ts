@@ -27,7 +27,17 @@ describePostgres('one-shot CLI commands when a node dies', (postgres) => {
     const a = await startTestServer({ databaseUrl: url, nodePorts: 1 });
     servers.push(a);
     const [bPort, bCoordinator] = await freePorts(2);
-    const b = await startServerBin(['--plaintext', '--db', url, '--host', '127.0.0.1', '--ports', String(bPort), '--coordinator-port', String(bCoordinator)]);
+    const b = await startServerBin([
+      '--plaintext',
+      '--db',
+      url,
+      '--host',
+      '127.0.0.1',
+      '--ports',
+      String(bPort),
+      '--coordinator-port',
+      String(bCoordinator),
+    ]);
     processes.push(b);
     // A is busier than B, so A's coordinator sends clients to B while B lives.
     for (let n = 0; n < 3; n++) held.push(await connectTcpClient(a.listening.ports[0]!));
@@ -37,7 +47,11 @@ describePostgres('one-shot CLI commands when a node dies', (postgres) => {
     const root = await mkdtemp(join(tmpdir(), 'fastchat-cli-failover-'));
     roots.push(root);
     const fastchat = (user: string, args: string[]) =>
-      runBin('fastchat', ['--plaintext', '--server', `127.0.0.1:${coordinator.port}`, '--home', join(root, user), '--user', user, ...args], { FASTCHAT_PASSWORD: passwordOf(user) });
+      runBin(
+        'fastchat',
+        ['--plaintext', '--server', `127.0.0.1:${coordinator.port}`, '--home', join(root, user), '--user', user, ...args],
+        { FASTCHAT_PASSWORD: passwordOf(user) },
+      );
     for (const user of ['alice', 'bob']) expect((await fastchat(user, ['signup', user])).code).toBe(0);
 
     // B dies; the send starts as soon as the process is gone, whatever the coordinator has noticed yet.

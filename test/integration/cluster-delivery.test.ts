@@ -76,7 +76,11 @@ describePostgres('delivery across nodes', (postgres) => {
       const bob = await cluster.user(b, 'bob');
       expect(a.core.services.cluster!.nodes).toHaveLength(1); // A still believes it is alone
       const { conversation } = await alice.send({ to: bob.id }, 'sent before A knew of B');
-      await bob.until(() => bob.texts(conversation).includes('sent before A knew of B'), 'the catch-up of the message A did not announce', 15_000);
+      await bob.until(
+        () => bob.texts(conversation).includes('sent before A knew of B'),
+        'the catch-up of the message A did not announce',
+        15_000,
+      );
       expect(bob.texts(conversation)).toEqual(['sent before A knew of B']);
       await expect.poll(() => heard.length, { timeout: 10_000 }).toBeGreaterThan(0); // once A knows B, it announces
     } finally {

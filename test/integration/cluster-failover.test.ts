@@ -77,7 +77,21 @@ describePostgres('cluster failover', (postgres) => {
         const port = ports[2 * i]!;
         const coordinator = ports[2 * i + 1]!;
         // No login deadline: on a loaded machine a signup's key work can outlast it, and this test is not about it.
-        const server = await startServerBin(['--plaintext', '--db', url, '--host', '127.0.0.1', '--ports', String(port), '--coordinator-port', String(coordinator), '--node-timeout', '1', '--login-timeout', '0']);
+        const server = await startServerBin([
+          '--plaintext',
+          '--db',
+          url,
+          '--host',
+          '127.0.0.1',
+          '--ports',
+          String(port),
+          '--coordinator-port',
+          String(coordinator),
+          '--node-timeout',
+          '1',
+          '--login-timeout',
+          '0',
+        ]);
         servers.push(server);
         return { name, port, coordinator, server };
       }),
@@ -89,7 +103,8 @@ describePostgres('cluster failover', (postgres) => {
     await expect.poll(async () => (await registered()).length, { timeout: GIVE_UP_MS }).toBe(3);
     /** Resolves once node A has heartbeaten twice more: it has re-read the registry since the call. */
     const aBeatsTwice = async () => {
-      const beatOfA = async () => (await db.query<{ at: Date }>('SELECT heartbeat_at AS at FROM nodes WHERE $1 = ANY(ports)', [nodeA.port])).rows[0]!.at.getTime();
+      const beatOfA = async () =>
+        (await db.query<{ at: Date }>('SELECT heartbeat_at AS at FROM nodes WHERE $1 = ANY(ports)', [nodeA.port])).rows[0]!.at.getTime();
       for (let beat = 0, since = await beatOfA(); beat < 2; beat++, since = await beatOfA()) {
         await expect.poll(beatOfA, { timeout: GIVE_UP_MS, interval: 20 }).toBeGreaterThan(since);
       }
@@ -102,18 +117,34 @@ describePostgres('cluster failover', (postgres) => {
       const home = await mkdtemp(join(tmpdir(), 'fastchat-home-'));
       homes.push(home);
       // The default backoff, as users get it: no test-only shortcut in how fast a client comes back.
-      const client = await ChatClient.open({ coordinator: { host: '127.0.0.1', port: nodeA.coordinator }, home, name, password: `password of ${name}`, mode: 'signup', keys: testAccountKeys });
+      const client = await ChatClient.open({
+        coordinator: { host: '127.0.0.1', port: nodeA.coordinator },
+        home,
+        name,
+        password: `password of ${name}`,
+        mode: 'signup',
+        keys: testAccountKeys,
+      });
       clients.push(client);
       const received: ChatMessage[] = [];
       const statuses: User['statuses'] = [];
       client.on('message', (m) => received.push(m));
-      client.on('status', (s) => statuses.push({ at: Date.now(), state: s.state, ...(s.state === 'connected' ? { port: s.node.port } : {}), ...(s.state === 'reconnecting' ? { reason: `${s.reason} (then waits ${s.delayMs} ms)` } : {}) }));
+      client.on('status', (s) =>
+        statuses.push({
+          at: Date.now(),
+          state: s.state,
+          ...(s.state === 'connected' ? { port: s.node.port } : {}),
+          ...(s.state === 'reconnecting' ? { reason: `${s.reason} (then waits ${s.delayMs} ms)` } : {}),
+        }),
+      );
       await client.start();
       const status = client.status;
       const node = nodeOf(status.state === 'connected' ? status.node.port : undefined);
       if (!node) throw new Error(`${name} is not connected to a node of the test: ${JSON.stringify(status)}`);
       users.push({ name, client, received, node, statuses });
-      await expect.poll(async () => (await registered()).reduce((sum, n) => sum + n.connections, 0), { timeout: GIVE_UP_MS }).toBe(users.length);
+      await expect
+        .poll(async () => (await registered()).reduce((sum, n) => sum + n.connections, 0), { timeout: GIVE_UP_MS })
+        .toBe(users.length);
       await aBeatsTwice();
     }
     const placement = Object.fromEntries(nodes.map((n) => [n.name, users.filter((u) => u.node === n).map((u) => u.name)]));
@@ -125,7 +156,11 @@ describePostgres('cluster failover', (postgres) => {
 
     // A group of everyone; every member learns of it, whichever node it is on.
     const [first] = users as [User, ...User[]];
-    const { conversation: group } = await first.client.request({ t: 'group_create', name: 'everyone', members: users.slice(1).map((u) => u.client.user.id) });
+    const { conversation: group } = await first.client.request({
+      t: 'group_create',
+      name: 'everyone',
+      members: users.slice(1).map((u) => u.client.user.id),
+    });
     const groupId = group.conversation;
     await expect.poll(() => users.every((u) => u.client.conversations.has(groupId)), { timeout: GIVE_UP_MS }).toBe(true);
 
@@ -133,7 +168,12 @@ describePostgres('cluster failover', (postgres) => {
     const typist = users.find((u) => u.node.name === 'C')!;
     const typingSeen = users
       .filter((u) => u.node !== typist.node)
-      .map((u) => new Promise<void>((resolve) => u.client.on('typing', (t) => t.user === typist.client.user.id && t.conversation === groupId && resolve())));
+      .map(
+        (u) =>
+          new Promise<void>((resolve) =>
+            u.client.on('typing', (t) => t.user === typist.client.user.id && t.conversation === groupId && resolve()),
+          ),
+      );
     await typist.client.request({ t: 'typing', conversation: groupId });
     await withTimeout(Promise.all(typingSeen), GIVE_UP_MS, 'typing across nodes');
 
@@ -146,7 +186,13 @@ describePostgres('cluster failover', (postgres) => {
       for (let n = 0; sending; n++) {
         const dm = n % 2 === 0;
         const text = `${user.name}#${n}${dm ? ` to ${next.name}` : ' to everyone'}`;
-        const record: Sent = { text, from: user.name, to: dm ? [next.name] : users.filter((u) => u !== user).map((u) => u.name), acked: false, ackedBeforeKill: false };
+        const record: Sent = {
+          text,
+          from: user.name,
+          to: dm ? [next.name] : users.filter((u) => u !== user).map((u) => u.name),
+          acked: false,
+          ackedBeforeKill: false,
+        };
         sent.push(record);
         const { cid, acked } = await user.client.send(dm ? { user: next.client.user.id } : { conversation: groupId }, text);
         record.cid = cid;
@@ -171,11 +217,15 @@ describePostgres('cluster failover', (postgres) => {
           .poll(() => user.statuses.find((s) => s.at >= killedAt && s.state === 'connected'), { timeout: GIVE_UP_MS, interval: 20 })
           .toBeDefined();
         const back = user.statuses.find((s) => s.at >= killedAt && s.state === 'connected')!;
-        const attempts = user.statuses.filter((s) => s.at >= killedAt && s.at <= back.at && s.state === 'reconnecting').map((s) => `+${s.at - killedAt} ms ${s.reason}`);
+        const attempts = user.statuses
+          .filter((s) => s.at >= killedAt && s.at <= back.at && s.state === 'reconnecting')
+          .map((s) => `+${s.at - killedAt} ms ${s.reason}`);
         return { name: user.name, ms: back.at - killedAt, node: nodeOf(back.port)?.name, attempts };
       }),
     );
-    console.log(`kill → reconnected:\n${reconnected.map((r) => `  ${r.name} ${r.ms} ms on ${r.node}, after: ${r.attempts.join('; ')}`).join('\n')}`);
+    console.log(
+      `kill → reconnected:\n${reconnected.map((r) => `  ${r.name} ${r.ms} ms on ${r.node}, after: ${r.attempts.join('; ')}`).join('\n')}`,
+    );
     for (const r of reconnected) {
       expect(r.node === 'A' || r.node === 'C', `${r.name} reconnected to ${r.node}`).toBe(true);
       expect(r.ms, `${r.name} reconnected ${r.ms} ms after the kill`).toBeLessThanOrEqual(RECONNECT_WITHIN_MS);
@@ -192,29 +242,38 @@ describePostgres('cluster failover', (postgres) => {
     // (2) Every acknowledged message reaches each of its recipients exactly once; nothing arrives twice.
     const countsOf = (user: User) => {
       const counts = new Map<string, number>();
-      for (const m of user.received) if (m.kind === 'message' && m.from !== user.client.user.id) counts.set(m.text ?? `<${m.trust}>`, (counts.get(m.text ?? `<${m.trust}>`) ?? 0) + 1);
+      for (const m of user.received)
+        if (m.kind === 'message' && m.from !== user.client.user.id)
+          counts.set(m.text ?? `<${m.trust}>`, (counts.get(m.text ?? `<${m.trust}>`) ?? 0) + 1);
       return counts;
     };
     const missing = () =>
-      sent.filter((s) => s.acked).flatMap((s) => s.to.filter((name) => !countsOf(users.find((u) => u.name === name)!).has(s.text)).map((name) => `${s.text} → ${name}`));
+      sent
+        .filter((s) => s.acked)
+        .flatMap((s) =>
+          s.to.filter((name) => !countsOf(users.find((u) => u.name === name)!).has(s.text)).map((name) => `${s.text} → ${name}`),
+        );
     const missingNow = missing();
     console.log(`once every outbox was empty, ${missingNow.length} acknowledged deliveries had not arrived yet`);
     if (missingNow.length > 0) {
       // Recipients catch up on the next message of a conversation, a resync or a reconnect: wait for that.
-      await expect.poll(() => missing().length, { timeout: GIVE_UP_MS, interval: 100 }).toBe(0).catch((error: unknown) => {
-        const detail = sent
-          .filter((s) => s.acked)
-          .flatMap((s) =>
-            s.to
-              .map((name) => users.find((u) => u.name === name)!)
-              .filter((u) => !countsOf(u).has(s.text))
-              .map((u) => {
-                const got = u.received.filter((m) => m.conversation === s.receipt?.conversation).map((m) => m.seq);
-                return `${s.text} (conversation ${s.receipt?.conversation} seq ${s.receipt?.seq}, acked ${s.ackedBeforeKill ? 'before' : 'after'} the kill) → ${u.name} (first on ${u.node.name}; has seqs up to ${Math.max(0, ...got)}, ${got.includes(s.receipt?.seq ?? -1) ? 'this seq arrived undecrypted' : 'not this seq'})`;
-              }),
-          );
-        throw new Error(`acknowledged messages missing at recipients:\n${detail.join('\n')}`, { cause: error });
-      });
+      await expect
+        .poll(() => missing().length, { timeout: GIVE_UP_MS, interval: 100 })
+        .toBe(0)
+        .catch((error: unknown) => {
+          const detail = sent
+            .filter((s) => s.acked)
+            .flatMap((s) =>
+              s.to
+                .map((name) => users.find((u) => u.name === name)!)
+                .filter((u) => !countsOf(u).has(s.text))
+                .map((u) => {
+                  const got = u.received.filter((m) => m.conversation === s.receipt?.conversation).map((m) => m.seq);
+                  return `${s.text} (conversation ${s.receipt?.conversation} seq ${s.receipt?.seq}, acked ${s.ackedBeforeKill ? 'before' : 'after'} the kill) → ${u.name} (first on ${u.node.name}; has seqs up to ${Math.max(0, ...got)}, ${got.includes(s.receipt?.seq ?? -1) ? 'this seq arrived undecrypted' : 'not this seq'})`;
+                }),
+            );
+          throw new Error(`acknowledged messages missing at recipients:\n${detail.join('\n')}`, { cause: error });
+        });
     }
     // A request answered on every connection after the last delivery: anything doubled has arrived by now.
     await Promise.all(users.map((u) => u.client.request({ t: 'ping' })));
@@ -229,14 +288,18 @@ describePostgres('cluster failover', (postgres) => {
       expect(user.received.every((m) => m.trust === 'verified' || m.trust === 'event')).toBe(true);
     }
     const ackedBefore = sent.filter((s) => s.ackedBeforeKill).length;
-    console.log(`${sent.length} messages sent, ${ackedBefore} acknowledged before the kill, ${sent.length - ackedBefore} after; ${users.reduce((n, u) => n + u.received.length, 0)} deliveries`);
+    console.log(
+      `${sent.length} messages sent, ${ackedBefore} acknowledged before the kill, ${sent.length - ackedBefore} after; ${users.reduce((n, u) => n + u.received.length, 0)} deliveries`,
+    );
     expect(ackedBefore).toBeGreaterThanOrEqual(40);
     expect(sent.length - ackedBefore).toBeGreaterThan(20);
 
     // (3) Presence still crosses the surviving nodes: a user on C leaves, a user on A sees it.
     const leaver = users.find((u) => u.node.name === 'C')!;
     const watcher = users.find((u) => u.node === nodeA)!;
-    const offline = new Promise<void>((resolve) => watcher.client.on('presence', (p) => p.user === leaver.client.user.id && !p.online && resolve()));
+    const offline = new Promise<void>((resolve) =>
+      watcher.client.on('presence', (p) => p.user === leaver.client.user.id && !p.online && resolve()),
+    );
     await leaver.client.close();
     await withTimeout(offline, GIVE_UP_MS, `${watcher.name} to see ${leaver.name} go offline`);
   }, 600_000);

@@ -33,7 +33,11 @@ describePostgres('legacy (2022) clients across the nodes of one deployment', (po
     const alice = await clients.open('Alice', 'signup', { coordinatorPort: two.listening.coordinatorPort });
     const inbox = collect(alice);
     const joined = await leo.waitFor((o) => o['info-type'] === 'new_user', 'new_user from the other node');
-    expect(joined).toMatchObject({ name: 'Alice', id: String(alice.user.id), public_key: expect.stringMatching(/^PublicKey\(\d+, 65537\)$/) });
+    expect(joined).toMatchObject({
+      name: 'Alice',
+      id: String(alice.user.id),
+      public_key: expect.stringMatching(/^PublicKey\(\d+, 65537\)$/),
+    });
     // So is a legacy login there.
     const cara = await LegacyTestClient.connect(two.listening.coordinatorPort, 'Cara');
     legacy.push(cara);
@@ -46,7 +50,9 @@ describePostgres('legacy (2022) clients across the nodes of one deployment', (po
     leo.sendMessage(String(alice.user.id), joined.public_key as string, 'hi alice, from node one');
     await inbox.until((m) => m.some((x) => x.kind === 'message' && x.text === 'hi alice, from node one'), 'the legacy message');
     const leoView = await alice.findUser('leo');
-    await (await alice.send({ user: leoView.id }, 'hi leo, from node two')).acked;
+    await (
+      await alice.send({ user: leoView.id }, 'hi leo, from node two')
+    ).acked;
     const reply = await leo.waitFor((o) => o['info-type'] === 'inst-msg', 'inst-msg');
     expect(leo.decrypt(reply.text as string)).toBe('hi leo, from node two');
 

@@ -40,7 +40,8 @@ describePostgres('presence across nodes', (postgres) => {
     await c.close();
   };
   /** How `viewer`'s node shows `user` in the directory. */
-  const shown = async (viewer: ChatTestClient, user: number): Promise<UserView> => (await viewer.rpc.request({ t: 'users', ids: [user] })).users[0]!;
+  const shown = async (viewer: ChatTestClient, user: number): Promise<UserView> =>
+    (await viewer.rpc.request({ t: 'users', ids: [user] })).users[0]!;
   const presences = (viewer: ChatTestClient, user: number, online: boolean) =>
     viewer.pushes.filter((p) => p.t === 'presence' && p.user === user && p.online === online).length;
   /** Makes `a` and `b` contacts (presence goes to those who share a conversation). */
@@ -57,7 +58,10 @@ describePostgres('presence across nodes', (postgres) => {
     await contacts(alice, bob);
     expect(await shown(bob, alice.id)).toMatchObject({ online: true });
     const page = await bob.rpc.request({ t: 'users' });
-    expect(page.users.map((u) => [u.name, u.online])).toEqual([['alice', true], ['bob', true]]);
+    expect(page.users.map((u) => [u.name, u.online])).toEqual([
+      ['alice', true],
+      ['bob', true],
+    ]);
 
     await close(alice);
     const offline = await bob.waitForPush('presence', (p) => p.user === alice.id && !p.online);
@@ -116,7 +120,17 @@ describePostgres('presence across nodes', (postgres) => {
     const [port, coordinator] = await freePorts(2);
     // A real process (compiled: `make test` builds first), so that SIGKILL leaves its registry and
     // presence rows behind with no chance to clean up.
-    const doomed = await startServerBin(['--plaintext', '--db', url, '--ports', String(port), '--coordinator-port', String(coordinator), '--node-timeout', '1']);
+    const doomed = await startServerBin([
+      '--plaintext',
+      '--db',
+      url,
+      '--ports',
+      String(port),
+      '--coordinator-port',
+      String(coordinator),
+      '--node-timeout',
+      '1',
+    ]);
     bins.push(doomed);
     const b = await node(url);
     const alice = await client(port!, 'alice');
@@ -135,6 +149,9 @@ describePostgres('presence across nodes', (postgres) => {
     expect(offline.lastSeen).toBeLessThanOrEqual(killedAt + 50);
     expect(await shown(bob, alice.id)).toMatchObject({ online: false, lastSeen: offline.lastSeen });
     const page = await bob.rpc.request({ t: 'users' });
-    expect(page.users.map((u) => [u.name, u.online])).toEqual([['alice', false], ['bob', true]]);
+    expect(page.users.map((u) => [u.name, u.online])).toEqual([
+      ['alice', false],
+      ['bob', true],
+    ]);
   });
 });

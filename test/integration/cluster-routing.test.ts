@@ -41,7 +41,9 @@ describePostgres('cluster routing', (postgres) => {
     // B leaves: A's coordinator keeps clients at home again.
     servers.splice(servers.indexOf(b), 1);
     await b.stop();
-    await expect.poll(async () => a.listening.ports.includes((await askCoordinator({ host: '127.0.0.1', port: a.listening.coordinatorPort })).port)).toBe(true);
+    await expect
+      .poll(async () => a.listening.ports.includes((await askCoordinator({ host: '127.0.0.1', port: a.listening.coordinatorPort })).port))
+      .toBe(true);
   });
 
   it('a node that stops heartbeating gets no more clients well before it is declared dead', async () => {
@@ -50,7 +52,17 @@ describePostgres('cluster routing', (postgres) => {
     const a = await startTestServer({ databaseUrl: url, nodePorts: 1, cluster: { nodeTimeoutMs: 5000, heartbeatMs: 1000 } });
     servers.push(a);
     const [port, coordinator] = await freePorts(2);
-    const b = await startServerBin(['--plaintext', '--db', url, '--ports', String(port), '--coordinator-port', String(coordinator), '--node-timeout', '5']);
+    const b = await startServerBin([
+      '--plaintext',
+      '--db',
+      url,
+      '--ports',
+      String(port),
+      '--coordinator-port',
+      String(coordinator),
+      '--node-timeout',
+      '5',
+    ]);
     processes.push(b);
     for (let n = 0; n < 3; n++) held.push(await connectTcpClient(a.listening.ports[0]!));
     const cluster = a.core.services.cluster!;
@@ -70,7 +82,17 @@ describePostgres('cluster routing', (postgres) => {
     const a = await startTestServer({ databaseUrl: url, nodePorts: 1, cluster: SLOW });
     servers.push(a);
     const [port, coordinator] = await freePorts(2);
-    const b = await startServerBin(['--plaintext', '--db', url, '--ports', String(port), '--coordinator-port', String(coordinator), '--node-timeout', '25']);
+    const b = await startServerBin([
+      '--plaintext',
+      '--db',
+      url,
+      '--ports',
+      String(port),
+      '--coordinator-port',
+      String(coordinator),
+      '--node-timeout',
+      '25',
+    ]);
     processes.push(b);
     for (let n = 0; n < 3; n++) held.push(await connectTcpClient(a.listening.ports[0]!));
     const cluster = a.core.services.cluster!;
@@ -88,7 +110,9 @@ describePostgres('cluster routing', (postgres) => {
     expect(liveness.mayRoute(bId)).toBe(false);
     expect(await routeFromA()).toBe(a.listening.ports[0]);
     const heartbeatAge = Date.now() - cluster.nodes.find((n) => n.id === bId)!.heartbeatAt.getTime();
-    console.log(`B no longer offered ${Date.now() - killedAt} ms after the kill (its last heartbeat ${heartbeatAge} ms old; machine load makes this figure indicative only)`);
+    console.log(
+      `B no longer offered ${Date.now() - killedAt} ms after the kill (its last heartbeat ${heartbeatAge} ms old; machine load makes this figure indicative only)`,
+    );
     expect(cluster.nodes.map((n) => n.id)).toContain(bId); // still registered: only routing changed
   }, 60_000);
 

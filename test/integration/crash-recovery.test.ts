@@ -54,4 +54,9 @@ async function crashAndRecover(databaseArgs: string[]): Promise<void> {
   expect(new Set(cids)).toEqual(new Set(acked));
 }
 
-itOnEachDataStore('crash recovery', 'the server killed with SIGKILL after acks, restarted: everything acknowledged is there', (store) => crashAndRecover(store.args), 90_000);
+itOnEachDataStore(
+  'crash recovery',
+  'the server killed with SIGKILL after acks, restarted: everything acknowledged is there',
+  (store) => crashAndRecover(store.args),
+  90_000,
+);

@@ -27,10 +27,16 @@ describeEachServer('end-to-end encryption', (start) => {
     const bob = await clients.open('bob', 'signup');
     const carol = await clients.open('carol', 'signup');
     const secrets = ['the eagle lands at midnight', 'group secret: tangerine-42', 'ünïcödé sëcrët 🙂'];
-    await (await alice.send({ user: bob.user.id }, secrets[0]!)).acked;
+    await (
+      await alice.send({ user: bob.user.id }, secrets[0]!)
+    ).acked;
     const { conversation } = await alice.request({ t: 'group_create', name: 'plotters', members: [bob.user.id, carol.user.id] });
-    await (await bob.send({ conversation: conversation.conversation }, secrets[1]!)).acked;
-    await (await carol.send({ conversation: conversation.conversation }, secrets[2]!)).acked;
+    await (
+      await bob.send({ conversation: conversation.conversation }, secrets[1]!)
+    ).acked;
+    await (
+      await carol.send({ conversation: conversation.conversation }, secrets[2]!)
+    ).acked;
     const inbox = collect(alice);
     await inbox.until(() => true, 'nothing');
 
@@ -73,14 +79,19 @@ describeEachServer('end-to-end encryption', (start) => {
     const { conversation } = await alice.request({ t: 'group_create', name: 'trio', members: [bob.user.id, mallory.id] });
     const id = conversation.conversation;
     const inbox = collect(bob);
-    await (await alice.send({ conversation: id }, 'from alice, really')).acked;
+    await (
+      await alice.send({ conversation: id }, 'from alice, really')
+    ).acked;
     await inbox.until((m) => m.some((x) => x.text === 'from alice, really'), 'the genuine message');
     const genuine = (await server.core.services.store.messagesAfter(id, 0, null, 100)).find((m) => m.kind === 'message')!;
 
     // 1. mallory sends alice's exact envelope as her own message.
     await mallory.rpc.request({ t: 'send', conversation: id, cid: 'replay', body: Buffer.from(genuine.body) });
     // 2. mallory flips one byte near the end (signature) and one in the middle (ciphertext).
-    for (const [cid, at] of [['tamper-sig', genuine.body.length - 5], ['tamper-body', Math.floor(genuine.body.length / 2)]] as const) {
+    for (const [cid, at] of [
+      ['tamper-sig', genuine.body.length - 5],
+      ['tamper-body', Math.floor(genuine.body.length / 2)],
+    ] as const) {
       const tampered = Buffer.from(genuine.body);
       tampered[at] = tampered[at]! ^ 0x01;
       await mallory.rpc.request({ t: 'send', conversation: id, cid, body: tampered });

@@ -35,9 +35,21 @@ async function serve(args: string[]): Promise<RunningBin> {
 async function killUnderLoad(databaseArgs: string[]): Promise<void> {
   const [a, b, c] = await freePorts(3);
   const coordinator = { host: '127.0.0.1', port: c! };
-  const args = ['--plaintext', '--ports', `${a},${b}`, '--coordinator-port', String(c), ...databaseArgs,
-      // A load generator on one address, sending as fast as it is acknowledged (as bench/load runs).
-      '--send-rate', '0', '--login-rate', '0', '--max-connections-per-address', '0'];
+  const args = [
+    '--plaintext',
+    '--ports',
+    `${a},${b}`,
+    '--coordinator-port',
+    String(c),
+    ...databaseArgs,
+    // A load generator on one address, sending as fast as it is acknowledged (as bench/load runs).
+    '--send-rate',
+    '0',
+    '--login-rate',
+    '0',
+    '--max-connections-per-address',
+    '0',
+  ];
   const first = await serve(args);
   const receiver = await LoadClient.signup(coordinator, 'receiver');
   clients.push(receiver);

@@ -63,9 +63,24 @@ async function untilError(report: LoadReport, before: number, timeoutMs = 20_000
     const [a, b, c] = await freePorts(3);
     const coordinator = { host: '127.0.0.1', port: c! };
     // A 3 s node timeout heartbeats every 600 ms, so the test sees the heartbeat come back quickly.
-    const args = ['--plaintext', '--ports', `${a},${b}`, '--coordinator-port', String(c), '--db', url, '--node-timeout', '3',
+    const args = [
+      '--plaintext',
+      '--ports',
+      `${a},${b}`,
+      '--coordinator-port',
+      String(c),
+      '--db',
+      url,
+      '--node-timeout',
+      '3',
       // A load generator on one address, sending as fast as it is acknowledged (as bench/load runs).
-      '--send-rate', '0', '--login-rate', '0', '--max-connections-per-address', '0'];
+      '--send-rate',
+      '0',
+      '--login-rate',
+      '0',
+      '--max-connections-per-address',
+      '0',
+    ];
     const server = await startServerBin(args);
     running.push(server);
     const receiver = await LoadClient.signup(coordinator, 'receiver');
@@ -112,10 +127,17 @@ async function untilError(report: LoadReport, before: number, timeoutMs = 20_000
 
     // The node's registry heartbeat and its LISTEN connection came back after the last restart.
     await expect
-      .poll(async () => (await sql<{ n: number }>(url, 'SELECT count(*)::int AS n FROM nodes WHERE heartbeat_at > pg_postmaster_start_time()'))[0]!.n, { timeout: 10_000 })
+      .poll(
+        async () =>
+          (await sql<{ n: number }>(url, 'SELECT count(*)::int AS n FROM nodes WHERE heartbeat_at > pg_postmaster_start_time()'))[0]!.n,
+        { timeout: 10_000 },
+      )
       .toBe(1);
     await expect
-      .poll(async () => (await sql<{ n: number }>(url, "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query ILIKE 'LISTEN %'"))[0]!.n, { timeout: 15_000 })
+      .poll(
+        async () => (await sql<{ n: number }>(url, "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query ILIKE 'LISTEN %'"))[0]!.n,
+        { timeout: 15_000 },
+      )
       .toBe(1);
 
     // And new work goes through at once, with no error.

@@ -21,7 +21,11 @@ async function connect(server: TestServer): Promise<ChatTestClient> {
 }
 
 /** The reply's error code, or 'ok'. */
-const outcome = (reply: Promise<unknown>) => reply.then(() => 'ok', (error: { code?: string; message?: string }) => error.code ?? `no code (${error.message ?? ''})`);
+const outcome = (reply: Promise<unknown>) =>
+  reply.then(
+    () => 'ok',
+    (error: { code?: string; message?: string }) => error.code ?? `no code (${error.message ?? ''})`,
+  );
 
 const corpus = Object.entries(INJECTION_CORPUS);
 /** Group names and bodies at their limits and one over. */
@@ -46,11 +50,16 @@ describeEachServer('injection corpus', (start) => {
       // A name no account has: never a way in, whatever quotes or wildcards it holds.
       const stranger = await connect(server);
       // (Past a few failures the per-address throttle answers instead: no way in either.)
-      expect(await outcome(stranger.rpc.request({ t: 'login', name: text, secret: secretFor('looker') })), label).toMatch(/^(bad_credentials|bad_request|rate_limited)$/);
+      expect(await outcome(stranger.rpc.request({ t: 'login', name: text, secret: secretFor('looker') })), label).toMatch(
+        /^(bad_credentials|bad_request|rate_limited)$/,
+      );
       const prefix = text.slice(0, USER_NAME_MAX);
       expect(await outcome(looker.rpc.request({ t: 'users', prefix })), label).toMatch(/^(ok|bad_request)$/);
       const found = await looker.rpc.request({ t: 'users', prefix }).catch(() => ({ users: [] }));
-      expect(found.users.map((u) => u.name), label).toEqual([]);
+      expect(
+        found.users.map((u) => u.name),
+        label,
+      ).toEqual([]);
     }
     await expectTablesIntact(server);
   }, 120_000);
@@ -75,8 +84,11 @@ describeEachServer('injection corpus', (start) => {
 
     const { conversation } = await amy.send({ to: bob.id }, 'hi');
     const bodies = [...corpus.map(([, text]) => Buffer.from(text)), longBody];
-    for (const body of bodies) await amy.rpc.request({ t: 'send', conversation, cid: `c${body.length}-${body.toString('hex').slice(0, 40)}`, body });
-    expect(await outcome(amy.rpc.request({ t: 'send', conversation, cid: 'over', body: Buffer.alloc(MESSAGE_BODY_MAX_BYTES + 1) }))).toBe('bad_request');
+    for (const body of bodies)
+      await amy.rpc.request({ t: 'send', conversation, cid: `c${body.length}-${body.toString('hex').slice(0, 40)}`, body });
+    expect(await outcome(amy.rpc.request({ t: 'send', conversation, cid: 'over', body: Buffer.alloc(MESSAGE_BODY_MAX_BYTES + 1) }))).toBe(
+      'bad_request',
+    );
     const { messages } = await bob.rpc.request({ t: 'history', conversation, limit: 200 });
     expect(messages.slice(1).map((m) => Buffer.from(m.body).toString('hex'))).toEqual(bodies.map((b) => b.toString('hex')));
     await expectTablesIntact(server);
@@ -91,7 +103,11 @@ describeEachServer('injection corpus', (start) => {
       expect(code, label).toMatch(/^(ok|bad_request)$/);
     }
     expect(await outcome(cy.send({ to: dee.id }, 'x', 'event:forged'))).toBe('bad_request');
-    const { messages } = await dee.rpc.request({ t: 'history', conversation: (await cy.send({ to: dee.id }, 'last')).conversation, limit: 200 });
+    const { messages } = await dee.rpc.request({
+      t: 'history',
+      conversation: (await cy.send({ to: dee.id }, 'last')).conversation,
+      limit: 200,
+    });
     for (const message of messages) expect(Object.values(INJECTION_CORPUS).concat(messages.at(-1)!.cid)).toContain(message.cid);
     await expectTablesIntact(server);
   }, 60_000);

@@ -56,7 +56,10 @@ describeEachServer('legacy (2022) clients: accounts, notifications, direct messa
     expect(second.list).toEqual([['ADA', ada.id, true, ada.publicKeyText]]);
 
     back.write({ 'info-type': 'get-users' });
-    expect(await back.waitFor((o) => o['info-type'] === 'get-users', 'get-users')).toEqual({ 'info-type': 'get-users', list: [['ADA', ada.id]] });
+    expect(await back.waitFor((o) => o['info-type'] === 'get-users', 'get-users')).toEqual({
+      'info-type': 'get-users',
+      list: [['ADA', ada.id]],
+    });
   });
 
   it('the login reply is one read holding exactly "1", even when another login is announced meanwhile', async () => {
@@ -140,12 +143,22 @@ describeEachServer('legacy (2022) clients: accounts, notifications, direct messa
     await cat.close();
     ann.write({ 'info-type': 'create-grp', 'group-name': 'trio', admin: ann.id, members: [ann.id, ben.id, cat.id] });
     const added = await ben.waitFor((o) => o['info-type'] === 'group_added', 'group_added');
-    expect(added).toEqual({ 'info-type': 'group_added', group_name: 'trio', admin: ann.id, group_id: id, group_members: [ann.id, ben.id, cat.id] });
+    expect(added).toEqual({
+      'info-type': 'group_added',
+      group_name: 'trio',
+      admin: ann.id,
+      group_id: id,
+      group_members: [ann.id, ben.id, cat.id],
+    });
     expect(await ann.waitFor((o) => o['info-type'] === 'group_added', 'group_added')).toEqual(added);
     const group = added.group_id as string;
 
     const keys = new Map([ann, ben, cat].map((c) => [c.id!, c.publicKeyText]));
-    ann.sendGroupMessage(group, [...keys].map(([memberId, key]) => ({ id: memberId, key })), 'hi trio');
+    ann.sendGroupMessage(
+      group,
+      [...keys].map(([memberId, key]) => ({ id: memberId, key })),
+      'hi trio',
+    );
     const live = await ben.waitFor((o) => o['info-type'] === 'grp-inst-msg', 'grp-inst-msg');
     expect(live).toEqual({ 'info-type': 'grp-inst-msg', text: expect.any(String), sender: ann.id, group_id: group });
     expect(ben.decrypt(live.text as string)).toBe('hi trio');
@@ -158,6 +171,8 @@ describeEachServer('legacy (2022) clients: accounts, notifications, direct messa
     expect(notifications.new_group).toEqual([['trio', ann.id]]);
     expect(notifications.new_group_list).toEqual([[group, [[ann.id], [ben.id], [cat.id]]]]);
     expect(notifications.group_list).toEqual([['trio', group]]);
-    expect((notifications['grp-unread'] as string[][]).map(([s, t, g]) => [s, catBack.decrypt(t!), g])).toEqual([[ann.id, 'hi trio', group]]);
+    expect((notifications['grp-unread'] as string[][]).map(([s, t, g]) => [s, catBack.decrypt(t!), g])).toEqual([
+      [ann.id, 'hi trio', group],
+    ]);
   });
 });

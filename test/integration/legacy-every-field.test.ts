@@ -74,8 +74,14 @@ it('each bad value in each field of each request closes that connection with one
     await client.closed;
     const said = lines.slice(before).filter((line) => !/ DEBUG /.test(line) && !/logout|closing a connection that/.test(line));
     const what = `${request}.${field} = ${label}`;
-    expect(said.filter((line) => / (ERROR|WARN) /.test(line)), what).toEqual([]);
-    expect(said.filter((line) => /closing legacy connection after a bad object/.test(line)), what).toHaveLength(1);
+    expect(
+      said.filter((line) => / (ERROR|WARN) /.test(line)),
+      what,
+    ).toEqual([]);
+    expect(
+      said.filter((line) => /closing legacy connection after a bad object/.test(line)),
+      what,
+    ).toHaveLength(1);
     expect(said.join('\n'), what).not.toMatch(/\n\s+at /);
   }
   // Nothing else noticed: ann and ben still talk.

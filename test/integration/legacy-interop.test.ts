@@ -48,15 +48,23 @@ describeEachServer('legacy (2022) clients with modern clients', (start) => {
 
     const leoView = await alice.findUser('leo');
     expect(leoView).toMatchObject({ kind: 'legacy', online: true });
-    await (await alice.send({ user: leoView.id }, 'hi leo, from the future')).acked;
+    await (
+      await alice.send({ user: leoView.id }, 'hi leo, from the future')
+    ).acked;
     const reply = await leo.waitFor((o) => o['info-type'] === 'inst-msg', 'inst-msg');
     expect(reply.sender).toBe(idOf(alice));
     expect(leo.decrypt(reply.text as string)).toBe('hi leo, from the future');
 
     // Longer than one 117-byte block: split at spaces into several messages.
     const long = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ');
-    await (await alice.send({ user: leoView.id }, long)).acked;
-    const piecesSoFar = () => leo.objects.filter((o) => o['info-type'] === 'inst-msg').slice(1).map((o) => leo.decrypt(o.text as string));
+    await (
+      await alice.send({ user: leoView.id }, long)
+    ).acked;
+    const piecesSoFar = () =>
+      leo.objects
+        .filter((o) => o['info-type'] === 'inst-msg')
+        .slice(1)
+        .map((o) => leo.decrypt(o.text as string));
     await leo.waitFor(() => piecesSoFar().join(' ').length >= long.length, 'every piece of the long message');
     const pieces = piecesSoFar();
     expect(pieces.length).toBeGreaterThanOrEqual(3);
@@ -64,7 +72,10 @@ describeEachServer('legacy (2022) clients with modern clients', (start) => {
     expect(pieces.join(' ')).toBe(long);
 
     // Not ASCII: refused with a clear error, nothing sent.
-    await expect(alice.send({ user: leoView.id }, 'café ☕')).rejects.toMatchObject({ code: 'legacy_text', message: expect.stringMatching(/LEO.*ASCII/) });
+    await expect(alice.send({ user: leoView.id }, 'café ☕')).rejects.toMatchObject({
+      code: 'legacy_text',
+      message: expect.stringMatching(/LEO.*ASCII/),
+    });
     // What alice's own client shows of the conversation: her own messages, readable, never the copies for leo.
     const mine = inbox.messages.filter((m) => m.kind === 'message' && m.from === alice.user.id);
     expect(mine.map((m) => [m.text, m.trust])).toEqual([
@@ -81,7 +92,11 @@ describeEachServer('legacy (2022) clients with modern clients', (start) => {
     // Encrypted to leo's own key instead of alice's: well-formed, but not hers to open.
     leo.sendMessage(idOf(alice), leo.publicKeyText, 'not for alice');
     await inbox.until((m) => m.some((x) => x.kind === 'message'), 'the message');
-    expect(inbox.messages.find((m) => m.kind === 'message')).toMatchObject({ text: undefined, trust: 'undecryptable', reason: 'bad_ciphertext' });
+    expect(inbox.messages.find((m) => m.kind === 'message')).toMatchObject({
+      text: undefined,
+      trust: 'undecryptable',
+      reason: 'bad_ciphertext',
+    });
   });
 
   it('a mixed group, both directions: each member reads each message exactly once', async () => {
@@ -100,7 +115,9 @@ describeEachServer('legacy (2022) clients with modern clients', (start) => {
       group_members: [idOf(alice), idOf(bob), leo.id],
     });
 
-    await (await alice.send({ conversation: conversation.conversation }, 'hello mixed group')).acked;
+    await (
+      await alice.send({ conversation: conversation.conversation }, 'hello mixed group')
+    ).acked;
     const fromAlice = await leo.waitFor((o) => o['info-type'] === 'grp-inst-msg', 'grp-inst-msg');
     expect(fromAlice).toMatchObject({ sender: idOf(alice), group_id: String(conversation.conversation) });
     expect(leo.decrypt(fromAlice.text as string)).toBe('hello mixed group');
@@ -128,13 +145,17 @@ describeEachServer('legacy (2022) clients with modern clients', (start) => {
     const keys = leo.keys;
     await alice.findUser('leo');
     await leo.close();
-    await (await alice.send({ user: leoId }, 'while you were out')).acked;
+    await (
+      await alice.send({ user: leoId }, 'while you were out')
+    ).acked;
 
     const back = await LegacyTestClient.connect(server.listening.coordinatorPort, 'leo', keys);
     legacy.push(back);
     expect(await back.login()).toBe('1');
     const notifications = await back.startNotifications();
-    expect((notifications.unread as string[][]).map(([sender, text]) => [sender, back.decrypt(text!)])).toEqual([[idOf(alice), 'while you were out']]);
+    expect((notifications.unread as string[][]).map(([sender, text]) => [sender, back.decrypt(text!)])).toEqual([
+      [idOf(alice), 'while you were out'],
+    ]);
     await back.close();
 
     const third = await LegacyTestClient.connect(server.listening.coordinatorPort, 'leo', keys);

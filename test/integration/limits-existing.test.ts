@@ -72,8 +72,16 @@ describe('limit: request sizes answered with bad_request, nothing stored, the co
     server = await startTestServer();
     const { client } = await frameUser('ann');
     const members = Array.from({ length: GROUP_MEMBERS_MAX + 1 }, (_, i) => i + 1);
-    expect(await client.request({ t: 'group_create', id: 10, name: 'big', members })).toMatchObject({ t: 'error', id: 10, code: 'bad_request' });
-    expect(await client.request({ t: 'group_create', id: 11, name: 'g'.repeat(GROUP_NAME_MAX + 1), members: [] })).toMatchObject({ t: 'error', id: 11, code: 'bad_request' });
+    expect(await client.request({ t: 'group_create', id: 10, name: 'big', members })).toMatchObject({
+      t: 'error',
+      id: 10,
+      code: 'bad_request',
+    });
+    expect(await client.request({ t: 'group_create', id: 11, name: 'g'.repeat(GROUP_NAME_MAX + 1), members: [] })).toMatchObject({
+      t: 'error',
+      id: 11,
+      code: 'bad_request',
+    });
     expect(await client.request({ t: 'conversations', id: 12 })).toMatchObject({ t: 'ok', conversations: [] });
   });
 
@@ -97,7 +105,11 @@ describe('limit: request sizes answered with bad_request, nothing stored, the co
     closers.push(() => client.close());
     await client.request({ t: 'hello', id: 1, versions: [1] });
     const name = `a${'b'.repeat(USER_NAME_MAX)}`;
-    expect(await client.request({ t: 'signup', id: 2, name, secret: secretFor(name) })).toMatchObject({ t: 'error', id: 2, code: 'bad_request' });
+    expect(await client.request({ t: 'signup', id: 2, name, secret: secretFor(name) })).toMatchObject({
+      t: 'error',
+      id: 2,
+      code: 'bad_request',
+    });
     expect(await server.core.services.store.credentialsByName(name)).toBeUndefined();
     expect(await client.request({ t: 'ping', id: 3 })).toMatchObject({ t: 'ok', id: 3 });
   });

@@ -42,7 +42,10 @@ it('a connection that pipelines thousands of requests without reading has at mos
 
   const alice = await ChatTestClient.connect(server.listening.coordinatorPort);
   const bob = await ChatTestClient.connect(server.listening.coordinatorPort);
-  closers.push(() => alice.close(), () => bob.close());
+  closers.push(
+    () => alice.close(),
+    () => bob.close(),
+  );
   await alice.signup('alice');
   await bob.signup('bob');
   await bob.sync();

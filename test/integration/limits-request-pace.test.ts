@@ -19,7 +19,7 @@ async function frameUser(name: string, mode: 'signup' | 'login'): Promise<FrameC
   return client;
 }
 
-it('past its burst, a user waits its turn for requests other than send: none is refused, the pace is the user\'s, others are not slowed', async () => {
+it("past its burst, a user waits its turn for requests other than send: none is refused, the pace is the user's, others are not slowed", async () => {
   server = await startTestServer({ limits: { requestRatePerS: 5, requestBurst: 3 } });
   const ann = await frameUser('ann', 'signup');
   const annAgain = await frameUser('ann', 'login');
@@ -39,7 +39,6 @@ it('past its burst, a user waits its turn for requests other than send: none is 
   expect([...ann.received.slice(2), ...annAgain.received.slice(2)].every((m) => m.t === 'ok')).toBe(true);
 });
 
-
 it('a connection closed for bad framing while its requests wait their turn still closes on the server', async () => {
   server = await startTestServer({ limits: { requestRatePerS: 0.1, requestBurst: 1 } });
   // In memory: a stream that is not read never sees its peer's end (a socket may still be closed by the kernel).
@@ -48,7 +47,12 @@ it('a connection closed for bad framing while its requests wait their turn still
   expect((await ann.request({ t: 'hello', id: 1, versions: [1] })).t).toBe('ok');
   expect(await ann.request({ t: 'signup', id: 2, name: 'ann', secret: secretFor('ann') })).toMatchObject({ t: 'ok' });
   // Pings that must wait (one per 10 s), then bytes that are no frame, in one write.
-  ann.write(Buffer.concat([...Array.from({ length: 5 }, (_, n) => encodeFrame({ t: 'ping', id: 10 + n })), Buffer.from([0x00, 0x00, 0x00, 0x02, 0xc1, 0xc1])]));
+  ann.write(
+    Buffer.concat([
+      ...Array.from({ length: 5 }, (_, n) => encodeFrame({ t: 'ping', id: 10 + n })),
+      Buffer.from([0x00, 0x00, 0x00, 0x02, 0xc1, 0xc1]),
+    ]),
+  );
   await ann.closed;
   expect(ann.received.at(-1)).toMatchObject({ t: 'error', code: 'bad_frame' });
   // The server read the client's end although its requests were waiting: the connection is gone there too.

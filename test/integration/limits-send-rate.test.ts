@@ -38,7 +38,9 @@ const send = (client: FrameClient, id: number, to: number, text: string) =>
 async function stored(a: number, b: number): Promise<string[]> {
   const { store } = server!.core.services;
   const conversation = await store.directConversation(a, b);
-  return (await store.messagesAfter(conversation, 0, null, 100)).filter((m) => m.kind === 'message').map((m) => Buffer.from(m.body).toString());
+  return (await store.messagesAfter(conversation, 0, null, 100))
+    .filter((m) => m.kind === 'message')
+    .map((m) => Buffer.from(m.body).toString());
 }
 
 describe('limit: per-user send rate', () => {
@@ -76,7 +78,13 @@ describe('limit: per-user send rate', () => {
     const ann = await frameUser('ann', 'signup');
     const flood = 300;
     const started = performance.now();
-    ann.write(Buffer.concat(Array.from({ length: flood }, (_, n) => encodeFrame({ t: 'send', id: 100 + n, to: ben.userId, cid: `f${n}`, body: Buffer.from(`f${n}`) }))));
+    ann.write(
+      Buffer.concat(
+        Array.from({ length: flood }, (_, n) =>
+          encodeFrame({ t: 'send', id: 100 + n, to: ben.userId, cid: `f${n}`, body: Buffer.from(`f${n}`) }),
+        ),
+      ),
+    );
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const answers = ann.received.slice(2);
     const elapsedS = (performance.now() - started) / 1000;
@@ -98,7 +106,10 @@ describe('limit: per-user send rate', () => {
     server = await startTestServer({ limits: { sendRatePerS: 1, sendBurst: 3 } });
     const dan = await LegacyTestClient.connect(server.listening.coordinatorPort, 'dan');
     const eve = await LegacyTestClient.connect(server.listening.coordinatorPort, 'eve');
-    closers.push(() => dan.close(), () => eve.close());
+    closers.push(
+      () => dan.close(),
+      () => eve.close(),
+    );
     expect(await dan.signup()).toBe('1');
     expect(await eve.signup()).toBe('1');
     await dan.startNotifications();
@@ -110,7 +121,14 @@ describe('limit: per-user send rate', () => {
     await eve.waitFor((o) => o['info-type'] === 'get-users', 'the get-users reply');
     expect(eve.isClosed).toBe(false);
     expect(await stored(Number(eve.id), Number(dan.id))).toHaveLength(3);
-    await dan.waitFor((o) => o['info-type'] === 'inst-msg' && dan.objects.filter((x) => x['info-type'] === 'inst-msg').length === 3, 'three messages');
-    expect(dan.objects.filter((o) => o['info-type'] === 'inst-msg').map((o) => dan.decrypt(o.text as string))).toEqual(['legacy 0', 'legacy 1', 'legacy 2']);
+    await dan.waitFor(
+      (o) => o['info-type'] === 'inst-msg' && dan.objects.filter((x) => x['info-type'] === 'inst-msg').length === 3,
+      'three messages',
+    );
+    expect(dan.objects.filter((o) => o['info-type'] === 'inst-msg').map((o) => dan.decrypt(o.text as string))).toEqual([
+      'legacy 0',
+      'legacy 1',
+      'legacy 2',
+    ]);
   });
 });

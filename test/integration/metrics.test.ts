@@ -152,10 +152,12 @@ describe('metrics port', () => {
     busy.send({ t: 'hello', id: 1, versions: [1] });
     expect(await busy.next()).toMatchObject({ t: 'error', code: 'too_many_connections' });
     expect(await silent.next(5000)).toMatchObject({ t: 'error', code: 'idle_timeout' });
-    expect(await errorsSent()).toEqual(new Map([
-      ['fastchat_errors_sent_total{code="too_many_connections"}', 1],
-      ['fastchat_errors_sent_total{code="idle_timeout"}', 1],
-    ]));
+    expect(await errorsSent()).toEqual(
+      new Map([
+        ['fastchat_errors_sent_total{code="too_many_connections"}', 1],
+        ['fastchat_errors_sent_total{code="idle_timeout"}', 1],
+      ]),
+    );
   });
 
   it('answers /healthz 200 while serving and 503 once shutdown has begun', async () => {

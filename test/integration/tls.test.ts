@@ -26,7 +26,10 @@ afterEach(async () => {
   for (const server of servers.splice(0).reverse()) await server.stop();
 });
 
-async function serve(cert: TestCert, more: { allowPlaintext?: boolean; ports?: { node: readonly number[]; coordinator: number }; dataDir?: string } = {}): Promise<TestServer> {
+async function serve(
+  cert: TestCert,
+  more: { allowPlaintext?: boolean; ports?: { node: readonly number[]; coordinator: number }; dataDir?: string } = {},
+): Promise<TestServer> {
   const server = await startTestServer({
     nodePorts: 1,
     ...(more.ports ? { ports: more.ports } : {}),
@@ -44,7 +47,9 @@ describe('TLS on the modern ports', () => {
     const alice = await clients.open('alice', 'signup', { tls: 'tofu', home: aliceHome });
     const bob = await clients.open('bob', 'signup', { tls: 'tofu' });
     const inbox = collect(bob);
-    await (await alice.send({ user: (await alice.findUser('bob')).id }, 'hello over TLS')).acked;
+    await (
+      await alice.send({ user: (await alice.findUser('bob')).id }, 'hello over TLS')
+    ).acked;
     await inbox.until((m) => m.some((x) => x.kind === 'message'), 'the message');
     expect(inbox.texts()).toEqual(['hello over TLS']);
     expect(await new ServerTrust(aliceHome).pinned('127.0.0.1')).toMatchObject({ fingerprint: selfSigned.fingerprint });

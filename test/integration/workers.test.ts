@@ -56,8 +56,19 @@ describePostgres('fastchat-server --workers', (postgres) => {
     coordinator = ports[4]!;
     const metrics = await freeConsecutivePorts(2);
     const server = await startServerBin([
-      '--plaintext', '--workers', '2', '--ports', ports.slice(0, 4).join(','), '--coordinator-port', String(coordinator), '--db', url, '--node-timeout', '2',
-      '--metrics-port', String(metrics),
+      '--plaintext',
+      '--workers',
+      '2',
+      '--ports',
+      ports.slice(0, 4).join(','),
+      '--coordinator-port',
+      String(coordinator),
+      '--db',
+      url,
+      '--node-timeout',
+      '2',
+      '--metrics-port',
+      String(metrics),
     ]);
     running.push(server);
     expect(server.stderr()).toMatch(/fastchat-server ready .*workers=2/);
@@ -83,7 +94,9 @@ describePostgres('fastchat-server --workers', (postgres) => {
     const alice = people[0]!;
     const bob = people.find((p) => workerOf(p) !== workerOf(alice))!;
     const inbox = collect(bob);
-    await (await alice.send({ user: bob.user.id }, 'across workers')).acked;
+    await (
+      await alice.send({ user: bob.user.id }, 'across workers')
+    ).acked;
     await inbox.until(() => inbox.texts().includes('across workers'), 'the message from the other worker');
 
     // SIGKILL bob's worker: the primary starts another, bob comes back on his own and nothing is lost.

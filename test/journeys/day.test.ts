@@ -22,7 +22,12 @@ afterEach(async () => {
   day = undefined;
 });
 
-const PASSWORDS: Record<string, string> = { alice: 'correct horse alice', bob: 'battery staple bob', carol: 'carol in the kitchen', dave: 'dave at the shell' };
+const PASSWORDS: Record<string, string> = {
+  alice: 'correct horse alice',
+  bob: 'battery staple bob',
+  carol: 'carol in the kitchen',
+  dave: 'dave at the shell',
+};
 
 function expectAllAlive(...tuis: TuiUser[]): void {
   for (const tui of tuis) {
@@ -44,7 +49,11 @@ itOnEachDataStore(
 
     // Morning: three sign up on the login screen, one at the shell.
     const [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((name) => d.tui(name)));
-    await Promise.all([alice!.enter('signup', PASSWORDS.alice!), bob!.enter('signup', PASSWORDS.bob!), carol!.enter('signup', PASSWORDS.carol!)]);
+    await Promise.all([
+      alice!.enter('signup', PASSWORDS.alice!),
+      bob!.enter('signup', PASSWORDS.bob!),
+      carol!.enter('signup', PASSWORDS.carol!),
+    ]);
     expect((await d.cli('dave', PASSWORDS.dave!, ['signup', 'dave'])).code).toBe(0);
 
     // Direct messages both ways.

@@ -34,7 +34,11 @@ const message = fc.record({
   t: fc.string({ minLength: 1, maxLength: 12, unit: 'binary' }),
   id: fc.nat(),
   a: fieldValue,
-  b: fc.dictionary(fc.string({ maxLength: 6 }).filter((k) => k !== '__proto__'), fieldValue, { maxKeys: 3 }),
+  b: fc.dictionary(
+    fc.string({ maxLength: 6 }).filter((k) => k !== '__proto__'),
+    fieldValue,
+    { maxKeys: 3 },
+  ),
 });
 
 const jsonValue = fc.oneof(

@@ -50,9 +50,7 @@ describe('FrameDecoder', () => {
     const out: RawMessage[] = [];
     // Cut inside the first frame so the decoder keeps (and later compacts) its own buffer.
     decoder.feed(first.subarray(0, 5), (m) => out.push(m));
-    decoder.feed(Buffer.concat([first.subarray(5), frame({ t: 'y', b: Buffer.from([9, 9, 9]) }).subarray(0, 6)]), (m) =>
-      out.push(m),
-    );
+    decoder.feed(Buffer.concat([first.subarray(5), frame({ t: 'y', b: Buffer.from([9, 9, 9]) }).subarray(0, 6)]), (m) => out.push(m));
     decoder.feed(frame({ t: 'y', b: Buffer.from([9, 9, 9]) }).subarray(6), (m) => out.push(m));
     expect(out.map((m) => [...(m.b as Uint8Array)])).toEqual([
       [1, 2, 3],
@@ -88,9 +86,7 @@ describe('FrameDecoder', () => {
 
   it('rejects a body that is not MessagePack, or has trailing bytes', () => {
     expect(() => decodeAll([frame(Buffer.from([0x92, 0x01]))])).toThrow(MalformedPayloadError);
-    expect(() => decodeAll([frame(Buffer.concat([msgpack({ t: 'x' }), Buffer.from([0x01])]))])).toThrow(
-      MalformedPayloadError,
-    );
+    expect(() => decodeAll([frame(Buffer.concat([msgpack({ t: 'x' }), Buffer.from([0x01])]))])).toThrow(MalformedPayloadError);
   });
 
   it.each([

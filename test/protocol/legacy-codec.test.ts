@@ -22,11 +22,7 @@ describe('LegacyJsonDecoder', () => {
 
   it('splits objects written back to back, with or without whitespace between them', () => {
     const stream = '{"info-type":"get-users"}{"info-type":"kill_thread"} \n\t\r {"a":{"b":[1,{"c":"}"}]}}';
-    expect(decodeAll([stream])).toEqual([
-      { 'info-type': 'get-users' },
-      { 'info-type': 'kill_thread' },
-      { a: { b: [1, { c: '}' }] } },
-    ]);
+    expect(decodeAll([stream])).toEqual([{ 'info-type': 'get-users' }, { 'info-type': 'kill_thread' }, { a: { b: [1, { c: '}' }] } }]);
   });
 
   it('gives the same objects for every split point, including inside multi-byte UTF-8 characters', () => {
@@ -84,9 +80,7 @@ describe('LegacyJsonDecoder', () => {
   });
 
   it('rejects nesting deeper than the limit', () => {
-    expect(() => decodeAll(['{"a":' + '['.repeat(40)], new LegacyJsonDecoder({ maxDepth: 32 }))).toThrow(
-      LegacyOverflowError,
-    );
+    expect(() => decodeAll(['{"a":' + '['.repeat(40)], new LegacyJsonDecoder({ maxDepth: 32 }))).toThrow(LegacyOverflowError);
   });
 
   it('stays failed after an error', () => {

@@ -53,11 +53,19 @@ describe('checkDecodeBounds', () => {
       fc.boolean(),
       fc.constant(null),
     ),
-    node: fc.oneof({ depthSize: 'small' }, tie('leaf'), fc.array(tie('node'), { maxLength: 20 }), fc.dictionary(fc.string({ maxLength: 8 }), tie('node'), { maxKeys: 20 })),
+    node: fc.oneof(
+      { depthSize: 'small' },
+      tie('leaf'),
+      fc.array(tie('node'), { maxLength: 20 }),
+      fc.dictionary(fc.string({ maxLength: 8 }), tie('node'), { maxKeys: 20 }),
+    ),
   })).node;
 
   it('accepts every value the wire encoder writes', () => {
-    fc.assert(fc.property(value, (v) => check(packValue(v))), { numRuns: 300 });
+    fc.assert(
+      fc.property(value, (v) => check(packValue(v))),
+      { numRuns: 300 },
+    );
   });
 
   it('counts entries of every container, at every depth, against maxItems', () => {
@@ -76,7 +84,9 @@ describe('checkDecodeBounds', () => {
     expect(() => check(nested(8), { ...loose, maxDepth: 8 })).not.toThrow();
     expect(() => check(nested(9), { ...loose, maxDepth: 8 })).toThrow(/nested more than 8 deep/);
     // An empty container nests as deep as a full one.
-    expect(() => check(Buffer.concat([Buffer.from([0x91, 0x91]), Buffer.from([0x90])]), { ...loose, maxDepth: 2 })).toThrow(FrameTooComplexError);
+    expect(() => check(Buffer.concat([Buffer.from([0x91, 0x91]), Buffer.from([0x90])]), { ...loose, maxDepth: 2 })).toThrow(
+      FrameTooComplexError,
+    );
   });
 
   it('refuses a count the rest of the body cannot hold, before believing it', () => {
@@ -90,7 +100,9 @@ describe('checkDecodeBounds', () => {
     expect(() => check(Buffer.concat([whole, Buffer.from([0x01])]))).toThrow(/1 bytes left over/);
     expect(() => check(Buffer.from([0xc1]))).toThrow(MalformedPayloadError);
     for (const ext of [0xc7, 0xc8, 0xc9, 0xd4, 0xd5, 0xd6, 0xd7, 0xd8]) {
-      expect(() => check(Buffer.from([0x81, 0xa1, 0x74, ext, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]))).toThrow(/extension type/);
+      expect(() => check(Buffer.from([0x81, 0xa1, 0x74, ext, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]))).toThrow(
+        /extension type/,
+      );
     }
   });
 });
@@ -139,13 +151,24 @@ describe('the bounds leave room for every legal message', () => {
       PRE_LOGIN_FRAME_LIMITS,
     );
     fits({ t: 'hello', id: 1, versions: Array.from({ length: 16 }, (_, i) => i + 1), client: 'x'.repeat(64) }, PRE_LOGIN_FRAME_LIMITS);
-    fits({ t: 'route', id: 1, avoid: Array.from({ length: ROUTE_AVOID_MAX }, () => ({ host: 'h'.repeat(255), port: 65535 })) }, PRE_LOGIN_FRAME_LIMITS);
+    fits(
+      { t: 'route', id: 1, avoid: Array.from({ length: ROUTE_AVOID_MAX }, () => ({ host: 'h'.repeat(255), port: 65535 })) },
+      PRE_LOGIN_FRAME_LIMITS,
+    );
   });
 
   it('the largest sync, group_create and users requests fit after login', () => {
     const after = { ...DEFAULT_DECODE_BOUNDS, maxFrameBytes: DEFAULT_MAX_FRAME_BYTES };
     fits({ t: 'sync', id: 1, cursors: Array.from({ length: SYNC_CURSORS_MAX }, (_, i) => [2 ** 31 + i, 2 ** 40 + i]) }, after);
-    fits({ t: 'group_create', id: 1, name: 'g'.repeat(GROUP_NAME_MAX), members: Array.from({ length: GROUP_MEMBERS_MAX }, (_, i) => 2 ** 31 + i) }, after);
+    fits(
+      {
+        t: 'group_create',
+        id: 1,
+        name: 'g'.repeat(GROUP_NAME_MAX),
+        members: Array.from({ length: GROUP_MEMBERS_MAX }, (_, i) => 2 ** 31 + i),
+      },
+      after,
+    );
     fits({ t: 'users', id: 1, ids: Array.from({ length: USER_IDS_MAX }, (_, i) => 2 ** 31 + i) }, after);
   });
 

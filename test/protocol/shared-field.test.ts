@@ -3,12 +3,24 @@ import { FRAME_HEADER_BYTES, encodeFrame, encodeOnce, sharedEncoding } from '../
 import { packValue, unpackValue } from '../../src/protocol/msgpack.js';
 
 const body = (frame: Buffer) => frame.subarray(FRAME_HEADER_BYTES);
-const members = (count: number) => Array.from({ length: count }, (_, i) => ({ user: i + 1, role: i === 0 ? 'admin' : 'member', joinedSeq: i * 7 }));
+const members = (count: number) =>
+  Array.from({ length: count }, (_, i) => ({ user: i + 1, role: i === 0 ? 'admin' : 'member', joinedSeq: i * 7 }));
 
 describe('a field encoded once and copied into each frame', () => {
   it('a conversation view with a shared member list is the same MessagePack value as the view encoded whole', () => {
     const shared = encodeOnce(members(300));
-    const view = { t: 'conversation', conversation: 9, kind: 'group', name: 'g', lastSeq: 40, role: 'member', joinedSeq: 3, deliveredSeq: 39, readSeq: 12, members: shared };
+    const view = {
+      t: 'conversation',
+      conversation: 9,
+      kind: 'group',
+      name: 'g',
+      lastSeq: 40,
+      role: 'member',
+      joinedSeq: 3,
+      deliveredSeq: 39,
+      readSeq: 12,
+      members: shared,
+    };
     const frame = encodeFrame(view);
     expect(frame.readUInt32BE(0)).toBe(frame.length - FRAME_HEADER_BYTES);
     expect(unpackValue(body(frame))).toEqual(view);

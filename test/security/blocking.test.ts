@@ -25,7 +25,9 @@ it('finding 8: a blocked user cannot write to the blocker, open a conversation w
   expect((await alice.blocked()).map((u) => u.name)).toEqual(['mallory']);
 
   const refused = 'forbidden: alice does not take direct messages from you (they blocked you)';
-  expect(await refusal(mallory.request({ t: 'send', conversation: direct.conversation, cid: 'after-block', body: Buffer.from('x') }))).toBe(refused);
+  expect(await refusal(mallory.request({ t: 'send', conversation: direct.conversation, cid: 'after-block', body: Buffer.from('x') }))).toBe(
+    refused,
+  );
   expect(await refusal(mallory.request({ t: 'open_direct', user: alice.user.id }))).toBe(refused);
   // Through the client: the message fails with the reason, it is not lost without a word.
   const failures: string[] = [];
@@ -33,9 +35,13 @@ it('finding 8: a blocked user cannot write to the blocker, open a conversation w
   await mallory.send({ user: alice.user.id }, 'are you ignoring me').catch((error: unknown) => failures.push(String(error)));
   await expect.poll(() => failures.join('\n')).toContain('does not take direct messages from you');
 
-  expect(await refusal(mallory.request({ t: 'group_create', name: 'forced', members: [alice.user.id, carol.user.id] }))).toBe('forbidden: alice does not accept group adds from you');
+  expect(await refusal(mallory.request({ t: 'group_create', name: 'forced', members: [alice.user.id, carol.user.id] }))).toBe(
+    'forbidden: alice does not accept group adds from you',
+  );
   const { conversation: group } = await mallory.request({ t: 'group_create', name: 'mine', members: [carol.user.id] });
-  expect(await refusal(mallory.request({ t: 'group_add', conversation: group.conversation, user: alice.user.id }))).toBe('forbidden: alice does not accept group adds from you');
+  expect(await refusal(mallory.request({ t: 'group_add', conversation: group.conversation, user: alice.user.id }))).toBe(
+    'forbidden: alice does not accept group adds from you',
+  );
   // Nothing reached alice: her history with mallory ends at the first message, and she is in no group.
   const history = await alice.history(direct.conversation);
   expect(history.filter((m) => m.kind === 'message').map((m) => m.text)).toEqual(['hello before']);
@@ -49,7 +55,9 @@ it('finding 8: a blocked user cannot write to the blocker, open a conversation w
   // Lifted, mallory writes again.
   await alice.unblock(mallory.user.id);
   expect(await alice.blocked()).toEqual([]);
-  expect(await refusal(mallory.request({ t: 'send', conversation: direct.conversation, cid: 'after-unblock', body: Buffer.from('x') }))).toBe('ok');
+  expect(
+    await refusal(mallory.request({ t: 'send', conversation: direct.conversation, cid: 'after-unblock', body: Buffer.from('x') })),
+  ).toBe('ok');
 });
 
 it('finding 8: a block holds for groups only as far as adds: a group both are already in carries both', async () => {

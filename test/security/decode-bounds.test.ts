@@ -51,7 +51,10 @@ it('finding 5: before login, a frame of one wide map is refused unread, on a nod
   expect(await node.request({ t: 'hello', id: 1, versions: [1] })).toMatchObject({ t: 'ok' });
   // 8,000 keys in 60 KiB: under the pre-login frame size, so only the structure can refuse it.
   node.send(wideMap('ping', 8000));
-  expect(await refusal(node)).toEqual({ code: 'bad_frame', message: expect.stringMatching(/refused before decoding: a map of 8002 entries; at most 32 per map/) });
+  expect(await refusal(node)).toEqual({
+    code: 'bad_frame',
+    message: expect.stringMatching(/refused before decoding: a map of 8002 entries; at most 32 per map/),
+  });
 
   const coordinator = await peer(server.listening.coordinatorPort);
   coordinator.send(wideMap('route', 8000));
@@ -72,7 +75,10 @@ it('finding 5: before login, a frame over 64 KiB is refused on its header; after
   const bob = await peer(server.listening.ports[0]!);
   await bob.request({ t: 'hello', id: 1, versions: [1] });
   const bobId = ((await bob.request({ t: 'signup', id: 2, name: 'bob', secret: randomBytes(32) })).user as { id: number }).id;
-  expect(await alice.request({ t: 'send', id: 3, to: bobId, cid: 'big', body: randomBytes(MESSAGE_BODY_MAX_BYTES) })).toMatchObject({ t: 'ok', id: 3 });
+  expect(await alice.request({ t: 'send', id: 3, to: bobId, cid: 'big', body: randomBytes(MESSAGE_BODY_MAX_BYTES) })).toMatchObject({
+    t: 'ok',
+    id: 3,
+  });
 });
 
 it('finding 5: logged in, a map still may not have more entries than the bound, nor nest deeper', async () => {
@@ -82,7 +88,10 @@ it('finding 5: logged in, a map still may not have more entries than the bound, 
   expect(await alice.request({ t: 'ping', id: 3, unknown: 'fields are dropped' })).toMatchObject({ t: 'ok', id: 3 });
   // The flood's own frame: a 1 MiB map of 80,000 keys.
   alice.send(wideMap('ping', 80_000));
-  expect(await refusal(alice)).toMatchObject({ code: 'bad_frame', message: expect.stringMatching(/a map of 80002 entries; at most 64 per map/) });
+  expect(await refusal(alice)).toMatchObject({
+    code: 'bad_frame',
+    message: expect.stringMatching(/a map of 80002 entries; at most 64 per map/),
+  });
 
   const bob = await peer(server.listening.ports[0]!);
   await bob.request({ t: 'hello', id: 1, versions: [1] });

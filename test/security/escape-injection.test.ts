@@ -8,9 +8,20 @@ const world = useServerWithClients();
 const { clients } = world;
 
 /** What a terminal would obey: set the title, ring, clear the screen, write the clipboard, reverse text, hide text. */
-const HOSTILE_NAMES = ['\u001b]0;pwned\u0007', 'ring\u0007', '\u001b[2J\u001b[H', '\u001b]52;c;cm0gLXJmIH4=\u0007', 'abc\u202etxt.exe', 'hi\u{e0049}\u{e0047}'];
+const HOSTILE_NAMES = [
+  '\u001b]0;pwned\u0007',
+  'ring\u0007',
+  '\u001b[2J\u001b[H',
+  '\u001b]52;c;cm0gLXJmIH4=\u0007',
+  'abc\u202etxt.exe',
+  'hi\u{e0049}\u{e0047}',
+];
 
-const codeOf = (promise: Promise<unknown>) => promise.then(() => 'ok', (error: unknown) => (error instanceof RequestFailedError ? error.code : String(error)));
+const codeOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'ok',
+    (error: unknown) => (error instanceof RequestFailedError ? error.code : String(error)),
+  );
 
 /**
  * Finding 4 of the second security review (issue 17): anyone could create a group containing the
@@ -22,7 +33,9 @@ it('finding 4: a group name holding control, bidirectional or invisible characte
   const { conversation } = await alice.request({ t: 'group_create', name: 'crew', members: [bob.user.id] });
   for (const name of HOSTILE_NAMES) {
     expect(await codeOf(alice.request({ t: 'group_create', name, members: [bob.user.id] })), JSON.stringify(name)).toBe('bad_request');
-    expect(await codeOf(alice.request({ t: 'group_rename', conversation: conversation.conversation, name })), JSON.stringify(name)).toBe('bad_request');
+    expect(await codeOf(alice.request({ t: 'group_rename', conversation: conversation.conversation, name })), JSON.stringify(name)).toBe(
+      'bad_request',
+    );
   }
   const { conversations } = await bob.request({ t: 'conversations' });
   expect(conversations.map((c) => c.name)).toEqual(['crew']);
@@ -47,7 +60,11 @@ it('finding 4: hostile names a server sends and hostile texts reach no terminal 
   await database.query('UPDATE users SET name = $1 WHERE id = $2', ['\u001b[2Jbob\u202e', bob.user.id]);
 
   const fastchat = (args: string[]) =>
-    runBin('fastchat', ['--plaintext', '--server', `127.0.0.1:${world.server.listening.coordinatorPort}`, '--home', home, '--user', 'alice', ...args], { FASTCHAT_PASSWORD: 'password of alice' });
+    runBin(
+      'fastchat',
+      ['--plaintext', '--server', `127.0.0.1:${world.server.listening.coordinatorPort}`, '--home', home, '--user', 'alice', ...args],
+      { FASTCHAT_PASSWORD: 'password of alice' },
+    );
   // `read` first: any command that opens the account receives what is new.
   const read = await fastchat(['read', '--json']);
   const groups = await fastchat(['groups']);

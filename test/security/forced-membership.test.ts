@@ -1,5 +1,13 @@
 import { expect, it } from 'vitest';
-import { encodeFrame, FrameDecoder, GROUP_NAME_MAX, GROUP_SIZE_MAX, GROUPS_PER_USER_MAX, MAX_FRAME_BYTES_CEILING, SERVER_FRAME_BOUNDS } from '../../src/protocol/index.js';
+import {
+  encodeFrame,
+  FrameDecoder,
+  GROUP_NAME_MAX,
+  GROUP_SIZE_MAX,
+  GROUPS_PER_USER_MAX,
+  MAX_FRAME_BYTES_CEILING,
+  SERVER_FRAME_BOUNDS,
+} from '../../src/protocol/index.js';
 import { DEFAULT_MAX_OUTBOUND_BYTES } from '../../src/server/chat-server.js';
 import type { UserId } from '../../src/store/chat-store.js';
 import { useServerWithClients } from '../support/client-harness.js';
@@ -17,7 +25,13 @@ const { clients } = world;
  * to make room, and blocks whoever fills them (test/security/blocking.test.ts).
  */
 
-const credentials = { verifier: Buffer.alloc(32), salt: Buffer.alloc(16), kdf: 'scrypt:16384:8:1:32', publicKey: null, kind: 'modern' as const };
+const credentials = {
+  verifier: Buffer.alloc(32),
+  salt: Buffer.alloc(16),
+  kdf: 'scrypt:16384:8:1:32',
+  publicKey: null,
+  kind: 'modern' as const,
+};
 
 it('finding 8: nobody can put a user into more groups than the limit, or a group past its size; a leave makes room', async () => {
   const alice = await clients.open('alice', 'signup');
@@ -57,7 +71,13 @@ it('finding 8: nobody can put a user into more groups than the limit, or a group
 
 it('finding 8: the largest sync reply others can make for a user — every group full, every cursor at its widest — fits what the server queues and the client reads', () => {
   const wide = 2 ** 40; // seqs and ids as large as a long-lived deployment's, so each takes its widest encoding
-  const members = Array.from({ length: GROUP_SIZE_MAX }, (_, i) => ({ user: wide + i, role: 'member' as const, joinedSeq: wide, deliveredSeq: wide, readSeq: wide }));
+  const members = Array.from({ length: GROUP_SIZE_MAX }, (_, i) => ({
+    user: wide + i,
+    role: 'member' as const,
+    joinedSeq: wide,
+    deliveredSeq: wide,
+    readSeq: wide,
+  }));
   const conversations = Array.from({ length: GROUPS_PER_USER_MAX }, (_, g) => ({
     conversation: wide + g,
     kind: 'group' as const,
@@ -76,6 +96,8 @@ it('finding 8: the largest sync reply others can make for a user — every group
   expect(reply.byteLength).toBeLessThan(MAX_FRAME_BYTES_CEILING);
   // And the client takes it: its decoder's bounds (entries, depth) pass it.
   const decoded: unknown[] = [];
-  new FrameDecoder({ limits: { ...SERVER_FRAME_BOUNDS, maxFrameBytes: MAX_FRAME_BYTES_CEILING } }).feed(reply, (message) => decoded.push(message));
+  new FrameDecoder({ limits: { ...SERVER_FRAME_BOUNDS, maxFrameBytes: MAX_FRAME_BYTES_CEILING } }).feed(reply, (message) =>
+    decoded.push(message),
+  );
   expect((decoded[0] as { conversations: unknown[] }).conversations).toHaveLength(GROUPS_PER_USER_MAX);
 });

@@ -31,7 +31,11 @@ it('finding 10: a frame parked a byte short of whole is cut with idle_timeout, l
   const frame = encodeFrame({ t: 'ping', id: 3, pad: randomBytes(1000 * 1000) });
   parked.write(frame.subarray(0, frame.length - 1));
   await parked.closed;
-  expect(parked.received.at(-1)).toMatchObject({ t: 'error', code: 'idle_timeout', message: expect.stringMatching(/did not arrive in full within 2 s/) });
+  expect(parked.received.at(-1)).toMatchObject({
+    t: 'error',
+    code: 'idle_timeout',
+    message: expect.stringMatching(/did not arrive in full within 2 s/),
+  });
 
   // Before login too (where the pre-login frame limit keeps it small, but not for ever).
   const anonymous = await connectTcpClient(server.listening.ports[0]!);

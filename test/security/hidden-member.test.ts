@@ -17,19 +17,23 @@ it('finding 3: a direct conversation the server lists with a third member is not
   const bob = await clients.open('bob', 'signup');
   const mallory = await clients.open('mallory', 'signup');
   const bobInbox = collect(bob);
-  await (await alice.send({ user: bob.user.id }, 'before')).acked;
+  await (
+    await alice.send({ user: bob.user.id }, 'before')
+  ).acked;
   await bobInbox.until((m) => m.some((x) => x.text === 'before'), 'the first message at bob');
   const { conversations } = await alice.request({ t: 'conversations' });
   const direct = conversations.find((c) => c.kind === 'direct')!.conversation;
   await alice.close();
 
   // The server's operator slips mallory into the conversation; alice's next session is told so.
-  await world.server.database.query(
-    "INSERT INTO members (conversation_id, user_id, role, joined_seq) VALUES ($1, $2, 'member', 0)",
-    [direct, mallory.user.id],
-  );
+  await world.server.database.query("INSERT INTO members (conversation_id, user_id, role, joined_seq) VALUES ($1, $2, 'member', 0)", [
+    direct,
+    mallory.user.id,
+  ]);
   const again = await clients.open('alice', 'login', { home });
-  const refused = await (await again.send({ user: bob.user.id }, 'for bob only')).acked.then(
+  const refused = await (
+    await again.send({ user: bob.user.id }, 'for bob only')
+  ).acked.then(
     () => undefined,
     (error: unknown) => error,
   );

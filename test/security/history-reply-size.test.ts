@@ -30,7 +30,14 @@ it('finding 1: 200 DMs of 64 KiB and an envelope of an unknown session do not lo
       ),
     );
   }
-  const orphan = encodeEnvelope({ sessionId: randomBytes(16), index: 7, wrappedKeys: [], iv: randomBytes(12), ciphertext: randomBytes(64), signature: randomBytes(256) });
+  const orphan = encodeEnvelope({
+    sessionId: randomBytes(16),
+    index: 7,
+    wrappedKeys: [],
+    iv: randomBytes(12),
+    ciphertext: randomBytes(64),
+    signature: randomBytes(256),
+  });
   await attacker.request({ t: 'send', to: victim.user.id, cid: 'orphan', body: orphan });
   const after = await attacker.send({ user: victim.user.id }, 'after the flood');
   await after.acked;
@@ -48,7 +55,8 @@ it('a history page of large messages stops within the reply limit, says more, an
   const alice = await clients.open('alice', 'signup');
   const bob = await clients.open('bob', 'signup');
   const count = 40;
-  for (let i = 0; i < count; i++) await bob.request({ t: 'send', to: alice.user.id, cid: `big-${i}`, body: randomBytes(MESSAGE_BODY_MAX_BYTES) });
+  for (let i = 0; i < count; i++)
+    await bob.request({ t: 'send', to: alice.user.id, cid: `big-${i}`, body: randomBytes(MESSAGE_BODY_MAX_BYTES) });
   const { conversations } = await alice.request({ t: 'conversations' });
   const direct = conversations.find((c) => c.kind === 'direct')!.conversation;
 

@@ -41,7 +41,9 @@ it('finding 2: a session resumed with a captured token cannot replace the identi
   try {
     await attacker.rpc.request({ t: 'resume', token });
     const malloryKey = publicKeyDer(await testAccountKeys.identityKey());
-    expect(await codeOf(attacker.rpc.request({ t: 'publish_keys', secret: randomBytes(32), publicKey: malloryKey }))).toBe('bad_credentials');
+    expect(await codeOf(attacker.rpc.request({ t: 'publish_keys', secret: randomBytes(32), publicKey: malloryKey }))).toBe(
+      'bad_credentials',
+    );
     expect((await publishedKeyOf(alice, alice.user.id)).equals(alice.identity.publicKeyDer)).toBe(true);
   } finally {
     await attacker.close();
@@ -57,7 +59,14 @@ it('finding 2: a captured login secret without the published key cannot replace 
     const mallory = await testAccountKeys.identityKey();
     const malloryKey = publicKeyDer(mallory);
     const attempt = (keyProof?: Buffer) =>
-      codeOf(attacker.rpc.request({ t: 'publish_keys', secret: alice.identity.loginSecret, publicKey: malloryKey, ...(keyProof ? { keyProof } : {}) }));
+      codeOf(
+        attacker.rpc.request({
+          t: 'publish_keys',
+          secret: alice.identity.loginSecret,
+          publicKey: malloryKey,
+          ...(keyProof ? { keyProof } : {}),
+        }),
+      );
     expect(await attempt()).toBe('bad_key_proof');
     expect(await attempt(signKeyChange(mallory, alice.user.id, malloryKey))).toBe('bad_key_proof');
     // alice's key once signed a change of bob's account to this key: it vouches for bob's, not hers.
@@ -75,7 +84,9 @@ it('finding 2: wrong passwords on publish_keys are throttled like logins, so it 
   try {
     const codes: string[] = [];
     for (let guess = 0; guess < 10 && !codes.includes('rate_limited'); guess++) {
-      codes.push(await codeOf(attacker.rpc.request({ t: 'publish_keys', secret: randomBytes(32), publicKey: alice.identity.publicKeyDer })));
+      codes.push(
+        await codeOf(attacker.rpc.request({ t: 'publish_keys', secret: randomBytes(32), publicKey: alice.identity.publicKeyDer })),
+      );
     }
     expect(codes[0]).toBe('bad_credentials');
     expect(codes).toContain('rate_limited');
@@ -105,14 +116,24 @@ it("finding 2: a contact is told whether a new key was signed by the one it pinn
   // The operator puts mallory's key on carol's account by hand, with a "proof" mallory's key made.
   const mallory = await testAccountKeys.identityKey();
   const malloryKey = publicKeyDer(mallory);
-  await world.server.database.query('UPDATE users SET public_key = $2, key_proof = $3 WHERE id = $1', [carol.user.id, malloryKey, signKeyChange(mallory, carol.user.id, malloryKey)]);
+  await world.server.database.query('UPDATE users SET public_key = $2, key_proof = $3 WHERE id = $1', [
+    carol.user.id,
+    malloryKey,
+    signKeyChange(mallory, carol.user.id, malloryKey),
+  ]);
 
   await alice.keyring.refresh([bob.user.id, carol.user.id]);
   expect(alice.keyring.get(bob.user.id)).toMatchObject({ changed: true, signedByPinned: true });
   expect(alice.keyring.get(carol.user.id)).toMatchObject({ changed: true, signedByPinned: false });
   // Neither is trusted until alice accepts it, and the refusal says which case it is.
-  await expect((await alice.send({ user: bob.user.id }, 'to bob')).acked).rejects.toMatchObject({ code: 'key_changed', message: expect.stringContaining('signed by the key you had pinned') });
-  await expect((await alice.send({ user: carol.user.id }, 'to carol')).acked).rejects.toMatchObject({ code: 'key_changed', message: expect.stringContaining('did NOT sign the change') });
+  await expect((await alice.send({ user: bob.user.id }, 'to bob')).acked).rejects.toMatchObject({
+    code: 'key_changed',
+    message: expect.stringContaining('signed by the key you had pinned'),
+  });
+  await expect((await alice.send({ user: carol.user.id }, 'to carol')).acked).rejects.toMatchObject({
+    code: 'key_changed',
+    message: expect.stringContaining('did NOT sign the change'),
+  });
 });
 
 it("finding 2: the owner's other sessions are told at once when the key is replaced", async () => {

@@ -23,7 +23,10 @@ it('finding 10: identity.pem and legacy.pem do not open with the password alone,
   const home = await clients.home();
   const alice = await clients.open('alice', 'signup', { home, password: PASSWORD });
   const { localKey } = await derivePasswordKeys('alice', PASSWORD);
-  for (const [file, key] of [[IDENTITY_FILE, alice.identity.privateKey], [LEGACY_KEY_FILE, alice.identity.legacyKey]] as const) {
+  for (const [file, key] of [
+    [IDENTITY_FILE, alice.identity.privateKey],
+    [LEGACY_KEY_FILE, alice.identity.legacyKey],
+  ] as const) {
     const pem = await readFile(join(home, 'alice', file), 'utf8');
     expect(() => decryptPrivateKeyPem(pem, PASSWORD), file).toThrow(expect.objectContaining({ code: 'wrong_passphrase' }));
     expect(publicKeyDer(decryptPrivateKeyPem(pem, localKey.toString('hex'))), file).toEqual(publicKeyDer(key));

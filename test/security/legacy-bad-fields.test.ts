@@ -20,7 +20,11 @@ afterEach(async () => {
 
 async function run(databaseUrl?: string): Promise<void> {
   const lines: string[] = [];
-  server = await startTestServer({ nodePorts: 1, ...(databaseUrl ? { databaseUrl } : {}), logger: createLogger({ level: 'debug', write: (line) => lines.push(line) }) });
+  server = await startTestServer({
+    nodePorts: 1,
+    ...(databaseUrl ? { databaseUrl } : {}),
+    logger: createLogger({ level: 'debug', write: (line) => lines.push(line) }),
+  });
   const connect = async (name: string) => {
     const client = await LegacyTestClient.connect(server!.listening.coordinatorPort, name);
     clients.push(client);

@@ -29,7 +29,7 @@ async function from(localAddress: string): Promise<FrameClient> {
   return peer;
 }
 
-it('finding 10: past its burst, an address\'s logins wait their turn (none refused); another address\'s do not', async () => {
+it("finding 10: past its burst, an address's logins wait their turn (none refused); another address's do not", async () => {
   server = await startTestServer({ nodePorts: 1, limits: { loginRatePerS: 1, loginBurst: 2 } });
   const signup = await from('127.0.0.9');
   // From before the signup, which takes the first of 127.0.0.9's two tokens.

@@ -12,10 +12,17 @@ function largeGroup(): ConversationMembers {
   const members = new Map<UserId, MemberRecord>();
   for (let i = 1; i <= SIZE; i++) {
     const userId = i;
-    members.set(userId, { userId, role: i === 1 ? 'admin' : 'member', joinedSeq: i, leftSeq: null, deliveredSeq: 500 + i, readSeq: 400 + i });
+    members.set(userId, {
+      userId,
+      role: i === 1 ? 'admin' : 'member',
+      joinedSeq: i,
+      leftSeq: null,
+      deliveredSeq: 500 + i,
+      readSeq: 400 + i,
+    });
   }
   // One member who has left: their view lists no one.
-  members.set((SIZE + 1), { userId: (SIZE + 1), role: 'member', joinedSeq: 2, leftSeq: 90, deliveredSeq: 90, readSeq: 0 });
+  members.set(SIZE + 1, { userId: SIZE + 1, role: 'member', joinedSeq: 2, leftSeq: 90, deliveredSeq: 90, readSeq: 0 });
   const conversation = { id: 5, kind: 'group', name: 'everyone', lastSeq: 2000 } as unknown as ConversationMembers['conversation'];
   return { conversation, members };
 }
@@ -23,8 +30,10 @@ function largeGroup(): ConversationMembers {
 it('finding 10: a membership change in a 1,000-member group builds and encodes the member list once, not once per member', () => {
   const entry = largeGroup();
   const pushes: Array<{ to: UserId; push: Push }> = [];
-  const services = { fanout: { toUsers: (users: Iterable<UserId>, push: Push) => [...users].forEach((to) => pushes.push({ to, push })) } } as unknown as ServerServices;
-  pushViews(services, entry, [(SIZE + 1)]);
+  const services = {
+    fanout: { toUsers: (users: Iterable<UserId>, push: Push) => [...users].forEach((to) => pushes.push({ to, push })) },
+  } as unknown as ServerServices;
+  pushViews(services, entry, [SIZE + 1]);
 
   expect(pushes).toHaveLength(SIZE + 1);
   const lists = new Set(pushes.filter(({ to }) => to <= SIZE).map(({ push }) => (push as { members: unknown }).members));

@@ -8,7 +8,11 @@ import { runBin } from '../support/run-bin.js';
 const world = useServerWithClients();
 const { clients } = world;
 
-const codeOf = (promise: Promise<unknown>) => promise.then(() => 'ok', (error: unknown) => (error instanceof RequestFailedError ? error.code : String(error)));
+const codeOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'ok',
+    (error: unknown) => (error instanceof RequestFailedError ? error.code : String(error)),
+  );
 const spki = (bits: number) => generateKeyPairSync('rsa', { modulusLength: bits }).publicKey.export({ type: 'spki', format: 'der' });
 
 /**
@@ -18,12 +22,20 @@ const spki = (bits: number) => generateKeyPairSync('rsa', { modulusLength: bits 
 it('finding 9: a publicKey that is not an RSA key of 2048-8192 bits is refused at signup and at publish_keys', async () => {
   const raw = await ChatTestClient.connect(world.server.listening.coordinatorPort);
   try {
-    const bad = { garbage: randomBytes(300), empty: Buffer.alloc(1), rsa1024: spki(1024), ec: generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' }) };
+    const bad = {
+      garbage: randomBytes(300),
+      empty: Buffer.alloc(1),
+      rsa1024: spki(1024),
+      ec: generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' }),
+    };
     for (const [label, publicKey] of Object.entries(bad)) {
-      expect(await codeOf(raw.rpc.request({ t: 'signup', name: `m_${label}`, secret: secretFor(label), publicKey })), label).toBe('bad_request');
+      expect(await codeOf(raw.rpc.request({ t: 'signup', name: `m_${label}`, secret: secretFor(label), publicKey })), label).toBe(
+        'bad_request',
+      );
     }
     const alice = await clients.open('alice', 'signup');
-    for (const [label, publicKey] of Object.entries(bad)) expect(await codeOf(alice.request({ t: 'publish_keys', secret: alice.identity.loginSecret, publicKey })), label).toBe('bad_request');
+    for (const [label, publicKey] of Object.entries(bad))
+      expect(await codeOf(alice.request({ t: 'publish_keys', secret: alice.identity.loginSecret, publicKey })), label).toBe('bad_request');
     // Her key is still the one she had.
     const { users } = await alice.request({ t: 'users', ids: [alice.user.id] });
     expect(Buffer.from(users[0]!.publicKey!).equals(alice.identity.publicKeyDer)).toBe(true);
@@ -37,17 +49,26 @@ it("finding 9: a key no client can use, stored anyway (a database edited by hand
   const victim = await clients.open('victim', 'signup', { home });
   const mallory = await clients.open('mallory', 'signup');
   await victim.close();
-  await (await mallory.send({ user: victim.user.id }, 'signed with a key you will not get')).acked;
+  await (
+    await mallory.send({ user: victim.user.id }, 'signed with a key you will not get')
+  ).acked;
   await world.server.database.query('UPDATE users SET public_key = $1 WHERE id = $2', [randomBytes(300), mallory.user.id]);
 
   const again = await clients.open('victim', 'login', { home, start: false });
   const inbox = collect(again);
   await again.start();
   await inbox.until((m) => m.some((x) => x.from === mallory.user.id), "mallory's message at the victim");
-  expect(inbox.messages.find((x) => x.from === mallory.user.id)).toMatchObject({ trust: 'unverified', text: 'signed with a key you will not get' });
+  expect(inbox.messages.find((x) => x.from === mallory.user.id)).toMatchObject({
+    trust: 'unverified',
+    text: 'signed with a key you will not get',
+  });
   await again.close();
 
-  const users = await runBin('fastchat', ['--plaintext', '--server', `127.0.0.1:${world.server.listening.coordinatorPort}`, '--home', home, '--user', 'victim', 'users'], { FASTCHAT_PASSWORD: 'password of victim' });
+  const users = await runBin(
+    'fastchat',
+    ['--plaintext', '--server', `127.0.0.1:${world.server.listening.coordinatorPort}`, '--home', home, '--user', 'victim', 'users'],
+    { FASTCHAT_PASSWORD: 'password of victim' },
+  );
   expect(users.code, users.stderr).toBe(0);
   expect(users.stdout).toMatch(/^mallory .* unusable key \(not an SPKI DER public key\)$/m);
   expect(users.stdout).toMatch(/^victim /m);

@@ -20,7 +20,8 @@ async function storeAgain(conversation: number, seq: number, cid: string): Promi
   await writer.send({ senderId: old.senderId, conversationId: conversation, clientId: cid, body: old.body });
 }
 
-const texts = (messages: readonly ChatMessage[]) => messages.filter((m) => m.kind === 'message').map((m) => [m.text, m.trust, m.reason ?? null]);
+const texts = (messages: readonly ChatMessage[]) =>
+  messages.filter((m) => m.kind === 'message').map((m) => [m.text, m.trust, m.reason ?? null]);
 
 it('finding 6: a signed message the server stores again shows as replayed, not verified, live, after a restart, and in history', async () => {
   const home = await clients.home();
@@ -59,7 +60,9 @@ it('finding 6: a signed message the server stores again shows as replayed, not v
     ['three', 'unverified', 'replayed'],
   ]);
   // And alice goes on: her next message is new, and verified.
-  await (await alice.send({ user: bob.user.id }, 'four')).acked;
+  await (
+    await alice.send({ user: bob.user.id }, 'four')
+  ).acked;
   await inbox.until((m) => m.some((x) => x.text === 'four'), 'four');
   expect(inbox.messages.find((m) => m.text === 'four')).toMatchObject({ trust: 'verified' });
 });

@@ -110,7 +110,7 @@ it('finding 2: changing the password ends every other session and token, and the
   }
 });
 
-it('finding 2: after a change the new password opens this machine\'s keys and the backup on a new one, the old opens neither', async () => {
+it("finding 2: after a change the new password opens this machine's keys and the backup on a new one, the old opens neither", async () => {
   const home = await clients.home();
   const alice = await clients.open('alice', 'signup', { home, password: 'old password' });
   const fingerprint = alice.identity.fingerprint;

@@ -44,7 +44,11 @@ const closed = (socket: Socket) => new Promise<void>((resolve) => (socket.destro
 
 it('finding 10: with TLS on, connections that have not said a word count against the per-address cap', async () => {
   const cap = 5;
-  server = await startTestServer({ nodePorts: 1, tls: { cert: cert.certPem, key: cert.keyPem }, limits: { maxConnectionsPerAddress: cap } });
+  server = await startTestServer({
+    nodePorts: 1,
+    tls: { cert: cert.certPem, key: cert.keyPem },
+    limits: { maxConnectionsPerAddress: cap },
+  });
   const port = server.listening.ports[0]!;
   // The first `cap` take the address's places, silent; each one after is one too many, and is cut
   // (a second after it came) while the first ones stay.

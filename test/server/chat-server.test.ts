@@ -84,8 +84,16 @@ describe('ChatServer core over an in-memory stream', () => {
   it('answers a request with a missing or mistyped field with bad_request naming it, and carries on', async () => {
     core = newCore();
     const client = nodeClient();
-    expect(await client.request({ t: 'hello', id: 4 })).toMatchObject({ t: 'error', id: 4, code: 'bad_request', message: 'versions: is required' });
-    expect(await client.request({ t: 'hello', id: 5, versions: 'one' })).toMatchObject({ code: 'bad_request', message: 'versions: must be an array' });
+    expect(await client.request({ t: 'hello', id: 4 })).toMatchObject({
+      t: 'error',
+      id: 4,
+      code: 'bad_request',
+      message: 'versions: is required',
+    });
+    expect(await client.request({ t: 'hello', id: 5, versions: 'one' })).toMatchObject({
+      code: 'bad_request',
+      message: 'versions: must be an array',
+    });
     expect(await client.request({ t: 'hello', id: 6, versions: [1], client: 'x'.repeat(65) })).toMatchObject({
       code: 'bad_request',
       message: 'client: must be at most 64 characters',

@@ -25,7 +25,9 @@ it('is held by one holder at a time, naming it, and free again once released', a
   }
   expect(refusal).toBeInstanceOf(DataDirInUseError);
   expect(refusal).toMatchObject({ code: 'data_dir_in_use', holder: { pid: process.pid } });
-  expect((refusal as Error).message).toMatch(new RegExp(`^the data folder .* is in use by process ${process.pid} \\(since .*\\); stop it first`));
+  expect((refusal as Error).message).toMatch(
+    new RegExp(`^the data folder .* is in use by process ${process.pid} \\(since .*\\); stop it first`),
+  );
   lock.release();
   lock.release();
   await expect(readFile(join(dir, LOCK_FILE))).rejects.toMatchObject({ code: 'ENOENT' });

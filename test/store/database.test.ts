@@ -27,10 +27,10 @@ describeEachDatabase('Database', (open) => {
   });
 
   it('binds JS arrays to array parameters, bytes elements included', async () => {
-    const { rows } = await db.query<{ id: number; body: Uint8Array }>(
-      'SELECT * FROM unnest($1::bigint[], $2::bytea[]) AS u(id, body)',
-      [[1, 2], [new Uint8Array([7]), new Uint8Array([8, 9])]],
-    );
+    const { rows } = await db.query<{ id: number; body: Uint8Array }>('SELECT * FROM unnest($1::bigint[], $2::bytea[]) AS u(id, body)', [
+      [1, 2],
+      [new Uint8Array([7]), new Uint8Array([8, 9])],
+    ]);
     expect(rows.map((row) => [row.id, [...row.body]])).toEqual([
       [1, [7]],
       [2, [8, 9]],

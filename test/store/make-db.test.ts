@@ -109,11 +109,7 @@ async function exists(serverUrl: string, url: string): Promise<boolean> {
   return rows.length === 1;
 }
 
-async function query<R extends pg.QueryResultRow>(
-  url: string,
-  text: string,
-  params: unknown[] = [],
-): Promise<R[]> {
+async function query<R extends pg.QueryResultRow>(url: string, text: string, params: unknown[] = []): Promise<R[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

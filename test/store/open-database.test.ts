@@ -4,12 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  DatabaseUnavailableError,
-  InvalidDatabaseUrlError,
-  SchemaMissingError,
-  SchemaVersionError,
-} from '../../src/store/errors.js';
+import { DatabaseUnavailableError, InvalidDatabaseUrlError, SchemaMissingError, SchemaVersionError } from '../../src/store/errors.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { EMBEDDED_SHARED_BUFFERS } from '../../src/store/pglite-database.js';
 import { SCHEMA_VERSION } from '../../src/store/schema.js';
@@ -19,19 +14,14 @@ describeEachDatabase('openDatabase', (open) => {
   it('gives a database at SCHEMA_VERSION', async () => {
     const { db, backend } = await open();
     expect(db.kind).toBe(backend === 'pglite' ? 'embedded' : 'postgres');
-    const { rows } = await db.query<{ version: number }>(
-      'SELECT max(version) AS version FROM schema_version',
-    );
+    const { rows } = await db.query<{ version: number }>('SELECT max(version) AS version FROM schema_version');
     expect(rows).toEqual([{ version: SCHEMA_VERSION }]);
   });
 
   it('binds parameters instead of splicing them into the SQL', async () => {
     const { db } = await open();
     const hostile = "x'); DROP TABLE schema_version; --";
-    const { rows } = await db.query<{ text: string; sum: number }>(
-      'SELECT $1::text AS text, $2::int + $3::int AS sum',
-      [hostile, 2, 3],
-    );
+    const { rows } = await db.query<{ text: string; sum: number }>('SELECT $1::text AS text, $2::int + $3::int AS sum', [hostile, 2, 3]);
     expect(rows).toEqual([{ text: hostile, sum: 5 }]);
     await expect(db.query('SELECT count(*) FROM schema_version')).resolves.toBeDefined();
   });
@@ -88,9 +78,7 @@ describe('openDatabase, embedded (PGlite)', () => {
     try {
       expect((await second.query('SELECT note FROM kept')).rows).toEqual([{ note: 'still here' }]);
       // Same single row, same timestamp: the re-run inserted nothing.
-      expect((await second.query('SELECT version, applied_at FROM schema_version')).rows).toEqual(
-        before.rows,
-      );
+      expect((await second.query('SELECT version, applied_at FROM schema_version')).rows).toEqual(before.rows);
     } finally {
       await second.close();
     }
@@ -160,9 +148,7 @@ describe('openDatabase, server URL problems', () => {
   });
 
   it('rejects a URL that is not postgres:// without echoing it', async () => {
-    const error = await openDatabase({ url: 'mysql://bob:s3cret-pw@db/x', dataDir: 'unused' }).catch(
-      (e: unknown) => e,
-    );
+    const error = await openDatabase({ url: 'mysql://bob:s3cret-pw@db/x', dataDir: 'unused' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidDatabaseUrlError);
     expect((error as Error).message).not.toContain('s3cret-pw');
   });

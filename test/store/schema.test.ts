@@ -13,9 +13,9 @@ describe('schema.sql', () => {
 
   it('inserts SCHEMA_VERSION as its highest schema_version row', async () => {
     const sql = await readFile(repoSchema, 'utf8');
-    const inserted = [
-      ...sql.matchAll(/INSERT\s+INTO\s+schema_version\s*\(version\)\s*VALUES\s*\((\d+)\)/gi),
-    ].map((match) => Number(match[1]));
+    const inserted = [...sql.matchAll(/INSERT\s+INTO\s+schema_version\s*\(version\)\s*VALUES\s*\((\d+)\)/gi)].map((match) =>
+      Number(match[1]),
+    );
     expect(inserted.length).toBeGreaterThan(0);
     expect(Math.max(...inserted)).toBe(SCHEMA_VERSION);
   });
@@ -32,10 +32,9 @@ describe('schema.sql', () => {
       await pglite.exec(sql);
       await pglite.exec(sql);
       expect(await readSchemaVersion(pglite)).toBe(SCHEMA_VERSION);
-      const { rows } = await pglite.query<{ n: number }>(
-        'SELECT count(*)::int AS n FROM schema_version WHERE version = $1',
-        [SCHEMA_VERSION],
-      );
+      const { rows } = await pglite.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_version WHERE version = $1', [
+        SCHEMA_VERSION,
+      ]);
       expect(rows[0]?.n).toBe(1);
     } finally {
       await pglite.close();

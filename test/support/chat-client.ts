@@ -93,7 +93,11 @@ export class ChatTestClient {
   }
 
   /** Waits for the first push matching `match` (received before or after the call). */
-  async waitForPush<T extends Push['t']>(type: T, match: (push: Extract<Push, { t: T }>) => boolean = () => true, timeoutMs?: number): Promise<Extract<Push, { t: T }>> {
+  async waitForPush<T extends Push['t']>(
+    type: T,
+    match: (push: Extract<Push, { t: T }>) => boolean = () => true,
+    timeoutMs?: number,
+  ): Promise<Extract<Push, { t: T }>> {
     const find = () => this.pushes.find((p): p is Extract<Push, { t: T }> => p.t === type && match(p as Extract<Push, { t: T }>));
     await this.until(() => find() !== undefined, `a "${type}" push`, timeoutMs);
     return find()!;

@@ -88,7 +88,11 @@ export function useServerWithClients(): ServerWithClients {
 }
 
 /** Collects a client's messages; `until` waits for a condition over them. */
-export function collect(client: ChatClient): { messages: ChatMessage[]; texts(): string[]; until(condition: (m: ChatMessage[]) => boolean, what: string, timeoutMs?: number): Promise<void> } {
+export function collect(client: ChatClient): {
+  messages: ChatMessage[];
+  texts(): string[];
+  until(condition: (m: ChatMessage[]) => boolean, what: string, timeoutMs?: number): Promise<void>;
+} {
   const messages: ChatMessage[] = [];
   const waiters = new Set<() => void>();
   client.on('message', (message) => {

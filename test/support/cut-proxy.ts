@@ -23,7 +23,7 @@ class FrameBoundaries {
   }
 
   pass(chunk: Buffer): void {
-    for (let i = 0; i < chunk.length; ) {
+    for (let i = 0; i < chunk.length;) {
       if (this.#bodyLeft > 0) {
         const n = Math.min(this.#bodyLeft, chunk.length - i);
         this.#bodyLeft -= n;

@@ -73,8 +73,7 @@ export function describeEachDatabase(name: string, suite: (open: OpenTestDatabas
   withPostgres(name, (serverUrl, cleanups) => {
     suite(async (options) => {
       const keep = options?.keep ?? 'test';
-      const server =
-        serverUrl === null ? unavailableServer() : postgresServer(serverUrl, cleanups[keep]);
+      const server = serverUrl === null ? unavailableServer() : postgresServer(serverUrl, cleanups[keep]);
       const url = await server.databaseWithSchema();
       const db = await openDatabase({ url, dataDir: 'unused: a url is given' });
       cleanups[keep].push(() => db.close());
@@ -88,10 +87,7 @@ export function describeEachDatabase(name: string, suite: (open: OpenTestDatabas
  * none. Databases made through `server` are dropped after the block (after the file's own afterEach
  * hooks have stopped what used them); `cleanup` takes undo steps run after each test.
  */
-export function describePostgres(
-  name: string,
-  suite: (server: PostgresServer, cleanup: Cleanup) => void,
-): void {
+export function describePostgres(name: string, suite: (server: PostgresServer, cleanup: Cleanup) => void): void {
   withPostgres(name, (serverUrl, cleanups) => {
     // Databases are dropped after the whole block, not after each test: a file's own afterEach (which
     // stops the servers using them) runs after this block's, and dropping WITH (FORCE) under a
@@ -102,10 +98,7 @@ export function describePostgres(
 }
 
 /** The describe block of describePostgres, with both scopes of cleanup; serverUrl null when skipped. */
-function withPostgres(
-  name: string,
-  suite: (serverUrl: string | null, cleanups: Cleanups) => void,
-): void {
+function withPostgres(name: string, suite: (serverUrl: string | null, cleanups: Cleanups) => void): void {
   const serverUrl = postgresServerUrl;
   if (serverUrl === null) {
     describe.skip(`${name} [postgres ${SKIP_REASON}]`, () => {
@@ -227,16 +220,24 @@ export function itOnEachDataStore(name: string, title: string, run: (store: Data
     afterEach(async () => {
       if (dataDir) await rm(dataDir, { recursive: true, force: true });
     });
-    it(title, async () => {
-      dataDir = await mkdtemp(join(tmpdir(), 'fastchat-store-'));
-      await seedPgliteDir(dataDir);
-      await run({ url: undefined, dataDir, args: ['--data-dir', dataDir] });
-    }, timeoutMs);
+    it(
+      title,
+      async () => {
+        dataDir = await mkdtemp(join(tmpdir(), 'fastchat-store-'));
+        await seedPgliteDir(dataDir);
+        await run({ url: undefined, dataDir, args: ['--data-dir', dataDir] });
+      },
+      timeoutMs,
+    );
   });
   describePostgres(name, (postgres) => {
-    it(title, async () => {
-      const url = await postgres.databaseWithSchema();
-      await run({ url, dataDir: 'unused: a url is given', args: ['--db', url] });
-    }, timeoutMs);
+    it(
+      title,
+      async () => {
+        const url = await postgres.databaseWithSchema();
+        await run({ url, dataDir: 'unused: a url is given', args: ['--db', url] });
+      },
+      timeoutMs,
+    );
   });
 }

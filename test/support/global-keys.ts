@@ -53,5 +53,6 @@ async function makePool(folder: string, stop: AbortSignal): Promise<void> {
   for (let index = 0; index < KEY_POOL_SIZE && !stop.aborted; index++) {
     await Promise.all([save('identity', index, GENERATED_KEYS.identityKey), save('legacy', index, GENERATED_KEYS.legacyKey)]);
   }
-  if (!stop.aborted) console.log(`${KEY_POOL_SIZE} identity and legacy key pairs for test clients made in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (!stop.aborted)
+    console.log(`${KEY_POOL_SIZE} identity and legacy key pairs for test clients made in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

@@ -46,10 +46,12 @@ export class LegacyTestClient {
       else this.#reads.push(chunk);
       this.#readWaiters.splice(0).forEach((wake) => wake());
     });
-    this.#closed = new Promise((resolve) => socket.once('close', () => {
-      this.#readWaiters.splice(0).forEach((wake) => wake());
-      resolve();
-    }));
+    this.#closed = new Promise((resolve) =>
+      socket.once('close', () => {
+        this.#readWaiters.splice(0).forEach((wake) => wake());
+        resolve();
+      }),
+    );
     socket.on('error', () => undefined);
   }
 
@@ -77,7 +79,9 @@ export class LegacyTestClient {
 
   /** The password as the original sent it: hex SHA-256 of the upper-case name followed by the password. */
   hashed(password: string): string {
-    return createHash('sha256').update(this.name + password).digest('hex');
+    return createHash('sha256')
+      .update(this.name + password)
+      .digest('hex');
   }
 
   write(object: unknown): void {
@@ -113,7 +117,10 @@ export class LegacyTestClient {
   /** Sends start_notifications and returns the Notifications object; the client listens from then on. */
   async startNotifications(): Promise<LegacyReply> {
     this.#listening = true;
-    const already = this.#reads.splice(0).map((b) => b.toString('latin1')).join('');
+    const already = this.#reads
+      .splice(0)
+      .map((b) => b.toString('latin1'))
+      .join('');
     if (already) this.#split(already);
     this.write({ 'info-type': 'start_notifications', name: this.name });
     const notifications = await this.waitFor((o) => o['info-type'] === 'Notifications', 'Notifications');
@@ -128,7 +135,8 @@ export class LegacyTestClient {
     for (;;) {
       const found = this.objects.find(match);
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`${this.name}: timed out waiting for ${what}; have ${JSON.stringify(this.objects).slice(0, 500)}`);
+      if (Date.now() > deadline)
+        throw new Error(`${this.name}: timed out waiting for ${what}; have ${JSON.stringify(this.objects).slice(0, 500)}`);
       await this.#wait(deadline - Date.now());
     }
   }
@@ -152,7 +160,12 @@ export class LegacyTestClient {
   /** One group-message per member, each encrypted to that member's key, as the original client sent them. */
   sendGroupMessage(groupId: string, members: ReadonlyArray<{ id: string; key: string }>, message: string): void {
     for (const member of members) {
-      this.write({ 'info-type': 'group-message', text: LegacyTestClient.encrypt(member.key, message), receiver: member.id, group_id: groupId });
+      this.write({
+        'info-type': 'group-message',
+        text: LegacyTestClient.encrypt(member.key, message),
+        receiver: member.id,
+        group_id: groupId,
+      });
     }
   }
 

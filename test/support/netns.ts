@@ -40,7 +40,11 @@ export function netnsUnavailable(): string | undefined {
     }
     return undefined;
   } finally {
-    for (const args of [['link', 'del', `fcpb${id}`], ['link', 'del', `fcpr${id}`], ['netns', 'del', ns]]) {
+    for (const args of [
+      ['link', 'del', `fcpb${id}`],
+      ['link', 'del', `fcpr${id}`],
+      ['netns', 'del', ns],
+    ]) {
       try {
         execFileSync('ip', args, { stdio: 'ignore', timeout: 10_000 });
       } catch {
@@ -73,7 +77,12 @@ export async function createTestNetwork(count: number): Promise<TestNetwork> {
   const id = randomBytes(3).toString('hex');
   const subnet = await unusedSubnet();
   const bridge = `fcbr${id}`;
-  const hosts = Array.from({ length: count }, (_, i) => ({ namespace: `fastchat-${id}-${i}`, address: `${subnet}.${i + 2}`, veth: `fcv${i}${id}`, peer: `fcp${i}${id}` }));
+  const hosts = Array.from({ length: count }, (_, i) => ({
+    namespace: `fastchat-${id}-${i}`,
+    address: `${subnet}.${i + 2}`,
+    veth: `fcv${i}${id}`,
+    peer: `fcp${i}${id}`,
+  }));
   const ip = (...args: string[]) => run('ip', args, { timeout: 10_000 });
   const removeSync = (): void => {
     for (const args of [...hosts.map((h) => ['netns', 'del', h.namespace]), ['link', 'del', bridge]]) {
@@ -138,7 +147,10 @@ export async function startServerIn(host: Host, args: string[]): Promise<Running
   child.stdout.on('data', (c) => (stdout += c));
   const waitFor = (pattern: RegExp, timeoutMs = 20_000) =>
     new Promise<RegExpMatchArray>((resolve, reject) => {
-      const timer = setTimeout(() => done(new Error(`fastchat-server in ${host.namespace} did not print ${pattern} within ${timeoutMs} ms:\n${stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () => done(new Error(`fastchat-server in ${host.namespace} did not print ${pattern} within ${timeoutMs} ms:\n${stderr}`)),
+        timeoutMs,
+      );
       const check = () => {
         const match = stderr.match(pattern);
         if (match) done(undefined, match);

@@ -12,7 +12,11 @@ for (let i = 1; i <= Number(count); i++) {
   adds.push(outbox.add({ cid: `${tag}-${i}`, conversation: 1, sealedContent: 'x', createdAt: i }));
 }
 await Promise.all(adds);
-await Promise.all(Array.from({ length: Number(count) }, (_, i) => i + 1).filter((i) => i % 3 === 0).map((i) => outbox.remove(`${tag}-${i}`)));
+await Promise.all(
+  Array.from({ length: Number(count) }, (_, i) => i + 1)
+    .filter((i) => i % 3 === 0)
+    .map((i) => outbox.remove(`${tag}-${i}`)),
+);
 const claimed = (await outbox.claim()).map((e) => e.cid);
 process.stdout.write(JSON.stringify({ claimed }) + '\n');
 process.stdin.resume();

@@ -8,7 +8,11 @@ import { FrameDecoder, encodeFrame } from '../../src/protocol/index.js';
  * every socket it accepts; each reply waits for `gate()` (a test holding a client between its
  * route request and its connection to the node).
  */
-export function routeEveryoneTo(target: () => number, track: (socket: Socket) => void, gate: () => Promise<void> = () => Promise.resolve()): Server {
+export function routeEveryoneTo(
+  target: () => number,
+  track: (socket: Socket) => void,
+  gate: () => Promise<void> = () => Promise.resolve(),
+): Server {
   return createServer((socket) => {
     track(socket);
     const decoder = new FrameDecoder({ maxFrameBytes: 1024 * 1024 });
@@ -94,7 +98,10 @@ export interface RoutedProxy {
  * other), and a coordinator naming the proxy. Resets are what some proxies are for: socket errors
  * just close the socket.
  */
-export async function startRoutedProxy(node: { host: string; port: number }, relay: (client: Socket, upstream: Socket) => void): Promise<RoutedProxy> {
+export async function startRoutedProxy(
+  node: { host: string; port: number },
+  relay: (client: Socket, upstream: Socket) => void,
+): Promise<RoutedProxy> {
   const sockets = new Set<Socket>();
   const track = (socket: Socket) => {
     sockets.add(socket);

@@ -63,7 +63,9 @@ export function spawnPtyProgram(file: string, args: string[], options: PtyOption
   const rows = options.rows ?? 32;
   const term = new xterm.Terminal({ cols, rows, allowProposedApi: true });
   // An env value of undefined removes the variable (FORCE_COLOR: undefined lets colour be detected).
-  const env = Object.fromEntries(Object.entries({ ...process.env, FORCE_COLOR: '0', ...options.env }).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  const env = Object.fromEntries(
+    Object.entries({ ...process.env, FORCE_COLOR: '0', ...options.env }).filter(([, v]) => v !== undefined),
+  ) as Record<string, string>;
   const pty: IPty = spawn(file, args, { name: 'xterm-256color', cols, rows, env });
   const parsedListeners: Array<() => void> = [];
   pty.onData((data) => term.write(data, () => parsedListeners.forEach((listener) => listener())));
@@ -78,7 +80,8 @@ export function spawnPtyProgram(file: string, args: string[], options: PtyOption
   // read yet (node-pty queues what the terminal's buffer cannot take; a program that stops reading
   // leaves it there). Private fields of node-pty 1.1, read for this message only.
   const diagnosis = () => {
-    const queue = (pty as unknown as { _writeStream?: { _writeQueue?: { buffer: Buffer; offset: number }[] } })._writeStream?._writeQueue ?? [];
+    const queue =
+      (pty as unknown as { _writeStream?: { _writeQueue?: { buffer: Buffer; offset: number }[] } })._writeStream?._writeQueue ?? [];
     const unread = queue.reduce((sum, task) => sum + task.buffer.byteLength - task.offset, 0);
     return `program ${exitedWith === undefined ? `running (pid ${pty.pid})` : `exited with ${exitedWith}`}, ${unread} bytes of input not yet taken by it`;
   };
@@ -131,9 +134,15 @@ export function spawnPtyProgram(file: string, args: string[], options: PtyOption
           // Let xterm finish parsing what arrived before reading the screen.
           term.write('', () => {
             const screen = text();
-            const ok = typeof expected === 'string' ? screen.includes(expected) : expected instanceof RegExp ? expected.test(screen) : expected(screen);
+            const ok =
+              typeof expected === 'string'
+                ? screen.includes(expected)
+                : expected instanceof RegExp
+                  ? expected.test(screen)
+                  : expected(screen);
             if (ok) return resolve(screen);
-            if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${String(expected)}; ${diagnosis()}; screen:\n${screen}`));
+            if (Date.now() - started > timeoutMs)
+              return reject(new Error(`timed out waiting for ${String(expected)}; ${diagnosis()}; screen:\n${screen}`));
             setTimeout(check, 50);
           });
         };

@@ -114,7 +114,8 @@ export function renderTui(tree: ReactElement): RenderedTui {
         const check = () => {
           const frame = lastFrame();
           if (test(frame)) return resolve(frame);
-          if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${String(expected)}; last frame:\n${frame}`));
+          if (Date.now() - started > timeoutMs)
+            return reject(new Error(`timed out waiting for ${String(expected)}; last frame:\n${frame}`));
           setTimeout(check, 10);
         };
         check();

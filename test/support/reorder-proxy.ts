@@ -32,7 +32,8 @@ export async function startReorderProxy(node: { host: string; port: number }): P
   const failIds = new Set<unknown>();
   /** The frames to write for one frame from the server, after the hold has seen it. */
   const pass = (message: RawMessage): Buffer[] => {
-    if (message.id !== undefined && failIds.delete(message.id)) return [encodeFrame({ t: 'error', id: message.id, code: 'internal', message: 'failed by the test proxy' })];
+    if (message.id !== undefined && failIds.delete(message.id))
+      return [encodeFrame({ t: 'error', id: message.id, code: 'internal', message: 'failed by the test proxy' })];
     const frame = encodeFrame(message);
     if (message.t !== 'msg' || !hold) return [frame];
     if (!hold.held) {

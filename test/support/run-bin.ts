@@ -160,7 +160,9 @@ export function useServerBin(prefix: string, teardown: () => void = () => {}): S
     },
     home: (user) => join(root, user),
     fastchat: (user, args, password = passwordOf(user)) =>
-      runBin('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, user), '--user', user, ...args], { FASTCHAT_PASSWORD: password }),
+      runBin('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, user), '--user', user, ...args], {
+        FASTCHAT_PASSWORD: password,
+      }),
     newKeyFile: async (user) => {
       const file = join(root, `${user}-new-key.pem`);
       await writeFile(file, encryptPrivateKeyPem(await generateIdentityKey(), passwordOf(user)));

@@ -81,7 +81,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
  * Runs `suite` twice: against a server on the embedded PGlite and against one on a real PostgreSQL
  * (a fresh database per server). Servers started through `start` are stopped after each test.
  */
-export function describeEachServer(name: string, suite: (start: (options?: { nodePorts?: number; legacy?: boolean }) => Promise<TestServer>) => void): void {
+export function describeEachServer(
+  name: string,
+  suite: (start: (options?: { nodePorts?: number; legacy?: boolean }) => Promise<TestServer>) => void,
+): void {
   const trackStops = () => {
     const running: TestServer[] = [];
     afterEach(async () => {

@@ -23,7 +23,9 @@ export function makeCert(options: CertOptions = {}): TestCert {
 }
 
 /** Writes certificates into a fresh temp folder (what the CLIs read); `remove()` deletes it. */
-export async function writeCerts(files: Record<string, string>): Promise<{ dir: string; path: (name: string) => string; remove: () => Promise<void> }> {
+export async function writeCerts(
+  files: Record<string, string>,
+): Promise<{ dir: string; path: (name: string) => string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'fastchat-tls-'));
   for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text, { mode: 0o600 });
   return { dir, path: (name) => join(dir, name), remove: () => rm(dir, { recursive: true, force: true }) };

@@ -41,7 +41,11 @@ export function useTuiWorld(prefix: string): TuiWorld {
   const terminals: PtyScreen[] = [];
   const world = useServerBin(prefix, () => terminals.forEach((t) => t.kill()));
   const tuiWith = ({ server, ...pty }: TuiTerminal, name: string, ...args: string[]): PtyScreen => {
-    const term = spawnPty('fastchat', ['--server', server ?? `127.0.0.1:${world.coordinator}`, '--home', world.home(name), 'tui', ...args], pty);
+    const term = spawnPty(
+      'fastchat',
+      ['--server', server ?? `127.0.0.1:${world.coordinator}`, '--home', world.home(name), 'tui', ...args],
+      pty,
+    );
     terminals.push(term);
     return term;
   };

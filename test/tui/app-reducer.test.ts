@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { appReducer, createInitialState, TYPING_TTL_MS, type Action } from '../../src/tui/state/app-reducer.js';
 import { composerReducer } from '../../src/tui/state/composer-reducer.js';
 import { fuzzyFilter } from '../../src/tui/state/fuzzy.js';
-import { composeRefusal, contactRows, deliveryState, groupRows, nextUnread, readCount, typingNames } from '../../src/tui/state/selectors.js';
+import {
+  composeRefusal,
+  contactRows,
+  deliveryState,
+  groupRows,
+  nextUnread,
+  readCount,
+  typingNames,
+} from '../../src/tui/state/selectors.js';
 import type { AppState } from '../../src/tui/state/types.js';
 import { direct, group, message, user } from './fake-client.js';
 
@@ -42,14 +50,22 @@ describe('appReducer', () => {
   it('appends live messages in seq order, prepends older pages without duplicates', () => {
     let s = reduce([...base, { type: 'received', messages: [message(20, 5, 2, 'five'), message(20, 7, 2, 'seven')] }]);
     s = reduce([{ type: 'received', messages: [message(20, 6, 3, 'six')] }], s);
-    s = reduce([{ type: 'olderLoaded', conversation: 20, messages: [message(20, 3, 2, 'three'), message(20, 5, 2, 'five again')], hasOlder: false }], s);
+    s = reduce(
+      [{ type: 'olderLoaded', conversation: 20, messages: [message(20, 3, 2, 'three'), message(20, 5, 2, 'five again')], hasOlder: false }],
+      s,
+    );
     expect(s.messages[20]!.items.map((m) => m.text)).toEqual(['three', 'five', 'six', 'seven']);
     expect(s.messages[20]!.hasOlder).toBe(false);
   });
 
   it('tracks an own message: queued → sent → delivered → read, and failed', () => {
     let s = reduce([...base, { type: 'ownQueued', conversation: 10, cid: 'c1', text: 'hey', ts: 1 }]);
-    const state = () => deliveryState(s, 10, s.messages[10]!.items.find((m) => m.cid === 'c1')!);
+    const state = () =>
+      deliveryState(
+        s,
+        10,
+        s.messages[10]!.items.find((m) => m.cid === 'c1')!,
+      );
     expect(state()).toBe('queued');
     s = reduce([{ type: 'ownSent', cid: 'c1', conversation: 10, seq: 4, ts: 2 }], s);
     expect(state()).toBe('sent');
@@ -57,8 +73,20 @@ describe('appReducer', () => {
     expect(state()).toBe('delivered');
     s = reduce([{ type: 'receipt', conversation: 10, user: 2, delivered: 4, read: 4 }], s);
     expect(state()).toBe('read');
-    s = reduce([{ type: 'ownQueued', conversation: 10, cid: 'c2', text: 'no', ts: 3 }, { type: 'ownFailed', cid: 'c2', message: 'forbidden' }], s);
-    expect(deliveryState(s, 10, s.messages[10]!.items.find((m) => m.cid === 'c2')!)).toBe('failed');
+    s = reduce(
+      [
+        { type: 'ownQueued', conversation: 10, cid: 'c2', text: 'no', ts: 3 },
+        { type: 'ownFailed', cid: 'c2', message: 'forbidden' },
+      ],
+      s,
+    );
+    expect(
+      deliveryState(
+        s,
+        10,
+        s.messages[10]!.items.find((m) => m.cid === 'c2')!,
+      ),
+    ).toBe('failed');
     // A live message goes before the still-unsent own one.
     s = reduce([{ type: 'received', messages: [message(10, 5, 2, 'reply')] }], s);
     expect(s.messages[10]!.items.map((m) => m.text)).toEqual(['hey', 'reply', 'no']);
@@ -80,15 +108,38 @@ describe('appReducer', () => {
 
   it('seeds receipts from the views, so marks survive a restart; pushes and views only move them forward', () => {
     const view = group(20, 'team', [1, 2, 3, 4], 9);
-    const seeded = { ...view, members: [{ user: 1, role: 'admin' as const, deliveredSeq: 9, readSeq: 9 }, { user: 2, role: 'member' as const, deliveredSeq: 8, readSeq: 6 }, { user: 3, role: 'member' as const, deliveredSeq: 8 }, { user: 4, role: 'member' as const, readSeq: 8 }] };
+    const seeded = {
+      ...view,
+      members: [
+        { user: 1, role: 'admin' as const, deliveredSeq: 9, readSeq: 9 },
+        { user: 2, role: 'member' as const, deliveredSeq: 8, readSeq: 6 },
+        { user: 3, role: 'member' as const, deliveredSeq: 8 },
+        { user: 4, role: 'member' as const, readSeq: 8 },
+      ],
+    };
     let s = reduce([{ type: 'conversations', views: [seeded] }]);
-    expect(s.receipts[20]).toEqual({ 1: { delivered: 9, read: 9 }, 2: { delivered: 8, read: 6 }, 3: { delivered: 8, read: 0 }, 4: { delivered: 8, read: 8 } });
-    s = reduce([{ type: 'receipt', conversation: 20, user: 3, delivered: 9, read: 7 }, { type: 'conversations', views: [seeded] }], s);
+    expect(s.receipts[20]).toEqual({
+      1: { delivered: 9, read: 9 },
+      2: { delivered: 8, read: 6 },
+      3: { delivered: 8, read: 0 },
+      4: { delivered: 8, read: 8 },
+    });
+    s = reduce(
+      [
+        { type: 'receipt', conversation: 20, user: 3, delivered: 9, read: 7 },
+        { type: 'conversations', views: [seeded] },
+      ],
+      s,
+    );
     expect(s.receipts[20]![3]).toEqual({ delivered: 9, read: 7 });
   });
 
   it('shows a group message delivered once every other member has it, then read by n of them, then read', () => {
-    let s = reduce([...base, { type: 'ownQueued', conversation: 20, cid: 'g1', text: 'hi all', ts: 1 }, { type: 'ownSent', cid: 'g1', conversation: 20, seq: 4, ts: 2 }]);
+    let s = reduce([
+      ...base,
+      { type: 'ownQueued', conversation: 20, cid: 'g1', text: 'hi all', ts: 1 },
+      { type: 'ownSent', cid: 'g1', conversation: 20, seq: 4, ts: 2 },
+    ]);
     const item = () => s.messages[20]!.items.find((m) => m.cid === 'g1')!;
     expect([deliveryState(s, 20, item()), readCount(s, 20, item())]).toEqual(['sent', { read: 0, of: 2 }]);
     s = reduce([{ type: 'receipt', conversation: 20, user: 2, delivered: 4, read: 0 }], s);
@@ -104,7 +155,13 @@ describe('appReducer', () => {
   it('moves focus with Tab order and goes back to the last list with Esc', () => {
     let s = reduce([...base, { type: 'focusStep', by: 1 }]);
     expect(s.focus).toBe('groups');
-    s = reduce([{ type: 'focusStep', by: 1 }, { type: 'focusStep', by: 1 }], s);
+    s = reduce(
+      [
+        { type: 'focusStep', by: 1 },
+        { type: 'focusStep', by: 1 },
+      ],
+      s,
+    );
     expect(s.focus).toBe('composer');
     s = reduce([{ type: 'focusStep', by: -1 }, { type: 'back' }], s);
     expect(s.focus).toBe('groups');
@@ -128,16 +185,31 @@ describe('appReducer', () => {
     expect(typingNames(s, 10)).toEqual(['bob']);
     s = reduce([{ type: 'tick', now: 1000 + TYPING_TTL_MS + 1 }], s);
     expect(typingNames(s, 10)).toEqual([]);
-    s = reduce([{ type: 'typing', conversation: 10, user: 2, now: 5000 }, { type: 'received', messages: [message(10, 4, 2, 'done')] }], s);
+    s = reduce(
+      [
+        { type: 'typing', conversation: 10, user: 2, now: 5000 },
+        { type: 'received', messages: [message(10, 4, 2, 'done')] },
+      ],
+      s,
+    );
     expect(typingNames(s, 10)).toEqual([]);
   });
 
   it('finds the next unread conversation, and search jumps between hits', () => {
-    let s = reduce([...base, { type: 'received', messages: [message(20, 1, 2, 'apple'), message(20, 2, 2, 'pear'), message(20, 3, 2, 'apple pie')] }]);
+    let s = reduce([
+      ...base,
+      { type: 'received', messages: [message(20, 1, 2, 'apple'), message(20, 2, 2, 'pear'), message(20, 3, 2, 'apple pie')] },
+    ]);
     expect(nextUnread(s)).toBe(10);
     s = reduce([{ type: 'open', conversation: 10 }], s);
     expect(nextUnread(s)).toBe(20);
-    s = reduce([{ type: 'open', conversation: 20 }, { type: 'overlay', overlay: { kind: 'search', query: 'apple', editing: false, hits: [], index: 0, searching: true } }], s);
+    s = reduce(
+      [
+        { type: 'open', conversation: 20 },
+        { type: 'overlay', overlay: { kind: 'search', query: 'apple', editing: false, hits: [], index: 0, searching: true } },
+      ],
+      s,
+    );
     const items = s.messages[20]!.items;
     s = reduce([{ type: 'searchResults', hits: [items[0]!.cid, items[2]!.cid] }], s);
     expect(s.scroll).toBe(0);
@@ -148,12 +220,24 @@ describe('appReducer', () => {
   it('applies each key typed in the switcher or the search to the query of the moment, however fast they come', () => {
     // Two keys dispatched before any render: both count (a component's stale copy would keep only the last).
     let s = reduce([...base, { type: 'overlay', overlay: { kind: 'switcher', query: '', selected: 2 } }]);
-    s = reduce([{ type: 'overlayQuery', edit: { append: 't' } }, { type: 'overlayQuery', edit: { append: 'm' } }], s);
+    s = reduce(
+      [
+        { type: 'overlayQuery', edit: { append: 't' } },
+        { type: 'overlayQuery', edit: { append: 'm' } },
+      ],
+      s,
+    );
     expect(s.overlay).toEqual({ kind: 'switcher', query: 'tm', selected: 0 });
     s = reduce([{ type: 'overlayQuery', edit: { erase: true } }], s);
     expect(s.overlay).toMatchObject({ query: 't' });
     s = reduce([{ type: 'overlay', overlay: { kind: 'search', query: 'ap', editing: true, hits: [], index: 0, searching: false } }], s);
-    s = reduce([{ type: 'overlayQuery', edit: { append: 'p' } }, { type: 'overlayQuery', edit: { append: 'le' } }], s);
+    s = reduce(
+      [
+        { type: 'overlayQuery', edit: { append: 'p' } },
+        { type: 'overlayQuery', edit: { append: 'le' } },
+      ],
+      s,
+    );
     expect(s.overlay).toMatchObject({ kind: 'search', query: 'apple', editing: true });
     // With no overlay open it changes nothing.
     const closed = reduce([{ type: 'overlay', overlay: { kind: 'none' } }], s);

@@ -8,13 +8,28 @@ const TEXT = { ctrl: false, meta: false, shift: false, tab: false, return: false
 
 /** The commands (or text) a burst holds, as a handler sees them one by one. */
 function keys(input: string, keep = ''): string[] {
-  return splitKeys(input, TEXT, keep).map(([text, key]) => matchCommand([Command.DeleteBack, Command.Submit, Command.FocusNext, Command.ToggleSignup, Command.DeleteForward, Command.Quit], text, key) ?? `"${text}"`);
+  return splitKeys(input, TEXT, keep).map(
+    ([text, key]) =>
+      matchCommand(
+        [Command.DeleteBack, Command.Submit, Command.FocusNext, Command.ToggleSignup, Command.DeleteForward, Command.Quit],
+        text,
+        key,
+      ) ?? `"${text}"`,
+  );
 }
 
 describe('splitKeys', () => {
   it('cuts a text run into its characters and control keys, in order', () => {
     expect(keys('abc\u007f\u007f\u007f')).toEqual(['"abc"', Command.DeleteBack, Command.DeleteBack, Command.DeleteBack]);
-    expect(keys('ab\bc\tpw\u0014\r')).toEqual(['"ab"', Command.DeleteBack, '"c"', Command.FocusNext, '"pw"', Command.ToggleSignup, Command.Submit]);
+    expect(keys('ab\bc\tpw\u0014\r')).toEqual([
+      '"ab"',
+      Command.DeleteBack,
+      '"c"',
+      Command.FocusNext,
+      '"pw"',
+      Command.ToggleSignup,
+      Command.Submit,
+    ]);
     expect(keys('x\u0004y\u0003')).toEqual(['"x"', Command.DeleteForward, '"y"', Command.Quit]);
   });
 

@@ -27,7 +27,21 @@ describe('composer bursts', () => {
 
   it('a /command and its Enter typed fast in ONE read from the contact list run it', async () => {
     const { client, ui } = await renderApp();
-    client.replies.open_direct = () => ({ conversation: { conversation: 11, kind: 'direct', lastSeq: 0, role: 'member', joinedSeq: 0, deliveredSeq: 0, readSeq: 0, members: [{ user: 1, role: 'member' }, { user: 3, role: 'member' }] } });
+    client.replies.open_direct = () => ({
+      conversation: {
+        conversation: 11,
+        kind: 'direct',
+        lastSeq: 0,
+        role: 'member',
+        joinedSeq: 0,
+        deliveredSeq: 0,
+        readSeq: 0,
+        members: [
+          { user: 1, role: 'member' },
+          { user: 3, role: 'member' },
+        ],
+      },
+    });
     ui.stdin.write('/msg carol hi\r');
     await ui.waitFor(() => client.sent.length === 1);
     expect(client.sent[0]).toMatchObject({ target: { conversation: 11 }, text: 'hi' });

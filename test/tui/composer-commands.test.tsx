@@ -27,7 +27,21 @@ describe('composer', () => {
 describe('slash commands', () => {
   it('/msg USER text opens the direct conversation and sends', async () => {
     const { client, ui } = await renderApp();
-    client.replies.open_direct = () => ({ conversation: { conversation: 11, kind: 'direct', lastSeq: 0, role: 'member', joinedSeq: 0, deliveredSeq: 0, readSeq: 0, members: [{ user: 1, role: 'member' }, { user: 3, role: 'member' }] } });
+    client.replies.open_direct = () => ({
+      conversation: {
+        conversation: 11,
+        kind: 'direct',
+        lastSeq: 0,
+        role: 'member',
+        joinedSeq: 0,
+        deliveredSeq: 0,
+        readSeq: 0,
+        members: [
+          { user: 1, role: 'member' },
+          { user: 3, role: 'member' },
+        ],
+      },
+    });
     await type(ui, '/msg carol hi carol, how are you');
     await ui.waitFor(() => client.sent.length === 1);
     expect(client.sent[0]).toMatchObject({ target: { conversation: 11 }, text: 'hi carol, how are you' });
@@ -76,7 +90,15 @@ describe('slash commands', () => {
     await ui.waitFor('3 members: alice (online), bob (online), carol');
     await type(ui, '/fingerprint');
     await ui.waitFor('your fingerprint (alice): 11111 22222 33333');
-    client.keys.set(2, { userId: 2, name: 'bob', fingerprint: '99999', publicKey: undefined as never, changed: true, pinnedFingerprint: '44444', signedByPinned: false });
+    client.keys.set(2, {
+      userId: 2,
+      name: 'bob',
+      fingerprint: '99999',
+      publicKey: undefined as never,
+      changed: true,
+      pinnedFingerprint: '44444',
+      signedByPinned: false,
+    });
     await type(ui, '/fingerprint bob');
     // Wider than the info line: it takes a second row from the messages pane instead of being cut.
     const frame = await ui.waitFor("⚠ bob's key CHANGED (NOT signed by the key you had pinned): now 99999, you");

@@ -141,14 +141,48 @@ export function user(id: number, name: string, online = true): UserView {
 }
 
 export function direct(conversation: number, me: number, peer: number, lastSeq = 0, readSeq = 0): ConversationView {
-  return { conversation, kind: 'direct', lastSeq, role: 'member', joinedSeq: 0, deliveredSeq: readSeq, readSeq, members: [{ user: me, role: 'member' }, { user: peer, role: 'member' }] };
+  return {
+    conversation,
+    kind: 'direct',
+    lastSeq,
+    role: 'member',
+    joinedSeq: 0,
+    deliveredSeq: readSeq,
+    readSeq,
+    members: [
+      { user: me, role: 'member' },
+      { user: peer, role: 'member' },
+    ],
+  };
 }
 
 export function group(conversation: number, name: string, members: number[], lastSeq = 0, readSeq = 0): ConversationView {
-  return { conversation, kind: 'group', name, lastSeq, role: 'admin', joinedSeq: 0, deliveredSeq: readSeq, readSeq, members: members.map((u) => ({ user: u, role: 'member' as const })) };
+  return {
+    conversation,
+    kind: 'group',
+    name,
+    lastSeq,
+    role: 'admin',
+    joinedSeq: 0,
+    deliveredSeq: readSeq,
+    readSeq,
+    members: members.map((u) => ({ user: u, role: 'member' as const })),
+  };
 }
 
 let cid = 0;
 export function message(conversation: number, seq: number, from: number, text: string, extra: Partial<ChatMessage> = {}): ChatMessage {
-  return { conversation, seq, mid: seq, cid: `m-${++cid}`, from, kind: 'message', text, sentAt: 0, ts: Date.UTC(2026, 10, 25, 10, seq % 60), trust: 'verified', ...extra };
+  return {
+    conversation,
+    seq,
+    mid: seq,
+    cid: `m-${++cid}`,
+    from,
+    kind: 'message',
+    text,
+    sentAt: 0,
+    ts: Date.UTC(2026, 10, 25, 10, seq % 60),
+    trust: 'verified',
+    ...extra,
+  };
 }

@@ -10,7 +10,8 @@ const { fastchat } = world;
 
 const ENTER = '\r';
 const CTRL_R = '\u0012';
-const REASON = "bob's key changed, signed by the key you had pinned: compare fingerprints, trust the new key (/trust bob in the TUI, fastchat keys trust bob in a shell), then send it again (Ctrl-R in the TUI)";
+const REASON =
+  "bob's key changed, signed by the key you had pinned: compare fingerprints, trust the new key (/trust bob in the TUI, fastchat keys trust bob in a shell), then send it again (Ctrl-R in the TUI)";
 
 it('a message to a changed key shows ✗ FAILED with what to do; after /trust, Ctrl-R sends it to the new key, verified', async () => {
   for (const user of ['alice', 'bob']) expect((await fastchat(user, ['signup', user])).code).toBe(0);
@@ -24,7 +25,12 @@ it('a message to a changed key shows ✗ FAILED with what to do; after /trust, C
   await alice.type(...'are you really bob?'.split(''), ENTER);
   // The reason in full (160 columns hold it on one row), under the message.
   // The reason is wrapped in full under the message: read the pane's rows as one text.
-  const flowing = (screen: string) => screen.split('\n').map((row) => row.replace(/^.*?││\s*|\s*│\s*$/g, '')).join(' ').replace(/\s+/g, ' ');
+  const flowing = (screen: string) =>
+    screen
+      .split('\n')
+      .map((row) => row.replace(/^.*?││\s*|\s*│\s*$/g, ''))
+      .join(' ')
+      .replace(/\s+/g, ' ');
   await alice.waitFor((s) => s.includes('▸ alice ✗ FAILED') && flowing(s).includes(REASON), 20_000);
 
   await alice.type(...'/trust bob'.split(''), ENTER);
@@ -34,7 +40,10 @@ it('a message to a changed key shows ✗ FAILED with what to do; after /trust, C
   await alice.waitFor((s) => s.includes('are you really bob?') && !s.includes('✗ FAILED') && !s.includes('◷ queued'), 20_000);
 
   const read = await fastchat('bob', ['read', '--json']);
-  const messages = read.stdout.trim().split('\n').map((l) => JSON.parse(l) as { text?: string; verified?: boolean });
+  const messages = read.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { text?: string; verified?: boolean });
   expect(messages.filter((m) => m.text === 'are you really bob?')).toEqual([expect.objectContaining({ verified: true })]);
 
   await alice.type(...'/quit'.split(''), ENTER);

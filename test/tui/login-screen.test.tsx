@@ -48,7 +48,13 @@ describe('login screen', () => {
     expect(frame).toContain('Enter to sign up');
     await ui.press(KEYS.enter);
     await ui.waitFor('generating your RSA-3072 identity key…');
-    expect(calls[0]).toMatchObject({ name: 'alice', password: 'secret kitchen lamp', mode: 'signup', home: '/tmp/x', coordinator: { host: '127.0.0.1', port: 9000 } });
+    expect(calls[0]).toMatchObject({
+      name: 'alice',
+      password: 'secret kitchen lamp',
+      mode: 'signup',
+      home: '/tmp/x',
+      coordinator: { host: '127.0.0.1', port: 9000 },
+    });
     finish();
     await ui.waitFor('Contacts');
   });
@@ -59,7 +65,9 @@ describe('login screen', () => {
       codeError('name_taken', 'taken'),
       codeError('connect_failed', 'cannot reach the server at 127.0.0.1:9000: connection refused (is fastchat-server running?)'),
     ];
-    const ui = renderTui(<Tui server={{ host: '127.0.0.1', port: 9000 }} home="/tmp/x" openClient={async () => Promise.reject(errors.shift()!)} />);
+    const ui = renderTui(
+      <Tui server={{ host: '127.0.0.1', port: 9000 }} home="/tmp/x" openClient={async () => Promise.reject(errors.shift()!)} />,
+    );
     await ui.press('b', 'o', 'b', KEYS.tab, 'p', 'w', KEYS.enter);
     await ui.waitFor('✗ wrong name or password');
     await ui.press(KEYS.enter);
@@ -84,7 +92,14 @@ describe('login screen', () => {
   });
 
   it('applies a burst in order: "abc" and three Backspaces in ONE write leave the password empty (no dots)', async () => {
-    const ui = renderTui(<Tui server={{ host: '127.0.0.1', port: 9000 }} home="/tmp/x" initialName="alice" openClient={async () => Promise.reject(new Error('unused'))} />);
+    const ui = renderTui(
+      <Tui
+        server={{ host: '127.0.0.1', port: 9000 }}
+        home="/tmp/x"
+        initialName="alice"
+        openClient={async () => Promise.reject(new Error('unused'))}
+      />,
+    );
     await ui.waitFor('name:     alice');
     ui.stdin.write('abc\u007f\u007f\u007f');
     ui.stdin.write('x');

@@ -8,7 +8,9 @@ const ME = { id: 1, name: 'alice', fingerprint: 'fp' };
 
 function header(s: AppState, conversation: number, cid: string): string {
   const item = s.messages[conversation]!.items.find((m) => m.cid === cid)!;
-  return messageLines(s, conversation, item, 60)[0]!.segments.map((x) => x.text).join('');
+  return messageLines(s, conversation, item, 60)[0]!
+    .segments.map((x) => x.text)
+    .join('');
 }
 
 function sent(conversation: number, cid: string, seq: number): Action[] {

@@ -58,7 +58,10 @@ describe('next unread and search', () => {
 
   it('Ctrl-F searches the history, loading older pages, and ↑/↓ jump between hits', async () => {
     const client = fixtureClient();
-    client.historyRows.set(10, Array.from({ length: 120 }, (_, i) => message(10, i + 1, 2, i % 40 === 0 ? `needle ${i + 1}` : `hay ${i + 1}`)));
+    client.historyRows.set(
+      10,
+      Array.from({ length: 120 }, (_, i) => message(10, i + 1, 2, i % 40 === 0 ? `needle ${i + 1}` : `hay ${i + 1}`)),
+    );
     const { ui } = await renderApp(client);
     await ui.press(KEYS.enter);
     await ui.waitFor('hay 120');
@@ -69,6 +72,6 @@ describe('next unread and search', () => {
     await ui.waitFor('hit 2 of 3');
     expect(ui.lastFrame()).toContain('needle 41');
     await ui.press(KEYS.up);
-    await ui.waitFor((f) => f.includes('hit 1 of 3') && f.includes('needle 1\n') || f.includes('needle 1 '));
+    await ui.waitFor((f) => (f.includes('hit 1 of 3') && f.includes('needle 1\n')) || f.includes('needle 1 '));
   });
 });

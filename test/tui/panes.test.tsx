@@ -35,7 +35,10 @@ describe('messages pane', () => {
     client.fire('message', message(10, 1, 2, 'first day', { ts: Date.UTC(2026, 10, 24, 9, 5) }));
     client.fire('message', message(10, 2, 2, 'second day', { ts: Date.UTC(2026, 10, 25, 14, 30) }));
     client.fire('message', message(10, 3, 2, 'forged?', { trust: 'unverified', reason: 'key_changed' }));
-    client.fire('message', message(10, 4, 2, undefined as unknown as string, { text: undefined, trust: 'undecryptable', reason: 'no_key' }));
+    client.fire(
+      'message',
+      message(10, 4, 2, undefined as unknown as string, { text: undefined, trust: 'undecryptable', reason: 'no_key' }),
+    );
     client.fire('message', message(10, 5, 2, 'evil \u001b[2J\u001b[31mred\u0007'));
     const frame = await ui.waitFor('evil');
     expect(frame).toContain('Tue 2026-11-24');
@@ -74,7 +77,10 @@ describe('messages pane', () => {
 
   it('renders only the visible window of 10,000 messages, scrolls, and loads older history on demand', async () => {
     const client = fixtureClient();
-    client.historyRows.set(20, Array.from({ length: 100 }, (_, i) => message(20, i + 1, 2, `old ${i + 1}`)));
+    client.historyRows.set(
+      20,
+      Array.from({ length: 100 }, (_, i) => message(20, i + 1, 2, `old ${i + 1}`)),
+    );
     const { ui } = await renderApp(client);
     for (let seq = 101; seq <= 10_100; seq++) client.fire('message', message(20, seq, seq % 2 ? 2 : 3, `message number ${seq}`));
     // All of them listed before the conversation opens (they come in batches): opened first, it would
@@ -129,7 +135,14 @@ describe('status bar', () => {
     client.fire('status', { state: 'reconnecting', attempt: 1, delayMs: 4000, nextAttemptAt: Date.now() + 4000, reason: 'gone' });
     frame = await ui.waitFor('2 queued');
     expect(frame).toMatch(/◌ reconnecting · next try in [34] s/);
-    client.fire('status', { state: 'reconnecting', attempt: 1, delayMs: 60_000, nextAttemptAt: Date.now() + 60_000, reason: 'gone', code: 'shutting_down' });
+    client.fire('status', {
+      state: 'reconnecting',
+      attempt: 1,
+      delayMs: 60_000,
+      nextAttemptAt: Date.now() + 60_000,
+      reason: 'gone',
+      code: 'shutting_down',
+    });
     frame = await ui.waitFor('server restarting');
     expect(frame).toMatch(/◌ server restarting · next try in (60|59) s/);
     client.backlog = 1200;

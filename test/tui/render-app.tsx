@@ -22,7 +22,9 @@ export function fixtureClient(): FakeClient {
 export async function renderApp(client = fixtureClient()): Promise<AppFixture> {
   const bells: number[] = [];
   const quits: number[] = [];
-  const ui = renderTui(<AppContainer client={client} server="127.0.0.1:9000" ring={() => bells.push(Date.now())} onQuit={() => quits.push(1)} />);
+  const ui = renderTui(
+    <AppContainer client={client} server="127.0.0.1:9000" ring={() => bells.push(Date.now())} onQuit={() => quits.push(1)} />,
+  );
   await ui.waitFor('bob');
   return { client, ui, bells, quits };
 }

@@ -21,7 +21,10 @@ it('finding 2: /sessions lists the other terminal; /password signs it out, this 
 
   await here.type(...typed('/sessions'), ENTER);
   // Two sessions: this terminal's, marked, and the other's.
-  await here.waitFor((s) => s.includes('this terminal · since') && (s.match(/^.*\d+ {2}since \d{4}-\d\d-\d\d/gm) ?? []).length === 1, 20_000);
+  await here.waitFor(
+    (s) => s.includes('this terminal · since') && (s.match(/^.*\d+ {2}since \d{4}-\d\d-\d\d/gm) ?? []).length === 1,
+    20_000,
+  );
   await here.type(ESC);
   await here.waitFor((s) => !s.includes('Sessions ('));
 

@@ -93,7 +93,14 @@ describe('/password', () => {
     await ui.waitFor('new, again:');
     await ui.press(...'lamp orbit violet'.split(''), KEYS.enter);
     await ui.waitFor('the current password is wrong');
-    await ui.press(...'old password'.split(''), KEYS.enter, ...'lamp orbit violet'.split(''), KEYS.enter, ...'lamp orbit violes'.split(''), KEYS.enter);
+    await ui.press(
+      ...'old password'.split(''),
+      KEYS.enter,
+      ...'lamp orbit violet'.split(''),
+      KEYS.enter,
+      ...'lamp orbit violes'.split(''),
+      KEYS.enter,
+    );
     await ui.waitFor('the two new passwords differ');
     expect(client.passwordChanges).toEqual([]);
     await ui.press(KEYS.escape);

@@ -37,7 +37,7 @@ it('an uncaught error restores the terminal, is written to <home>/tui.log and na
   expect(log).toMatch(/fastchat tui crashed\nError: boom from a bug\n\s+at /);
 });
 
-it('the terminal is in raw mode before the first frame is drawn, so no key typed at once is the terminal\'s', async () => {
+it("the terminal is in raw mode before the first frame is drawn, so no key typed at once is the terminal's", async () => {
   dir = await mkdtemp(join(tmpdir(), 'fastchat-raw-'));
   const script = join(dir, 'raw.mjs');
   const seen = join(dir, 'raw-at-first-write.txt');

@@ -27,7 +27,10 @@ function cellsOf(term: PtyScreen, text: string): PtyCell[] {
 }
 
 function allCells(term: PtyScreen): PtyCell[] {
-  return term.text().split('\n').flatMap((_, y) => term.cells(y));
+  return term
+    .text()
+    .split('\n')
+    .flatMap((_, y) => term.cells(y));
 }
 
 function signUp(name: string, env: NodeJS.ProcessEnv, extra: string[] = []): Promise<PtyScreen> {
@@ -62,20 +65,24 @@ describe('fastchat tui colours', () => {
   it.each([
     ['NO_COLOR=1', { ...CI_SHELL, NO_COLOR: '1' }, []],
     ['--no-color', { ...CI_SHELL, FORCE_COLOR: '3' }, ['--no-color']],
-  ])('%s: no cell has a colour, but the login mode and the selected row are still inverse', async (label, env, extra) => {
-    const suffix = label.startsWith('NO') ? 'a' : 'b';
-    const other = await signUp(`fred${suffix}`, env, extra);
-    const term = await signUp(`gina${suffix}`, env, extra);
-    await term.waitFor(`fred${suffix}`, 20_000);
-    expect(allCells(term).filter((c) => c.fg !== undefined || c.bg !== undefined)).toEqual([]);
-    expect(cellsOf(term, `fred${suffix}`).every((c) => c.inverse)).toBe(true);
-    // The focused pane is marked without colour too: its title is inverse.
-    expect(cellsOf(term, 'Contacts').every((c) => c.inverse)).toBe(true);
-    const fresh = start(`hugo${suffix}`, env, extra);
-    await fresh.waitFor('log in   sign up');
-    expect(allCells(fresh).filter((c) => c.fg !== undefined || c.bg !== undefined)).toEqual([]);
-    expect(cellsOf(fresh, 'log in').every((c) => c.inverse)).toBe(true);
-    for (const t of [other, term, fresh]) t.kill('SIGTERM');
-    await Promise.all([other.exited, term.exited, fresh.exited]);
-  }, 90_000);
+  ])(
+    '%s: no cell has a colour, but the login mode and the selected row are still inverse',
+    async (label, env, extra) => {
+      const suffix = label.startsWith('NO') ? 'a' : 'b';
+      const other = await signUp(`fred${suffix}`, env, extra);
+      const term = await signUp(`gina${suffix}`, env, extra);
+      await term.waitFor(`fred${suffix}`, 20_000);
+      expect(allCells(term).filter((c) => c.fg !== undefined || c.bg !== undefined)).toEqual([]);
+      expect(cellsOf(term, `fred${suffix}`).every((c) => c.inverse)).toBe(true);
+      // The focused pane is marked without colour too: its title is inverse.
+      expect(cellsOf(term, 'Contacts').every((c) => c.inverse)).toBe(true);
+      const fresh = start(`hugo${suffix}`, env, extra);
+      await fresh.waitFor('log in   sign up');
+      expect(allCells(fresh).filter((c) => c.fg !== undefined || c.bg !== undefined)).toEqual([]);
+      expect(cellsOf(fresh, 'log in').every((c) => c.inverse)).toBe(true);
+      for (const t of [other, term, fresh]) t.kill('SIGTERM');
+      await Promise.all([other.exited, term.exited, fresh.exited]);
+    },
+    90_000,
+  );
 });

@@ -37,7 +37,9 @@ const CTRL_T = '\u0014';
 const CTRL_U = '\u0015';
 
 function cli(user: string, ...args: string[]) {
-  return runBin('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, user), '--user', user, ...args], { FASTCHAT_PASSWORD: passwordOf(user) });
+  return runBin('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, user), '--user', user, ...args], {
+    FASTCHAT_PASSWORD: passwordOf(user),
+  });
 }
 
 /** What bob has received from alice, oldest first. */
@@ -75,7 +77,10 @@ async function expectFrameIntact(term: PtyScreen): Promise<void> {
 describe('fastchat tui input', () => {
   it('a login burst, the emoji corpus typed and pasted, an over-limit paste refused, a 10,000-character paste sent intact', async () => {
     expect((await cli('bobby', 'signup', 'bobby')).code).toBe(0);
-    const term = spawnPty('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, 'alicia'), 'tui'], { cols: COLS, rows: ROWS });
+    const term = spawnPty('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, 'alicia'), 'tui'], {
+      cols: COLS,
+      rows: ROWS,
+    });
     terminals.push(term);
     await term.waitFor('log in   sign up');
     expect(term.bracketedPaste()).toBe(true);

@@ -33,7 +33,9 @@ describe('fastchat tui while the server restarts', () => {
     const serverArgs = ['--ports', `${a},${b}`, '--coordinator-port', String(coordinator), '--data-dir', join(root, 'server')];
     server = await startServerBin(serverArgs);
     const cli = (user: string, args: string[]) =>
-      runBin('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, user), '--user', user, ...args], { FASTCHAT_PASSWORD: passwordOf(user) });
+      runBin('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, user), '--user', user, ...args], {
+        FASTCHAT_PASSWORD: passwordOf(user),
+      });
     for (const user of ['alice', 'bob']) expect((await cli(user, ['signup', user])).code).toBe(0);
 
     const alice = spawnPty('fastchat', ['--server', `127.0.0.1:${coordinator}`, '--home', join(root, 'alice'), 'tui', '--user', 'alice']);

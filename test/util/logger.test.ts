@@ -25,7 +25,7 @@ describe('createLogger', () => {
     expect(lines.map((l) => l.split(' ')[1])).toEqual(['WARN', 'ERROR']);
   });
 
-  it('writes its own fields on every line, before the entry\'s', () => {
+  it("writes its own fields on every line, before the entry's", () => {
     const lines: string[] = [];
     const logger = createLogger({ write: (l) => lines.push(l), now: () => 0, fields: { worker: 1 } });
     logger.info('ready', { port: 8001 });
@@ -45,7 +45,15 @@ describe('createLogger with format json', () => {
     const { lines, logger } = jsonLines({ worker: 1 });
     logger.info('ready', { port: 8001, legacy: true, host: '127.0.0.1', skipped: undefined });
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toEqual({ ts: '1970-01-01T00:00:00.000Z', level: 'info', msg: 'ready', worker: 1, port: 8001, legacy: true, host: '127.0.0.1' });
+    expect(JSON.parse(lines[0]!)).toEqual({
+      ts: '1970-01-01T00:00:00.000Z',
+      level: 'info',
+      msg: 'ready',
+      worker: 1,
+      port: 8001,
+      legacy: true,
+      host: '127.0.0.1',
+    });
   });
 
   it('keeps a peer-supplied string with newlines and quotes inside one line, unchanged once parsed', () => {
@@ -60,7 +68,13 @@ describe('createLogger with format json', () => {
   it('does not let a field overwrite ts, level or msg', () => {
     const { lines, logger } = jsonLines();
     logger.error('real', { level: 'debug', msg: 'fake' });
-    expect(JSON.parse(lines[0]!)).toEqual({ ts: '1970-01-01T00:00:00.000Z', level: 'error', msg: 'real', 'field.level': 'debug', 'field.msg': 'fake' });
+    expect(JSON.parse(lines[0]!)).toEqual({
+      ts: '1970-01-01T00:00:00.000Z',
+      level: 'error',
+      msg: 'real',
+      'field.level': 'debug',
+      'field.msg': 'fake',
+    });
   });
 
   it('drops entries below its level, as the text format does', () => {

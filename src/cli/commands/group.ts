@@ -28,7 +28,8 @@ const create: CommandModule<GlobalArgs, GroupArgs> = {
       const { conversation } = await client.request({ t: 'group_create', name: args.group, members: members.map((m) => m.id) });
       // The new group's own push may not have arrived yet: it is added to the groups compared.
       const label = `#${inert(groupLabel(conversation, [...client.conversations.values(), conversation]))}`;
-      const note = label === `#${inert(args.group)}` ? '' : ` (you are in other groups named ${inert(args.group)}: name this one ${label.slice(1)})`;
+      const note =
+        label === `#${inert(args.group)}` ? '' : ` (you are in other groups named ${inert(args.group)}: name this one ${label.slice(1)})`;
       process.stdout.write(`created ${label} with ${conversation.members.length} members${note}\n`);
     }),
 };
@@ -42,7 +43,9 @@ function change(verb: 'add' | 'remove'): CommandModule<GlobalArgs, GroupArgs> {
         const group = await findGroup(client, args.group);
         const user = await client.findUser(args.member!);
         await client.changeMembers(verb === 'add' ? 'group_add' : 'group_remove', group.conversation, user.id);
-        process.stdout.write(`${verb === 'add' ? 'added' : 'removed'} ${user.name} ${verb === 'add' ? 'to' : 'from'} ${shown(client, group)}\n`);
+        process.stdout.write(
+          `${verb === 'add' ? 'added' : 'removed'} ${user.name} ${verb === 'add' ? 'to' : 'from'} ${shown(client, group)}\n`,
+        );
       }),
   };
 }

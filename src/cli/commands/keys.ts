@@ -18,7 +18,7 @@ interface KeysArgs extends GlobalArgs {
 
 const fingerprintCommand: CommandModule<GlobalArgs, KeysArgs> = {
   command: 'fingerprint [who]',
-  describe: 'print your key fingerprint, or a user\'s (compare it with them in person)',
+  describe: "print your key fingerprint, or a user's (compare it with them in person)",
   handler: async (args) =>
     withClient(args, async (client) => {
       if (args.who === undefined) {
@@ -29,7 +29,10 @@ const fingerprintCommand: CommandModule<GlobalArgs, KeysArgs> = {
       const contact = client.keyring.get(user.id);
       if (!contact) throw new Error(`${user.name} has published no key`);
       process.stdout.write(`${user.name}: ${contact.fingerprint}\n`);
-      if (contact.changed) process.stdout.write(`WARNING: ${user.name}'s key CHANGED (${keyChangeNote(contact)}); you had pinned ${contact.pinnedFingerprint}\n`);
+      if (contact.changed)
+        process.stdout.write(
+          `WARNING: ${user.name}'s key CHANGED (${keyChangeNote(contact)}); you had pinned ${contact.pinnedFingerprint}\n`,
+        );
     }),
 };
 
@@ -109,6 +112,12 @@ export const keysCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'keys <command>',
   describe: 'fingerprints, a new key, key export and import, trusting a changed key',
   builder: (cli: Argv<GlobalArgs>) =>
-    cli.command(fingerprintCommand).command(newCommand).command(exportCommand).command(importCommand).command(trustCommand).demandCommand(1),
+    cli
+      .command(fingerprintCommand)
+      .command(newCommand)
+      .command(exportCommand)
+      .command(importCommand)
+      .command(trustCommand)
+      .demandCommand(1),
   handler: () => undefined,
 };

@@ -13,6 +13,8 @@ export const passwordCommand: CommandModule<GlobalArgs, GlobalArgs> = {
       const next = await readNewPassword('new password: ');
       await requireStrongPassword(client.user.name, next);
       await client.changePassword(next);
-      process.stdout.write('password changed; every other session has ended, and your keys on this machine are sealed under the new password\n');
+      process.stdout.write(
+        'password changed; every other session has ended, and your keys on this machine are sealed under the new password\n',
+      );
     }),
 };

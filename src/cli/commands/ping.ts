@@ -13,7 +13,13 @@ export const pingCommand: CommandModule<GlobalArgs, PingArgs> = {
   command: 'ping',
   describe: 'check the server: route through the coordinator, say hello, time round trips',
   builder: (cli) =>
-    cli.option('count', { alias: 'c', type: 'string', default: '3', describe: 'round trips to time', coerce: integerOption('count', 1, 1000) }),
+    cli.option('count', {
+      alias: 'c',
+      type: 'string',
+      default: '3',
+      describe: 'round trips to time',
+      coerce: integerOption('count', 1, 1000),
+    }),
   handler: async (args) => {
     const { rpc, node, hello } = await connectToNode({ coordinator: args.server, tls: await clientTls(args) });
     try {

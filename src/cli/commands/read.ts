@@ -52,7 +52,10 @@ export const readCommand: CommandModule<GlobalArgs, ReadArgs> = {
     // `newest` and is marked with the next message after the reconnect. Anything else is reported.
     const markReadFollowing = () =>
       markRead().catch((error: unknown) => {
-        if (!lostWithConnection(error)) process.stderr.write(`fastchat read: could not mark messages read: ${inert(error instanceof Error ? error.message : String(error))}\n`);
+        if (!lostWithConnection(error))
+          process.stderr.write(
+            `fastchat read: could not mark messages read: ${inert(error instanceof Error ? error.message : String(error))}\n`,
+          );
       });
     await markReadFollowing();
     client.on('message', () => void markReadFollowing());

@@ -24,11 +24,19 @@ export const sendCommand: CommandModule<GlobalArgs, SendArgs> = {
     cli
       .positional('words', { type: 'string', array: true, demandOption: true, describe: 'USER TEXT, or TEXT with --group' })
       .option('group', { alias: 'g', type: 'string', describe: 'send to this group (team, or team#12 when names are shared)' })
-      .option('wait', { type: 'number', default: 10, describe: 'seconds to wait for the server to confirm; then it stays queued (exit 75)' })
+      .option('wait', {
+        type: 'number',
+        default: 10,
+        describe: 'seconds to wait for the server to confirm; then it stays queued (exit 75)',
+      })
       .check((a) => {
         const expected = a.group === undefined ? 2 : 1;
         if (a.words.length !== expected) {
-          throw new Error(a.group === undefined ? 'give a user and the text: send USER "text"' : 'give only the text with --group: send --group GROUP "text"');
+          throw new Error(
+            a.group === undefined
+              ? 'give a user and the text: send USER "text"'
+              : 'give only the text with --group: send --group GROUP "text"',
+          );
         }
         return true;
       }),
@@ -45,7 +53,9 @@ export const sendCommand: CommandModule<GlobalArgs, SendArgs> = {
         const receipt = await confirmed(acked, args.wait * 1000);
         if (!receipt) {
           // On disk in the outbox this user's fastchat processes share: the next one that logs in sends it (outbox.ts).
-          process.stderr.write('fastchat send: no confirmation from the server in time; queued; it goes out with the next fastchat that connects\n');
+          process.stderr.write(
+            'fastchat send: no confirmation from the server in time; queued; it goes out with the next fastchat that connects\n',
+          );
           process.exitCode = EXIT_QUEUED;
           return;
         }

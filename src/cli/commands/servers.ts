@@ -18,7 +18,10 @@ const trustCommand: CommandModule<GlobalArgs, ServersArgs> = {
   builder: (cli) =>
     cli
       .positional('address', { type: 'string', describe: 'HOST:PORT of any port of the server', coerce: hostPortOption('address') })
-      .option('fingerprint', { type: 'string', describe: 'pin only if the server presents this SHA-256 fingerprint (as printed when it was refused)' }),
+      .option('fingerprint', {
+        type: 'string',
+        describe: 'pin only if the server presents this SHA-256 fingerprint (as printed when it was refused)',
+      }),
   handler: async (args) => {
     const address = args.address ?? args.server;
     const expected = args.fingerprint?.toUpperCase();
@@ -35,7 +38,8 @@ const trustCommand: CommandModule<GlobalArgs, ServersArgs> = {
     await trust.pin(address.host, presented);
     if (before && before.fingerprint !== presented) process.stdout.write(`replaced ${before.fingerprint}\n`);
     process.stdout.write(`pinned ${address.host}: ${presented}\n`);
-    if (expected === undefined) process.stdout.write('compare it with the fingerprint the server operator gives you (fastchat-server logs it at start)\n');
+    if (expected === undefined)
+      process.stdout.write('compare it with the fingerprint the server operator gives you (fastchat-server logs it at start)\n');
   },
 };
 

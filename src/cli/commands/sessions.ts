@@ -23,7 +23,9 @@ const listCommand: CommandModule<GlobalArgs, GlobalArgs> = {
       const sessions = await client.sessions();
       process.stdout.write(`${'session'.padStart(8)}  times in UTC\n`);
       for (const session of sessions) process.stdout.write(`${describe(session)}\n`);
-      process.stdout.write('end one with `fastchat sessions end ID`, all others with `fastchat sessions end --others`;\nsomeone who knows your password can log in again: change it with `fastchat password`\n');
+      process.stdout.write(
+        'end one with `fastchat sessions end ID`, all others with `fastchat sessions end --others`;\nsomeone who knows your password can log in again: change it with `fastchat password`\n',
+      );
     }),
 };
 
@@ -33,7 +35,7 @@ const endCommand: CommandModule<GlobalArgs, EndArgs> = {
   builder: (cli: Argv<GlobalArgs>) =>
     cli
       .positional('id', { type: 'number', describe: 'the session, as `fastchat sessions` lists it' })
-      .option('others', { type: 'boolean', describe: 'end every session but this command\'s' })
+      .option('others', { type: 'boolean', describe: "end every session but this command's" })
       .check((argv) => {
         if ((argv.id === undefined) === !argv.others) throw new Error('name one session ID, or --others');
         return true;
@@ -42,7 +44,11 @@ const endCommand: CommandModule<GlobalArgs, EndArgs> = {
     withClient(args, async (client) => {
       const targets = args.others ? (await client.sessions()).filter((s) => !s.current).map((s) => s.id) : [args.id!];
       for (const id of targets) await client.endSession(id);
-      process.stdout.write(targets.length === 0 ? 'no other sessions\n' : `ended ${targets.length === 1 ? `session ${targets[0]}` : `${targets.length} sessions`}\n`);
+      process.stdout.write(
+        targets.length === 0
+          ? 'no other sessions\n'
+          : `ended ${targets.length === 1 ? `session ${targets[0]}` : `${targets.length} sessions`}\n`,
+      );
     }),
 };
 

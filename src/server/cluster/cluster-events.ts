@@ -36,7 +36,8 @@ export const MSG_EVENT_MAX_CONVERSATIONS = 400;
 export function messageEvents(conversations: Iterable<number>): ClusterEvent[] {
   const ids = [...new Set(conversations)];
   const events: ClusterEvent[] = [];
-  for (let i = 0; i < ids.length; i += MSG_EVENT_MAX_CONVERSATIONS) events.push({ t: 'msg', cs: ids.slice(i, i + MSG_EVENT_MAX_CONVERSATIONS) });
+  for (let i = 0; i < ids.length; i += MSG_EVENT_MAX_CONVERSATIONS)
+    events.push({ t: 'msg', cs: ids.slice(i, i + MSG_EVENT_MAX_CONVERSATIONS) });
   return events;
 }
 
@@ -77,11 +78,21 @@ export function decodeClusterEvent(payload: string): { node: string; event: Clus
     case 'keys':
       return isId(value.u) ? { node, event: { t: 'keys', u: value.u } } : undefined;
     case 'sessions':
-      return isId(value.u) ? { node, event: { t: 'sessions', u: value.u, ...(value.pw === true ? { pw: true as const } : {}) } } : undefined;
+      return isId(value.u)
+        ? { node, event: { t: 'sessions', u: value.u, ...(value.pw === true ? { pw: true as const } : {}) } }
+        : undefined;
     case 'joined':
       // The name only ever replaces the account's own name in another letter case (LegacyDirectory).
       return isId(value.u) && (value.nm === undefined || (typeof value.nm === 'string' && value.nm.length <= 64))
-        ? { node, event: { t: 'joined', u: value.u, ...(value.fresh === true ? { fresh: true as const } : {}), ...(typeof value.nm === 'string' ? { nm: value.nm } : {}) } }
+        ? {
+            node,
+            event: {
+              t: 'joined',
+              u: value.u,
+              ...(value.fresh === true ? { fresh: true as const } : {}),
+              ...(typeof value.nm === 'string' ? { nm: value.nm } : {}),
+            },
+          }
         : undefined;
     default:
       return undefined;

@@ -107,7 +107,8 @@ export class ClusterPresence {
       }
     } catch (error) {
       // The row is as the last successful write left it; the next heartbeat's reconcile retries.
-      const reason = error instanceof NodeNotRegisteredError ? 'this node was reaped; it registers again at its next heartbeat' : String(error);
+      const reason =
+        error instanceof NodeNotRegisteredError ? 'this node was reaped; it registers again at its next heartbeat' : String(error);
       this.logger.warn('recording presence failed', { user: userId, online, error: reason });
     }
   }

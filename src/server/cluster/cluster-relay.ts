@@ -29,7 +29,13 @@ export async function applyClusterEvent(services: ServerServices, event: Cluster
     case 'receipt': {
       const entry = await services.memberships.get(event.c);
       const audience = [...(entry?.members.values() ?? [])].filter((m) => m.leftSeq === null).map((m) => m.userId);
-      return services.fanout.toUsers(audience, { t: 'receipt', conversation: event.c, user: event.u, deliveredSeq: event.d, readSeq: event.r });
+      return services.fanout.toUsers(audience, {
+        t: 'receipt',
+        conversation: event.c,
+        user: event.u,
+        deliveredSeq: event.d,
+        readSeq: event.r,
+      });
     }
     case 'presence':
       return pushPresence(services, event.u, event.on, event.ls);

@@ -74,7 +74,18 @@ export class Cluster {
     const announce: AnnouncePresence = (userId, online, lastSeen) =>
       this.#hooks ? this.#hooks.announcePresence(userId, online, lastSeen) : Promise.resolve();
     this.presence = new ClusterPresence(store, this.id, this.#timeoutMs, local, logger, announce);
-    this.liveness = store.listen ? new NodeLiveness(store, logger, () => !this.#stopped && !this.#alone(), (ids) => this.#vanished(ids.filter((id) => id !== this.id), 'connection closed')) : undefined;
+    this.liveness = store.listen
+      ? new NodeLiveness(
+          store,
+          logger,
+          () => !this.#stopped && !this.#alone(),
+          (ids) =>
+            this.#vanished(
+              ids.filter((id) => id !== this.id),
+              'connection closed',
+            ),
+        )
+      : undefined;
   }
 
   /** Live nodes as of the last heartbeat, this one included. */

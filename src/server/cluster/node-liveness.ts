@@ -64,7 +64,8 @@ export class NodeLiveness {
       if (gone.length > 0) this.vanished(gone);
     } catch (error) {
       // Once per outage, not four times a second.
-      if (this.#listening !== undefined) this.logger.warn('node liveness check failed; routing by heartbeats alone', { error: String(error) });
+      if (this.#listening !== undefined)
+        this.logger.warn('node liveness check failed; routing by heartbeats alone', { error: String(error) });
       this.#listening = undefined;
     } finally {
       this.#checking = false;

@@ -130,7 +130,8 @@ export class ConversationFeed {
     this.#cursor = message.seq;
     this.sink.deliver(message);
     // The member's own removal or leaving: the last row they see in this window (see the class).
-    if ((message.kind === 'member_removed' || message.kind === 'member_left') && message.subjectId === this.#userId) this.#leftSeq = message.seq;
+    if ((message.kind === 'member_removed' || message.kind === 'member_left') && message.subjectId === this.#userId)
+      this.#leftSeq = message.seq;
   }
 
   #visible(seq: number): boolean {

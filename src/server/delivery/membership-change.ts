@@ -34,7 +34,12 @@ export async function changeMembership(
  * Creates a group with `creatorId` as admin (for both protocols): through the writer, between message
  * batches; delivers its events and pushes every member their view. Returns the new membership.
  */
-export async function createGroup(services: ServerServices, creatorId: UserId, name: string, memberIds: readonly UserId[]): Promise<ConversationMembers> {
+export async function createGroup(
+  services: ServerServices,
+  creatorId: UserId,
+  name: string,
+  memberIds: readonly UserId[],
+): Promise<ConversationMembers> {
   const members = [...new Set(memberIds)].filter((id) => id !== creatorId);
   const entry = await services.writer.exclusive(async () => {
     const { conversation, events } = await services.store.createGroup(creatorId, name, members, MEMBERSHIP_LIMITS);

@@ -89,7 +89,9 @@ export function isCurrent(member: MemberRecord | undefined): member is MemberRec
  * of their business); to anyone else, nothing about it.
  */
 export async function notAMember(store: ChatStore, entry: ConversationMembers | undefined, userId: UserId): Promise<RequestError> {
-  const known = entry?.members.has(userId) ? (await store.conversationsOf(userId)).find((v) => v.conversation.id === entry.conversation.id) : undefined;
+  const known = entry?.members.has(userId)
+    ? (await store.conversationsOf(userId)).find((v) => v.conversation.id === entry.conversation.id)
+    : undefined;
   const name = known?.conversation.name;
   return new RequestError('forbidden', `you are not a member of ${name ? `#${name}` : 'this conversation'}`);
 }

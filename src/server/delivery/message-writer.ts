@@ -34,7 +34,12 @@ type SendJob = {
 };
 type Job =
   | SendJob
-  | { readonly kind: 'exclusive'; readonly run: () => Promise<unknown>; readonly resolve: (v: unknown) => void; readonly reject: (e: unknown) => void };
+  | {
+      readonly kind: 'exclusive';
+      readonly run: () => Promise<unknown>;
+      readonly resolve: (v: unknown) => void;
+      readonly reject: (e: unknown) => void;
+    };
 
 /**
  * The write path (protocol.md § Delivery): group commit. Sends from every connection queue here; the
@@ -86,9 +91,7 @@ export class MessageWriter {
 
   /** Runs `run` alone, between batches, in queue order. */
   exclusive<T>(run: () => Promise<T>): Promise<T> {
-    return new Promise((resolve, reject) =>
-      this.#enqueue({ kind: 'exclusive', run, resolve: resolve as (v: unknown) => void, reject }),
-    );
+    return new Promise((resolve, reject) => this.#enqueue({ kind: 'exclusive', run, resolve: resolve as (v: unknown) => void, reject }));
   }
 
   /** True once close() was called: the server is stopping and nothing new is stored. */
@@ -210,7 +213,8 @@ export class MessageWriter {
       this.#failed?.();
       this.logger.error('commit failed', { messages: batch.length, error: String(error) });
       const failure = new RequestError('internal', 'the message could not be stored; resend it (same cid)', { cause: error });
-      for (const job of batch) job.source?.order.refused(job.source.ticket, job.item.clientId, [conversationStream(job.item.conversationId)], 'internal');
+      for (const job of batch)
+        job.source?.order.refused(job.source.ticket, job.item.clientId, [conversationStream(job.item.conversationId)], 'internal');
       batch.forEach((job) => job.reject(failure));
       this.#refuseFollowers(batch);
       return;
@@ -238,4 +242,5 @@ export class MessageWriter {
 }
 
 /** The answer to a send the stopping server will not store (protocol.md § Delivery, "A graceful stop"). */
-export const shuttingDown = (): RequestError => new RequestError('shutting_down', 'the server is shutting down; retry on another connection');
+export const shuttingDown = (): RequestError =>
+  new RequestError('shutting_down', 'the server is shutting down; retry on another connection');

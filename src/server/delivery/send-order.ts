@@ -64,10 +64,15 @@ export class SendOrder {
   admit(ticket: number, cid: string, streams: readonly StreamKey[]): void {
     // Nothing held (the common case): nothing to look up or allocate.
     if (this.#held.size === 0) return;
-    const blocking = streams.map((key) => [key, this.#held.get(key)] as const).filter(([, held]) => held !== undefined && held.ticket < ticket);
+    const blocking = streams
+      .map((key) => [key, this.#held.get(key)] as const)
+      .filter(([, held]) => held !== undefined && held.ticket < ticket);
     const other = blocking.find(([, held]) => held!.cid !== cid);
     if (other) {
-      throw new RequestError('out_of_order', `an earlier message (cid ${other[1]!.cid}) was not stored; send it again first, then this one`);
+      throw new RequestError(
+        'out_of_order',
+        `an earlier message (cid ${other[1]!.cid}) was not stored; send it again first, then this one`,
+      );
     }
     for (const [key] of blocking) this.#held.delete(key);
   }

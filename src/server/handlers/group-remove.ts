@@ -5,7 +5,10 @@ import { changeMembership } from '../delivery/membership-change.js';
 export const groupRemove: Handler<'group_remove'> = {
   roles: NODE_ONLY,
   async handle(request, { session, services }) {
-    const event = await changeMembership(services, session.requireUser().id, request.conversation, { type: 'remove', userId: request.user });
+    const event = await changeMembership(services, session.requireUser().id, request.conversation, {
+      type: 'remove',
+      userId: request.user,
+    });
     return { seq: event.seq };
   },
 };

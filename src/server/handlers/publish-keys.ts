@@ -22,7 +22,10 @@ export const publishKeys: Handler<'publish_keys'> = {
     const previous = current.publicKey;
     const changed = previous !== null && !Buffer.from(previous).equals(Buffer.from(publicKey));
     if (changed && (!request.keyProof || !verifyKeyChange(previous, current.id, publicKey, request.keyProof))) {
-      throw new RequestError('bad_key_proof', 'a new identity key needs the published key\'s signature over the change (keyProof); the published key stays');
+      throw new RequestError(
+        'bad_key_proof',
+        "a new identity key needs the published key's signature over the change (keyProof); the published key stays",
+      );
     }
     const user = await services.store.setKeys(current.id, {
       publicKey,

@@ -19,14 +19,21 @@ export const send: Handler<'send'> = {
     const order = session.sendOrder;
     // First, before any await: tickets are taken in the order the sends came.
     const ticket = order.take();
-    const streams = streamsOf(request.conversation, request.to, request.to === undefined ? undefined : services.memberships.knownDirect(user.id, request.to));
+    const streams = streamsOf(
+      request.conversation,
+      request.to,
+      request.to === undefined ? undefined : services.memberships.knownDirect(user.id, request.to),
+    );
     try {
       // Before any other work, so a flood costs the server one map lookup per refused send (protocol.md § Limits).
       const retryAfterMs = services.sendRate.take(user.id);
       if (retryAfterMs > 0) {
         services.metrics.rateLimitedSends.inc();
         // And the connection is not read again before then: a flooder's next sends wait in its own socket.
-        throw new RequestError('rate_limited', `too many messages; send again in ${retryAfterMs} ms`, { retryAfterMs, holdConnection: true });
+        throw new RequestError('rate_limited', `too many messages; send again in ${retryAfterMs} ms`, {
+          retryAfterMs,
+          holdConnection: true,
+        });
       }
       if ((request.conversation === undefined) === (request.to === undefined)) {
         throw new RequestError('bad_request', 'give exactly one of conversation and to');

@@ -9,13 +9,19 @@ export const signup: Handler<'signup'> = {
   roles: NODE_ONLY,
   access: 'anyone',
   async handle(request, { session, services }) {
-    const { user, resume } = await createAccount(services, session, request.secret, {
-      name: request.name,
-      kind: 'modern',
-      publicKey: request.publicKey === undefined ? null : checkedPublicKey(request.publicKey),
-      keyBackup: request.keyBackup ?? null,
-      legacyKey: request.legacyKey === undefined ? null : checkedLegacyKey(request.legacyKey),
-    }, { withToken: true });
+    const { user, resume } = await createAccount(
+      services,
+      session,
+      request.secret,
+      {
+        name: request.name,
+        kind: 'modern',
+        publicKey: request.publicKey === undefined ? null : checkedPublicKey(request.publicKey),
+        keyBackup: request.keyBackup ?? null,
+        legacyKey: request.legacyKey === undefined ? null : checkedLegacyKey(request.legacyKey),
+      },
+      { withToken: true },
+    );
     return { user: userView(user, true), ...(request.keyBackup ? { keyBackup: request.keyBackup } : {}), ...(resume ? { resume } : {}) };
   },
 };

@@ -21,7 +21,10 @@ export const sync: Handler<'sync'> = {
       // Not the delivered cursor: another device of the user having a row says nothing of this one,
       // and a new device should still get what is unread (protocol.md § sync).
       const cursor = given.get(view.conversation.id) ?? view.self.readSeq;
-      session.feeds.set(view.conversation.id, new ConversationFeed(view.conversation.id, cursor, view.self, services.store, session, services.logger));
+      session.feeds.set(
+        view.conversation.id,
+        new ConversationFeed(view.conversation.id, cursor, view.self, services.store, session, services.logger),
+      );
     }
     session.markSynced(given);
     for (const feed of session.feeds.values()) feed.catchUp();

@@ -11,13 +11,23 @@ export const users: Handler<'users'> = {
   async handle(request, { services }) {
     if (request.ids) {
       const found = await services.store.usersById(request.ids);
-      const online = await onlineOf(services, found.map((u) => u.id));
+      const online = await onlineOf(
+        services,
+        found.map((u) => u.id),
+      );
       return { users: found.map((user) => userView(user, online(user.id))), more: false };
     }
     const limit = request.limit ?? DEFAULT_PAGE;
-    const rows = await services.store.listUsers({ afterId: request.after ?? 0, limit: limit + 1, ...(request.prefix ? { prefix: request.prefix } : {}) });
+    const rows = await services.store.listUsers({
+      afterId: request.after ?? 0,
+      limit: limit + 1,
+      ...(request.prefix ? { prefix: request.prefix } : {}),
+    });
     const page = rows.slice(0, limit);
-    const online = await onlineOf(services, page.map((u) => u.id));
+    const online = await onlineOf(
+      services,
+      page.map((u) => u.id),
+    );
     return { users: page.map((user) => userView(user, online(user.id))), more: rows.length > limit };
   },
 };

@@ -16,10 +16,17 @@ const ID_PATTERN = /^[1-9]\d{0,14}$/;
  * check a NUL in a legacy name reached the database, failed there and logged a stack trace per request
  * (issue 17, finding 10). `forbid`, when given, refuses more (a group name a terminal would obey).
  */
-export function text(object: LegacyObject, field: string, max: number, min = 0, forbid?: { readonly test: (value: string) => boolean; readonly hint: string }): string {
+export function text(
+  object: LegacyObject,
+  field: string,
+  max: number,
+  min = 0,
+  forbid?: { readonly test: (value: string) => boolean; readonly hint: string },
+): string {
   const value = object[field];
   if (typeof value !== 'string') throw new LegacyInputError(`${field}: expected a string, got ${kindOf(value)}`);
-  if (value.length < min || value.length > max) throw new LegacyInputError(`${field}: expected ${min}..${max} characters, got ${value.length}`);
+  if (value.length < min || value.length > max)
+    throw new LegacyInputError(`${field}: expected ${min}..${max} characters, got ${value.length}`);
   if (value.includes('\u0000')) throw new LegacyInputError(`${field}: must not contain U+0000`);
   if (forbid?.test(value)) throw new LegacyInputError(`${field}: ${forbid.hint}`);
   return value;
@@ -39,7 +46,8 @@ export function ids(object: LegacyObject, field: string, max: number): number[] 
 
 function toId(value: unknown, field: string): number {
   const digits = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
-  if (typeof digits !== 'string' || !ID_PATTERN.test(digits)) throw new LegacyInputError(`${field}: expected a decimal id, got ${kindOf(value)}`);
+  if (typeof digits !== 'string' || !ID_PATTERN.test(digits))
+    throw new LegacyInputError(`${field}: expected a decimal id, got ${kindOf(value)}`);
   return Number(digits);
 }
 

@@ -60,7 +60,14 @@ export class LegacyInbox {
       for (;;) {
         const rows = await store.messagesAfter(id, cursor, view.self.leftSeq, PAGE);
         for (const row of rows) {
-          const meaning = await this.#meaning({ conversation: id, seq: row.seq, from: row.senderId, kind: row.kind, body: row.body, subject: row.subjectId });
+          const meaning = await this.#meaning({
+            conversation: id,
+            seq: row.seq,
+            from: row.senderId,
+            kind: row.kind,
+            body: row.body,
+            subject: row.subjectId,
+          });
           if (meaning?.type === 'direct') unread.push([String(meaning.sender), meaning.text]);
           else if (meaning?.type === 'group') groupUnread.push([String(meaning.sender), meaning.text, String(meaning.group)]);
           else if (meaning?.type === 'added') newGroups.push(meaning.entry);
@@ -113,10 +120,14 @@ export class LegacyInbox {
         } else if (meaning?.type === 'added') this.send(groupAdded(meaning.entry));
         this.services.deliveredCursors.mark(this.userId, row.conversation, row.seq);
       })
-      .catch((error: unknown) => this.services.logger.error('legacy delivery failed', { conversation: row.conversation, error: String(error) }));
+      .catch((error: unknown) =>
+        this.services.logger.error('legacy delivery failed', { conversation: row.conversation, error: String(error) }),
+      );
   }
 
-  async #meaning(row: Pick<MessageView, 'conversation' | 'seq' | 'from' | 'kind' | 'body'> & { subject?: number | null | undefined }): Promise<Meaning | undefined> {
+  async #meaning(
+    row: Pick<MessageView, 'conversation' | 'seq' | 'from' | 'kind' | 'body'> & { subject?: number | null | undefined },
+  ): Promise<Meaning | undefined> {
     const me = this.userId;
     if (row.kind === 'message') {
       const body = decodeLegacyBody(row.body);
@@ -137,7 +148,10 @@ export class LegacyInbox {
 
   async #list(): Promise<unknown[][]> {
     const users = await this.#listed();
-    const online = await onlineOf(this.services, users.map((user) => user.id));
+    const online = await onlineOf(
+      this.services,
+      users.map((user) => user.id),
+    );
     return users.map((user) => [legacyName(user.name), String(user.id), online(user.id), legacyKeyOf(user)!]);
   }
 

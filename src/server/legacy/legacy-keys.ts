@@ -9,7 +9,8 @@ import { RequestError } from '../errors.js';
 export function checkedLegacyKey(spkiDer: Uint8Array): Uint8Array {
   try {
     const bits = (legacyMaxBytes(spkiDer) + 11) * 8;
-    if (bits < LEGACY_MIN_BITS || bits > LEGACY_MAX_BITS) throw new BadKeyError(`an RSA key of ${bits} bits is outside ${LEGACY_MIN_BITS}..${LEGACY_MAX_BITS}`);
+    if (bits < LEGACY_MIN_BITS || bits > LEGACY_MAX_BITS)
+      throw new BadKeyError(`an RSA key of ${bits} bits is outside ${LEGACY_MIN_BITS}..${LEGACY_MAX_BITS}`);
     return spkiDer;
   } catch (error) {
     if (!(error instanceof BadKeyError)) throw error;

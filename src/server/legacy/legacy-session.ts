@@ -1,5 +1,12 @@
 import type { Duplex } from 'node:stream';
-import { LegacyJsonDecoder, ProtocolError, encodeLegacyBare, encodeLegacyJson, type ErrorCode, type LegacyObject } from '../../protocol/index.js';
+import {
+  LegacyJsonDecoder,
+  ProtocolError,
+  encodeLegacyBare,
+  encodeLegacyJson,
+  type ErrorCode,
+  type LegacyObject,
+} from '../../protocol/index.js';
 import { ClientSession } from '../session/client-session.js';
 import { RequestError } from '../errors.js';
 import type { PortRole } from '../handlers/handler.js';
@@ -76,7 +83,9 @@ export class LegacySession implements LegacyPeer {
     stream.once('close', () => {
       this.#closed = true;
       services.legacy.remove(this);
-      this.#loggedOff = logOut(services, this.session).catch((error: unknown) => services.logger.error('legacy logout on close failed', { error: String(error) }));
+      this.#loggedOff = logOut(services, this.session).catch((error: unknown) =>
+        services.logger.error('legacy logout on close failed', { error: String(error) }),
+      );
     });
   }
 
@@ -145,7 +154,10 @@ export class LegacySession implements LegacyPeer {
       } else if (error instanceof RequestError) {
         this.services.logger.info('legacy request refused; closing', { infoType: name, code: error.code, error: error.message });
       } else {
-        this.services.logger.error('legacy request failed', { infoType: name, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+        this.services.logger.error('legacy request failed', {
+          infoType: name,
+          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        });
       }
       this.#end();
     }

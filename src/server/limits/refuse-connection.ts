@@ -10,7 +10,13 @@ export const REFUSE_GRACE_MS = 1000;
  * Cut after REFUSE_GRACE_MS either way, so a peer that never reads or closes cannot hold the socket.
  * `counted` is told of each error frame written (the metrics' `fastchat_errors_sent_total`).
  */
-export function refuseConnection(stream: Duplex, framed: boolean, code: ErrorCode, message: string, counted?: (code: ErrorCode) => void): void {
+export function refuseConnection(
+  stream: Duplex,
+  framed: boolean,
+  code: ErrorCode,
+  message: string,
+  counted?: (code: ErrorCode) => void,
+): void {
   if (framed) {
     stream.write(encodeFrame({ t: 'error', code, message }));
     counted?.(code);

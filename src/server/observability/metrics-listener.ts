@@ -33,7 +33,9 @@ export async function listenMetrics(options: MetricsListenerOptions): Promise<Me
   // A scraper that goes away mid-response is not the server's problem.
   server.on('clientError', (_error, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) => reject(new MetricsListenError(`metrics: cannot listen on ${options.host}:${options.port}: ${error.message}`, { cause: error })));
+    server.once('error', (error) =>
+      reject(new MetricsListenError(`metrics: cannot listen on ${options.host}:${options.port}: ${error.message}`, { cause: error })),
+    );
     server.listen(options.port, options.host, () => resolve());
   });
   server.on('error', (error) => options.logger.error('metrics listener failed', { error: error.message }));

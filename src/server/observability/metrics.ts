@@ -149,7 +149,9 @@ function header(name: string, help: string, type: string): string[] {
 
 /** `{a="x",b="y"}` in the order given, or nothing; values escaped as the format requires. */
 function labelText(labels: Labels): string {
-  const pairs = Object.entries(labels).map(([key, value]) => `${key}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
+  const pairs = Object.entries(labels).map(
+    ([key, value]) => `${key}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
+  );
   return pairs.length === 0 ? '' : `{${pairs.join(',')}}`;
 }
 

@@ -27,15 +27,28 @@ export class ServerMetrics {
   constructor() {
     const r = this.registry;
     this.logins = r.counter('fastchat_logins_total', 'Successful logins and signups (modern and legacy).');
-    this.messagesCommitted = r.counter('fastchat_messages_committed_total', 'Messages stored by a group commit (resends of a stored message not counted).');
+    this.messagesCommitted = r.counter(
+      'fastchat_messages_committed_total',
+      'Messages stored by a group commit (resends of a stored message not counted).',
+    );
     this.commits = r.counter('fastchat_commits_total', 'Group commits (transactions) that succeeded.');
     this.commitFailures = r.counter('fastchat_commit_failures_total', 'Group commits that failed; their senders were told to resend.');
-    this.commitSeconds = r.histogram('fastchat_commit_duration_seconds', 'Time one group commit took in the database.', COMMIT_SECONDS_BUCKETS);
+    this.commitSeconds = r.histogram(
+      'fastchat_commit_duration_seconds',
+      'Time one group commit took in the database.',
+      COMMIT_SECONDS_BUCKETS,
+    );
     this.batchSize = r.histogram('fastchat_commit_batch_size', 'Sends per group commit.', BATCH_SIZE_BUCKETS);
-    this.pushesSent = r.counter('fastchat_pushes_sent_total', 'Server pushes (messages, presence, group changes) written to framed clients.');
+    this.pushesSent = r.counter(
+      'fastchat_pushes_sent_total',
+      'Server pushes (messages, presence, group changes) written to framed clients.',
+    );
     this.errorsSent = r.counter('fastchat_errors_sent_total', 'Error frames written to framed clients, by code.');
     this.rateLimitedSends = r.counter('fastchat_sends_rate_limited_total', 'Sends refused for going past --send-rate (modern and legacy).');
-    this.slowConsumersDropped = r.counter('fastchat_slow_consumers_dropped_total', 'Connections dropped because the client stopped reading.');
+    this.slowConsumersDropped = r.counter(
+      'fastchat_slow_consumers_dropped_total',
+      'Connections dropped because the client stopped reading.',
+    );
   }
 
   /** One group commit of `sends` sends, `stored` of them new messages, that took `seconds`. */

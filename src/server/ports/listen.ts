@@ -69,7 +69,9 @@ export interface Listening {
  */
 export async function listen(sink: ConnectionSink, load: PortLoad, logger: Logger, options: ListenOptions): Promise<Listening> {
   const servers: Server[] = [];
-  const accept = options.tls ? new TlsSniffer(sink, logger, options.tls, options.onRefused, options.addresses ?? new AddressLimit(0)) : sink;
+  const accept = options.tls
+    ? new TlsSniffer(sink, logger, options.tls, options.onRefused, options.addresses ?? new AddressLimit(0))
+    : sink;
   const release = async () => {
     await Promise.all(servers.map((server) => closeServer(server)));
     if (accept instanceof TlsSniffer) accept.dropAll();
@@ -184,7 +186,12 @@ class TlsSniffer implements ConnectionSink {
   #refuseBusy(socket: Socket, info: ConnectionInfo): void {
     const refused = this.addresses.refusalToLog(info.remoteAddress);
     if (refused !== undefined) {
-      this.logger.info('refusing connections: too many from their address', { role: info.role, remote: info.remoteAddress, max: this.addresses.max, refused });
+      this.logger.info('refusing connections: too many from their address', {
+        role: info.role,
+        remote: info.remoteAddress,
+        max: this.addresses.max,
+        refused,
+      });
     }
     socket.on('error', () => socket.destroy());
     if (this.#heldRefusals >= MAX_HELD_REFUSALS) return void socket.destroy();

@@ -121,7 +121,12 @@ export class WorkerPool {
       if (Date.now() - startedAt > 3_600_000) this.#restartDelay.delete(index);
       const delay = this.#restartDelay.get(index) ?? FIRST_RESTART_MS;
       this.#restartDelay.set(index, Math.min(delay * 2, MAX_RESTART_MS));
-      this.#options.logger.error('worker died; restarting it', { worker: index, code: code ?? undefined, signal: signal || undefined, inMs: delay });
+      this.#options.logger.error('worker died; restarting it', {
+        worker: index,
+        code: code ?? undefined,
+        signal: signal || undefined,
+        inMs: delay,
+      });
       const timer = setTimeout(() => {
         this.#restarts.delete(timer);
         this.#fork(index);

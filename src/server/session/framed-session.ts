@@ -69,17 +69,24 @@ export class FramedSession {
     // Until it logs in, a connection's frames are small and simple (protocol.md § Limits): decoding is
     // the one cost the server pays before it knows who is asking.
     const loggedIn = { ...DEFAULT_DECODE_BOUNDS, maxFrameBytes: services.limits.maxFrameBytes };
-    const anonymous = { ...PRE_LOGIN_FRAME_LIMITS, maxFrameBytes: Math.min(PRE_LOGIN_FRAME_LIMITS.maxFrameBytes, services.limits.maxFrameBytes) };
+    const anonymous = {
+      ...PRE_LOGIN_FRAME_LIMITS,
+      maxFrameBytes: Math.min(PRE_LOGIN_FRAME_LIMITS.maxFrameBytes, services.limits.maxFrameBytes),
+    };
     this.#decoder = new FrameDecoder({ limits: () => (this.#context.session.user === undefined ? anonymous : loggedIn) });
     // Sends have a per-user rate of their own (handlers/send.ts); every other request of a logged-in
     // session is paced per user. Before login there is no user: what costs (a login's slow hash, a
     // session's set-up) is paced per address, the rest is bounded by the login deadline.
-    this.#gate = new RequestGate(stream, (request) => this.#start(request), (request) => {
-      if (request.t === 'send') return 0;
-      const user = this.#context.session.user;
-      if (user !== undefined) return services.requestPace.reserve(user.id);
-      return LOGINS.has(request.t) && remoteAddress !== undefined ? services.loginPace.reserve(addressKey(remoteAddress)) : 0;
-    });
+    this.#gate = new RequestGate(
+      stream,
+      (request) => this.#start(request),
+      (request) => {
+        if (request.t === 'send') return 0;
+        const user = this.#context.session.user;
+        if (user !== undefined) return services.requestPace.reserve(user.id);
+        return LOGINS.has(request.t) && remoteAddress !== undefined ? services.loginPace.reserve(addressKey(remoteAddress)) : 0;
+      },
+    );
     const connection = this;
     const session = new ClientSession(
       {
@@ -100,7 +107,9 @@ export class FramedSession {
     stream.once('close', () => {
       this.#closed = true;
       clearTimeout(this.#frameDeadline);
-      this.#loggedOff = logOut(services, session).catch((error: unknown) => services.logger.error('logout on close failed', { error: String(error) }));
+      this.#loggedOff = logOut(services, session).catch((error: unknown) =>
+        services.logger.error('logout on close failed', { error: String(error) }),
+      );
     });
   }
 
@@ -141,7 +150,10 @@ export class FramedSession {
       if (framesEnded) this.#frameDeadline.refresh();
     } else if (this.options.frameTimeoutMs > 0) {
       this.#frameDeadline = setTimeout(() => {
-        this.services.logger.info('closing a connection whose frame did not arrive in time', { role: this.role, buffered: this.#decoder.bufferedBytes });
+        this.services.logger.info('closing a connection whose frame did not arrive in time', {
+          role: this.role,
+          buffered: this.#decoder.bufferedBytes,
+        });
         this.close('idle_timeout', `a frame did not arrive in full within ${this.options.frameTimeoutMs / 1000} s; connection closed`);
       }, this.options.frameTimeoutMs);
       this.#frameDeadline.unref();
@@ -219,7 +231,10 @@ export class FramedSession {
             this.#replyError(id, error.code, error.message, error.retryAfterMs);
             if (error.holdConnection) holdMs = error.retryAfterMs ?? 0;
           } else {
-            this.services.logger.error('request failed', { type: request.t, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+            this.services.logger.error('request failed', {
+              type: request.t,
+              error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+            });
             this.#replyError(id, 'internal', 'the server failed to handle this request; retry');
           }
         },

@@ -8,7 +8,12 @@ import type { ServerServices } from '../services.js';
  * Registers the logged-in session and announces it. `nameAsSent` is the name as the client wrote it in
  * its login or signup: legacy clients are told that one (the original server echoed it).
  */
-export async function logIn(services: ServerServices, session: ClientSession, user: UserRecord, options: { fresh?: boolean; nameAsSent?: string } = {}): Promise<void> {
+export async function logIn(
+  services: ServerServices,
+  session: ClientSession,
+  user: UserRecord,
+  options: { fresh?: boolean; nameAsSent?: string } = {},
+): Promise<void> {
   // The connection may have closed while the secret was being checked: a session registered now
   // would never be removed, and the user would look online for ever.
   if (!session.open) throw new RequestError('internal', 'the connection closed during login');
@@ -21,7 +26,12 @@ export async function logIn(services: ServerServices, session: ClientSession, us
   }
   // Legacy clients are told of every login (`old_user`) and signup (`new_user`), as the original server did.
   services.legacy.announce(user, options.fresh === true, session, options.nameAsSent);
-  services.cluster?.announce({ t: 'joined', u: user.id, ...(options.fresh ? { fresh: true as const } : {}), ...(options.nameAsSent ? { nm: options.nameAsSent } : {}) });
+  services.cluster?.announce({
+    t: 'joined',
+    u: user.id,
+    ...(options.fresh ? { fresh: true as const } : {}),
+    ...(options.nameAsSent ? { nm: options.nameAsSent } : {}),
+  });
 }
 
 /** Logs the session out (or forgets it when its connection closed); the last session announces offline. */

@@ -12,15 +12,7 @@ import type {
 import type { Database, Queryable } from '../database.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import { blockersAmong } from './blocks.js';
-import {
-  CONVERSATION_COLUMNS,
-  type ConversationRow,
-  distinct,
-  MEMBER_COLUMNS,
-  type MemberRow,
-  toConversation,
-  toMember,
-} from './rows.js';
+import { CONVERSATION_COLUMNS, type ConversationRow, distinct, MEMBER_COLUMNS, type MemberRow, toConversation, toMember } from './rows.js';
 import { UNREAD_SQL, unreadParams } from './unread.js';
 import { appendRows, type NewRow } from './sequence.js';
 
@@ -53,10 +45,7 @@ export async function directConversation(db: Database, a: UserId, b: UserId): Pr
 }
 
 async function conversationByKey(db: Queryable, key: string): Promise<ConversationId | undefined> {
-  const { rows } = await db.query<{ id: number }>(
-    'SELECT id FROM conversations WHERE direct_key = $1',
-    [key],
-  );
+  const { rows } = await db.query<{ id: number }>('SELECT id FROM conversations WHERE direct_key = $1', [key]);
   return rows[0]?.id;
 }
 
@@ -132,7 +121,9 @@ export async function assertRoomInGroups(tx: Queryable, newcomers: readonly User
   );
   if (rows.length === 0) return;
   const names = rows.map((row) => row.name).join(', ');
-  throw new ConflictError(`${names} ${rows.length === 1 ? 'is' : 'are'} already in ${max} groups, the most one user can be in: ${rows.length === 1 ? 'they' : 'each'} must leave one first`);
+  throw new ConflictError(
+    `${names} ${rows.length === 1 ? 'is' : 'are'} already in ${max} groups, the most one user can be in: ${rows.length === 1 ? 'they' : 'each'} must leave one first`,
+  );
 }
 
 /** A client id for an event the server writes: unique, and unlike anything a client may choose. */
@@ -142,10 +133,7 @@ export function eventClientId(): string {
 
 /** @throws NotFoundError naming the ids among `ids` that are no user's */
 export async function assertUsersExist(tx: Queryable, ids: readonly UserId[]): Promise<void> {
-  const { rows } = await tx.query<{ id: number }>(
-    'SELECT id FROM users WHERE id = ANY($1::bigint[])',
-    [ids],
-  );
+  const { rows } = await tx.query<{ id: number }>('SELECT id FROM users WHERE id = ANY($1::bigint[])', [ids]);
   const found = new Set(rows.map((row) => row.id));
   const missing = distinct(ids).filter((id) => !found.has(id));
   if (missing.length > 0) throw new NotFoundError(`no user with id ${missing.join(', ')}`);
@@ -172,10 +160,10 @@ export async function conversationMembers(
 }
 
 export async function memberOf(db: Queryable, conversationId: ConversationId, userId: UserId): Promise<MemberRecord | undefined> {
-  const { rows } = await db.query<MemberRow>(
-    `SELECT ${MEMBER_COLUMNS} FROM members AS m WHERE m.conversation_id = $1 AND m.user_id = $2`,
-    [conversationId, userId],
-  );
+  const { rows } = await db.query<MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM members AS m WHERE m.conversation_id = $1 AND m.user_id = $2`, [
+    conversationId,
+    userId,
+  ]);
   return rows[0] === undefined ? undefined : toMember(rows[0]);
 }
 
@@ -205,7 +193,7 @@ export async function conversationsOf(db: Queryable, userId: UserId): Promise<Co
     [userId, ...unreadParams(userId)],
   );
   const views: ConversationView[] = [];
-  for (let start = 0; start < rows.length; ) {
+  for (let start = 0; start < rows.length;) {
     let end = start;
     while (end < rows.length && rows[end]!.id === rows[start]!.id) end++;
     const group = rows.slice(start, end);

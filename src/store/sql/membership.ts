@@ -1,12 +1,5 @@
 /** Membership changes in groups: add, remove, leave, rename, each written as an event. */
-import type {
-  ConversationId,
-  MembershipChange,
-  MembershipLimits,
-  MessageKind,
-  MessageRecord,
-  UserId,
-} from '../chat-store.js';
+import type { ConversationId, MembershipChange, MembershipLimits, MessageKind, MessageRecord, UserId } from '../chat-store.js';
 import type { Database, Queryable } from '../database.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import { assertNotBlocked, assertRoomInGroups, eventClientId } from './conversations.js';
@@ -33,7 +26,8 @@ export async function changeMembership(
     }
     const actor = await membershipOf(tx, conversationId, actorId);
     // Only a member, or a former one by the name it had when they left, learns the group's name.
-    const name = actor === undefined ? null : actor.left_seq === null ? conversation.name : await nameAsOf(tx, conversationId, actor.left_seq);
+    const name =
+      actor === undefined ? null : actor.left_seq === null ? conversation.name : await nameAsOf(tx, conversationId, actor.left_seq);
     const group = name === null ? 'this conversation' : `#${name}`;
     if (actor === undefined || actor.left_seq !== null) {
       throw new ForbiddenError(`you are not a member of ${group}`);
@@ -46,9 +40,7 @@ export async function changeMembership(
     }
 
     const append = async (kind: MessageKind, subjectId: UserId | null, body = new Uint8Array(0)) => {
-      const [event] = await appendRows(tx, [
-        { conversationId, senderId: actorId, clientId: eventClientId(), kind, body, subjectId },
-      ]);
+      const [event] = await appendRows(tx, [{ conversationId, senderId: actorId, clientId: eventClientId(), kind, body, subjectId }]);
       return event!;
     };
 
@@ -60,7 +52,10 @@ export async function changeMembership(
         }
         await assertNotBlocked(tx, actorId, [change.userId]);
         // The conversation is locked: no other add can pass the count between here and the commit.
-        const { rows: counted } = await tx.query<{ n: number | string }>('SELECT count(*) AS n FROM members WHERE conversation_id = $1 AND left_seq IS NULL', [conversationId]);
+        const { rows: counted } = await tx.query<{ n: number | string }>(
+          'SELECT count(*) AS n FROM members WHERE conversation_id = $1 AND left_seq IS NULL',
+          [conversationId],
+        );
         if (Number(counted[0]!.n) >= limits.membersPerGroup) {
           throw new ConflictError(`${group} has ${limits.membersPerGroup} members, the most a group can have`);
         }
@@ -99,15 +94,11 @@ export async function changeMembership(
   });
 }
 
-async function membershipOf(
-  tx: Queryable,
-  conversationId: ConversationId,
-  userId: UserId,
-): Promise<Membership | undefined> {
-  const { rows } = await tx.query<Membership>(
-    'SELECT role, left_seq FROM members WHERE conversation_id = $1 AND user_id = $2',
-    [conversationId, userId],
-  );
+async function membershipOf(tx: Queryable, conversationId: ConversationId, userId: UserId): Promise<Membership | undefined> {
+  const { rows } = await tx.query<Membership>('SELECT role, left_seq FROM members WHERE conversation_id = $1 AND user_id = $2', [
+    conversationId,
+    userId,
+  ]);
   return rows[0];
 }
 
@@ -115,11 +106,7 @@ async function membershipOf(
  * The membership of the user a change is about: null when they were never a member.
  * @throws NotFoundError when there is no such user
  */
-async function subjectOf(
-  tx: Queryable,
-  conversationId: ConversationId,
-  userId: UserId,
-): Promise<Membership | null> {
+async function subjectOf(tx: Queryable, conversationId: ConversationId, userId: UserId): Promise<Membership | null> {
   const { rows } = await tx.query<Membership & { member: boolean }>(
     `SELECT m.user_id IS NOT NULL AS member, m.role, m.left_seq
      FROM users AS u LEFT JOIN members AS m ON m.user_id = u.id AND m.conversation_id = $1
@@ -150,9 +137,5 @@ async function userName(tx: Queryable, userId: UserId): Promise<string> {
 
 /** Ends a membership window at `seq`, the removal or leaving event (which the user still sees). */
 async function endWindow(tx: Queryable, conversationId: ConversationId, userId: UserId, seq: number) {
-  await tx.query('UPDATE members SET left_seq = $3 WHERE conversation_id = $1 AND user_id = $2', [
-    conversationId,
-    userId,
-    seq,
-  ]);
+  await tx.query('UPDATE members SET left_seq = $3 WHERE conversation_id = $1 AND user_id = $2', [conversationId, userId, seq]);
 }

@@ -1,21 +1,8 @@
 /** The hot path: committing batches of messages; and reading them back. */
-import type {
-  ConversationId,
-  DeliveredMark,
-  MessageRecord,
-  SendItem,
-  SendOutcome,
-  UserId,
-} from '../chat-store.js';
+import type { ConversationId, DeliveredMark, MessageRecord, SendItem, SendOutcome, UserId } from '../chat-store.js';
 import type { Database, Queryable } from '../database.js';
 import { NotFoundError } from '../errors.js';
-import {
-  MESSAGE_COLUMNS,
-  type MessageRow,
-  sqlState,
-  toMessage,
-  UNIQUE_VIOLATION,
-} from './rows.js';
+import { MESSAGE_COLUMNS, type MessageRow, sqlState, toMessage, UNIQUE_VIOLATION } from './rows.js';
 
 /**
  * How often a batch is tried. A retry is needed only when another process commits the same sender
@@ -71,7 +58,11 @@ async function commitBatch(db: Database, items: readonly SendItem[]): Promise<Se
   const outcomes = new Array<SendOutcome>(items.length);
   for (const row of rows) {
     outcomes[row.ord - 1] =
-      row.status === 'forbidden' ? { status: 'forbidden' } : row.status === 'blocked' ? { status: 'forbidden', blocked: true } : { status: row.status, message: toMessage(row as MessageRow) };
+      row.status === 'forbidden'
+        ? { status: 'forbidden' }
+        : row.status === 'blocked'
+          ? { status: 'forbidden', blocked: true }
+          : { status: row.status, message: toMessage(row as MessageRow) };
   }
   return outcomes;
 }

@@ -22,7 +22,12 @@ async function lockUsers(tx: Queryable, userIds: readonly UserId[]): Promise<voi
 }
 
 /** Of `userIds`, those with a row on a live node other than `exceptNode` (null: any). */
-async function onlineOn(tx: Queryable, userIds: readonly UserId[], exceptNode: string | null, nodeTimeoutMs: number | null): Promise<Set<UserId>> {
+async function onlineOn(
+  tx: Queryable,
+  userIds: readonly UserId[],
+  exceptNode: string | null,
+  nodeTimeoutMs: number | null,
+): Promise<Set<UserId>> {
   const { rows } = await tx.query<{ user_id: number }>(
     `SELECT DISTINCT p.user_id FROM presence p JOIN nodes n ON n.id = p.node_id
      WHERE p.user_id = ANY($1::bigint[]) AND ($2::text IS NULL OR p.node_id <> $2::text) AND ${live(3)}`,
@@ -66,7 +71,12 @@ export function reapDeadNodes(db: Database, nodeTimeoutMs: number): Promise<Offl
     );
     if (rows.length === 0) return [];
     // Its users were last seen at its last heartbeat: the last moment it was known to serve them.
-    return dropNodes(tx, rows.map((r) => r.id), true, nodeTimeoutMs);
+    return dropNodes(
+      tx,
+      rows.map((r) => r.id),
+      true,
+      nodeTimeoutMs,
+    );
   });
 }
 
@@ -83,7 +93,12 @@ export function removeNode(db: Database, nodeId: string, nodeTimeoutMs: number |
  * are then online on no live node, with last_seen raised to the node's last heartbeat (`atHeartbeat`)
  * or to now.
  */
-async function dropNodes(tx: Queryable, ids: readonly string[], atHeartbeat: boolean, nodeTimeoutMs: number | null): Promise<OfflineUser[]> {
+async function dropNodes(
+  tx: Queryable,
+  ids: readonly string[],
+  atHeartbeat: boolean,
+  nodeTimeoutMs: number | null,
+): Promise<OfflineUser[]> {
   const { rows: had } = await tx.query<{ user_id: number; seen: Date }>(
     `SELECT p.user_id, max(CASE WHEN $2::boolean THEN n.heartbeat_at ELSE now() END) AS seen
      FROM presence p JOIN nodes n ON n.id = p.node_id WHERE p.node_id = ANY($1::text[]) GROUP BY p.user_id`,

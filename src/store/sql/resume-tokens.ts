@@ -19,7 +19,9 @@ export function addResumeToken(db: Database, token: NewResumeToken): Promise<num
   return db.transaction(async (tx) => {
     // The user's row lock orders concurrent logins of one user, so the cap below is exact, and orders
     // a login against a password change (changePassword takes the same lock).
-    const { rows: users } = await tx.query<{ verifier: Uint8Array }>('SELECT verifier FROM users WHERE id = $1 FOR NO KEY UPDATE', [token.userId]);
+    const { rows: users } = await tx.query<{ verifier: Uint8Array }>('SELECT verifier FROM users WHERE id = $1 FOR NO KEY UPDATE', [
+      token.userId,
+    ]);
     if (users[0] === undefined) throw new NotFoundError(`no user with id ${token.userId}`);
     if (token.expectedVerifier && !sameBytes(users[0].verifier, token.expectedVerifier)) return undefined;
     const id = await insertToken(tx, token.userId, token.tokenHash, token.ttlMs);
@@ -71,7 +73,9 @@ export async function revokeResumeTokenOf(db: Queryable, userId: UserId, tokenId
 
 export function changePassword(db: Database, change: PasswordChange): Promise<ResumedToken | undefined> {
   return db.transaction(async (tx) => {
-    const { rows: found } = await tx.query<{ verifier: Uint8Array }>('SELECT verifier FROM users WHERE id = $1 FOR NO KEY UPDATE', [change.userId]);
+    const { rows: found } = await tx.query<{ verifier: Uint8Array }>('SELECT verifier FROM users WHERE id = $1 FOR NO KEY UPDATE', [
+      change.userId,
+    ]);
     if (found[0] === undefined) throw new NotFoundError(`no user with id ${change.userId}`);
     // Changed meanwhile (another change with the same old password got here first): this one loses.
     if (!sameBytes(found[0].verifier, change.expectedVerifier)) return undefined;

@@ -60,8 +60,7 @@ export function toConversation(row: ConversationRow): ConversationRecord {
   };
 }
 
-export const MEMBER_COLUMNS =
-  'm.user_id, m.role, m.joined_seq, m.left_seq, m.delivered_seq, m.read_seq';
+export const MEMBER_COLUMNS = 'm.user_id, m.role, m.joined_seq, m.left_seq, m.delivered_seq, m.read_seq';
 
 export interface MemberRow extends Record<string, unknown> {
   user_id: number;
@@ -83,8 +82,7 @@ export function toMember(row: MemberRow): MemberRecord {
   };
 }
 
-export const MESSAGE_COLUMNS =
-  'g.mid, g.conversation_id, g.seq, g.sender_id, g.client_id, g.kind, g.body, g.subject_id, g.created_at';
+export const MESSAGE_COLUMNS = 'g.mid, g.conversation_id, g.seq, g.sender_id, g.client_id, g.kind, g.body, g.subject_id, g.created_at';
 
 export interface MessageRow extends Record<string, unknown> {
   mid: number;
@@ -117,9 +115,7 @@ export function toMessage(row: MessageRow): MessageRecord {
  * Uint8Array, and callers (and deep equality in tests) should not see the difference.
  */
 export function bytes(data: Uint8Array): Uint8Array {
-  return Object.getPrototypeOf(data) === Uint8Array.prototype
-    ? data
-    : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return Object.getPrototypeOf(data) === Uint8Array.prototype ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
 /** PostgreSQL error fields the store reacts to; both drivers put them on the thrown error. */

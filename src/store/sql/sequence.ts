@@ -31,10 +31,7 @@ const LOCK_SQL = `
  * Locks the conversations that exist among `ids` until the transaction ends, and returns them as
  * they are now (statements after this one see every change committed before the lock was granted).
  */
-export async function lockConversations(
-  tx: Queryable,
-  ids: readonly ConversationId[],
-): Promise<Map<ConversationId, ConversationRow>> {
+export async function lockConversations(tx: Queryable, ids: readonly ConversationId[]): Promise<Map<ConversationId, ConversationRow>> {
   const { rows } = await tx.query<ConversationRow>(LOCK_SQL, [ids]);
   return new Map(rows.map((row) => [row.id, row]));
 }

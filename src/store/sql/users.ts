@@ -32,10 +32,7 @@ interface CredentialsRow extends UserRow {
   key_backup: Uint8Array | null;
 }
 
-export async function credentialsByName(
-  db: Queryable,
-  name: string,
-): Promise<Credentials | undefined> {
+export async function credentialsByName(db: Queryable, name: string): Promise<Credentials | undefined> {
   const { rows } = await db.query<CredentialsRow>(
     `SELECT ${USER_COLUMNS}, u.verifier, u.salt, u.kdf, u.key_backup FROM users AS u
      WHERE lower(u.name) = lower($1)`,
@@ -54,10 +51,7 @@ export async function credentialsByName(
 
 export async function usersById(db: Queryable, ids: readonly UserId[]): Promise<UserRecord[]> {
   if (ids.length === 0) return [];
-  const { rows } = await db.query<UserRow>(
-    `SELECT ${USER_COLUMNS} FROM users AS u WHERE u.id = ANY($1::bigint[]) ORDER BY u.id`,
-    [ids],
-  );
+  const { rows } = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users AS u WHERE u.id = ANY($1::bigint[]) ORDER BY u.id`, [ids]);
   return rows.map(toUser);
 }
 
@@ -77,18 +71,22 @@ export async function setLastSeen(db: Queryable, userId: UserId, at: Date): Prom
   await db.query('UPDATE users SET last_seen = $2 WHERE id = $1', [userId, at]);
 }
 
-export async function setKeys(
-  db: Queryable,
-  userId: UserId,
-  keys: SetKeys,
-): Promise<UserRecord> {
+export async function setKeys(db: Queryable, userId: UserId, keys: SetKeys): Promise<UserRecord> {
   // legacy_key and key_proof are kept when the call names none ($4 NULL and $5 false; $6, $7).
   const { rows } = await db.query<UserRow>(
     `UPDATE users AS u SET public_key = $2, key_backup = $3,
        legacy_key = CASE WHEN $5::boolean THEN $4::bytea ELSE u.legacy_key END,
        key_proof = CASE WHEN $7::boolean THEN $6::bytea ELSE u.key_proof END
      WHERE u.id = $1 RETURNING ${USER_COLUMNS}`,
-    [userId, keys.publicKey, keys.keyBackup, keys.legacyKey ?? null, keys.legacyKey !== undefined, keys.keyProof ?? null, keys.keyProof !== undefined],
+    [
+      userId,
+      keys.publicKey,
+      keys.keyBackup,
+      keys.legacyKey ?? null,
+      keys.legacyKey !== undefined,
+      keys.keyProof ?? null,
+      keys.keyProof !== undefined,
+    ],
   );
   if (rows[0] === undefined) throw new NotFoundError(`no user with id ${userId}`);
   return toUser(rows[0]);

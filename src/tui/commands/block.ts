@@ -10,7 +10,9 @@ export const blockCommand: SlashCommand = {
     if (!who) throw new UsageError('name the user: /block USER');
     const user = await client.findUser(who);
     await client.block(user.id);
-    actions.info(`blocked ${user.name}: their direct messages to you are refused, and they cannot add you to groups (/unblock ${user.name} lifts it)`);
+    actions.info(
+      `blocked ${user.name}: their direct messages to you are refused, and they cannot add you to groups (/unblock ${user.name} lifts it)`,
+    );
   },
 };
 

@@ -16,11 +16,15 @@ export const fingerprintCommand: SlashCommand = {
     const contact = client.keyring.get(user.id);
     if (!contact) {
       const unusable = client.keyring.unusableKey(user.id);
-      actions.error(unusable === undefined ? `${user.name} has published no key` : `${user.name} has published a key no client can use: ${unusable}`);
+      actions.error(
+        unusable === undefined ? `${user.name} has published no key` : `${user.name} has published a key no client can use: ${unusable}`,
+      );
       return;
     }
     if (contact.changed) {
-      actions.error(`⚠ ${user.name}'s key CHANGED (${keyChangeNote(contact)}): now ${contact.fingerprint}, you had pinned ${contact.pinnedFingerprint}. Check it with them, then /trust ${user.name}`);
+      actions.error(
+        `⚠ ${user.name}'s key CHANGED (${keyChangeNote(contact)}): now ${contact.fingerprint}, you had pinned ${contact.pinnedFingerprint}. Check it with them, then /trust ${user.name}`,
+      );
       return;
     }
     actions.info(`${user.name}: ${contact.fingerprint}`);

@@ -16,7 +16,9 @@ export const sessionsCommand: SlashCommand = {
     if (target === 'others') {
       const others = sessions.filter((s) => !s.current);
       for (const session of others) await client.endSession(session.id);
-      return actions.info(others.length === 0 ? 'no other sessions' : `ended ${others.length} other session${others.length === 1 ? '' : 's'}`);
+      return actions.info(
+        others.length === 0 ? 'no other sessions' : `ended ${others.length} other session${others.length === 1 ? '' : 's'}`,
+      );
     }
     const id = Number(target);
     if (!/^\d+$/.test(target) || !Number.isSafeInteger(id)) throw new UsageError(`not a session id: ${target}`);

@@ -38,7 +38,11 @@ export function Composer({ width, messageRows }: { readonly width: number; reado
   const { text, cursor } = state.composer;
   // One key (of a burst cut by eachKey), outside a paste.
   const onKey = (input: string, key: Key) => {
-    const command = matchCommand([Command.Newline, Command.Submit, Command.PageUp, Command.PageDown, Command.ClearInput, ...EDITS.map(([c]) => c)], input, key);
+    const command = matchCommand(
+      [Command.Newline, Command.Submit, Command.PageUp, Command.PageDown, Command.ClearInput, ...EDITS.map(([c]) => c)],
+      input,
+      key,
+    );
     if (command === Command.Newline) return dispatch({ type: 'composer', action: { type: 'insert', text: '\n' } });
     if (command === Command.Submit) {
       const typed = getState().composer.text;
@@ -77,7 +81,11 @@ export function Composer({ width, messageRows }: { readonly width: number; reado
     eachKey(burst, burstKey, onKey, '\t');
   });
   const open = state.open === undefined ? undefined : state.conversations[state.open];
-  const placeholder = composeRefusal(state) ?? (open ? `message ${conversationTitle(state, open)} · Enter send · Alt-Enter new line · /help` : 'type /msg USER, or open a conversation');
+  const placeholder =
+    composeRefusal(state) ??
+    (open
+      ? `message ${conversationTitle(state, open)} · Enter send · Alt-Enter new line · /help`
+      : 'type /msg USER, or open a conversation');
   const view = useMemo(() => composerWindow(text, cursor, composerTextWidth(width)), [text, cursor, width]);
   if (text === '') {
     return (

@@ -16,7 +16,9 @@ export function ContactsPane({ width, height }: { readonly width: number; readon
   });
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={focused ? 'cyan' : 'gray'}>
-      <Text bold inverse={focused} color={focused ? 'cyan' : undefined}>Contacts</Text>
+      <Text bold inverse={focused} color={focused ? 'cyan' : undefined}>
+        Contacts
+      </Text>
       {rows.length === 0 && <Text dimColor>nobody yet</Text>}
       {rows.slice(first, first + visible - 1).map((row, i) => {
         const unread = row.conversation?.unread ?? 0;

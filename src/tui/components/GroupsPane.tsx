@@ -11,15 +11,24 @@ export function GroupsPane({ width, height }: { readonly width: number; readonly
   const state = useAppState();
   const { actions } = useAppActions();
   const rows = groupRows(state);
-  const { focused, selected, first, visible, inner } = useListPane('groups', rows, { width, height }, (group) => actions.openConversation(group.id));
+  const { focused, selected, first, visible, inner } = useListPane('groups', rows, { width, height }, (group) =>
+    actions.openConversation(group.id),
+  );
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={focused ? 'cyan' : 'gray'}>
-      <Text bold inverse={focused} color={focused ? 'cyan' : undefined}>Groups</Text>
+      <Text bold inverse={focused} color={focused ? 'cyan' : undefined}>
+        Groups
+      </Text>
       {rows.length === 0 && <Text dimColor>none (/group create)</Text>}
       {rows.slice(first, first + visible - 1).map((group, i) => {
         const badge = `${group.unread > 0 ? ` (${group.unread})` : ''} ${group.memberIds.length} members`;
         return (
-          <Text key={group.id} inverse={focused && first + i === selected} bold={group.unread > 0 || group.id === state.open} wrap="truncate-end">
+          <Text
+            key={group.id}
+            inverse={focused && first + i === selected}
+            bold={group.unread > 0 || group.id === state.open}
+            wrap="truncate-end"
+          >
             {padEnd(`#${inert(group.name ?? '')}`, Math.max(1, inner - badge.length - 1))}
             <Text color="magenta">{badge}</Text>
           </Text>

@@ -10,13 +10,19 @@ export function HelpOverlay({ width, height }: { readonly width: number; readonl
     <Box flexDirection="column" width={width} height={height} borderStyle="double" borderColor="cyan" paddingX={1}>
       {COMMAND_HELP.filter((group) => group.where !== 'Login').map((group, i) => (
         <Text key={group.where} wrap="wrap">
-          {i === 0 ? <Text bold color="cyan">{'fastchat help (Esc or ? closes) · '}</Text> : null}
+          {i === 0 ? (
+            <Text bold color="cyan">
+              {'fastchat help (Esc or ? closes) · '}
+            </Text>
+          ) : null}
           <Text bold color="yellow">{`${group.where}: `}</Text>
           {group.commands.map(([command, text]) => `${describeCommand(command)} ${text}`).join(' · ')}
         </Text>
       ))}
       <Text wrap="wrap">
-        <Text bold color="yellow">{'Commands: '}</Text>
+        <Text bold color="yellow">
+          {'Commands: '}
+        </Text>
         {/* A usage never breaks across lines (no-break spaces): `/trust` on one line and `USER` on the next reads as two things. */}
         {SLASH_COMMANDS.map((c) => `${c.usage.replaceAll(' ', NO_BREAK_SPACE)} ${c.describe}`).join(' · ')}
       </Text>

@@ -60,11 +60,30 @@ export function LoginScreen({ initialName, server, onSubmit, onQuit }: LoginScre
   };
 
   const onKey = (input: string, key: Key) => {
-    const command = matchCommand([Command.Quit, Command.ToggleSignup, Command.FocusNext, Command.FocusPrevious, Command.SelectNext, Command.SelectPrevious, Command.Submit, Command.DeleteBack], input, key);
+    const command = matchCommand(
+      [
+        Command.Quit,
+        Command.ToggleSignup,
+        Command.FocusNext,
+        Command.FocusPrevious,
+        Command.SelectNext,
+        Command.SelectPrevious,
+        Command.Submit,
+        Command.DeleteBack,
+      ],
+      input,
+      key,
+    );
     if (command === Command.Quit) return onQuit();
     if (busyRef.current) return;
     if (command === Command.ToggleSignup) return apply({ type: 'toggleMode' });
-    if (command === Command.FocusNext || command === Command.FocusPrevious || command === Command.SelectNext || command === Command.SelectPrevious) return apply({ type: 'switchField' });
+    if (
+      command === Command.FocusNext ||
+      command === Command.FocusPrevious ||
+      command === Command.SelectNext ||
+      command === Command.SelectPrevious
+    )
+      return apply({ type: 'switchField' });
     if (command === Command.Submit) {
       const { field, password } = fieldsRef.current;
       return field === 'name' && password === '' ? apply({ type: 'focus', field: 'password' }) : submit();
@@ -87,26 +106,46 @@ export function LoginScreen({ initialName, server, onSubmit, onQuit }: LoginScre
   const cursor = (active: boolean) => (active && !busy ? <Text inverse> </Text> : null);
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={2} paddingY={1} width={64}>
-      <Text bold color="cyan">fastchat · end-to-end encrypted chat</Text>
+      <Text bold color="cyan">
+        fastchat · end-to-end encrypted chat
+      </Text>
       <Text dimColor>server {server}</Text>
       <Box marginTop={1}>
-        <Text bold={mode === 'login'} inverse={mode === 'login'}> log in </Text>
+        <Text bold={mode === 'login'} inverse={mode === 'login'}>
+          {' '}
+          log in{' '}
+        </Text>
         <Text> </Text>
-        <Text bold={mode === 'signup'} inverse={mode === 'signup'}> sign up </Text>
+        <Text bold={mode === 'signup'} inverse={mode === 'signup'}>
+          {' '}
+          sign up{' '}
+        </Text>
         <Text dimColor>{`  (${describeCommand(Command.ToggleSignup)} switches)`}</Text>
       </Box>
       <Box marginTop={1}>
-        <Text color={field === 'name' ? 'cyan' : undefined} bold={field === 'name'}>{'name:     '}</Text>
+        <Text color={field === 'name' ? 'cyan' : undefined} bold={field === 'name'}>
+          {'name:     '}
+        </Text>
         <Text>{name}</Text>
         {cursor(field === 'name')}
       </Box>
       <Box>
-        <Text color={field === 'password' ? 'cyan' : undefined} bold={field === 'password'}>{'password: '}</Text>
+        <Text color={field === 'password' ? 'cyan' : undefined} bold={field === 'password'}>
+          {'password: '}
+        </Text>
         <Text>{'•'.repeat(password.length)}</Text>
         {cursor(field === 'password')}
       </Box>
       <Box marginTop={1}>
-        {busy ? <Text color="yellow">⏳ {busy}</Text> : error ? <Text color="red" bold>✗ {error}</Text> : <Text dimColor>Enter to {mode === 'signup' ? 'sign up' : 'log in'} · Tab switches field · Ctrl-C quits</Text>}
+        {busy ? (
+          <Text color="yellow">⏳ {busy}</Text>
+        ) : error ? (
+          <Text color="red" bold>
+            ✗ {error}
+          </Text>
+        ) : (
+          <Text dimColor>Enter to {mode === 'signup' ? 'sign up' : 'log in'} · Tab switches field · Ctrl-C quits</Text>
+        )}
       </Box>
     </Box>
   );

@@ -53,8 +53,14 @@ export function MessagesPane({ width, height }: { readonly width: number; readon
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={focused ? 'cyan' : 'gray'}>
       <Text bold wrap="truncate-end">
-        <Text color={focused ? 'cyan' : undefined} inverse={focused}>{inert(title)}</Text>
-        <Text dimColor>{members}{peer ? (peer.online ? ' · online' : ' · offline') : ''}{status}</Text>
+        <Text color={focused ? 'cyan' : undefined} inverse={focused}>
+          {inert(title)}
+        </Text>
+        <Text dimColor>
+          {members}
+          {peer ? (peer.online ? ' · online' : ' · offline') : ''}
+          {status}
+        </Text>
       </Text>
       <Box flexDirection="column" height={rows}>
         {open === undefined && <Text dimColor>Pick a contact or group and press Enter, Ctrl-K to switch, ? for help.</Text>}

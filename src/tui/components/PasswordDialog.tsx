@@ -33,9 +33,19 @@ export function PasswordDialog({ width }: { readonly width: number }) {
   const stepRef = useRef<Step>('current');
   const busyRef = useRef(false);
   // A copy of what the dots show; the refs are what keys of one burst act on.
-  const [view, setView] = useState({ step: 'current' as Step, lengths: { current: 0, new: 0, again: 0 }, busy: false, error: undefined as string | undefined });
+  const [view, setView] = useState({
+    step: 'current' as Step,
+    lengths: { current: 0, new: 0, again: 0 },
+    busy: false,
+    error: undefined as string | undefined,
+  });
   const show = (error?: string) =>
-    setView({ step: stepRef.current, lengths: { current: typed.current.current.length, new: typed.current.new.length, again: typed.current.again.length }, busy: busyRef.current, error });
+    setView({
+      step: stepRef.current,
+      lengths: { current: typed.current.current.length, new: typed.current.new.length, again: typed.current.again.length },
+      busy: busyRef.current,
+      error,
+    });
 
   const change = () => {
     const { current, new: next, again } = typed.current;

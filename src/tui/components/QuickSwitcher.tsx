@@ -29,7 +29,8 @@ export function QuickSwitcher({ width }: { readonly width: number }) {
       const target = matches[selected];
       if (!target) return;
       if (target.conversation !== undefined) actions.openConversation(target.conversation);
-      else if (target.user !== undefined) void actions.openUser(target.user).catch((error: unknown) => actions.error(error instanceof Error ? error.message : String(error)));
+      else if (target.user !== undefined)
+        void actions.openUser(target.user).catch((error: unknown) => actions.error(error instanceof Error ? error.message : String(error)));
       return;
     }
     if (isText(input, key)) dispatch({ type: 'overlayQuery', edit: { append: input } });
@@ -48,7 +49,9 @@ export function QuickSwitcher({ width }: { readonly width: number }) {
   });
   return (
     <Box flexDirection="column" width={Math.min(width, 60)} borderStyle="double" borderColor="cyan" paddingX={1}>
-      <Text bold color="cyan">Switch to… (type to filter, Enter opens, Esc closes)</Text>
+      <Text bold color="cyan">
+        Switch to… (type to filter, Enter opens, Esc closes)
+      </Text>
       <Text>
         <Text color="cyan">{'> '}</Text>
         {overlay.query}

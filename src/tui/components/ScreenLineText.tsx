@@ -6,7 +6,13 @@ export function ScreenLineText({ line }: { readonly line: ScreenLine }) {
   return (
     <Text wrap="truncate-end">
       {line.segments.map((s, i) => (
-        <Text key={i} {...(s.color ? { color: s.color } : {})} bold={s.bold ?? false} dimColor={s.dim ?? false} inverse={s.inverse ?? false}>
+        <Text
+          key={i}
+          {...(s.color ? { color: s.color } : {})}
+          bold={s.bold ?? false}
+          dimColor={s.dim ?? false}
+          inverse={s.inverse ?? false}
+        >
           {s.text}
         </Text>
       ))}

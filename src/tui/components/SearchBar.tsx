@@ -55,7 +55,9 @@ export function SearchBar() {
         : ` hit ${overlay.index + 1} of ${overlay.hits.length} (↑/↓ move, Esc closes)`;
   return (
     <Text wrap="truncate-end">
-      <Text color="cyan" bold>{'search: '}</Text>
+      <Text color="cyan" bold>
+        {'search: '}
+      </Text>
       {inert(overlay.query)}
       {overlay.editing ? <Text inverse> </Text> : null}
       <Text dimColor>{result}</Text>

@@ -49,7 +49,11 @@ export function SessionsOverlay({ width, height }: { readonly width: number; rea
   const first = Math.max(0, Math.min(selected - rows + 1, (sessions?.length ?? 0) - rows));
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="double" borderColor="cyan" paddingX={1}>
-      <Text bold color="cyan" wrap="truncate-end">{`Sessions (${describeCommand(Command.Open)} ends the selected · ${describeCommand(Command.Back)} closes)`}</Text>
+      <Text
+        bold
+        color="cyan"
+        wrap="truncate-end"
+      >{`Sessions (${describeCommand(Command.Open)} ends the selected · ${describeCommand(Command.Back)} closes)`}</Text>
       {sessions === undefined ? <Text dimColor>loading…</Text> : null}
       {sessions?.slice(first, first + rows).map((session, i) => (
         <Text key={session.id} inverse={first + i === selected} wrap="truncate-end">

@@ -27,9 +27,13 @@ export function StatusBar({ width }: { readonly width: number }) {
   return (
     <Box width={width} height={1}>
       <Text wrap="truncate-end">
-        <Text color={connection.color} bold>{connectionMark(state)}</Text>
+        <Text color={connection.color} bold>
+          {connectionMark(state)}
+        </Text>
         {state.queued > 0 ? <Text color="yellow">{` · ${state.queued} queued`}</Text> : null}
-        {state.backlog > 0 ? <Text color="yellow">{` · decrypting backlog: ${count(state.backlog)} of ${count(state.backlogTotal)}`}</Text> : null}
+        {state.backlog > 0 ? (
+          <Text color="yellow">{` · decrypting backlog: ${count(state.backlog)} of ${count(state.backlogTotal)}`}</Text>
+        ) : null}
         <Text dimColor>{` · ${state.server} · `}</Text>
         <Text bold>{state.me.name}</Text>
         <Text dimColor>{` · key ${state.me.fingerprint}`}</Text>

@@ -17,7 +17,12 @@ function messageOf(error: unknown): string {
 }
 
 /** The operations keys and slash commands share, over the client and the reducer. */
-export function useChatActions(client: TuiClient, dispatch: (action: Action) => void, stateRef: MutableRefObject<AppState>, onQuit: () => void): ChatActions {
+export function useChatActions(
+  client: TuiClient,
+  dispatch: (action: Action) => void,
+  stateRef: MutableRefObject<AppState>,
+  onQuit: () => void,
+): ChatActions {
   return useMemo(() => {
     const loadOlder = async (conversation: number): Promise<ChatMessage[]> => {
       const list = stateRef.current.messages[conversation];
@@ -81,7 +86,8 @@ export function useChatActions(client: TuiClient, dispatch: (action: Action) => 
       },
       async retryFailed() {
         const conversation = stateRef.current.open;
-        const failed = conversation === undefined ? [] : (stateRef.current.messages[conversation]?.items ?? []).filter((m) => m.pending === 'failed');
+        const failed =
+          conversation === undefined ? [] : (stateRef.current.messages[conversation]?.items ?? []).filter((m) => m.pending === 'failed');
         if (conversation === undefined || failed.length === 0) return actions.info('no failed message to retry here');
         for (const m of failed) {
           dispatch({ type: 'ownRetried', conversation, cid: m.cid });

@@ -25,14 +25,24 @@ function connectionOf(status: ClientStatus): Connection {
 /** The reducer's `status` action for a client status: while reconnecting, when the next try is and whether the server is restarting. */
 export function statusAction(status: ClientStatus, now: number): Action {
   if (status.state !== 'reconnecting') return { type: 'status', connection: connectionOf(status) };
-  return { type: 'status', connection: 'reconnecting', retry: { at: status.nextAttemptAt, restarting: status.code === 'shutting_down' }, now };
+  return {
+    type: 'status',
+    connection: 'reconnecting',
+    retry: { at: status.nextAttemptAt, restarting: status.code === 'shutting_down' },
+    now,
+  };
 }
 
 /**
  * Feeds the client's events into the reducer: messages (batched), conversations, presence,
  * typing, receipts, send outcomes, status; polls the queued count and the backlog left.
  */
-export function useChatEvents(client: TuiClient, dispatch: (action: Action) => void, stateRef: MutableRefObject<AppState>, options: ChatEventOptions): void {
+export function useChatEvents(
+  client: TuiClient,
+  dispatch: (action: Action) => void,
+  stateRef: MutableRefObject<AppState>,
+  options: ChatEventOptions,
+): void {
   const { bell, ring } = options;
   useEffect(() => {
     let pending: ChatMessage[] = [];
@@ -71,12 +81,22 @@ export function useChatEvents(client: TuiClient, dispatch: (action: Action) => v
     const off = [
       client.on('status', (status) => dispatch(statusAction(status, Date.now()))),
       // A reconnect's sync brings what moved while offline: members' cursors (the marks), unread counts.
-      client.on('status', (status) => status.state === 'connected' && dispatch({ type: 'conversations', views: [...client.conversations.values()] })),
+      client.on(
+        'status',
+        (status) => status.state === 'connected' && dispatch({ type: 'conversations', views: [...client.conversations.values()] }),
+      ),
       client.on('message', (message) => {
         pending.push(message);
         timer ??= setTimeout(flush, BATCH_MS);
         const now = Date.now();
-        if (bell && message.kind === 'message' && message.from !== stateRef.current.me.id && message.conversation !== stateRef.current.open && client.backlog === 0 && now - lastBell > BELL_GAP_MS) {
+        if (
+          bell &&
+          message.kind === 'message' &&
+          message.from !== stateRef.current.me.id &&
+          message.conversation !== stateRef.current.open &&
+          client.backlog === 0 &&
+          now - lastBell > BELL_GAP_MS
+        ) {
           lastBell = now;
           ring();
         }
@@ -90,18 +110,28 @@ export function useChatEvents(client: TuiClient, dispatch: (action: Action) => v
         dispatch({ type: 'presence', user: p.user, online: p.online });
       }),
       client.on('typing', (t) => dispatch({ type: 'typing', conversation: t.conversation, user: t.user, now: Date.now() })),
-      client.on('receipt', (r) => dispatch({ type: 'receipt', conversation: r.conversation, user: r.user, delivered: r.deliveredSeq, read: r.readSeq })),
+      client.on('receipt', (r) =>
+        dispatch({ type: 'receipt', conversation: r.conversation, user: r.user, delivered: r.deliveredSeq, read: r.readSeq }),
+      ),
       client.on('sent', (r) => dispatch({ type: 'ownSent', cid: r.cid, conversation: r.conversation, seq: r.seq, ts: r.ts })),
       client.on('failed', (f) => dispatch({ type: 'ownFailed', cid: f.cid, message: f.message })),
       // Ended for good (from another session, or the password changed): the client stops; the user is told why and how on.
-      client.on('status', (status) =>
-        status.state === 'ended' &&
-        dispatch({ type: 'notice', notice: { level: 'error', text: `⚠ Signed out: ${status.reason}. Quit (Ctrl-C) and start fastchat again.` } }),
+      client.on(
+        'status',
+        (status) =>
+          status.state === 'ended' &&
+          dispatch({
+            type: 'notice',
+            notice: { level: 'error', text: `⚠ Signed out: ${status.reason}. Quit (Ctrl-C) and start fastchat again.` },
+          }),
       ),
       client.on('ownKeyChanged', ({ fingerprint }) =>
         dispatch({
           type: 'notice',
-          notice: { level: 'error', text: `⚠ Your identity key was replaced from another session: now ${fingerprint}. If that was you (fastchat keys new), restart fastchat to use it; if not, someone has your password and your key.` },
+          notice: {
+            level: 'error',
+            text: `⚠ Your identity key was replaced from another session: now ${fingerprint}. If that was you (fastchat keys new), restart fastchat to use it; if not, someone has your password and your key.`,
+          },
         }),
       ),
     ];

@@ -48,5 +48,16 @@ export function matchCommand(commands: readonly Command[], input: string, key: K
 
 /** A printable character typed (or text pasted) rather than a command key or a paste marker. */
 export function isText(input: string, key: Key): boolean {
-  return input.length > 0 && pasteMarker(input, key) === undefined && !key.ctrl && !key.meta && !key.escape && !key.tab && !key.return && !key.backspace && !key.delete && !/^\u001b/.test(input);
+  return (
+    input.length > 0 &&
+    pasteMarker(input, key) === undefined &&
+    !key.ctrl &&
+    !key.meta &&
+    !key.escape &&
+    !key.tab &&
+    !key.return &&
+    !key.backspace &&
+    !key.delete &&
+    !/^\u001b/.test(input)
+  );
 }

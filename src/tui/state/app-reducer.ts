@@ -12,7 +12,12 @@ export const TYPING_TTL_MS = 6000;
 const FOCUS_ORDER: readonly Focus[] = ['contacts', 'groups', 'messages', 'composer'];
 
 export type Action =
-  | { readonly type: 'status'; readonly connection: Connection; readonly retry?: { readonly at: number; readonly restarting: boolean }; readonly now?: number }
+  | {
+      readonly type: 'status';
+      readonly connection: Connection;
+      readonly retry?: { readonly at: number; readonly restarting: boolean };
+      readonly now?: number;
+    }
   | { readonly type: 'queued'; readonly count: number }
   | { readonly type: 'backlog'; readonly count: number; readonly total?: number }
   | { readonly type: 'users'; readonly users: readonly UserEntry[] }
@@ -109,7 +114,11 @@ function entryOf(state: AppState, view: ConversationView, previous: Conversation
   };
 }
 
-function withList(state: AppState, conversation: number, change: (list: AppState['messages'][number]) => AppState['messages'][number]): AppState {
+function withList(
+  state: AppState,
+  conversation: number,
+  change: (list: AppState['messages'][number]) => AppState['messages'][number],
+): AppState {
   return { ...state, messages: { ...state.messages, [conversation]: change(state.messages[conversation] ?? EMPTY_LIST) } };
 }
 
@@ -150,12 +159,17 @@ function received(state: AppState, messages: readonly ChatMessage[]): AppState {
 
 function open(state: AppState, conversation: number): AppState {
   const entry = state.conversations[conversation];
-  const conversations = entry ? { ...state.conversations, [conversation]: { ...entry, unread: 0, readSeq: entry.lastSeq } } : state.conversations;
+  const conversations = entry
+    ? { ...state.conversations, [conversation]: { ...entry, unread: 0, readSeq: entry.lastSeq } }
+    : state.conversations;
   const lastList = entry?.kind === 'group' ? 'groups' : 'contacts';
   let selection = state.selection;
   if (entry) {
     const next = { ...state, conversations };
-    const index = lastList === 'groups' ? groupRows(next).findIndex((g) => g.id === conversation) : contactRows(next).findIndex((r) => r.conversation?.id === conversation);
+    const index =
+      lastList === 'groups'
+        ? groupRows(next).findIndex((g) => g.id === conversation)
+        : contactRows(next).findIndex((r) => r.conversation?.id === conversation);
     if (index >= 0) selection = { ...selection, [lastList]: index };
   }
   return { ...state, conversations, open: conversation, focus: 'composer', lastList, selection, scroll: 0, overlay: { kind: 'none' } };
@@ -209,10 +223,21 @@ export function appReducer(state: AppState, action: Action): AppState {
     case 'olderLoaded':
       return withList(state, action.conversation, (list) => prependMessages(list, action.messages.map(toItem), action.hasOlder));
     case 'ownQueued': {
-      const item: MessageItem = { cid: action.cid, seq: undefined, from: state.me.id, kind: 'message', text: action.text, ts: action.ts, trust: 'verified', pending: 'queued' };
+      const item: MessageItem = {
+        cid: action.cid,
+        seq: undefined,
+        from: state.me.id,
+        kind: 'message',
+        text: action.text,
+        ts: action.ts,
+        trust: 'verified',
+        pending: 'queued',
+      };
       const next = withList(state, action.conversation, (list) => appendMessages(list, [item]));
       const entry = next.conversations[action.conversation];
-      return entry ? { ...next, conversations: { ...next.conversations, [action.conversation]: { ...entry, lastActivity: action.ts } } } : next;
+      return entry
+        ? { ...next, conversations: { ...next.conversations, [action.conversation]: { ...entry, lastActivity: action.ts } } }
+        : next;
     }
     case 'ownSent':
       return withList(state, action.conversation, (list) => {
@@ -237,7 +262,13 @@ export function appReducer(state: AppState, action: Action): AppState {
     }
     case 'typing':
       if (action.user === state.me.id) return state;
-      return { ...state, typing: { ...state.typing, [action.conversation]: { ...(state.typing[action.conversation] ?? {}), [action.user]: action.now + TYPING_TTL_MS } } };
+      return {
+        ...state,
+        typing: {
+          ...state.typing,
+          [action.conversation]: { ...(state.typing[action.conversation] ?? {}), [action.user]: action.now + TYPING_TTL_MS },
+        },
+      };
     case 'tick': {
       let changed = false;
       const typing: Record<number, Record<number, number>> = {};
@@ -302,7 +333,11 @@ export function appReducer(state: AppState, action: Action): AppState {
     case 'searchResults': {
       if (state.overlay.kind !== 'search') return state;
       const index = action.hits.length - 1;
-      return { ...state, overlay: { ...state.overlay, hits: action.hits, index, searching: false, editing: false }, scroll: scrollToHit(state, action.hits, index) };
+      return {
+        ...state,
+        overlay: { ...state.overlay, hits: action.hits, index, searching: false, editing: false },
+        scroll: scrollToHit(state, action.hits, index),
+      };
     }
     case 'searchMove': {
       if (state.overlay.kind !== 'search' || state.overlay.hits.length === 0) return state;

@@ -34,7 +34,10 @@ function after(text: string, index: number): number {
 
 /** Pasted line ends become newlines of the one message; other control characters are dropped. */
 export function normalizeInput(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(/\t/g, '    ').replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, '');
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/\t/g, '    ')
+    .replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, '');
 }
 
 /** Pure editing of the composer's buffer. */

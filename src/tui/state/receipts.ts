@@ -16,7 +16,11 @@ export function seedReceipts(receipts: AppState['receipts'], views: readonly Con
 }
 
 /** One member's cursors after news of them. */
-export function mergeReceipt(old: { readonly delivered: number; readonly read: number } | undefined, delivered: number, read: number): { delivered: number; read: number } {
+export function mergeReceipt(
+  old: { readonly delivered: number; readonly read: number } | undefined,
+  delivered: number,
+  read: number,
+): { delivered: number; read: number } {
   const r = Math.max(old?.read ?? 0, read);
   return { delivered: Math.max(old?.delivered ?? 0, delivered, r), read: r };
 }

@@ -60,7 +60,12 @@ export interface SwitchTarget {
 
 export function switchTargets(state: AppState): SwitchTarget[] {
   return [
-    ...contactRows(state).map((r) => ({ label: r.user.name, user: r.user.id, ...(r.conversation ? { conversation: r.conversation.id } : {}), unread: r.conversation?.unread ?? 0 })),
+    ...contactRows(state).map((r) => ({
+      label: r.user.name,
+      user: r.user.id,
+      ...(r.conversation ? { conversation: r.conversation.id } : {}),
+      unread: r.conversation?.unread ?? 0,
+    })),
     ...groupRows(state).map((g) => ({ label: conversationTitle(state, g), conversation: g.id, unread: g.unread })),
   ];
 }

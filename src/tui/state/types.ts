@@ -64,7 +64,14 @@ export type Overlay =
   | { readonly kind: 'none' }
   | { readonly kind: 'help' }
   | { readonly kind: 'switcher'; readonly query: string; readonly selected: number }
-  | { readonly kind: 'search'; readonly query: string; readonly editing: boolean; readonly hits: readonly string[]; readonly index: number; readonly searching: boolean }
+  | {
+      readonly kind: 'search';
+      readonly query: string;
+      readonly editing: boolean;
+      readonly hits: readonly string[];
+      readonly index: number;
+      readonly searching: boolean;
+    }
   /** `/sessions`: the user's sessions (undefined while they load), one selected to end. */
   | { readonly kind: 'sessions'; readonly sessions: readonly SessionView[] | undefined; readonly selected: number }
   /** `/password`: the dialog keeps what is typed to itself, never in the app state. */

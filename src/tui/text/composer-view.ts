@@ -139,7 +139,10 @@ export interface ComposerWindow {
 
 /** The first grapheme boundary after `index` (a window cut there starts on a whole grapheme). */
 function boundaryAfter(text: string, index: number): number {
-  const first = segmenter.segment(text.slice(index, index + 256))[Symbol.iterator]().next();
+  const first = segmenter
+    .segment(text.slice(index, index + 256))
+    [Symbol.iterator]()
+    .next();
   return first.done ? index : index + first.value.segment.length;
 }
 

@@ -59,23 +59,38 @@ export function messageLines(state: AppState, conversation: number, m: MessageIt
   const marks: Segment[] = [];
   if (own) {
     const s = deliveryState(state, conversation, m);
-    marks.push({ text: ` ${stateMark(state, conversation, m, s)}`, color: s === 'failed' ? 'red' : s === 'read' ? 'green' : 'gray', bold: s === 'failed' });
+    marks.push({
+      text: ` ${stateMark(state, conversation, m, s)}`,
+      color: s === 'failed' ? 'red' : s === 'read' ? 'green' : 'gray',
+      bold: s === 'failed',
+    });
   } else if (m.trust === 'verified') {
     marks.push({ text: ' ✓', color: 'green' });
   } else if (m.trust === 'unverified') {
-    marks.push({ text: ` ⚠ UNVERIFIED${m.reason === 'key_changed' ? ': KEY CHANGED' : ''}${m.reason && m.reason !== 'key_changed' ? ` (${m.reason})` : ''} `, color: 'red', bold: true, inverse: true });
+    marks.push({
+      text: ` ⚠ UNVERIFIED${m.reason === 'key_changed' ? ': KEY CHANGED' : ''}${m.reason && m.reason !== 'key_changed' ? ` (${m.reason})` : ''} `,
+      color: 'red',
+      bold: true,
+      inverse: true,
+    });
   } else {
     marks.push({ text: ` ✗ UNDECRYPTABLE${m.reason ? ` (${m.reason})` : ''} `, color: 'red', bold: true, inverse: true });
   }
   const sentAt = notableSentAt(m);
   // The signed send time where it is far from the server's: a line queued offline, or one stored again.
-  if (sentAt !== undefined) marks.push({ text: ` (sent ${day(sentAt) === day(m.ts) ? clock(sentAt) : `${day(sentAt)} ${clock(sentAt)}`})`, dim: true });
+  if (sentAt !== undefined)
+    marks.push({ text: ` (sent ${day(sentAt) === day(m.ts) ? clock(sentAt) : `${day(sentAt)} ${clock(sentAt)}`})`, dim: true });
   const header: Segment[] = [time, { text: own ? `▸ ${name}` : name, bold: true, color: own ? 'cyan' : 'yellow' }, ...marks];
   const lines: ScreenLine[] = [{ key: `${key}:h`, segments: header }];
   if (m.text !== undefined) {
     const indent = 6;
     const body = wrapText(inert(m.text, true), Math.max(10, width - indent));
-    body.forEach((text, i) => lines.push({ key: `${key}:${i}`, segments: [{ text: ' '.repeat(indent) }, { text, ...(highlight ? { inverse: true } : own ? { color: 'cyan' } : {}) }] }));
+    body.forEach((text, i) =>
+      lines.push({
+        key: `${key}:${i}`,
+        segments: [{ text: ' '.repeat(indent) }, { text, ...(highlight ? { inverse: true } : own ? { color: 'cyan' } : {}) }],
+      }),
+    );
   }
   if (own && deliveryState(state, conversation, m) === 'failed') lines.push(...failureLines(key, m.error, width));
   return lines;

@@ -11,7 +11,14 @@ import type { ChaosHistory, ReceivedRecord, RowKind, SendRecord, StoredRow } fro
 const GROUP = 10;
 const DIRECT = 11;
 
-const row = (conversation: number, seq: number, sender: number, cid: string, kind: RowKind = 'message', subject: number | null = null): StoredRow => ({ conversation, seq, mid: conversation * 100 + seq, sender, cid, kind, subject });
+const row = (
+  conversation: number,
+  seq: number,
+  sender: number,
+  cid: string,
+  kind: RowKind = 'message',
+  subject: number | null = null,
+): StoredRow => ({ conversation, seq, mid: conversation * 100 + seq, sender, cid, kind, subject });
 
 const STORED: StoredRow[] = [
   row(GROUP, 1, 1, 'event:c', 'created'),
@@ -27,7 +34,13 @@ const STORED: StoredRow[] = [
   row(DIRECT, 2, 2, 'b2'),
 ];
 
-const send = (sender: number, cid: string, target: SendRecord['target'], seq: number, conversation = 'user' in target ? DIRECT : GROUP): SendRecord => ({ sender, cid, target, text: `text of ${cid}`, acks: [{ conversation, seq }] });
+const send = (
+  sender: number,
+  cid: string,
+  target: SendRecord['target'],
+  seq: number,
+  conversation = 'user' in target ? DIRECT : GROUP,
+): SendRecord => ({ sender, cid, target, text: `text of ${cid}`, acks: [{ conversation, seq }] });
 
 const SENDS: SendRecord[] = [
   send(1, 'a1', { conversation: GROUP }, 4),
@@ -42,7 +55,18 @@ const SENDS: SendRecord[] = [
 function got(user: number, conversation: number, seqs: number[]): ReceivedRecord[] {
   return seqs.map((seq, i) => {
     const stored = STORED.find((r) => r.conversation === conversation && r.seq === seq)!;
-    return { user, conversation, seq, mid: stored.mid, cid: stored.cid, from: stored.sender, kind: stored.kind, text: stored.kind === 'message' ? `text of ${stored.cid}` : undefined, trust: stored.kind === 'message' ? 'verified' : 'event', at: 1000 + i };
+    return {
+      user,
+      conversation,
+      seq,
+      mid: stored.mid,
+      cid: stored.cid,
+      from: stored.sender,
+      kind: stored.kind,
+      text: stored.kind === 'message' ? `text of ${stored.cid}` : undefined,
+      trust: stored.kind === 'message' ? 'verified' : 'event',
+      at: 1000 + i,
+    };
   });
 }
 
@@ -74,7 +98,9 @@ function history(change: Partial<ChaosHistory> = {}): ChaosHistory {
 /** The history with `user`'s receipts of `conversation` replaced by `seqs`. */
 function receiving(user: number, conversation: number, seqs: number[]): ChaosHistory {
   const clean = history();
-  return history({ received: [...clean.received.filter((r) => r.user !== user || r.conversation !== conversation), ...got(user, conversation, seqs)] });
+  return history({
+    received: [...clean.received.filter((r) => r.user !== user || r.conversation !== conversation), ...got(user, conversation, seqs)],
+  });
 }
 
 const kinds = (h: ChaosHistory) => checkHistory(h).map((v) => v.kind);
@@ -115,7 +141,9 @@ describe('chaos checker', () => {
 
   it('catches a lost ack: acknowledged, yet not stored, or stored elsewhere', () => {
     expect(kinds(history({ sends: [...SENDS, send(2, 'b9', { conversation: GROUP }, 10)] }))).toEqual(['lost_ack']);
-    expect(kinds(history({ sends: SENDS.map((s) => (s.cid === 'b1' ? send(2, 'b1', { conversation: GROUP }, 6) : s)) }))).toEqual(['lost_ack']);
+    expect(kinds(history({ sends: SENDS.map((s) => (s.cid === 'b1' ? send(2, 'b1', { conversation: GROUP }, 6) : s)) }))).toEqual([
+      'lost_ack',
+    ]);
   });
 
   it("catches a sender's messages stored in another order than sent", () => {
@@ -124,7 +152,9 @@ describe('chaos checker', () => {
   });
 
   it('catches a stuck client: an outbox not drained, a send never answered', () => {
-    expect(kinds(history({ clients: history().clients.map((c) => (c.user === 2 ? { ...c, outbox: 3, state: 'reconnecting' } : c)) }))).toEqual(['stuck']);
+    expect(
+      kinds(history({ clients: history().clients.map((c) => (c.user === 2 ? { ...c, outbox: 3, state: 'reconnecting' } : c)) })),
+    ).toEqual(['stuck']);
     expect(kinds(history({ sends: [...SENDS, { ...send(3, 'c2', { conversation: GROUP }, 0), acks: [] }] }))).toEqual(['stuck']);
   });
 
@@ -132,7 +162,9 @@ describe('chaos checker', () => {
     const refused = { ...send(3, 'c0', { conversation: GROUP }, 0), acks: [], failed: 'forbidden' };
     expect(checkHistory(history({ sends: [...SENDS, refused] }))).toEqual([]);
     expect(kinds(history({ sends: [...SENDS, { ...refused, failed: 'key_changed' }] }))).toEqual(['failed_send']);
-    expect(kinds(history({ sends: SENDS.map((s) => (s.cid === 'c1' ? { ...s, acks: [], failed: 'forbidden' } : s)) }))).toEqual(['failed_send']);
+    expect(kinds(history({ sends: SENDS.map((s) => (s.cid === 'c1' ? { ...s, acks: [], failed: 'forbidden' } : s)) }))).toEqual([
+      'failed_send',
+    ]);
   });
 
   it('catches a row whose content is not what was stored and sent', () => {
@@ -140,7 +172,9 @@ describe('chaos checker', () => {
     const received = clean.received.map((r) => (r.user === 2 && r.cid === 'a1' ? { ...r, text: 'forged' } : r));
     expect(kinds(history({ received }))).toEqual(['corrupt']);
     // One the client could not decrypt has no text to compare (key distribution, not delivery).
-    const unreadable = clean.received.map((r) => (r.user === 2 && r.cid === 'a1' ? { ...r, text: undefined, trust: 'undecryptable' as const } : r));
+    const unreadable = clean.received.map((r) =>
+      r.user === 2 && r.cid === 'a1' ? { ...r, text: undefined, trust: 'undecryptable' as const } : r,
+    );
     expect(checkHistory(history({ received: unreadable }))).toEqual([]);
   });
 

@@ -21,7 +21,14 @@ describe('freePorts: ports the harness hands to servers', () => {
     await new Promise((resolve) => target.once('listening', resolve));
     const { port } = target.address() as { port: number };
     const clients = await Promise.all(
-      Array.from({ length: 20 }, () => new Promise<Socket>((resolve) => { const socket = connect(port, '127.0.0.1', () => resolve(socket)); open.push(socket); })),
+      Array.from(
+        { length: 20 },
+        () =>
+          new Promise<Socket>((resolve) => {
+            const socket = connect(port, '127.0.0.1', () => resolve(socket));
+            open.push(socket);
+          }),
+      ),
     );
     const taken = new Set(clients.map((socket) => socket.localPort!));
     expect(Math.min(...taken)).toBeGreaterThanOrEqual(ephemeralStart);
@@ -42,7 +49,10 @@ describe('freePorts: ports the harness hands to servers', () => {
     for (const p of [...second, ...run]) {
       const server = createServer().listen(p, '127.0.0.1');
       open.push(server);
-      await new Promise((resolve, reject) => { server.once('listening', resolve); server.once('error', reject); });
+      await new Promise((resolve, reject) => {
+        server.once('listening', resolve);
+        server.once('error', reject);
+      });
     }
   });
 });

@@ -24,7 +24,9 @@ export function blocksContract(f: Fixture): void {
     await f.store.block(a!.id, b!.id, 2);
     await f.store.block(a!.id, c!.id, 2);
     await expect(f.store.block(a!.id, b!.id, 2)).resolves.toBe(false);
-    await expect(f.store.block(a!.id, d!.id, 2)).rejects.toThrow(new ConflictError('you have blocked 2 users, the most there may be: unblock one first'));
+    await expect(f.store.block(a!.id, d!.id, 2)).rejects.toThrow(
+      new ConflictError('you have blocked 2 users, the most there may be: unblock one first'),
+    );
     await f.store.unblock(a!.id, b!.id);
     await expect(f.store.block(a!.id, d!.id, 2)).resolves.toBe(true);
   });
@@ -40,7 +42,11 @@ export function blocksContract(f: Fixture): void {
     // A batch mixing it with other items decides each on its own.
     const other = await f.user('dm-block-other');
     const elsewhere = await f.direct(pest!, other);
-    const outcomes = await f.store.commitMessages([f.item(pest!, direct, 'again'), f.item(pest!, elsewhere, 'fine'), f.item(victim!, direct, 'from the blocker')]);
+    const outcomes = await f.store.commitMessages([
+      f.item(pest!, direct, 'again'),
+      f.item(pest!, elsewhere, 'fine'),
+      f.item(victim!, direct, 'from the blocker'),
+    ]);
     expect(outcomes.map((o) => o.status)).toEqual(['forbidden', 'stored', 'stored']);
     expect(outcomes[0]).toEqual({ status: 'forbidden', blocked: true });
     await f.store.unblock(victim!.id, pest!.id);
@@ -57,7 +63,9 @@ export function blocksContract(f: Fixture): void {
   it('refuses to put a user into a group by someone they blocked, naming them; nothing changes', async () => {
     const [victim, pest, friend] = await f.users(3, 'add-block');
     await f.store.block(victim!.id, pest!.id, 10);
-    await expect(f.store.createGroup(pest!.id, 'forced', [victim!.id, friend!.id])).rejects.toThrow(new ForbiddenError(`${victim!.name} does not accept group adds from you`));
+    await expect(f.store.createGroup(pest!.id, 'forced', [victim!.id, friend!.id])).rejects.toThrow(
+      new ForbiddenError(`${victim!.name} does not accept group adds from you`),
+    );
     await expect(f.store.conversationsOf(friend!.id)).resolves.toEqual([]);
     const group = await f.group(pest!, [friend!]);
     const seq = await f.lastSeq(group.id);

@@ -36,8 +36,7 @@ export function concurrencyContract(f: Fixture): void {
       const own = history.filter((m) => m.kind === 'message' && m.senderId === sender.id);
       expect(own.map((m) => m.seq)).toEqual(seqs);
       expect(own.map(text)).toEqual(
-        Array.from({ length: batches * perBatch }, (_, i) =>
-          `${sender.id}:${Math.floor(i / perBatch)}:${(i % perBatch) + 1}`),
+        Array.from({ length: batches * perBatch }, (_, i) => `${sender.id}:${Math.floor(i / perBatch)}:${(i % perBatch) + 1}`),
       );
     }
   });

@@ -91,9 +91,7 @@ export function conversationsContract(f: Fixture): void {
 
   it('a group with an unknown member is not created', async () => {
     const creator = await f.user('hopeful');
-    const error = await f.store
-      .createGroup(creator.id, 'ghosts', [987_654_321])
-      .catch((e: unknown) => e);
+    const error = await f.store.createGroup(creator.id, 'ghosts', [987_654_321]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
     expect(await f.store.conversationsOf(creator.id)).toEqual([]);
   });
@@ -119,9 +117,7 @@ export function conversationsContract(f: Fixture): void {
 
     expect(currentView!.conversation).toMatchObject({ name: 'still in', lastSeq: 3 });
     expect(currentView!.self).toMatchObject({ userId: me!.id, role: 'member', leftSeq: null });
-    expect(byUser(currentView!.members).map((m) => m.userId)).toEqual(
-      byUser([admin!, me!, other!]).map((u) => u.id),
-    );
+    expect(byUser(currentView!.members).map((m) => m.userId)).toEqual(byUser([admin!, me!, other!]).map((u) => u.id));
 
     expect(formerView!.self).toMatchObject({ userId: me!.id, leftSeq: leftEvent.seq });
     expect(formerView!.members.map((m) => m.userId)).toEqual([admin!.id]);

@@ -7,8 +7,7 @@ export function cursorsContract(f: Fixture): void {
     const [a, b] = await f.users(2, 'cursor');
     const direct = await f.direct(a!, b!);
     await f.store.commitMessages(oneTo(6).map((n) => f.item(a!, direct, `m${n}`)));
-    const advance = (cursors: { delivered?: number; read?: number }) =>
-      f.store.advanceCursors(b!.id, direct, cursors);
+    const advance = (cursors: { delivered?: number; read?: number }) => f.store.advanceCursors(b!.id, direct, cursors);
 
     expect(await advance({ delivered: 3 })).toEqual({ deliveredSeq: 3, readSeq: 0 });
     expect(await advance({ delivered: 2, read: 1 })).toEqual({ deliveredSeq: 3, readSeq: 1 });
@@ -54,9 +53,7 @@ export function cursorsContract(f: Fixture): void {
   it('the cursors of someone who was never a member are not found', async () => {
     const [a, b, stranger] = await f.users(3, 'stranger');
     const direct = await f.direct(a!, b!);
-    const error = await f.store
-      .advanceCursors(stranger!.id, direct, { read: 1 })
-      .catch((e: unknown) => e);
+    const error = await f.store.advanceCursors(stranger!.id, direct, { read: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error).toMatchObject({ code: 'not_found' });
   });

@@ -91,7 +91,13 @@ export function useFixture(open: OpenStore): Fixture {
       return made;
     },
     group: async (creator, members, name = `group-${++counter}`) =>
-      (await fixture.store.createGroup(creator.id, name, members.map((m) => m.id))).conversation,
+      (
+        await fixture.store.createGroup(
+          creator.id,
+          name,
+          members.map((m) => m.id),
+        )
+      ).conversation,
     direct: (a, b) => fixture.store.directConversation(a.id, b.id),
     clientId: () => `cid-${++counter}`,
     item: (sender, conversationId, text, clientId = fixture.clientId()) => ({
@@ -101,14 +107,11 @@ export function useFixture(open: OpenStore): Fixture {
       body: utf8(text),
     }),
     send: async (sender, conversationId, text, clientId) => {
-      const [outcome] = await fixture.store.commitMessages([
-        fixture.item(sender, conversationId, text, clientId),
-      ]);
+      const [outcome] = await fixture.store.commitMessages([fixture.item(sender, conversationId, text, clientId)]);
       return outcome!;
     },
     history: (conversationId) => fixture.store.messagesAfter(conversationId, 0, null, 100_000),
-    lastSeq: async (conversationId) =>
-      (await fixture.store.conversationMembers(conversationId))!.conversation.lastSeq,
+    lastSeq: async (conversationId) => (await fixture.store.conversationMembers(conversationId))!.conversation.lastSeq,
   };
   return fixture;
 }

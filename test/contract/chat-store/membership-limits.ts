@@ -16,13 +16,19 @@ export function membershipLimitsContract(f: Fixture): void {
     await expect(f.store.createGroup(y!.id, 'third', [x!.id], LIMITS)).rejects.toThrow(new ConflictError(full));
     // owner is in two as well: both named, in one refusal.
     await expect(f.store.createGroup(y!.id, 'third', [x!.id, owner!.id], LIMITS)).rejects.toThrow(
-      new ConflictError(`${[owner!.name, x!.name].sort().join(', ')} are already in 2 groups, the most one user can be in: each must leave one first`),
+      new ConflictError(
+        `${[owner!.name, x!.name].sort().join(', ')} are already in 2 groups, the most one user can be in: each must leave one first`,
+      ),
     );
     const { conversation: third } = await f.store.createGroup(y!.id, 'third', [], LIMITS);
-    await expect(f.store.changeMembership(y!.id, third.id, { type: 'add', userId: x!.id }, LIMITS)).rejects.toThrow(new ConflictError(full));
+    await expect(f.store.changeMembership(y!.id, third.id, { type: 'add', userId: x!.id }, LIMITS)).rejects.toThrow(
+      new ConflictError(full),
+    );
     // Leaving one makes room.
     await f.store.changeMembership(x!.id, first.conversation.id, { type: 'leave' }, LIMITS);
-    await expect(f.store.changeMembership(y!.id, third.id, { type: 'add', userId: x!.id }, LIMITS)).resolves.toMatchObject({ kind: 'member_added' });
+    await expect(f.store.changeMembership(y!.id, third.id, { type: 'add', userId: x!.id }, LIMITS)).resolves.toMatchObject({
+      kind: 'member_added',
+    });
   });
 
   it('holds a group to `membersPerGroup` current members, at create and at add', async () => {
@@ -35,7 +41,9 @@ export function membershipLimitsContract(f: Fixture): void {
       new ConflictError('#just right has 4 members, the most a group can have'),
     );
     await f.store.changeMembership(owner!.id, conversation.id, { type: 'remove', userId: c!.id }, LIMITS);
-    await expect(f.store.changeMembership(owner!.id, conversation.id, { type: 'add', userId: d!.id }, LIMITS)).resolves.toMatchObject({ kind: 'member_added' });
+    await expect(f.store.changeMembership(owner!.id, conversation.id, { type: 'add', userId: d!.id }, LIMITS)).resolves.toMatchObject({
+      kind: 'member_added',
+    });
   });
 
   it('counts adds of one user racing into different groups one after the other: exactly the room left is taken', async () => {

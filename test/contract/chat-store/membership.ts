@@ -59,9 +59,7 @@ export function membershipContract(f: Fixture): void {
     const event = await f.store.changeMembership(leaver!.id, group.id, { type: 'leave' });
     expect(event).toMatchObject({ kind: 'member_left', senderId: leaver!.id, subjectId: leaver!.id });
     expect(await memberOf(group.id, leaver!)).toMatchObject({ leftSeq: event.seq });
-    const again = await f.store
-      .changeMembership(leaver!.id, group.id, { type: 'leave' })
-      .catch((e: unknown) => e);
+    const again = await f.store.changeMembership(leaver!.id, group.id, { type: 'leave' }).catch((e: unknown) => e);
     expect(again).toBeInstanceOf(ForbiddenError);
   });
 
@@ -128,9 +126,7 @@ export function membershipContract(f: Fixture): void {
 
   it('a change to an unknown conversation is not found', async () => {
     const admin = await f.user('nowhere');
-    const error = await f.store
-      .changeMembership(admin.id, 987_654_321, { type: 'rename', name: 'x' })
-      .catch((e: unknown) => e);
+    const error = await f.store.changeMembership(admin.id, 987_654_321, { type: 'rename', name: 'x' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
   });
 

@@ -7,9 +7,7 @@ export function messagesContract(f: Fixture): void {
     const [a, b] = await f.users(2, 'sender');
     const direct = await f.direct(a!, b!);
     const body = new Uint8Array([0, 255, 1, 254, 0, 0, 7]);
-    const [outcome] = await f.store.commitMessages([
-      { senderId: a!.id, conversationId: direct, clientId: 'first', body },
-    ]);
+    const [outcome] = await f.store.commitMessages([{ senderId: a!.id, conversationId: direct, clientId: 'first', body }]);
     expect(outcome).toEqual({
       status: 'stored',
       message: {
@@ -78,10 +76,7 @@ export function messagesContract(f: Fixture): void {
   it('client ids are per sender: two senders may use the same one', async () => {
     const [a, b] = await f.users(2, 'shared-cid');
     const direct = await f.direct(a!, b!);
-    const outcomes = await f.store.commitMessages([
-      f.item(a!, direct, 'from a', 'hello'),
-      f.item(b!, direct, 'from b', 'hello'),
-    ]);
+    const outcomes = await f.store.commitMessages([f.item(a!, direct, 'from a', 'hello'), f.item(b!, direct, 'from b', 'hello')]);
     expect(outcomes.map((o) => [o.status, messageOf(o).seq])).toEqual([
       ['stored', 1],
       ['stored', 2],

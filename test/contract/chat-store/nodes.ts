@@ -37,7 +37,11 @@ export function nodesContract(f: Fixture): void {
     const heard: string[] = [];
     let arrived!: () => void;
     const both = new Promise<void>((resolve) => (arrived = resolve));
-    const stop = await f.store.listen!(channel, (payload) => heard.push(payload) === 2 && arrived(), () => undefined);
+    const stop = await f.store.listen!(
+      channel,
+      (payload) => heard.push(payload) === 2 && arrived(),
+      () => undefined,
+    );
     try {
       // Values that would break a statement built as text go through as they are.
       await f.store.notify(channel, "it's; DROP TABLE users; --");

@@ -101,7 +101,9 @@ export function presenceContract(f: Fixture): void {
     const users = await f.users(10, 'presence');
     const online = await Promise.all(users.map((u) => Promise.all([f.store.markOnline(a, u.id, LIVE), f.store.markOnline(b, u.id, LIVE)])));
     for (const pair of online) expect(pair.filter((elsewhere) => !elsewhere)).toHaveLength(1);
-    const offline = await Promise.all(users.map((u) => Promise.all([f.store.markOffline(a, u.id, LIVE), f.store.markOffline(b, u.id, LIVE)])));
+    const offline = await Promise.all(
+      users.map((u) => Promise.all([f.store.markOffline(a, u.id, LIVE), f.store.markOffline(b, u.id, LIVE)])),
+    );
     for (const pair of offline) expect(pair.filter((still) => !still)).toHaveLength(1);
     await f.store.removeNode(a);
     await f.store.removeNode(b);

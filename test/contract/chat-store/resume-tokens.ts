@@ -30,12 +30,16 @@ export function resumeTokensContract(f: Fixture): void {
     await expect(userOf(second)).resolves.toEqual(user);
   });
 
-  it('stores a login\'s token only while the password is the one the login checked', async () => {
+  it("stores a login's token only while the password is the one the login checked", async () => {
     const user = await f.user('checked-login');
     const verifier = await verifierOf(user.name);
-    await expect(f.store.addResumeToken({ userId: user.id, tokenHash: hash(), ttlMs: DAY_MS, keep: 20, expectedVerifier: verifier })).resolves.toEqual(expect.any(Number));
+    await expect(
+      f.store.addResumeToken({ userId: user.id, tokenHash: hash(), ttlMs: DAY_MS, keep: 20, expectedVerifier: verifier }),
+    ).resolves.toEqual(expect.any(Number));
     const stale = hash();
-    await expect(f.store.addResumeToken({ userId: user.id, tokenHash: stale, ttlMs: DAY_MS, keep: 20, expectedVerifier: new Uint8Array([0, 0, 0]) })).resolves.toBeUndefined();
+    await expect(
+      f.store.addResumeToken({ userId: user.id, tokenHash: stale, ttlMs: DAY_MS, keep: 20, expectedVerifier: new Uint8Array([0, 0, 0]) }),
+    ).resolves.toBeUndefined();
     await expect(userOf(stale)).resolves.toBeUndefined();
   });
 
@@ -63,7 +67,9 @@ export function resumeTokensContract(f: Fixture): void {
     await expect(f.store.useResumeToken(next)).resolves.toEqual({ user, tokenId: changed!.tokenId });
     await expect(userOf(theirs)).resolves.toEqual(bystander);
     // The same change again, made with the old password's verifier: it lost, and nothing moves.
-    await expect(f.store.changePassword({ ...change, verifier: new Uint8Array([7]), token: { tokenHash: hash(), ttlMs: DAY_MS } })).resolves.toBeUndefined();
+    await expect(
+      f.store.changePassword({ ...change, verifier: new Uint8Array([7]), token: { tokenHash: hash(), ttlMs: DAY_MS } }),
+    ).resolves.toBeUndefined();
     expect((await f.store.credentialsByName(user!.name))!.verifier).toEqual(change.verifier);
     await expect(userOf(next)).resolves.toEqual(user);
   });
@@ -91,7 +97,14 @@ export function resumeTokensContract(f: Fixture): void {
     const tokenHash = hash();
     await f.store.addResumeToken({ userId: user.id, tokenHash, ttlMs: 30 * DAY_MS, keep: 20 });
     const [stored] = await f.store.resumeTokensOf(user.id);
-    expect(stored).toEqual({ id: expect.any(Number), tokenHash, userId: user.id, createdAt: expect.any(Date), lastUsedAt: expect.any(Date), expiresAt: expect.any(Date) });
+    expect(stored).toEqual({
+      id: expect.any(Number),
+      tokenHash,
+      userId: user.id,
+      createdAt: expect.any(Date),
+      lastUsedAt: expect.any(Date),
+      expiresAt: expect.any(Date),
+    });
     // The lifetime is counted on the database's clock from the moment of issue.
     const lifetime = stored!.expiresAt.getTime() - stored!.createdAt.getTime();
     expect(Math.abs(lifetime - 30 * DAY_MS)).toBeLessThan(1000);
@@ -139,7 +152,7 @@ export function resumeTokensContract(f: Fixture): void {
     await expect(userOf(kept)).resolves.toEqual(user);
   });
 
-  it('a user keeps at most `keep` tokens: a new one deletes the oldest, and no one else\'s', async () => {
+  it("a user keeps at most `keep` tokens: a new one deletes the oldest, and no one else's", async () => {
     const [user, bystander] = await f.users(2, 'capped');
     const theirs = hash();
     await f.store.addResumeToken({ userId: bystander!.id, tokenHash: theirs, ttlMs: DAY_MS, keep: 3 });
@@ -153,7 +166,9 @@ export function resumeTokensContract(f: Fixture): void {
 
   it('keeps the cap when one user logs in many times at once', async () => {
     const user = await f.user('concurrent');
-    await Promise.all(Array.from({ length: 12 }, () => f.store.addResumeToken({ userId: user.id, tokenHash: hash(), ttlMs: DAY_MS, keep: 5 })));
+    await Promise.all(
+      Array.from({ length: 12 }, () => f.store.addResumeToken({ userId: user.id, tokenHash: hash(), ttlMs: DAY_MS, keep: 5 })),
+    );
     expect(await f.store.resumeTokensOf(user.id)).toHaveLength(5);
   });
 }

@@ -74,7 +74,14 @@ export function usersContract(f: Fixture): void {
   });
 
   it('keeps the key proof with the key it came with: none at signup, stored with a change, kept unless setKeys names one', async () => {
-    const user = await f.store.createUser({ name: 'rotating', kind: 'modern', verifier: utf8('v'), salt: utf8('s'), kdf: 'scrypt:16384:8:1:32', publicKey: utf8('key 1') });
+    const user = await f.store.createUser({
+      name: 'rotating',
+      kind: 'modern',
+      verifier: utf8('v'),
+      salt: utf8('s'),
+      kdf: 'scrypt:16384:8:1:32',
+      publicKey: utf8('key 1'),
+    });
     expect(user.keyProof).toBeNull();
     const changed = await f.store.setKeys(user.id, { publicKey: utf8('key 2'), keyBackup: null, keyProof: utf8('key 1 signs key 2') });
     expect(changed.keyProof).toEqual(utf8('key 1 signs key 2'));

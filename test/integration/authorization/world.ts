@@ -52,9 +52,17 @@ export async function buildWorld(server: TestServer, actor: Actor): Promise<Worl
   try {
     const memberSignup = await clients.member.rpc.request({ t: 'signup', name: `${prefix}member`, secret: secretFor(`${prefix}member`) });
     clients.member.user = memberSignup.user;
-    await Promise.all([clients.admin.signup(`${prefix}admin`), clients.removed.signup(`${prefix}removed`), clients.outsider.signup(`${prefix}outsider`)]);
+    await Promise.all([
+      clients.admin.signup(`${prefix}admin`),
+      clients.removed.signup(`${prefix}removed`),
+      clients.outsider.signup(`${prefix}outsider`),
+    ]);
     const ids = { admin: clients.admin.id, member: clients.member.id, removed: clients.removed.id, outsider: clients.outsider.id };
-    const created: ResultOf<'group_create'> = await clients.admin.rpc.request({ t: 'group_create', name: `${prefix} club`, members: [ids.member, ids.removed] });
+    const created: ResultOf<'group_create'> = await clients.admin.rpc.request({
+      t: 'group_create',
+      name: `${prefix} club`,
+      members: [ids.member, ids.removed],
+    });
     const group = created.conversation.conversation;
     await clients.admin.send({ conversation: group }, 'before the removal');
     const { seq: removedAt } = await clients.admin.rpc.request({ t: 'group_remove', conversation: group, user: ids.removed });

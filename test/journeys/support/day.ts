@@ -63,7 +63,9 @@ export class Day {
 
   /** Runs the real `fastchat` with `--server` and `--home` set, the password in the environment. */
   cli(home: string, password: string, args: string[]): Promise<BinResult> {
-    return runBin('fastchat', ['--server', `127.0.0.1:${this.coordinator}`, '--home', join(this.root, home), ...args], { FASTCHAT_PASSWORD: password });
+    return runBin('fastchat', ['--server', `127.0.0.1:${this.coordinator}`, '--home', join(this.root, home), ...args], {
+      FASTCHAT_PASSWORD: password,
+    });
   }
 
   /**

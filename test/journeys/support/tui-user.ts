@@ -93,14 +93,26 @@ export class TuiUser {
       const frame = rows.slice(0, this.screen.rows - 2);
       // A row drawn wider than the terminal (autowrap is off while the TUI runs) would leave text, not a
       // border or the space beside a notice, in the last column.
-      const edgesHold = frame.every((row) => [...row.padEnd(this.screen.cols)].length < this.screen.cols || /[│╮╯ ]$/.test(row.padEnd(this.screen.cols)));
-      return rows[0]!.startsWith('╭') && edgesHold && /· key /.test(rows[this.screen.rows - 2] ?? '') && (rows[this.screen.rows - 1] ?? '').trim() === '';
+      const edgesHold = frame.every(
+        (row) => [...row.padEnd(this.screen.cols)].length < this.screen.cols || /[│╮╯ ]$/.test(row.padEnd(this.screen.cols)),
+      );
+      return (
+        rows[0]!.startsWith('╭') &&
+        edgesHold &&
+        /· key /.test(rows[this.screen.rows - 2] ?? '') &&
+        (rows[this.screen.rows - 1] ?? '').trim() === ''
+      );
     }, 15_000);
   }
 
   #checkFrame(): void {
     if (this.violations.length >= 3 || this.screen.bufferType() !== 'alternate') return;
     const wrapped = this.screen.wrappedRows();
-    if (wrapped.length > 0) this.violations.push({ user: this.name, what: `rows ${wrapped.join(', ')} wrapped: drawn wider than ${this.screen.cols} columns`, screen: this.screen.text() });
+    if (wrapped.length > 0)
+      this.violations.push({
+        user: this.name,
+        what: `rows ${wrapped.join(', ')} wrapped: drawn wider than ${this.screen.cols} columns`,
+        screen: this.screen.text(),
+      });
   }
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { MSG_EVENT_MAX_CONVERSATIONS, decodeClusterEvent, encodeClusterEvent, messageEvents, type ClusterEvent } from '../../../src/server/cluster/cluster-events.js';
+import {
+  MSG_EVENT_MAX_CONVERSATIONS,
+  decodeClusterEvent,
+  encodeClusterEvent,
+  messageEvents,
+  type ClusterEvent,
+} from '../../../src/server/cluster/cluster-events.js';
 
 const NOTIFY_PAYLOAD_LIMIT = 8000;
 
@@ -21,7 +27,7 @@ describe('cluster events', () => {
     for (const event of events) expect(decodeClusterEvent(encodeClusterEvent('node-a', event))).toEqual({ node: 'node-a', event });
   });
 
-  it('announce a group commit in as few msg events as fit under NOTIFY\'s payload limit, each conversation once', () => {
+  it("announce a group commit in as few msg events as fit under NOTIFY's payload limit, each conversation once", () => {
     const huge = Number.MAX_SAFE_INTEGER;
     const conversations = Array.from({ length: 1000 }, (_, i) => huge - i);
     const events = messageEvents([...conversations, ...conversations.slice(0, 10)]);

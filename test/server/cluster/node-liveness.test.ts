@@ -6,14 +6,21 @@ import { silentLogger } from '../../../src/util/logger.js';
 /** A store whose listening nodes are whatever the test last set (or a failure). */
 function storeListening(): { store: ChatStore; set(ids: string[] | Error): void } {
   let next: string[] | Error = [];
-  const store = { listeningNodes: () => (next instanceof Error ? Promise.reject(next) : Promise.resolve(new Set(next))) } as unknown as ChatStore;
+  const store = {
+    listeningNodes: () => (next instanceof Error ? Promise.reject(next) : Promise.resolve(new Set(next))),
+  } as unknown as ChatStore;
   return { store, set: (ids) => (next = ids) };
 }
 
 describe('NodeLiveness', () => {
   it('routes to every node until a check says otherwise, then only to the listening ones', async () => {
     const { store, set } = storeListening();
-    const liveness = new NodeLiveness(store, silentLogger, () => true, () => undefined);
+    const liveness = new NodeLiveness(
+      store,
+      silentLogger,
+      () => true,
+      () => undefined,
+    );
     expect(liveness.mayRoute('b')).toBe(true);
     set(['a', 'b']);
     await liveness.check();
@@ -27,7 +34,12 @@ describe('NodeLiveness', () => {
   it('reports the nodes that stopped listening since the last check, once', async () => {
     const { store, set } = storeListening();
     const reports: string[][] = [];
-    const liveness = new NodeLiveness(store, silentLogger, () => true, (ids) => reports.push([...ids]));
+    const liveness = new NodeLiveness(
+      store,
+      silentLogger,
+      () => true,
+      (ids) => reports.push([...ids]),
+    );
     set(['a', 'b', 'c']);
     await liveness.check();
     set(['a']);
@@ -41,7 +53,12 @@ describe('NodeLiveness', () => {
   it('a failed check, or one not wanted (no other node), falls back to heartbeats alone: every node may be routed to', async () => {
     const { store, set } = storeListening();
     let wanted = true;
-    const liveness = new NodeLiveness(store, silentLogger, () => wanted, () => undefined);
+    const liveness = new NodeLiveness(
+      store,
+      silentLogger,
+      () => wanted,
+      () => undefined,
+    );
     set(['a']);
     await liveness.check();
     expect(liveness.mayRoute('b')).toBe(false);

@@ -16,7 +16,13 @@ afterAll(async () => {
   await test?.close();
 });
 
-const credentials = { verifier: Buffer.alloc(32), salt: Buffer.alloc(16), kdf: 'scrypt:16384:8:1:32', publicKey: null, kind: 'modern' as const };
+const credentials = {
+  verifier: Buffer.alloc(32),
+  salt: Buffer.alloc(16),
+  kdf: 'scrypt:16384:8:1:32',
+  publicKey: null,
+  kind: 'modern' as const,
+};
 
 /** An admin and a member in a fresh group, and the member's window as a cache read it before anything changed. */
 async function groupOfTwo() {
@@ -28,7 +34,9 @@ async function groupOfTwo() {
 }
 
 async function send(sender: UserRecord, conversation: number, text: string): Promise<MessageRecord> {
-  const [outcome] = await store.commitMessages([{ senderId: sender.id, conversationId: conversation, clientId: `${text}-${++counter}`, body: Buffer.from(text) }]);
+  const [outcome] = await store.commitMessages([
+    { senderId: sender.id, conversationId: conversation, clientId: `${text}-${++counter}`, body: Buffer.from(text) },
+  ]);
   if (outcome?.status !== 'stored') throw new Error(`not stored: ${JSON.stringify(outcome)}`);
   return outcome.message;
 }

@@ -15,7 +15,13 @@ let sender: number;
 beforeAll(async () => {
   test = await openTestServices();
   store = test.services.store;
-  const verifier = { verifier: Buffer.alloc(32), salt: Buffer.alloc(16), kdf: 'scrypt:16384:8:1:32', publicKey: null, kind: 'modern' as const };
+  const verifier = {
+    verifier: Buffer.alloc(32),
+    salt: Buffer.alloc(16),
+    kdf: 'scrypt:16384:8:1:32',
+    publicKey: null,
+    kind: 'modern' as const,
+  };
   const a = await store.createUser({ name: 'refusal_a', ...verifier });
   const b = await store.createUser({ name: 'refusal_b', ...verifier });
   const c = await store.createUser({ name: 'refusal_c', ...verifier });
@@ -27,7 +33,12 @@ afterAll(async () => {
   await test?.close();
 });
 
-const item = (cid: string, conversationId = conversation): SendItem => ({ senderId: sender, conversationId, clientId: cid, body: Buffer.from(cid) });
+const item = (cid: string, conversationId = conversation): SendItem => ({
+  senderId: sender,
+  conversationId,
+  clientId: cid,
+  body: Buffer.from(cid),
+});
 
 /** The code a send was refused with, or 'stored'. */
 const settled = (sending: Promise<unknown>): Promise<string> =>
@@ -133,7 +144,8 @@ describe('SendOrder', () => {
 
   it('holds nothing after a final refusal (the client drops that message), nor after out_of_order', () => {
     const order = new SendOrder();
-    for (const code of ['forbidden', 'not_found', 'bad_request', 'out_of_order']) order.refused(order.take().number, `r-${code}`, [stream], code);
+    for (const code of ['forbidden', 'not_found', 'bad_request', 'out_of_order'])
+      order.refused(order.take().number, `r-${code}`, [stream], code);
     order.admit(order.take().number, 'next', [stream]);
   });
 

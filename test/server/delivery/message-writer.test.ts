@@ -14,7 +14,13 @@ let sender: number;
 beforeAll(async () => {
   test = await openTestServices();
   store = test.services.store;
-  const verifier = { verifier: Buffer.alloc(32), salt: Buffer.alloc(16), kdf: 'scrypt:16384:8:1:32', publicKey: null, kind: 'modern' as const };
+  const verifier = {
+    verifier: Buffer.alloc(32),
+    salt: Buffer.alloc(16),
+    kdf: 'scrypt:16384:8:1:32',
+    publicKey: null,
+    kind: 'modern' as const,
+  };
   const a = await store.createUser({ name: 'writer_a', ...verifier });
   const b = await store.createUser({ name: 'writer_b', ...verifier });
   sender = a.id;
@@ -37,7 +43,12 @@ function counting(): { store: ChatStore; batches: number[] } {
   return { store: wrapped, batches };
 }
 
-const item = (cid: string, conversationId = conversation): SendItem => ({ senderId: sender, conversationId, clientId: cid, body: Buffer.from(cid) });
+const item = (cid: string, conversationId = conversation): SendItem => ({
+  senderId: sender,
+  conversationId,
+  clientId: cid,
+  body: Buffer.from(cid),
+});
 
 describe('MessageWriter', () => {
   it('commits sends queued in the same turn as one transaction, in order, and delivers them after', async () => {

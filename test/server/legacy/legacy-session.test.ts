@@ -33,7 +33,14 @@ function legacyPeer(core: ChatServer) {
 }
 
 function signup(name: string) {
-  return { 'info-type': 'signup', name, password: createHash('sha256').update(name.toUpperCase() + 'pw').digest('hex'), public_key: publicKey };
+  return {
+    'info-type': 'signup',
+    name,
+    password: createHash('sha256')
+      .update(name.toUpperCase() + 'pw')
+      .digest('hex'),
+    public_key: publicKey,
+  };
 }
 
 describe('LegacySession', () => {

@@ -59,7 +59,7 @@ describe('MetricsRegistry', () => {
     expect(() => registry.histogram('h', 'H.', [])).toThrow(RangeError);
   });
 
-  it('keeps two servers\' metrics apart', () => {
+  it("keeps two servers' metrics apart", () => {
     const one = new ServerMetrics();
     const two = new ServerMetrics();
     one.committed(3, 2, 0.004);

@@ -37,7 +37,11 @@ describe('RequestGate', () => {
     const pace = new RateLimiter<string>({ perSecond: 1000, burst: 1, now: () => clock });
     const started: string[] = [];
     const second = new Promise<void>((resolve) => {
-      const gate = new RequestGate<string>(new PassThrough(), (name) => (started.push(name), name === 'second' && resolve()), () => pace.reserve('k'));
+      const gate = new RequestGate<string>(
+        new PassThrough(),
+        (name) => (started.push(name), name === 'second' && resolve()),
+        () => pace.reserve('k'),
+      );
       gate.offer('first');
       expect(started).toEqual(['first']);
       gate.finished();

@@ -23,7 +23,12 @@ export const groupMessage: LegacyHandler = {
       services.logger.info('legacy group-message to a non-member', { user: user.id, group: groupId, receiver });
       return;
     }
-    const outcome = await services.writer.send({ senderId: user.id, conversationId: groupId, clientId: randomUUID(), body: encodeLegacyBody({ to: receiver, text: body }) });
+    const outcome = await services.writer.send({
+      senderId: user.id,
+      conversationId: groupId,
+      clientId: randomUUID(),
+      body: encodeLegacyBody({ to: receiver, text: body }),
+    });
     if (outcome.status === 'forbidden') services.logger.info('legacy group-message refused', { user: user.id, group: groupId });
   },
 };

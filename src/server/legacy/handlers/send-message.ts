@@ -47,7 +47,12 @@ export const sendMessage: LegacyHandler = {
       services.logger.info('legacy send-message to an unknown user', { user: user.id, receiver, error: String(error) });
       return;
     }
-    const outcome = await services.writer.send({ senderId: user.id, conversationId, clientId: randomUUID(), body: encodeLegacyBody({ to: receiver, text: body }) });
+    const outcome = await services.writer.send({
+      senderId: user.id,
+      conversationId,
+      clientId: randomUUID(),
+      body: encodeLegacyBody({ to: receiver, text: body }),
+    });
     if (outcome.status === 'forbidden') services.logger.info('legacy send-message refused', { user: user.id, receiver });
   },
 };

@@ -30,7 +30,13 @@ export const signup: LegacyHandler = {
     if (session.user || !USER_NAME_PATTERN.test(name)) return sendBare('0', { alone: true });
     try {
       await loginTurn(services, session);
-      await createAccount(services, session, Buffer.from(password, 'utf8'), { name, kind: 'legacy', publicKey: key, legacyKey: key }, { nameAsSent });
+      await createAccount(
+        services,
+        session,
+        Buffer.from(password, 'utf8'),
+        { name, kind: 'legacy', publicKey: key, legacyKey: key },
+        { nameAsSent },
+      );
     } catch (error) {
       if (!(error instanceof NameTakenError)) throw error;
       return sendBare('0', { alone: true });
