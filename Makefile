@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: install build typecheck test run db bench clean
+.PHONY: install build typecheck lint format test run db bench clean
 
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -26,8 +26,16 @@ $(BUILD_STAMP): $(NPM_STAMP) $(BUILD_INPUTS)
 typecheck: install
 	npm run typecheck
 
-## make test — install, build, type-check, then the whole vitest suite (PGlite and a real PostgreSQL).
-test: build typecheck
+## make lint — ESLint (type-aware rules, React hooks) with no warning allowed, and Prettier's check.
+lint: install
+	npm run lint
+
+## make format — rewrites every file Prettier formats.
+format: install
+	npm run format
+
+## make test — install, build, type-check, lint, then the whole vitest suite (PGlite and a real PostgreSQL).
+test: build typecheck lint
 	npx vitest run
 
 ## make run — the server on ports 8001-8004, coordinator on 8000, embedded database; compiles only
