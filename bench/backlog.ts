@@ -9,9 +9,11 @@ import {
   parseEnvelope,
   sealMessage,
   type OutboundSession,
-} from '../src/crypto/envelope.js';
-import { generateIdentityKey, importPublicKey, publicKeyDer } from '../src/crypto/identity.js';
-import { readMessage } from '../src/crypto/read-message.js';
+  generateIdentityKey,
+  importPublicKey,
+  publicKeyDer,
+  readMessage,
+} from '../src/crypto/index.js';
 
 /** Decrypt runs per bench; each is a fresh recipient (empty cache, keys imported anew). */
 const RUNS = 3;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { ClientTls } from '../client/connect.js';
-import { firstPinNotice, ServerTrust } from '../client/server-trust.js';
+import type { ClientTls } from '../client/index.js';
+import { firstPinNotice, ServerTrust } from '../client/index.js';
 import type { GlobalArgs } from './global-options.js';
 
 /**

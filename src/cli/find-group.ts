@@ -1,5 +1,5 @@
-import type { ChatClient } from '../client/chat-client.js';
-import { RequestFailedError } from '../client/errors.js';
+import type { ChatClient } from '../client/index.js';
+import { RequestFailedError } from '../client/index.js';
 import type { ConversationView } from '../protocol/index.js';
 
 /**

@@ -1,7 +1,5 @@
-import type { ChatClient } from '../client/chat-client.js';
-import { describeEvent } from '../client/describe-event.js';
-import { groupLabel } from '../client/directory.js';
-import { notableSentAt, type ChatMessage } from '../client/message-reader.js';
+import type { ChatClient } from '../client/index.js';
+import { describeEvent, groupLabel, notableSentAt, type ChatMessage } from '../client/index.js';
 import { inert, inertJson } from '../util/inert-text.js';
 
 /** Where a message was said: "you" for a direct conversation, "#name" (or "#name#id" when names are shared) for a group. */

@@ -1,6 +1,5 @@
 import { readdir } from 'node:fs/promises';
-import { ChatClient } from '../client/chat-client.js';
-import { requireStrongPassword } from '../client/password-strength.js';
+import { ChatClient, requireStrongPassword } from '../client/index.js';
 import { clientTls } from './client-tls.js';
 import type { GlobalArgs } from './global-options.js';
 import { readPassword } from './password.js';

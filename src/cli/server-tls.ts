@@ -2,7 +2,7 @@ import { randomBytes, X509Certificate } from 'node:crypto';
 import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { makeCertificate } from '../crypto/tls-certificate.js';
+import { makeCertificate } from '../crypto/index.js';
 import type { ListenTls } from '../server/ports/listen.js';
 
 /** The server's TLS (made for itself, or `--tls-cert`/`--tls-key`) as the listener takes it, and what to log. */

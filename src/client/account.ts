@@ -1,9 +1,18 @@
 import type { KeyObject } from 'node:crypto';
-import { distinctKeys, openKeyBackup, sealKeyBackup, type KeyBackupContents } from '../crypto/key-backup.js';
-import { BadKeyError, WrongPassphraseError } from '../crypto/errors.js';
-import { fingerprint, generateIdentityKey, publicKeyDer } from '../crypto/identity.js';
-import { generateLegacyKey, legacyPublicKeyDer } from '../crypto/legacy-rsa.js';
-import { derivePasswordKeys } from '../crypto/password-keys.js';
+import {
+  distinctKeys,
+  openKeyBackup,
+  sealKeyBackup,
+  type KeyBackupContents,
+  BadKeyError,
+  WrongPassphraseError,
+  fingerprint,
+  generateIdentityKey,
+  publicKeyDer,
+  generateLegacyKey,
+  legacyPublicKeyDer,
+  derivePasswordKeys,
+} from '../crypto/index.js';
 import { KEY_BACKUP_MAX_BYTES, type UserView } from '../protocol/index.js';
 import { LocalStateError, RequestFailedError, WrongPasswordError } from './errors.js';
 import { openKeyFile, sealKeyFile } from './key-files.js';

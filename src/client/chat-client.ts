@@ -1,14 +1,11 @@
 import { randomUUID, type KeyObject } from 'node:crypto';
-import { encodeContent } from '../crypto/envelope.js';
-import { openLocal, sealLocal } from '../crypto/local-seal.js';
-import { fingerprint } from '../crypto/fingerprint.js';
+import { encodeContent, openLocal, sealLocal, fingerprint, fingerprintOf, isLegacyText } from '../crypto/index.js';
 import type { ConversationView, SessionView, UserView } from '../protocol/index.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from '../util/backoff.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { logIn, logInAgain, signUp, type AccountKeySource, type Identity, type Progress, type ResumeToken } from './account.js';
 import { ClientState } from './client-state.js';
 import { connectToNode, type ClientTls, type ServerAddress } from './connect.js';
-import { isLegacyText } from '../crypto/legacy-rsa.js';
 import {
   blankMessageRefusal,
   ConnectionClosedError,
@@ -351,14 +348,17 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
    * Makes `next` the user's identity key (`fastchat keys new`, `keys import`): signed by the key in
    * use, proven by `password`, published and saved here; earlier keys stay in the backup to read
    * with. Contacts are told the key changed. This client was opened with the old key and keeps
-   * signing with it, so it is closed: open the account again to go on with the new one.
+   * signing with it, so it is closed: open the account again to go on with the new one. Returns the
+   * fingerprints before and after (the same when `next` is the key in use).
    */
-  async replaceIdentityKey(next: KeyObject, password: string): Promise<void> {
+  async replaceIdentityKey(next: KeyObject, password: string): Promise<{ readonly before: string; readonly after: string }> {
+    const before = this.identity.fingerprint;
     try {
       await replaceIdentityKey(this.connection(), this.local, this.identity, next, password);
     } finally {
       await this.close();
     }
+    return { before, after: fingerprintOf(next) };
   }
 
   async markRead(conversation: number, seq: number): Promise<void> {

@@ -1,4 +1,4 @@
-import { LocalSealError, openLocal, sealLocal } from '../crypto/local-seal.js';
+import { LocalSealError, openLocal, sealLocal } from '../crypto/index.js';
 import type { LocalStore } from './local-store.js';
 
 /** A contact's key as first seen (trust on first use), or as accepted later with `keys trust`. */

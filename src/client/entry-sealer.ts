@@ -1,8 +1,16 @@
-import { decodeContent, needsRotation, newOutboundSession, sealMessage, type OutboundSession } from '../crypto/envelope.js';
-import { LegacyTextError } from '../crypto/errors.js';
-import { encodeLegacyBody } from '../crypto/legacy-body.js';
-import { legacyEncrypt, legacyMaxBytes, splitLegacyText } from '../crypto/legacy-rsa.js';
-import { openLocal } from '../crypto/local-seal.js';
+import {
+  decodeContent,
+  needsRotation,
+  newOutboundSession,
+  sealMessage,
+  type OutboundSession,
+  LegacyTextError,
+  legacyEncrypt,
+  legacyMaxBytes,
+  splitLegacyText,
+  openLocal,
+} from '../crypto/index.js';
+import { encodeLegacyBody } from '../protocol/index.js';
 import type { Identity } from './account.js';
 import type { ClientState, StoredSession } from './client-state.js';
 import { KeyChangedError, legacyTextRefusal } from './errors.js';

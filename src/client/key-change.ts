@@ -1,8 +1,6 @@
 import type { KeyObject } from 'node:crypto';
-import { signKeyChange } from '../crypto/key-change.js';
-import { publicKeyDer } from '../crypto/identity.js';
+import { signKeyChange, publicKeyDer, derivePasswordKeys } from '../crypto/index.js';
 import type { UserView } from '../protocol/index.js';
-import { derivePasswordKeys } from '../crypto/password-keys.js';
 import { IDENTITY_FILE, sealIdentityBackup, type Identity } from './account.js';
 import { sealKeyFile } from './key-files.js';
 import type { LocalStore } from './local-store.js';

@@ -1,6 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { WrongPassphraseError } from '../crypto/errors.js';
-import { decryptPrivateKeyPem, encryptPrivateKeyPem } from '../crypto/identity.js';
+import { WrongPassphraseError, decryptPrivateKeyPem, encryptPrivateKeyPem } from '../crypto/index.js';
 import type { LocalStore } from './local-store.js';
 
 /**

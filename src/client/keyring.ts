@@ -1,7 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { BadKeyError } from '../crypto/errors.js';
-import { fingerprint, importPublicKey } from '../crypto/identity.js';
-import { verifyKeyChange } from '../crypto/key-change.js';
+import { BadKeyError, fingerprint, importPublicKey, verifyKeyChange } from '../crypto/index.js';
 import type { UserView } from '../protocol/index.js';
 import type { ClientState } from './client-state.js';
 

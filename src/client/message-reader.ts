@@ -1,8 +1,14 @@
 import type { KeyObject } from 'node:crypto';
-import { decodeLegacyBody } from '../crypto/legacy-body.js';
-import { legacyDecrypt } from '../crypto/legacy-rsa.js';
-import { decodeContent, openMessage, parseEnvelope, SessionKeyCache, unwrapSessionKey, type ParsedEnvelope } from '../crypto/envelope.js';
-import type { MessageView } from '../protocol/index.js';
+import {
+  legacyDecrypt,
+  decodeContent,
+  openMessage,
+  parseEnvelope,
+  SessionKeyCache,
+  unwrapSessionKey,
+  type ParsedEnvelope,
+} from '../crypto/index.js';
+import { decodeLegacyBody, type MessageView } from '../protocol/index.js';
 import type { ReplayGuard } from './replay-guard.js';
 import type { Keyring } from './keyring.js';
 

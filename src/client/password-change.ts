@@ -1,5 +1,4 @@
-import { LocalSealError, openLocal, sealLocal } from '../crypto/local-seal.js';
-import { derivePasswordKeys } from '../crypto/password-keys.js';
+import { LocalSealError, openLocal, sealLocal, derivePasswordKeys } from '../crypto/index.js';
 import { IDENTITY_FILE, LEGACY_KEY_FILE, sealIdentityBackup, type Identity, type ResumeToken } from './account.js';
 import type { ClientState } from './client-state.js';
 import { RequestFailedError, WrongPasswordError } from './errors.js';

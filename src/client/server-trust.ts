@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TlsVerifyError } from '../transport/errors.js';
-import type { PeerCert } from '../transport/tls-transport.js';
+import { connectTls, type PeerCert } from '../transport/tls-transport.js';
 
 /** The file in the client's home that pins each server's certificate. */
 export const SERVERS_FILE = 'servers.json';
@@ -134,4 +134,46 @@ function pinKey(host: string): string {
 /** What a user is told when a server's certificate is pinned on first use. */
 export function firstPinNotice(host: string, fingerprint: string): string {
   return `first connection to ${host}: trusted its certificate ${fingerprint} from now on; compare it with the fingerprint the server's operator published (fastchat servers list)`;
+}
+
+/** A certificate fingerprint as users type it: SHA-256 of the DER certificate, 32 hex pairs joined by ":". */
+const CERT_FINGERPRINT = /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/;
+
+/** A pin was not made: the fingerprint asked for is malformed, or not what the server presents. */
+export class PinRefusedError extends Error {
+  override readonly name = 'PinRefusedError';
+  readonly code = 'pin_refused';
+}
+
+/** What pinning did: the fingerprint now pinned for `host`, and the one it replaced (when another). */
+export interface PinResult {
+  readonly host: string;
+  readonly presented: string;
+  readonly replaced: string | undefined;
+}
+
+/**
+ * Pins the certificate `address` presents now for its host, replacing the host's pin (`fastchat
+ * servers trust`). With `expected` (as printed when a changed certificate was refused; any case), pins
+ * only if the server presents exactly that one. Only the TLS handshake happens: nothing is sent.
+ */
+export async function pinPresentedCertificate(
+  home: string,
+  address: { readonly host: string; readonly port: number },
+  expected?: string,
+): Promise<PinResult> {
+  const wanted = expected?.toUpperCase();
+  if (wanted !== undefined && !CERT_FINGERPRINT.test(wanted)) {
+    throw new PinRefusedError(`${expected} is not a certificate fingerprint: expected 32 hex pairs separated by ":"`);
+  }
+  let presented = '';
+  const transport = await connectTls({ ...address, verify: (peer) => void (presented = peer.fingerprint) });
+  transport.close();
+  if (wanted !== undefined && presented !== wanted) {
+    throw new PinRefusedError(`${address.host}:${address.port} presents ${presented}, not ${wanted}; nothing pinned`);
+  }
+  const trust = new ServerTrust(home);
+  const before = await trust.pinned(address.host);
+  await trust.pin(address.host, presented);
+  return { host: address.host, presented, replaced: before && before.fingerprint !== presented ? before.fingerprint : undefined };
 }

@@ -1,4 +1,4 @@
-import { parseEnvelope, type ParsedEnvelope } from '../crypto/envelope.js';
+import { parseEnvelope, type ParsedEnvelope } from '../crypto/index.js';
 import type { RpcConnection } from './rpc-connection.js';
 
 /** Pages of history searched at most for a session's first message. */

@@ -1,9 +1,15 @@
 /**
- * The crypto layer's public surface: identity keys and their files, password-derived keys, the key
- * backup, and message envelopes. Pure functions over bytes and KeyObjects: no files, no network.
+ * The crypto layer's public surface, the only module other layers import from it (the layers test
+ * checks): identity keys and their files, fingerprints, password-derived keys and verifiers, the key
+ * backup, key-change statements, message envelopes, sealing for this machine's files, the 2022 RSA
+ * scheme, and the server's self-signed certificate. Pure functions over bytes and KeyObjects: no
+ * files, no network.
  */
 export * from './errors.js';
 export * from './identity.js';
+export * from './fingerprint.js';
+export * from './local-seal.js';
+export * from './tls-certificate.js';
 export * from './password-keys.js';
 export * from './key-backup.js';
 export { keyChangeStatement, signKeyChange, verifyKeyChange } from './key-change.js';
@@ -23,4 +29,3 @@ export {
   type VerifierParams,
 } from './secret-verifier.js';
 export * from './legacy-rsa.js';
-export * from './legacy-body.js';

@@ -3,6 +3,7 @@ export * from './errors.js';
 export * from './frame-decoder.js';
 export * from './frame-encoder.js';
 export * from './ids.js';
+export * from './legacy-body.js';
 export * from './legacy-codec.js';
 export * from './limits.js';
 export * from './messages.js';

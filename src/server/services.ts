@@ -1,4 +1,4 @@
-import { DEFAULT_VERIFIER_PARAMS, type VerifierParams } from '../crypto/secret-verifier.js';
+import { DEFAULT_VERIFIER_PARAMS, type VerifierParams } from '../crypto/index.js';
 import {
   DEFAULT_REQUEST_PACE_BURST,
   DEFAULT_LOGIN_PACE_BURST,

@@ -1,9 +1,6 @@
 import { Box, useApp } from 'ink';
 import { useCallback, useState } from 'react';
-import { ChatClient, type ChatClientOptions } from '../client/chat-client.js';
-import type { ClientTls } from '../client/connect.js';
-import { requireStrongPassword } from '../client/password-strength.js';
-import { firstPinNotice } from '../client/server-trust.js';
+import { ChatClient, firstPinNotice, requireStrongPassword, type ChatClientOptions, type ClientTls } from '../client/index.js';
 import { AppContainer } from './AppContainer.js';
 import type { TuiClient } from './chat-port.js';
 import { LoginScreen, type LoginMode } from './components/LoginScreen.js';

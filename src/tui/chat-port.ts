@@ -1,5 +1,4 @@
-import type { ChatClient } from '../client/chat-client.js';
-import type { Keyring } from '../client/keyring.js';
+import type { ChatClient, Keyring } from '../client/index.js';
 
 /**
  * The part of ChatClient the TUI uses. A ChatClient is one; component tests pass a small fake.

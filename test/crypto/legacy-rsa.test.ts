@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { forge } from '../../src/crypto/forge.js';
-import { decodeLegacyBody, encodeLegacyBody } from '../../src/crypto/legacy-body.js';
+import { decodeLegacyBody, encodeLegacyBody } from '../../src/protocol/legacy-body.js';
 import {
   generateLegacyKey,
   legacyDecrypt,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeLegacyBody } from '../../src/crypto/legacy-body.js';
+import { encodeLegacyBody } from '../../src/protocol/legacy-body.js';
 import { unreadParams } from '../../src/store/sql/unread.js';
 
 /** The store recognises legacy copies by their first bytes: they must be what the encoder writes. */

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
-import type { ChatClient } from '../../client/chat-client.js';
-import { groupLabel } from '../../client/directory.js';
+import type { ChatClient } from '../../client/index.js';
+import { groupLabel } from '../../client/index.js';
 import type { ConversationView } from '../../protocol/index.js';
 import { inert } from '../../util/inert-text.js';
 import type { GlobalArgs } from '../global-options.js';

@@ -1,12 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
-import { IDENTITY_FILE } from '../../client/account.js';
-import { exportKeyFile } from '../../client/key-files.js';
-import { keyChangeNote } from '../../client/keyring.js';
-import { LocalStore } from '../../client/local-store.js';
-import { decryptPrivateKeyPem, fingerprint, generateIdentityKey, publicKeyDer } from '../../crypto/identity.js';
-import { derivePasswordKeys } from '../../crypto/password-keys.js';
+import { exportIdentityKey, keyChangeNote, newIdentityKey, openExportedKey } from '../../client/index.js';
 import type { GlobalArgs } from '../global-options.js';
 import { readPassword } from '../password.js';
 import { progressReporter, resolveUser, withClient } from '../open-client.js';
@@ -42,8 +37,7 @@ const exportCommand: CommandModule<GlobalArgs, KeysArgs> = {
   handler: async (args) => {
     const user = await resolveUser(args);
     const password = await readPassword(`password for ${user}: `);
-    const { localKey } = await derivePasswordKeys(user, password);
-    const pem = await exportKeyFile(new LocalStore(args.home, user), IDENTITY_FILE, { localKey, password });
+    const pem = await exportIdentityKey(args.home, user, password);
     if (pem === undefined) throw new Error(`no identity key for ${user} in ${args.home}`);
     await writeFile(args.file!, pem, { mode: 0o600, flag: 'wx' });
     process.stdout.write(`wrote ${user}'s encrypted key to ${args.file} (it opens with your password)\n`);
@@ -57,7 +51,7 @@ const importCommand: CommandModule<GlobalArgs, KeysArgs> = {
     const user = await resolveUser(args);
     const pem = await readFile(args.file!, 'utf8');
     const password = await readPassword(`password for ${user}: `);
-    await replaceKey(args, decryptPrivateKeyPem(pem, password), password, 'imported and published');
+    await replaceKey(args, openExportedKey(pem, password), password, 'imported and published');
   },
 };
 
@@ -69,28 +63,19 @@ const newCommand: CommandModule<GlobalArgs, KeysArgs> = {
     const password = await readPassword(`password for ${user}: `);
     const progress = progressReporter();
     progress('generating your new RSA-3072 identity key…');
-    await replaceKey(args, await generateIdentityKey(), password, 'made and published a new key');
+    await replaceKey(args, await newIdentityKey(), password, 'made and published a new key');
   },
 };
 
 /** Publishes `next` in place of the key in use (the client signs the change) and says what changed. */
 async function replaceKey(args: KeysArgs, next: KeyObject, password: string, done: string): Promise<void> {
-  const previous = await withClient(
-    args,
-    async (client) => {
-      const before = client.identity.fingerprint;
-      await client.replaceIdentityKey(next, password);
-      return before;
-    },
-    password,
-  );
-  const now = fingerprint(publicKeyDer(next));
-  if (now === previous) {
-    process.stdout.write(`${done}; your fingerprint is still ${now}\n`);
+  const { before, after } = await withClient(args, (client) => client.replaceIdentityKey(next, password), password);
+  if (after === before) {
+    process.stdout.write(`${done}; your fingerprint is still ${after}\n`);
     return;
   }
   process.stdout.write(
-    `${done}; your fingerprint is now ${now} (was ${previous}).\n` +
+    `${done}; your fingerprint is now ${after} (was ${before}).\n` +
       'Your contacts will see that your key changed, signed by the previous one; they should compare the new fingerprint with you.\n' +
       'Messages sent to your earlier key still open: it stays in your key backup.\n',
   );

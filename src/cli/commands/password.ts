@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { requireStrongPassword } from '../../client/password-strength.js';
+import { requireStrongPassword } from '../../client/index.js';
 import type { GlobalArgs } from '../global-options.js';
 import { withClient } from '../open-client.js';
 import { readNewPassword } from '../password.js';

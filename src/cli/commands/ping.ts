@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { connectToNode } from '../../client/connect.js';
+import { connectToNode } from '../../client/index.js';
 import { clientTls } from '../client-tls.js';
 import type { GlobalArgs } from '../global-options.js';
 import { integerOption } from '../options.js';

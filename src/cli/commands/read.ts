@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { lostWithConnection } from '../../client/errors.js';
-import type { ChatMessage } from '../../client/message-reader.js';
+import { lostWithConnection } from '../../client/index.js';
+import type { ChatMessage } from '../../client/index.js';
 import { formatJson, formatLine } from '../format-message.js';
 import type { GlobalArgs } from '../global-options.js';
 import { openClient } from '../open-client.js';

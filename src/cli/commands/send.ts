@@ -1,9 +1,7 @@
 import type { CommandModule } from 'yargs';
-import { groupLabel } from '../../client/directory.js';
+import { groupLabel, ConnectionClosedError, RequestTimeoutError, ConnectError } from '../../client/index.js';
 import { inert } from '../../util/inert-text.js';
 import type { GlobalArgs } from '../global-options.js';
-import { ConnectionClosedError, RequestTimeoutError } from '../../client/errors.js';
-import { ConnectError } from '../../transport/errors.js';
 import { findGroup } from '../find-group.js';
 import { withClient } from '../open-client.js';
 

@@ -1,6 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { ServerTrust } from '../../client/server-trust.js';
-import { connectTls } from '../../transport/tls-transport.js';
+import { pinPresentedCertificate, ServerTrust } from '../../client/index.js';
 import type { GlobalArgs } from '../global-options.js';
 import { hostPortOption } from '../options.js';
 
@@ -9,8 +8,6 @@ interface ServersArgs extends GlobalArgs {
   fingerprint?: string;
   host?: string;
 }
-
-const FINGERPRINT = /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/;
 
 const trustCommand: CommandModule<GlobalArgs, ServersArgs> = {
   command: 'trust [address]',
@@ -23,22 +20,10 @@ const trustCommand: CommandModule<GlobalArgs, ServersArgs> = {
         describe: 'pin only if the server presents this SHA-256 fingerprint (as printed when it was refused)',
       }),
   handler: async (args) => {
-    const address = args.address ?? args.server;
-    const expected = args.fingerprint?.toUpperCase();
-    if (expected !== undefined && !FINGERPRINT.test(expected)) throw new Error('--fingerprint: expected 32 hex pairs separated by ":"');
-    let presented = '';
-    // Fetch the certificate only; nothing is sent over the connection.
-    const transport = await connectTls({ ...address, verify: (peer) => void (presented = peer.fingerprint) });
-    transport.close();
-    if (expected !== undefined && presented !== expected) {
-      throw new Error(`${address.host}:${address.port} presents ${presented}, not ${expected}; nothing pinned`);
-    }
-    const trust = new ServerTrust(args.home);
-    const before = await trust.pinned(address.host);
-    await trust.pin(address.host, presented);
-    if (before && before.fingerprint !== presented) process.stdout.write(`replaced ${before.fingerprint}\n`);
-    process.stdout.write(`pinned ${address.host}: ${presented}\n`);
-    if (expected === undefined)
+    const pinned = await pinPresentedCertificate(args.home, args.address ?? args.server, args.fingerprint);
+    if (pinned.replaced !== undefined) process.stdout.write(`replaced ${pinned.replaced}\n`);
+    process.stdout.write(`pinned ${pinned.host}: ${pinned.presented}\n`);
+    if (args.fingerprint === undefined)
       process.stdout.write('compare it with the fingerprint the server operator gives you (fastchat-server logs it at start)\n');
   },
 };

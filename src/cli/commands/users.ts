@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { fingerprint } from '../../crypto/identity.js';
+import { fingerprint } from '../../client/index.js';
 import { inert } from '../../util/inert-text.js';
 import type { GlobalArgs } from '../global-options.js';
 import { withClient } from '../open-client.js';

@@ -1,4 +1,4 @@
-import { checkVerifier, makeVerifier, newResumeToken, resumeTokenHash } from '../../crypto/secret-verifier.js';
+import { checkVerifier, makeVerifier, newResumeToken, resumeTokenHash } from '../../crypto/index.js';
 import { RESUME_TOKEN_TTL_MS, RESUME_TOKENS_PER_USER, USER_NAME_PATTERN } from '../../protocol/index.js';
 import type { Credentials, NewUser, UserRecord } from '../../store/chat-store.js';
 import { addressKey } from '../limits/address-limit.js';

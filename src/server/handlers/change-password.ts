@@ -1,4 +1,4 @@
-import { makeVerifier, newResumeToken, resumeTokenHash } from '../../crypto/secret-verifier.js';
+import { makeVerifier, newResumeToken, resumeTokenHash } from '../../crypto/index.js';
 import { RESUME_TOKEN_TTL_MS } from '../../protocol/index.js';
 import { checkPassword } from '../accounts/accounts.js';
 import { RequestError } from '../errors.js';

@@ -1,4 +1,4 @@
-import { verifyKeyChange } from '../../crypto/key-change.js';
+import { verifyKeyChange } from '../../crypto/index.js';
 import { checkPassword } from '../accounts/accounts.js';
 import { RequestError } from '../errors.js';
 import { NODE_ONLY, type Handler } from './handler.js';

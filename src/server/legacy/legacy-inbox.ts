@@ -1,4 +1,4 @@
-import { decodeLegacyBody } from '../../crypto/index.js';
+import { decodeLegacyBody } from '../../protocol/index.js';
 import type { LegacyObject, MessageView } from '../../protocol/index.js';
 import type { ConversationId, DeliveredMark, UserId } from '../../store/chat-store.js';
 import { ConversationFeed } from '../delivery/conversation-feed.js';

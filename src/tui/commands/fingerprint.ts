@@ -1,5 +1,5 @@
 import type { SlashCommand } from './types.js';
-import { keyChangeNote } from '../../client/keyring.js';
+import { keyChangeNote } from '../../client/index.js';
 
 /** `/fingerprint [USER]`: your key's fingerprint or USER's, to compare in person; warns if it changed. */
 export const fingerprintCommand: SlashCommand = {

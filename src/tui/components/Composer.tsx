@@ -1,6 +1,6 @@
 import { Box, Text, type Key } from 'ink';
 import { useMemo, useRef } from 'react';
-import { messageTooLong } from '../../client/message-limit.js';
+import { messageTooLong } from '../../client/index.js';
 import { useAppActions } from '../contexts/AppActionsContext.js';
 import { useAppState } from '../contexts/AppStateContext.js';
 import { useKeypress } from '../hooks/useKeypress.js';

@@ -1,6 +1,6 @@
 import { Box, Text, type Key } from 'ink';
 import { useRef, useState } from 'react';
-import { requireStrongPassword } from '../../client/password-strength.js';
+import { requireStrongPassword } from '../../client/index.js';
 import { useAppActions } from '../contexts/AppActionsContext.js';
 import { useKeypress } from '../hooks/useKeypress.js';
 import { eachKey } from '../keys/burst.js';

@@ -1,5 +1,5 @@
 import { useMemo, type MutableRefObject } from 'react';
-import type { ChatMessage } from '../../client/message-reader.js';
+import type { ChatMessage } from '../../client/index.js';
 import type { TuiClient } from '../chat-port.js';
 import { isSlashCommand, runSlashCommand } from '../commands/registry.js';
 import type { ChatActions } from '../commands/types.js';

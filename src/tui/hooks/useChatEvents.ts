@@ -1,6 +1,5 @@
 import { useEffect, type MutableRefObject } from 'react';
-import type { ClientStatus } from '../../client/chat-client.js';
-import type { ChatMessage } from '../../client/message-reader.js';
+import type { ClientStatus, ChatMessage } from '../../client/index.js';
 import type { TuiClient } from '../chat-port.js';
 import type { Action } from '../state/app-reducer.js';
 import type { AppState, Connection } from '../state/types.js';

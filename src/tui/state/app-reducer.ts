@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../client/message-reader.js';
+import type { ChatMessage } from '../../client/index.js';
 import type { ConversationView, SessionView } from '../../protocol/index.js';
 import { composerReducer, type ComposerAction } from './composer-reducer.js';
 import { appendMessages, EMPTY_LIST, prependMessages, updateByCid } from './message-list.js';

@@ -1,4 +1,4 @@
-import type { ChatMessage, Trust } from '../../client/message-reader.js';
+import type { ChatMessage, Trust } from '../../client/index.js';
 import type { SessionView } from '../../protocol/index.js';
 
 /** The pane that has the keyboard. */

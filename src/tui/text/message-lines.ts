@@ -1,5 +1,4 @@
-import { describeEvent } from '../../client/describe-event.js';
-import { notableSentAt } from '../../client/message-reader.js';
+import { describeEvent, notableSentAt } from '../../client/index.js';
 import { inert } from '../../util/inert-text.js';
 import { deliveryState, readCount, userName } from '../state/selectors.js';
 import type { AppState, DeliveryState, MessageItem } from '../state/types.js';

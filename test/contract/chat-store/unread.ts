@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { encodeLegacyBody } from '../../../src/crypto/legacy-body.js';
+import { encodeLegacyBody } from '../../../src/protocol/legacy-body.js';
 import type { UserRecord } from '../../../src/store/chat-store.js';
 import { type Fixture, oneTo } from './fixture.js';
 

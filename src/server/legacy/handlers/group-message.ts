@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { encodeLegacyBody } from '../../../crypto/index.js';
+import { encodeLegacyBody } from '../../../protocol/index.js';
 import { isCurrent } from '../../delivery/memberships.js';
 import { id } from '../fields.js';
 import type { LegacyHandler } from '../legacy-handler.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { encodeLegacyBody, LEGACY_TEXT_MAX } from '../../../crypto/index.js';
+import { encodeLegacyBody, LEGACY_TEXT_MAX } from '../../../protocol/index.js';
 import type { UserId } from '../../../store/chat-store.js';
 import type { ServerServices } from '../../services.js';
 import { id, LegacyInputError, text } from '../fields.js';
