@@ -27,7 +27,7 @@ const secret = bytes({ min: SECRET_MIN_BYTES, max: SECRET_MAX_BYTES });
 /** Shown to every member: no control, bidirectional or invisible characters, not blank. */
 const groupName = str({ min: 1, max: GROUP_NAME_MAX, pattern: /\S/, hint: 'must not be blank', forbid: UNSAFE_TEXT });
 
-export const helloRequest = object({
+export const helloRequestSchema = object({
   t: literal('hello'),
   id: requestId,
   /** Versions the client speaks; the server picks the highest it shares. */
@@ -36,16 +36,16 @@ export const helloRequest = object({
   client: optional(str({ max: 64 })),
 });
 
-export const pingRequest = object({ t: literal('ping'), id: requestId });
+export const pingRequestSchema = object({ t: literal('ping'), id: requestId });
 
-export const routeRequest = object({
+export const routeRequestSchema = object({
   t: literal('route'),
   id: requestId,
   /** Node ports the client just failed to reach: the coordinator names another node when it has one. */
   avoid: optional(arrayOf(object({ host: str({ min: 1, max: 255 }), port: int({ min: 1, max: 65535 }) }), { max: ROUTE_AVOID_MAX })),
 });
 
-export const signupRequest = object({
+export const signupRequestSchema = object({
   t: literal('signup'),
   id: requestId,
   name: str({
@@ -62,7 +62,7 @@ export const signupRequest = object({
   legacyKey: optional(bytes({ min: 1, max: PUBLIC_KEY_MAX_BYTES })),
 });
 
-export const loginRequest = object({
+export const loginRequestSchema = object({
   t: literal('login'),
   id: requestId,
   name: str({ min: 1, max: 64 }),
@@ -70,15 +70,15 @@ export const loginRequest = object({
 });
 
 /** Logs in as the user a token from `login`, `signup` or `resume` belongs to, without the secret. */
-export const resumeRequest = object({
+export const resumeRequestSchema = object({
   t: literal('resume'),
   id: requestId,
   token: bytes({ min: RESUME_TOKEN_BYTES, max: RESUME_TOKEN_BYTES }),
 });
 
-export const logoutRequest = object({ t: literal('logout'), id: requestId });
+export const logoutRequestSchema = object({ t: literal('logout'), id: requestId });
 
-export const usersRequest = object({
+export const usersRequestSchema = object({
   t: literal('users'),
   id: requestId,
   after: optional(seqNumber),
@@ -88,7 +88,7 @@ export const usersRequest = object({
   ids: optional(arrayOf(entityId, { min: 1, max: USER_IDS_MAX })),
 });
 
-export const publishKeysRequest = object({
+export const publishKeysRequestSchema = object({
   t: literal('publish_keys'),
   id: requestId,
   /** The login secret again: a key change needs the password, not only a logged-in session (a resume token). */
@@ -105,19 +105,19 @@ export const publishKeysRequest = object({
 });
 
 /** The user's sessions (protocol.md § sessions): every resume token that can still log a connection in. */
-export const sessionsRequest = object({ t: literal('sessions'), id: requestId });
+export const sessionsRequestSchema = object({ t: literal('sessions'), id: requestId });
 
 /**
  * Ends one of the user's other sessions: its token stops working and its connection, on any node, is
  * closed with `session_ended`.
  */
-export const endSessionRequest = object({ t: literal('end_session'), id: requestId, session: entityId });
+export const endSessionRequestSchema = object({ t: literal('end_session'), id: requestId, session: entityId });
 
 /**
  * Changes the password: `secret` is the login secret of the current password, `newSecret` the one of
  * the new. Every other session of the user ends and every token is revoked; this one gets a new token.
  */
-export const changePasswordRequest = object({
+export const changePasswordRequestSchema = object({
   t: literal('change_password'),
   id: requestId,
   secret,
@@ -127,24 +127,24 @@ export const changePasswordRequest = object({
 });
 
 /** `user` takes no direct messages and no group adds from this user until `unblock` (protocol.md § block). */
-export const blockRequest = object({ t: literal('block'), id: requestId, user: entityId });
-export const unblockRequest = object({ t: literal('unblock'), id: requestId, user: entityId });
+export const blockRequestSchema = object({ t: literal('block'), id: requestId, user: entityId });
+export const unblockRequestSchema = object({ t: literal('unblock'), id: requestId, user: entityId });
 /** Whom this user blocked. */
-export const blocksRequest = object({ t: literal('blocks'), id: requestId });
+export const blocksRequestSchema = object({ t: literal('blocks'), id: requestId });
 
-export const conversationsRequest = object({ t: literal('conversations'), id: requestId });
+export const conversationsRequestSchema = object({ t: literal('conversations'), id: requestId });
 
 /** The direct conversation with `user`, made on first use (so a client knows its id before sending). */
-export const openDirectRequest = object({ t: literal('open_direct'), id: requestId, user: entityId });
+export const openDirectRequestSchema = object({ t: literal('open_direct'), id: requestId, user: entityId });
 
-export const syncRequest = object({
+export const syncRequestSchema = object({
   t: literal('sync'),
   id: requestId,
   /** [conversation, last seq the client has], for conversations it has seen before. */
   cursors: optional(arrayOf(tuple(entityId, seqNumber), { max: SYNC_CURSORS_MAX })),
 });
 
-export const sendRequest = object({
+export const sendRequestSchema = object({
   t: literal('send'),
   id: requestId,
   /** The conversation to send to; or `to`, a user, for their direct conversation. Exactly one. */
@@ -155,7 +155,7 @@ export const sendRequest = object({
   body: bytes({ min: 1, max: MESSAGE_BODY_MAX_BYTES }),
 });
 
-export const receiptRequest = object({
+export const receiptRequestSchema = object({
   t: literal('receipt'),
   id: requestId,
   conversation: entityId,
@@ -163,7 +163,7 @@ export const receiptRequest = object({
   read: optional(seqNumber),
 });
 
-export const historyRequest = object({
+export const historyRequestSchema = object({
   t: literal('history'),
   id: requestId,
   conversation: entityId,
@@ -172,16 +172,16 @@ export const historyRequest = object({
   limit: optional(int({ min: 1, max: HISTORY_PAGE_MAX })),
 });
 
-export const typingRequest = object({ t: literal('typing'), id: requestId, conversation: entityId });
+export const typingRequestSchema = object({ t: literal('typing'), id: requestId, conversation: entityId });
 
-export const groupCreateRequest = object({
+export const groupCreateRequestSchema = object({
   t: literal('group_create'),
   id: requestId,
   name: groupName,
   members: arrayOf(entityId, { max: GROUP_MEMBERS_MAX }),
 });
 
-export const groupAddRequest = object({ t: literal('group_add'), id: requestId, conversation: entityId, user: entityId });
-export const groupRemoveRequest = object({ t: literal('group_remove'), id: requestId, conversation: entityId, user: entityId });
-export const groupLeaveRequest = object({ t: literal('group_leave'), id: requestId, conversation: entityId });
-export const groupRenameRequest = object({ t: literal('group_rename'), id: requestId, conversation: entityId, name: groupName });
+export const groupAddRequestSchema = object({ t: literal('group_add'), id: requestId, conversation: entityId, user: entityId });
+export const groupRemoveRequestSchema = object({ t: literal('group_remove'), id: requestId, conversation: entityId, user: entityId });
+export const groupLeaveRequestSchema = object({ t: literal('group_leave'), id: requestId, conversation: entityId });
+export const groupRenameRequestSchema = object({ t: literal('group_rename'), id: requestId, conversation: entityId, name: groupName });

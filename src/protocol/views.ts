@@ -16,7 +16,7 @@ function shownName(limits: { min?: number; max: number }): Schema<string> {
   return { ...text, parse: (value, path) => inert(text.parse(value, path)) };
 }
 
-export const userView = object({
+export const userViewSchema = object({
   id: entityId,
   name: shownName({ min: 1, max: 64 }),
   kind: oneOf(['modern', 'legacy'] as const),
@@ -32,11 +32,11 @@ export const userView = object({
    */
   keyProof: optional(bytes({ max: KEY_PROOF_MAX_BYTES })),
 });
-export type UserView = Infer<typeof userView>;
+export type UserView = Infer<typeof userViewSchema>;
 
 export const MESSAGE_KINDS = ['message', 'created', 'member_added', 'member_removed', 'member_left', 'renamed'] as const;
 
-export const messageView = object({
+export const messageViewSchema = object({
   conversation: entityId,
   seq: entityId,
   /** Server id of the message. */
@@ -51,13 +51,13 @@ export const messageView = object({
   /** Commit time, ms since the epoch. */
   ts: timestamp,
 });
-export type MessageView = Infer<typeof messageView>;
+export type MessageView = Infer<typeof messageViewSchema>;
 
 /**
  * A current member, with how far their clients got (docs/protocol.md § Shapes): the sender's "✓✓
  * delivered" and "read" marks, restored after a restart or on a new device. A cursor at 0 is left out.
  */
-export const memberView = object({
+export const memberViewSchema = object({
   user: entityId,
   role: oneOf(['admin', 'member'] as const),
   /**
@@ -70,7 +70,9 @@ export const memberView = object({
   readSeq: optional(seqNumber),
 });
 
-export const conversationView = object({
+export type MemberView = Infer<typeof memberViewSchema>;
+
+export const conversationViewSchema = object({
   conversation: entityId,
   kind: oneOf(['direct', 'group'] as const),
   name: optional(shownName({ max: USER_NAME_MAX * 4 })),
@@ -84,8 +86,8 @@ export const conversationView = object({
   /** Messages from the others after readSeq; in `sync` and `conversations` replies, not in pushes. */
   unread: optional(seqNumber),
   /** Current members. */
-  members: arrayOf(memberView, { max: 100_000 }),
+  members: arrayOf(memberViewSchema, { max: 100_000 }),
 });
-export type ConversationView = Infer<typeof conversationView>;
+export type ConversationView = Infer<typeof conversationViewSchema>;
 
-export const emptyResult = object({});
+export const emptyResultSchema = object({});

@@ -1,11 +1,8 @@
-import type { ConversationView as WireConversation, MessageView, UserView } from '../protocol/index.js';
-import type { ConversationView, MemberRecord, MessageRecord, UserRecord } from '../store/chat-store.js';
+import type { ConversationView, MemberView, MessageView, UserView } from '../protocol/index.js';
+import type { MembershipRecord, MemberRecord, MessageRecord, UserRecord } from '../store/chat-store.js';
 
-type WireMember = WireConversation['members'][number];
-
-/** Store records as the protocol shows them (protocol.md § Shapes). */
-
-export function userView(user: UserRecord, online: boolean): UserView {
+/** Store records as the protocol shows them (protocol.md § Shapes): `to…View` maps a `…Record` to a wire `…View`. */
+export function toUserView(user: UserRecord, online: boolean): UserView {
   return {
     id: user.id,
     name: user.name,
@@ -18,7 +15,7 @@ export function userView(user: UserRecord, online: boolean): UserView {
   };
 }
 
-export function messageView(message: MessageRecord): MessageView {
+export function toMessageView(message: MessageRecord): MessageView {
   return {
     conversation: message.conversationId,
     seq: message.seq,
@@ -33,7 +30,7 @@ export function messageView(message: MessageRecord): MessageView {
 }
 
 /** A conversation for its viewer; `unread` when the store counted it (not for cached memberships). */
-export function conversationView(view: Omit<ConversationView, 'unread'> & { readonly unread?: number }): WireConversation {
+export function toConversationView(view: Omit<MembershipRecord, 'unread'> & { readonly unread?: number }): ConversationView {
   const { conversation, self, members } = view;
   return {
     conversation: conversation.id,
@@ -46,7 +43,7 @@ export function conversationView(view: Omit<ConversationView, 'unread'> & { read
     deliveredSeq: self.deliveredSeq,
     readSeq: self.readSeq,
     ...(view.unread === undefined ? {} : { unread: view.unread }),
-    members: members.map(memberView),
+    members: members.map(toMemberView),
   };
 }
 
@@ -55,7 +52,7 @@ export function conversationView(view: Omit<ConversationView, 'unread'> & { read
  * Zeros are left out: at most about 71 bytes of MessagePack a member (25 with none of joinedSeq
  * and the cursors), 71 KB for a 1,000-member group.
  */
-export function memberView(member: MemberRecord): WireMember {
+export function toMemberView(member: MemberRecord): MemberView {
   return {
     user: member.userId,
     role: member.role,

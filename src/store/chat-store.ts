@@ -99,7 +99,7 @@ export interface MemberRecord {
 }
 
 /** A conversation as one member sees it. */
-export interface ConversationView {
+export interface MembershipRecord {
   readonly conversation: ConversationRecord;
   readonly self: MemberRecord;
   /** Current members (leftSeq null), the viewer included while they are one. */
@@ -137,7 +137,7 @@ export interface SendItem {
   readonly body: Uint8Array;
 }
 
-export type SendOutcome =
+export type SendOutcomeRecord =
   /** Committed now. */
   | { readonly status: 'stored'; readonly message: MessageRecord }
   /** The sender already sent this client id: the message as first stored (whatever conversation or body this resend named). */
@@ -327,14 +327,14 @@ export interface ChatStore {
   /** The user's membership of the conversation as committed now (fresher than any cache), or undefined if never one. */
   memberOf(conversationId: ConversationId, userId: UserId): Promise<MemberRecord | undefined>;
   /** Every conversation the user is or was a member of, as they see it, ordered by id. */
-  conversationsOf(userId: UserId): Promise<ConversationView[]>;
+  conversationsOf(userId: UserId): Promise<MembershipRecord[]>;
 
   /**
    * Commits a batch in one transaction, in order: per item, the membership check, the sequence
    * number, the insert. Outcomes are in the same order as `items`. Throws only when the whole batch
    * failed (then nothing was stored).
    */
-  commitMessages(items: readonly SendItem[]): Promise<SendOutcome[]>;
+  commitMessages(items: readonly SendItem[]): Promise<SendOutcomeRecord[]>;
   /** Rows with `afterSeq < seq <= throughSeq` (no upper bound when null), ascending, at most `limit`. */
   messagesAfter(conversationId: ConversationId, afterSeq: number, throughSeq: number | null, limit: number): Promise<MessageRecord[]>;
   /** The `limit` rows just before `beforeSeq` and above `floorSeq`, ascending. */

@@ -3,7 +3,7 @@ import type {
   ChatStore,
   ConversationId,
   ConversationRecord,
-  ConversationView,
+  MembershipRecord,
   Credentials,
   DeliveredMark,
   ListUsersOptions,
@@ -13,7 +13,7 @@ import type {
   MessageRecord,
   NewUser,
   SendItem,
-  SendOutcome,
+  SendOutcomeRecord,
   UserId,
   NodeRecord,
   NewResumeToken,
@@ -144,11 +144,11 @@ export class SqlChatStore implements ChatStore {
     return conversations.memberOf(this.db, conversationId, userId);
   }
 
-  conversationsOf(userId: UserId): Promise<ConversationView[]> {
+  conversationsOf(userId: UserId): Promise<MembershipRecord[]> {
     return conversations.conversationsOf(this.db, userId);
   }
 
-  commitMessages(items: readonly SendItem[]): Promise<SendOutcome[]> {
+  commitMessages(items: readonly SendItem[]): Promise<SendOutcomeRecord[]> {
     return messages.commitMessages(this.db, items);
   }
 

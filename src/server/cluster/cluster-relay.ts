@@ -3,7 +3,7 @@ import type { ClusterEvent } from './cluster-events.js';
 import { pushViews } from '../delivery/membership-change.js';
 import type { ServerServices } from '../services.js';
 import { pushPresence } from '../session/session-lifecycle.js';
-import { userView } from '../views.js';
+import { toUserView } from '../views.js';
 
 /**
  * Applies another node's event to this node's sessions (docs/deploy.md). Messages are not in the
@@ -41,7 +41,7 @@ export async function applyClusterEvent(services: ServerServices, event: Cluster
       return pushPresence(services, event.u, event.on, event.ls);
     case 'keys': {
       const [user] = await services.store.usersById([event.u]);
-      if (user) services.fanout.toUsers([user.id], { t: 'keys', user: userView(user, true) });
+      if (user) services.fanout.toUsers([user.id], { t: 'keys', user: toUserView(user, true) });
       return;
     }
     case 'sessions':

@@ -1,9 +1,9 @@
-import { encodeOnce, GROUP_SIZE_MAX, GROUPS_PER_USER_MAX, type ConversationView as WireConversation } from '../../protocol/index.js';
+import { encodeOnce, GROUP_SIZE_MAX, GROUPS_PER_USER_MAX, type ConversationView } from '../../protocol/index.js';
 import type { ConversationId, MemberRecord, MembershipChange, MembershipLimits, MessageRecord, UserId } from '../../store/chat-store.js';
 import { RequestError } from '../errors.js';
 import { forViewer, type ConversationMembers } from './memberships.js';
 import type { ServerServices } from '../services.js';
-import { conversationView, memberView } from '../views.js';
+import { toConversationView, toMemberView } from '../views.js';
 
 /** How far groups may grow (protocol.md § Limits), checked by the store in the change's transaction. */
 const MEMBERSHIP_LIMITS: MembershipLimits = { membersPerGroup: GROUP_SIZE_MAX, groupsPerUser: GROUPS_PER_USER_MAX };
@@ -61,22 +61,22 @@ export async function createGroup(
  */
 export function pushViews(services: ServerServices, entry: ConversationMembers, also: readonly UserId[] = []): void {
   const current = currentMembers(entry);
-  const members = encodeOnce(current.map(memberView));
+  const members = encodeOnce(current.map(toMemberView));
   const audience = new Set(current.map((m) => m.userId));
   for (const userId of also) audience.add(userId);
   for (const userId of audience) {
     const self = entry.members.get(userId);
     if (!self) continue;
-    const view = conversationView(forViewer({ conversation: entry.conversation, self, members: [] }));
+    const view = toConversationView(forViewer({ conversation: entry.conversation, self, members: [] }));
     services.fanout.toUsers([userId], { t: 'conversation', ...view, members: self.leftSeq === null ? members : [] });
   }
 }
 
 /** The wire view of a cached conversation for one member. */
-export function viewFor(entry: ConversationMembers, userId: UserId): WireConversation | undefined {
+export function viewFor(entry: ConversationMembers, userId: UserId): ConversationView | undefined {
   const self = entry.members.get(userId);
   if (!self) return undefined;
-  return conversationView(forViewer({ conversation: entry.conversation, self, members: currentMembers(entry) }));
+  return toConversationView(forViewer({ conversation: entry.conversation, self, members: currentMembers(entry) }));
 }
 
 function currentMembers(entry: ConversationMembers): MemberRecord[] {

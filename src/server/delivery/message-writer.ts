@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { ChatStore, MessageRecord, SendItem, SendOutcome } from '../../store/chat-store.js';
+import type { ChatStore, MessageRecord, SendItem, SendOutcomeRecord } from '../../store/chat-store.js';
 import type { Logger } from '../../util/logger.js';
 import { RequestError } from '../errors.js';
 import { conversationStream, type SendOrder } from './send-order.js';
@@ -29,7 +29,7 @@ type SendJob = {
   readonly kind: 'send';
   readonly item: SendItem;
   readonly source: SendSource | undefined;
-  readonly resolve: (o: SendOutcome) => void;
+  readonly resolve: (o: SendOutcomeRecord) => void;
   readonly reject: (e: unknown) => void;
 };
 type Job =
@@ -85,7 +85,7 @@ export class MessageWriter {
    * synchronously: sends keep the order of the calls. `source` names the connection it came from, so
    * that a failed commit also refuses that connection's later sends to the conversation (#commit).
    */
-  send(item: SendItem, source?: SendSource): Promise<SendOutcome> {
+  send(item: SendItem, source?: SendSource): Promise<SendOutcomeRecord> {
     return new Promise((resolve, reject) => this.#enqueue({ kind: 'send', item, source, resolve, reject }));
   }
 
@@ -204,7 +204,7 @@ export class MessageWriter {
   }
 
   async #commit(batch: readonly SendJob[]): Promise<void> {
-    let outcomes: SendOutcome[];
+    let outcomes: SendOutcomeRecord[];
     // Only the database's part: queueing before it shows up in the batch size, fan-out after it elsewhere.
     const started = performance.now();
     try {

@@ -2,7 +2,7 @@ import { HISTORY_REPLY_MAX_BYTES } from '../../protocol/index.js';
 import type { MessageRecord } from '../../store/chat-store.js';
 import { NODE_ONLY, type Handler } from './handler.js';
 import { notAMember } from '../delivery/memberships.js';
-import { messageView } from '../views.js';
+import { toMessageView } from '../views.js';
 
 const DEFAULT_PAGE = 50;
 
@@ -22,7 +22,7 @@ export const history: Handler<'history'> = {
     const before = Math.min(request.before ?? Number.MAX_SAFE_INTEGER, ceiling);
     const rows = await services.store.messagesBefore(request.conversation, before, member.joinedSeq, request.limit ?? DEFAULT_PAGE);
     const kept = newestWithin(rows, HISTORY_REPLY_MAX_BYTES);
-    return { messages: kept.map(messageView), ...(kept.length < rows.length ? { more: true } : {}) };
+    return { messages: kept.map(toMessageView), ...(kept.length < rows.length ? { more: true } : {}) };
   },
 };
 

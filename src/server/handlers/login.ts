@@ -1,7 +1,7 @@
 import { issueResumeToken, verifyLogin } from '../accounts/accounts.js';
 import { NODE_ONLY, type Handler } from './handler.js';
 import { logIn } from '../session/session-lifecycle.js';
-import { userView } from '../views.js';
+import { toUserView } from '../views.js';
 
 /**
  * `login` (protocol.md § login): checked and throttled by accounts.ts, shared with the legacy adapter.
@@ -19,7 +19,7 @@ export const login: Handler<'login'> = {
     await logIn(services, session, credentials.user, { nameAsSent: request.name });
     await services.endings.settle(session, seen);
     return {
-      user: userView(credentials.user, true),
+      user: toUserView(credentials.user, true),
       ...(credentials.keyBackup ? { keyBackup: credentials.keyBackup } : {}),
       ...(resume ? { resume } : {}),
     };

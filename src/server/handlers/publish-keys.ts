@@ -4,7 +4,7 @@ import { RequestError } from '../errors.js';
 import { NODE_ONLY, type Handler } from './handler.js';
 import { checkedPublicKey } from '../accounts/identity-keys.js';
 import { checkedLegacyKey } from '../legacy/legacy-keys.js';
-import { userView } from '../views.js';
+import { toUserView } from '../views.js';
 
 /**
  * `publish_keys` (protocol.md § publish_keys): replaces the user's public key (and key backup), after a
@@ -35,7 +35,7 @@ export const publishKeys: Handler<'publish_keys'> = {
       ...(request.legacyKey === undefined ? {} : { legacyKey: checkedLegacyKey(request.legacyKey) }),
     });
     session.refreshUser(user);
-    const view = userView(user, true);
+    const view = toUserView(user, true);
     // The owner's other sessions are told at once, here and on every other node (a `keys` push): a
     // change they did not make is theirs to see.
     services.fanout.toUsers([user.id], { t: 'keys', user: view }, session);

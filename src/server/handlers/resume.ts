@@ -1,6 +1,6 @@
 import { resumeSession } from '../accounts/accounts.js';
 import { NODE_ONLY, type Handler } from './handler.js';
-import { userView } from '../views.js';
+import { toUserView } from '../views.js';
 
 /**
  * `resume` (protocol.md § resume): logs in with a token from an earlier `login` or `signup` instead of
@@ -13,6 +13,6 @@ export const resume: Handler<'resume'> = {
   access: 'anyone',
   async handle(request, { session, services }) {
     const user = await resumeSession(services, session, request.token);
-    return { user: userView(user, true), resume: request.token };
+    return { user: toUserView(user, true), resume: request.token };
   },
 };

@@ -2,7 +2,7 @@ import { createAccount } from '../accounts/accounts.js';
 import { NODE_ONLY, type Handler } from './handler.js';
 import { checkedPublicKey } from '../accounts/identity-keys.js';
 import { checkedLegacyKey } from '../legacy/legacy-keys.js';
-import { userView } from '../views.js';
+import { toUserView } from '../views.js';
 
 /** `signup`: creates an account (name unique in any case) and logs the session in, with a resume token (protocol.md § signup). */
 export const signup: Handler<'signup'> = {
@@ -22,6 +22,6 @@ export const signup: Handler<'signup'> = {
       },
       { withToken: true },
     );
-    return { user: userView(user, true), ...(request.keyBackup ? { keyBackup: request.keyBackup } : {}), ...(resume ? { resume } : {}) };
+    return { user: toUserView(user, true), ...(request.keyBackup ? { keyBackup: request.keyBackup } : {}), ...(resume ? { resume } : {}) };
   },
 };

@@ -1,7 +1,7 @@
 import { ConversationFeed } from '../delivery/conversation-feed.js';
 import { NODE_ONLY, type Handler } from './handler.js';
 import { forViewer } from '../delivery/memberships.js';
-import { conversationView } from '../views.js';
+import { toConversationView } from '../views.js';
 
 /**
  * `sync` (protocol.md § sync): opens one feed per conversation at the client's cursor (or, for a
@@ -34,6 +34,6 @@ export const sync: Handler<'sync'> = {
       const member = (await services.memberships.get(id))?.members.get(user.id);
       if (member) services.fanout.feedFor(session, member, id)?.catchUp();
     }
-    return { conversations: views.map((view) => conversationView(forViewer(view))) };
+    return { conversations: views.map((view) => toConversationView(forViewer(view))) };
   },
 };

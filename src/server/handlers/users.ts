@@ -1,6 +1,6 @@
 import { NODE_ONLY, type Handler } from './handler.js';
 import { onlineOf } from '../delivery/online.js';
-import { userView } from '../views.js';
+import { toUserView } from '../views.js';
 
 /** Users per page when the request names no limit. */
 const DEFAULT_PAGE = 100;
@@ -15,7 +15,7 @@ export const users: Handler<'users'> = {
         services,
         found.map((u) => u.id),
       );
-      return { users: found.map((user) => userView(user, online(user.id))), more: false };
+      return { users: found.map((user) => toUserView(user, online(user.id))), more: false };
     }
     const limit = request.limit ?? DEFAULT_PAGE;
     const rows = await services.store.listUsers({
@@ -28,6 +28,6 @@ export const users: Handler<'users'> = {
       services,
       page.map((u) => u.id),
     );
-    return { users: page.map((user) => userView(user, online(user.id))), more: rows.length > limit };
+    return { users: page.map((user) => toUserView(user, online(user.id))), more: rows.length > limit };
   },
 };

@@ -3,7 +3,7 @@ import type { ConversationId, MessageRecord, UserRecord } from '../../store/chat
 import { ConversationFeed, type FeedSink } from '../delivery/conversation-feed.js';
 import { RequestError } from '../errors.js';
 import { SendOrder } from '../delivery/send-order.js';
-import { messageView } from '../views.js';
+import { toMessageView } from '../views.js';
 
 /** What a session needs of its connection. */
 export interface SessionTransport {
@@ -133,7 +133,7 @@ export class ClientSession implements FeedSink {
   }
 
   deliver(message: MessageRecord): void {
-    this.transport.push({ t: 'msg', ...messageView(message) });
+    this.transport.push({ t: 'msg', ...toMessageView(message) });
   }
 
   writable(): Promise<void> {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type {
   ConversationId,
   ConversationRecord,
-  ConversationView,
+  MembershipRecord,
   MemberRecord,
   MembershipLimits,
   MessageRecord,
@@ -12,7 +12,15 @@ import type {
 import type { Database, Queryable } from '../database.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import { blockersAmong } from './blocks.js';
-import { CONVERSATION_COLUMNS, type ConversationRow, distinct, MEMBER_COLUMNS, type MemberRow, toConversation, toMember } from './rows.js';
+import {
+  CONVERSATION_COLUMNS,
+  type ConversationRow,
+  distinct,
+  MEMBER_COLUMNS,
+  type MemberRow,
+  toConversationRecord,
+  toMemberRecord,
+} from './rows.js';
 import { UNREAD_SQL, unreadParams } from './unread.js';
 import { appendRows, type NewRow } from './sequence.js';
 
@@ -90,7 +98,7 @@ export async function createGroup(
       event('created', new TextEncoder().encode(name), null),
       ...others.map((id) => event('member_added', new Uint8Array(0), id)),
     ]);
-    return { conversation: { ...toConversation(row), lastSeq: events.at(-1)!.seq }, events };
+    return { conversation: { ...toConversationRecord(row), lastSeq: events.at(-1)!.seq }, events };
   });
 }
 
@@ -155,8 +163,8 @@ export async function conversationMembers(
   );
   const first = rows[0];
   if (first === undefined) return undefined;
-  const members = rows.filter((row) => row.user_id != null).map((row) => toMember(row as MemberRow));
-  return { conversation: toConversation(first), members };
+  const members = rows.filter((row) => row.user_id != null).map((row) => toMemberRecord(row as MemberRow));
+  return { conversation: toConversationRecord(first), members };
 }
 
 export async function memberOf(db: Queryable, conversationId: ConversationId, userId: UserId): Promise<MemberRecord | undefined> {
@@ -164,7 +172,7 @@ export async function memberOf(db: Queryable, conversationId: ConversationId, us
     conversationId,
     userId,
   ]);
-  return rows[0] === undefined ? undefined : toMember(rows[0]);
+  return rows[0] === undefined ? undefined : toMemberRecord(rows[0]);
 }
 
 interface ViewRow extends ConversationRow, MemberRow {
@@ -173,7 +181,7 @@ interface ViewRow extends ConversationRow, MemberRow {
   unread: number;
 }
 
-export async function conversationsOf(db: Queryable, userId: UserId): Promise<ConversationView[]> {
+export async function conversationsOf(db: Queryable, userId: UserId): Promise<MembershipRecord[]> {
   // Per conversation of the user: their own membership row, and every current member's. A group
   // the user left shows the name it had then: later renames are none of their business.
   const { rows } = await db.query<ViewRow>(
@@ -192,17 +200,17 @@ export async function conversationsOf(db: Queryable, userId: UserId): Promise<Co
      ORDER BY c.id, m.user_id`,
     [userId, ...unreadParams(userId)],
   );
-  const views: ConversationView[] = [];
+  const views: MembershipRecord[] = [];
   for (let start = 0; start < rows.length;) {
     let end = start;
     while (end < rows.length && rows[end]!.id === rows[start]!.id) end++;
     const group = rows.slice(start, end);
-    const conversation = toConversation(group[0]!);
+    const conversation = toConversationRecord(group[0]!);
     const nameThen = group[0]!.name_then;
     views.push({
       conversation: nameThen == null ? conversation : { ...conversation, name: nameThen },
-      self: toMember(group.find((row) => row.user_id === userId)!),
-      members: group.filter((row) => row.left_seq === null).map(toMember),
+      self: toMemberRecord(group.find((row) => row.user_id === userId)!),
+      members: group.filter((row) => row.left_seq === null).map(toMemberRecord),
       unread: group[0]!.unread,
     });
     start = end;

@@ -1,8 +1,8 @@
 /** The hot path: committing batches of messages; and reading them back. */
-import type { ConversationId, DeliveredMark, MessageRecord, SendItem, SendOutcome, UserId } from '../chat-store.js';
+import type { ConversationId, DeliveredMark, MessageRecord, SendItem, SendOutcomeRecord, UserId } from '../chat-store.js';
 import type { Database, Queryable } from '../database.js';
 import { NotFoundError } from '../errors.js';
-import { MESSAGE_COLUMNS, type MessageRow, sqlState, toMessage, UNIQUE_VIOLATION } from './rows.js';
+import { MESSAGE_COLUMNS, type MessageRow, sqlState, toMessageRecord, UNIQUE_VIOLATION } from './rows.js';
 
 /**
  * How often a batch is tried. A retry is needed only when another process commits the same sender
@@ -14,7 +14,7 @@ const COMMIT_ATTEMPTS = 5;
 /** The unique (sender_id, client_id) constraint in schema.sql. */
 const RESEND_KEY = 'messages_sender_client_key';
 
-export async function commitMessages(db: Database, items: readonly SendItem[]): Promise<SendOutcome[]> {
+export async function commitMessages(db: Database, items: readonly SendItem[]): Promise<SendOutcomeRecord[]> {
   if (items.length === 0) return [];
   for (let attempt = 1; ; attempt++) {
     try {
@@ -48,21 +48,21 @@ const COMMIT_SQL = `SELECT ord, status, mid, conversation_id, seq, sender_id, cl
  * if committed one by one: the same client id twice in a batch is stored once, the second being a
  * duplicate of the first).
  */
-async function commitBatch(db: Database, items: readonly SendItem[]): Promise<SendOutcome[]> {
+async function commitBatch(db: Database, items: readonly SendItem[]): Promise<SendOutcomeRecord[]> {
   const { rows } = await db.query<CommitRow>(COMMIT_SQL, [
     items.map((item) => item.conversationId),
     items.map((item) => item.senderId),
     items.map((item) => item.clientId),
     items.map((item) => item.body),
   ]);
-  const outcomes = new Array<SendOutcome>(items.length);
+  const outcomes = new Array<SendOutcomeRecord>(items.length);
   for (const row of rows) {
     outcomes[row.ord - 1] =
       row.status === 'forbidden'
         ? { status: 'forbidden' }
         : row.status === 'blocked'
           ? { status: 'forbidden', blocked: true }
-          : { status: row.status, message: toMessage(row as MessageRow) };
+          : { status: row.status, message: toMessageRecord(row as MessageRow) };
   }
   return outcomes;
 }
@@ -81,7 +81,7 @@ export async function messagesAfter(
      LIMIT $4`,
     [conversationId, afterSeq, throughSeq, limit],
   );
-  return rows.map(toMessage);
+  return rows.map(toMessageRecord);
 }
 
 export async function messagesBefore(
@@ -98,7 +98,7 @@ export async function messagesBefore(
      LIMIT $4`,
     [conversationId, beforeSeq, floorSeq, limit],
   );
-  return rows.map(toMessage).reverse();
+  return rows.map(toMessageRecord).reverse();
 }
 
 /** advanceCursors' delivered half for many users and conversations, in one statement. */

@@ -6,7 +6,7 @@
 import type { NewResumeToken, PasswordChange, ResumedToken, ResumeTokenRecord, UserId } from '../chat-store.js';
 import { NotFoundError } from '../errors.js';
 import type { Database, Queryable } from '../database.js';
-import { bytes, toUser, USER_COLUMNS, type UserRow } from './rows.js';
+import { plainBytes, toUserRecord, USER_COLUMNS, type UserRow } from './rows.js';
 
 /**
  * Expired tokens deleted, at most, each time a token is added: enough that the table never grows by
@@ -41,7 +41,7 @@ export function addResumeToken(db: Database, token: NewResumeToken): Promise<num
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return Buffer.from(bytes(a)).equals(Buffer.from(b));
+  return Buffer.from(plainBytes(a)).equals(Buffer.from(b));
 }
 
 async function insertToken(tx: Queryable, userId: UserId, tokenHash: Uint8Array, ttlMs: number): Promise<number> {
@@ -63,7 +63,7 @@ export async function useResumeToken(db: Queryable, tokenHash: Uint8Array): Prom
     [tokenHash],
   );
   const row = rows[0];
-  return row === undefined ? undefined : { user: toUser(row), tokenId: Number(row.token_id) };
+  return row === undefined ? undefined : { user: toUserRecord(row), tokenId: Number(row.token_id) };
 }
 
 export async function revokeResumeTokenOf(db: Queryable, userId: UserId, tokenId: number): Promise<boolean> {
@@ -85,7 +85,7 @@ export function changePassword(db: Database, change: PasswordChange): Promise<Re
     );
     await tx.query('DELETE FROM resume_tokens WHERE user_id = $1', [change.userId]);
     const tokenId = await insertToken(tx, change.userId, change.token.tokenHash, change.token.ttlMs);
-    return { user: toUser(rows[0]!), tokenId };
+    return { user: toUserRecord(rows[0]!), tokenId };
   });
 }
 
@@ -111,7 +111,7 @@ export async function resumeTokensOf(db: Queryable, userId: UserId): Promise<Res
   );
   return rows.map((row) => ({
     id: Number(row.id),
-    tokenHash: bytes(row.token_hash),
+    tokenHash: plainBytes(row.token_hash),
     userId: row.user_id,
     createdAt: row.created_at,
     lastUsedAt: row.last_used_at,

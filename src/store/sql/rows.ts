@@ -27,14 +27,14 @@ export interface UserRow extends Record<string, unknown> {
   last_seen: Date | null;
 }
 
-export function toUser(row: UserRow): UserRecord {
+export function toUserRecord(row: UserRow): UserRecord {
   return {
     id: row.id,
     name: row.name,
     kind: row.kind,
-    publicKey: row.public_key === null ? null : bytes(row.public_key),
-    legacyKey: row.legacy_key === null ? null : bytes(row.legacy_key),
-    keyProof: row.key_proof === null ? null : bytes(row.key_proof),
+    publicKey: row.public_key === null ? null : plainBytes(row.public_key),
+    legacyKey: row.legacy_key === null ? null : plainBytes(row.legacy_key),
+    keyProof: row.key_proof === null ? null : plainBytes(row.key_proof),
     createdAt: row.created_at,
     lastSeen: row.last_seen,
   };
@@ -50,7 +50,7 @@ export interface ConversationRow extends Record<string, unknown> {
   created_at: Date;
 }
 
-export function toConversation(row: ConversationRow): ConversationRecord {
+export function toConversationRecord(row: ConversationRow): ConversationRecord {
   return {
     id: row.id,
     kind: row.kind,
@@ -71,7 +71,7 @@ export interface MemberRow extends Record<string, unknown> {
   read_seq: number;
 }
 
-export function toMember(row: MemberRow): MemberRecord {
+export function toMemberRecord(row: MemberRow): MemberRecord {
   return {
     userId: row.user_id,
     role: row.role,
@@ -96,7 +96,7 @@ export interface MessageRow extends Record<string, unknown> {
   created_at: Date;
 }
 
-export function toMessage(row: MessageRow): MessageRecord {
+export function toMessageRecord(row: MessageRow): MessageRecord {
   return {
     mid: row.mid,
     conversationId: row.conversation_id,
@@ -104,7 +104,7 @@ export function toMessage(row: MessageRow): MessageRecord {
     senderId: row.sender_id,
     clientId: row.client_id,
     kind: row.kind,
-    body: bytes(row.body),
+    body: plainBytes(row.body),
     subjectId: row.subject_id,
     createdAt: row.created_at,
   };
@@ -114,7 +114,7 @@ export function toMessage(row: MessageRow): MessageRecord {
  * The same bytes as a plain Uint8Array, without copying: pg returns bytea as a Buffer, PGlite as a
  * Uint8Array, and callers (and deep equality in tests) should not see the difference.
  */
-export function bytes(data: Uint8Array): Uint8Array {
+export function plainBytes(data: Uint8Array): Uint8Array {
   return Object.getPrototypeOf(data) === Uint8Array.prototype ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 

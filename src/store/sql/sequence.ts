@@ -5,7 +5,7 @@
  */
 import type { ConversationId, MessageKind, MessageRecord, UserId } from '../chat-store.js';
 import type { Queryable } from '../database.js';
-import { bytes, CONVERSATION_COLUMNS, type ConversationRow } from './rows.js';
+import { plainBytes, CONVERSATION_COLUMNS, type ConversationRow } from './rows.js';
 
 /** A row to append to a conversation's sequence. */
 export interface NewRow {
@@ -108,7 +108,7 @@ export async function appendRows(tx: Queryable, rows: readonly NewRow[]): Promis
       senderId: row.senderId,
       clientId: row.clientId,
       kind: row.kind,
-      body: bytes(row.body),
+      body: plainBytes(row.body),
       subjectId: row.subjectId,
       createdAt: stored.created_at,
     };

@@ -2,7 +2,7 @@
 import type { Credentials, ListUsersOptions, NewUser, SetKeys, UserId, UserRecord } from '../chat-store.js';
 import type { Queryable } from '../database.js';
 import { NameTakenError, NotFoundError } from '../errors.js';
-import { bytes, sqlState, toUser, UNIQUE_VIOLATION, USER_COLUMNS, type UserRow } from './rows.js';
+import { plainBytes, sqlState, toUserRecord, UNIQUE_VIOLATION, USER_COLUMNS, type UserRow } from './rows.js';
 
 /** The unique index on lower(name) in schema.sql. */
 const NAME_INDEX = 'users_name_lower_key';
@@ -15,7 +15,7 @@ export async function createUser(db: Queryable, user: NewUser): Promise<UserReco
        RETURNING ${USER_COLUMNS}`,
       [user.name, user.kind, user.verifier, user.salt, user.kdf, user.publicKey, user.keyBackup ?? null, user.legacyKey ?? null],
     );
-    return toUser(rows[0]!);
+    return toUserRecord(rows[0]!);
   } catch (error) {
     const { code, constraint } = sqlState(error);
     if (code === UNIQUE_VIOLATION && constraint === NAME_INDEX) {
@@ -41,18 +41,18 @@ export async function credentialsByName(db: Queryable, name: string): Promise<Cr
   const row = rows[0];
   if (row === undefined) return undefined;
   return {
-    user: toUser(row),
-    verifier: bytes(row.verifier),
-    salt: bytes(row.salt),
+    user: toUserRecord(row),
+    verifier: plainBytes(row.verifier),
+    salt: plainBytes(row.salt),
     kdf: row.kdf,
-    keyBackup: row.key_backup === null ? null : bytes(row.key_backup),
+    keyBackup: row.key_backup === null ? null : plainBytes(row.key_backup),
   };
 }
 
 export async function usersById(db: Queryable, ids: readonly UserId[]): Promise<UserRecord[]> {
   if (ids.length === 0) return [];
   const { rows } = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users AS u WHERE u.id = ANY($1::bigint[]) ORDER BY u.id`, [ids]);
-  return rows.map(toUser);
+  return rows.map(toUserRecord);
 }
 
 export async function listUsers(db: Queryable, options: ListUsersOptions): Promise<UserRecord[]> {
@@ -64,7 +64,7 @@ export async function listUsers(db: Queryable, options: ListUsersOptions): Promi
      LIMIT $3`,
     [options.afterId ?? 0, options.prefix ?? null, options.limit],
   );
-  return rows.map(toUser);
+  return rows.map(toUserRecord);
 }
 
 export async function setLastSeen(db: Queryable, userId: UserId, at: Date): Promise<void> {
@@ -89,5 +89,5 @@ export async function setKeys(db: Queryable, userId: UserId, keys: SetKeys): Pro
     ],
   );
   if (rows[0] === undefined) throw new NotFoundError(`no user with id ${userId}`);
-  return toUser(rows[0]);
+  return toUserRecord(rows[0]);
 }

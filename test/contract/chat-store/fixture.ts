@@ -5,7 +5,7 @@ import type {
   ConversationRecord,
   MessageRecord,
   SendItem,
-  SendOutcome,
+  SendOutcomeRecord,
   UserRecord,
 } from '../../../src/store/chat-store.js';
 
@@ -45,7 +45,7 @@ export interface Fixture {
   clientId(): string;
   item(sender: UserRecord, conversationId: ConversationId, text: string, clientId?: string): SendItem;
   /** Commits one message and returns its outcome. */
-  send(sender: UserRecord, conversationId: ConversationId, text: string, clientId?: string): Promise<SendOutcome>;
+  send(sender: UserRecord, conversationId: ConversationId, text: string, clientId?: string): Promise<SendOutcomeRecord>;
   /** Every row of the conversation, ascending. */
   history(conversationId: ConversationId): Promise<MessageRecord[]>;
   lastSeq(conversationId: ConversationId): Promise<number>;
@@ -125,7 +125,7 @@ export function text(message: MessageRecord): string {
 }
 
 /** The message of a stored or duplicate outcome; fails the test on `forbidden`. */
-export function messageOf(outcome: SendOutcome | undefined): MessageRecord {
+export function messageOf(outcome: SendOutcomeRecord | undefined): MessageRecord {
   if (outcome === undefined || outcome.status === 'forbidden') {
     throw new Error(`expected a message, got ${JSON.stringify(outcome)}`);
   }
