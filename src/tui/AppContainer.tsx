@@ -1,15 +1,17 @@
-import { useCallback, useMemo, useReducer, useRef } from 'react';
+import { useMemo, useState } from 'react';
 import { App } from './App.js';
 import type { TuiClient } from './chat-port.js';
 import { AppActionsContext } from './contexts/AppActionsContext.js';
-import { AppStateContext } from './contexts/AppStateContext.js';
+import { AppStoreContext, useAppSelector, useAppStore } from './contexts/AppStoreContext.js';
+import type { ChatActions } from './commands/types.js';
 import { useChatActions } from './hooks/useChatActions.js';
 import { useChatEvents } from './hooks/useChatEvents.js';
 import { useConversationSync } from './hooks/useConversationSync.js';
 import { useGlobalKeys } from './hooks/useGlobalKeys.js';
 import { useTerminalSize } from './hooks/useTerminalSize.js';
-import { regions } from './layouts/layout.js';
-import { appReducer, createInitialState, type Action } from './state/app-reducer.js';
+import { composerLineCount, regions } from './layouts/layout.js';
+import { createInitialState } from './state/app-reducer.js';
+import { createAppStore, type AppStore } from './state/store.js';
 import type { AppState, Notice } from './state/types.js';
 
 export interface AppContainerProps {
@@ -31,32 +33,40 @@ function ringStdout(): void {
   process.stdout.write('\u0007');
 }
 
-/** Wires a logged-in client to the reducer and provides the state and actions contexts. */
+/**
+ * Wires a logged-in client to the store and provides it. The container itself draws nothing that
+ * changes: each component subscribes to the slices it draws.
+ */
 export function AppContainer({ client, server, bell = true, ring = ringStdout, onQuit, initialState, initialNotice }: AppContainerProps) {
-  const [state, dispatchRaw] = useReducer(appReducer, undefined, () => ({
-    ...(initialState ??
-      createInitialState({ id: client.user.id, name: client.user.name, fingerprint: client.identity.fingerprint }, server)),
-    ...(initialNotice ? { notice: initialNotice } : {}),
-  }));
-  // The latest state, ahead of rendering: keys that arrive before the next render (fast typing,
-  // a paste then Enter) act on what they follow, not on the last frame.
-  const stateRef = useRef(state);
-  const dispatch = useCallback((action: Action) => {
-    stateRef.current = appReducer(stateRef.current, action);
-    dispatchRaw(action);
-  }, []);
-  const getState = useCallback(() => stateRef.current, []);
-  const actions = useChatActions(client, dispatch, stateRef, onQuit);
-  useChatEvents(client, dispatch, stateRef, { bell, ring });
-  const { columns, rows } = useTerminalSize();
-  useConversationSync(client, state, actions, regions(columns, rows, state.composer.text).messagesHeight);
-  useGlobalKeys(state, dispatch, actions);
+  const [store] = useState<AppStore>(() => {
+    const start =
+      initialState ?? createInitialState({ id: client.user.id, name: client.user.name, fingerprint: client.identity.fingerprint }, server);
+    return createAppStore(initialNotice ? { ...start, view: { ...start.view, notice: initialNotice } } : start);
+  });
+  const { dispatch, getState } = store;
+  const actions = useChatActions(client, dispatch, getState, onQuit);
+  useChatEvents(client, dispatch, getState, { bell, ring });
   const value = useMemo(() => ({ dispatch, actions, getState }), [dispatch, actions, getState]);
   return (
-    <AppStateContext.Provider value={state}>
+    <AppStoreContext.Provider value={store}>
       <AppActionsContext.Provider value={value}>
         <App />
+        <Background client={client} actions={actions} />
       </AppActionsContext.Provider>
-    </AppStateContext.Provider>
+    </AppStoreContext.Provider>
   );
+}
+
+/**
+ * What runs beside the screen and draws nothing: keeping the server in step with what is seen, and
+ * the global keys (subscribed after the panes', as before). A component of its own, so the slices it
+ * follows redraw nothing else.
+ */
+function Background({ client, actions }: { readonly client: TuiClient; readonly actions: ChatActions }) {
+  const { columns, rows } = useTerminalSize();
+  const composerLines = useAppSelector((state) => composerLineCount(columns, state.composer.text));
+  const store = useAppStore();
+  useConversationSync(client, actions, regions(columns, rows, composerLines).messagesHeight);
+  useGlobalKeys(store.getState, store.dispatch, actions);
+  return null;
 }

@@ -140,6 +140,19 @@ describe('layering', () => {
     },
   );
 
+  it.each(files.filter((f) => f.rel.startsWith('tui/') && f.rel !== 'tui/theme.ts').map((f) => [f.rel, f.path]))(
+    '%s names colours through the theme (tui/theme.ts), never literally',
+    (_rel, path) => {
+      const code = readFileSync(path, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+      const literals = [
+        ...code.matchAll(/(['"`])(?:black|red|green|yellow|blue|magenta|cyan|white|gr[ae]y|#[0-9a-fA-F]{3,6})(?:Bright)?\1/g),
+      ].map((m) => m[0]);
+      expect(literals).toEqual([]);
+    },
+  );
+
   it('recognises SQL in a string and not in a comment', () => {
     expect(sqlLiteralsIn("// one NOTIFY per batch\nawait db.query('SELECT pg_notify($1, $2)', [c, p]);")).toEqual([
       "'SELECT pg_notify($1, $2)'",

@@ -69,7 +69,7 @@ function tuiMark(client: ChatClient, view: ConversationView, seq: number): { sta
       },
     ],
   });
-  const item = state.messages[view.conversation]!.items[0]!;
+  const item = state.chat.messages[view.conversation]!.items[0]!;
   return { state: deliveryState(state, view.conversation, item), ...readCount(state, view.conversation, item) };
 }
 

@@ -28,14 +28,14 @@ const base: Action[] = [
 describe('appReducer', () => {
   it('counts unread from the view, then from live messages of others, and clears it on open', () => {
     let s = reduce(base);
-    expect(s.conversations[10]!.unread).toBe(2);
+    expect(s.directory.conversations[10]!.unread).toBe(2);
     s = reduce([{ type: 'received', messages: [message(10, 4, 2, 'x'), message(10, 5, 1, 'mine')] }], s);
-    expect(s.conversations[10]!.unread).toBe(3);
+    expect(s.directory.conversations[10]!.unread).toBe(3);
     s = reduce([{ type: 'open', conversation: 10 }], s);
-    expect(s.conversations[10]!.unread).toBe(0);
-    expect(s.focus).toBe('composer');
+    expect(s.directory.conversations[10]!.unread).toBe(0);
+    expect(s.view.focus).toBe('composer');
     s = reduce([{ type: 'received', messages: [message(10, 6, 2, 'seen at once')] }], s);
-    expect(s.conversations[10]!.unread).toBe(0);
+    expect(s.directory.conversations[10]!.unread).toBe(0);
   });
 
   it('sorts contacts by recent activity, then online, then name; groups apart', () => {
@@ -54,8 +54,8 @@ describe('appReducer', () => {
       [{ type: 'olderLoaded', conversation: 20, messages: [message(20, 3, 2, 'three'), message(20, 5, 2, 'five again')], hasOlder: false }],
       s,
     );
-    expect(s.messages[20]!.items.map((m) => m.text)).toEqual(['three', 'five', 'six', 'seven']);
-    expect(s.messages[20]!.hasOlder).toBe(false);
+    expect(s.chat.messages[20]!.items.map((m) => m.text)).toEqual(['three', 'five', 'six', 'seven']);
+    expect(s.chat.messages[20]!.hasOlder).toBe(false);
   });
 
   it('tracks an own message: queued → sent → delivered → read, and failed', () => {
@@ -64,7 +64,7 @@ describe('appReducer', () => {
       deliveryState(
         s,
         10,
-        s.messages[10]!.items.find((m) => m.cid === 'c1')!,
+        s.chat.messages[10]!.items.find((m) => m.cid === 'c1')!,
       );
     expect(state()).toBe('queued');
     s = reduce([{ type: 'ownSent', cid: 'c1', conversation: 10, seq: 4, ts: 2 }], s);
@@ -84,26 +84,26 @@ describe('appReducer', () => {
       deliveryState(
         s,
         10,
-        s.messages[10]!.items.find((m) => m.cid === 'c2')!,
+        s.chat.messages[10]!.items.find((m) => m.cid === 'c2')!,
       ),
     ).toBe('failed');
     // A live message goes before the still-unsent own one.
     s = reduce([{ type: 'received', messages: [message(10, 5, 2, 'reply')] }], s);
-    expect(s.messages[10]!.items.map((m) => m.text)).toEqual(['hey', 'reply', 'no']);
+    expect(s.chat.messages[10]!.items.map((m) => m.text)).toEqual(['hey', 'reply', 'no']);
   });
 
   it("never counts own messages as unread: the view's count from the server, and live ones", () => {
     // Alice wrote seqs 2-4 herself and bob wrote 5; the server's count is the others' messages only.
     let s = reduce([{ type: 'conversations', views: [{ ...direct(10, 1, 2, 5, 1), unread: 1 }] }]);
-    expect(s.conversations[10]!.unread).toBe(1);
+    expect(s.directory.conversations[10]!.unread).toBe(1);
     s = reduce([{ type: 'received', messages: [message(10, 6, 1, 'mine'), message(10, 7, 1, 'mine too')] }], s);
-    expect(s.conversations[10]!.unread).toBe(1);
+    expect(s.directory.conversations[10]!.unread).toBe(1);
     // A view pushed on a membership change carries no count: the one known is kept.
     s = reduce([{ type: 'conversations', views: [direct(10, 1, 2, 7, 1)] }], s);
-    expect(s.conversations[10]!.unread).toBe(1);
+    expect(s.directory.conversations[10]!.unread).toBe(1);
     // A new conversation pushed without a count (a group made by someone else) starts at 0, not at its events.
     s = reduce([{ type: 'conversations', views: [group(30, 'new', [1, 2], 3, 0)] }], s);
-    expect(s.conversations[30]!.unread).toBe(0);
+    expect(s.directory.conversations[30]!.unread).toBe(0);
   });
 
   it('seeds receipts from the views, so marks survive a restart; pushes and views only move them forward', () => {
@@ -118,7 +118,7 @@ describe('appReducer', () => {
       ],
     };
     let s = reduce([{ type: 'conversations', views: [seeded] }]);
-    expect(s.receipts[20]).toEqual({
+    expect(s.chat.receipts[20]).toEqual({
       1: { delivered: 9, read: 9 },
       2: { delivered: 8, read: 6 },
       3: { delivered: 8, read: 0 },
@@ -131,7 +131,7 @@ describe('appReducer', () => {
       ],
       s,
     );
-    expect(s.receipts[20]![3]).toEqual({ delivered: 9, read: 7 });
+    expect(s.chat.receipts[20]![3]).toEqual({ delivered: 9, read: 7 });
   });
 
   it('shows a group message delivered once every other member has it, then read by n of them, then read', () => {
@@ -140,7 +140,7 @@ describe('appReducer', () => {
       { type: 'ownQueued', conversation: 20, cid: 'g1', text: 'hi all', ts: 1 },
       { type: 'ownSent', cid: 'g1', conversation: 20, seq: 4, ts: 2 },
     ]);
-    const item = () => s.messages[20]!.items.find((m) => m.cid === 'g1')!;
+    const item = () => s.chat.messages[20]!.items.find((m) => m.cid === 'g1')!;
     expect([deliveryState(s, 20, item()), readCount(s, 20, item())]).toEqual(['sent', { read: 0, of: 2 }]);
     s = reduce([{ type: 'receipt', conversation: 20, user: 2, delivered: 4, read: 0 }], s);
     expect(deliveryState(s, 20, item())).toBe('sent');
@@ -154,7 +154,7 @@ describe('appReducer', () => {
 
   it('moves focus with Tab order and goes back to the last list with Esc', () => {
     let s = reduce([...base, { type: 'focusStep', by: 1 }]);
-    expect(s.focus).toBe('groups');
+    expect(s.view.focus).toBe('groups');
     s = reduce(
       [
         { type: 'focusStep', by: 1 },
@@ -162,20 +162,20 @@ describe('appReducer', () => {
       ],
       s,
     );
-    expect(s.focus).toBe('composer');
+    expect(s.view.focus).toBe('composer');
     s = reduce([{ type: 'focusStep', by: -1 }, { type: 'back' }], s);
-    expect(s.focus).toBe('groups');
+    expect(s.view.focus).toBe('groups');
   });
 
   it('keeps the view anchored when scrolled up and a message arrives; clamps scrolling', () => {
     const many = Array.from({ length: 30 }, (_, i) => message(20, i + 1, 2, `m${i + 1}`));
     let s = reduce([...base, { type: 'received', messages: many }, { type: 'open', conversation: 20 }, { type: 'scroll', by: 5 }]);
     s = reduce([{ type: 'received', messages: [message(20, 31, 2, 'new')] }], s);
-    expect(s.scroll).toBe(6);
+    expect(s.view.scroll).toBe(6);
     s = reduce([{ type: 'scroll', by: 1000 }], s);
-    expect(s.scroll).toBe(30);
+    expect(s.view.scroll).toBe(30);
     s = reduce([{ type: 'scrollTo', where: 'bottom' }], s);
-    expect(s.scroll).toBe(0);
+    expect(s.view.scroll).toBe(0);
   });
 
   it('shows typing indicators until they expire or the person sends', () => {
@@ -210,11 +210,11 @@ describe('appReducer', () => {
       ],
       s,
     );
-    const items = s.messages[20]!.items;
+    const items = s.chat.messages[20]!.items;
     s = reduce([{ type: 'searchResults', hits: [items[0]!.cid, items[2]!.cid] }], s);
-    expect(s.scroll).toBe(0);
+    expect(s.view.scroll).toBe(0);
     s = reduce([{ type: 'searchMove', by: -1 }], s);
-    expect(s.scroll).toBe(2);
+    expect(s.view.scroll).toBe(2);
   });
 
   it('applies each key typed in the switcher or the search to the query of the moment, however fast they come', () => {
@@ -227,9 +227,9 @@ describe('appReducer', () => {
       ],
       s,
     );
-    expect(s.overlay).toEqual({ kind: 'switcher', query: 'tm', selected: 0 });
+    expect(s.view.overlay).toEqual({ kind: 'switcher', query: 'tm', selected: 0 });
     s = reduce([{ type: 'overlayQuery', edit: { erase: true } }], s);
-    expect(s.overlay).toMatchObject({ query: 't' });
+    expect(s.view.overlay).toMatchObject({ query: 't' });
     s = reduce([{ type: 'overlay', overlay: { kind: 'search', query: 'ap', editing: true, hits: [], index: 0, searching: false } }], s);
     s = reduce(
       [
@@ -238,7 +238,7 @@ describe('appReducer', () => {
       ],
       s,
     );
-    expect(s.overlay).toMatchObject({ kind: 'search', query: 'apple', editing: true });
+    expect(s.view.overlay).toMatchObject({ kind: 'search', query: 'apple', editing: true });
     // With no overlay open it changes nothing.
     const closed = reduce([{ type: 'overlay', overlay: { kind: 'none' } }], s);
     expect(reduce([{ type: 'overlayQuery', edit: { append: 'x' } }], closed)).toBe(closed);
@@ -268,37 +268,68 @@ describe('fuzzyFilter', () => {
 describe('connection status, backlog progress and left groups', () => {
   it('counts down to the next reconnect attempt on each tick, says when the server is restarting, and forgets both once connected', () => {
     let s = reduce([{ type: 'status', connection: 'reconnecting', retry: { at: 10_000, restarting: false }, now: 6_000 }]);
-    expect(s.retry).toEqual({ at: 10_000, restarting: false, secondsLeft: 4 });
+    expect(s.link.retry).toEqual({ at: 10_000, restarting: false, secondsLeft: 4 });
     s = reduce([{ type: 'tick', now: 7_200 }], s);
-    expect(s.retry!.secondsLeft).toBe(3);
+    expect(s.link.retry!.secondsLeft).toBe(3);
     const same = reduce([{ type: 'tick', now: 7_300 }], s);
     expect(same).toBe(s);
     s = reduce([{ type: 'tick', now: 10_500 }], s);
-    expect(s.retry!.secondsLeft).toBe(0);
+    expect(s.link.retry!.secondsLeft).toBe(0);
     s = reduce([{ type: 'status', connection: 'reconnecting', retry: { at: 20_000, restarting: true }, now: 11_000 }], s);
-    expect(s.retry).toEqual({ at: 20_000, restarting: true, secondsLeft: 9 });
+    expect(s.link.retry).toEqual({ at: 20_000, restarting: true, secondsLeft: 9 });
     s = reduce([{ type: 'status', connection: 'connected' }], s);
-    expect(s.connection).toBe('connected');
-    expect(s.retry).toBeUndefined();
+    expect(s.link.connection).toBe('connected');
+    expect(s.link.retry).toBeUndefined();
   });
 
   it('keeps the backlog total while the count goes down, and clears both at zero', () => {
     let s = reduce([{ type: 'backlog', count: 5000, total: 5000 }]);
     s = reduce([{ type: 'backlog', count: 1200, total: 5000 }], s);
-    expect([s.backlog, s.backlogTotal]).toEqual([1200, 5000]);
+    expect([s.link.backlog, s.link.backlogTotal]).toEqual([1200, 5000]);
     s = reduce([{ type: 'backlog', count: 0, total: 5000 }], s);
-    expect([s.backlog, s.backlogTotal]).toEqual([0, 0]);
+    expect([s.link.backlog, s.link.backlogTotal]).toEqual([0, 0]);
   });
 
   it('closes the composer of a group once left: the refusal names the group', () => {
     let s = reduce([...base, { type: 'open', conversation: 20 }]);
     expect(composeRefusal(s)).toBeUndefined();
     s = reduce([{ type: 'left', conversation: 20 }], s);
-    expect(s.conversations[20]!.left).toBe(true);
+    expect(s.directory.conversations[20]!.left).toBe(true);
     expect(composeRefusal(s)).toBe('you are no longer in #team: nothing can be sent there');
     // A removal arrives as the server's view with leftSeq: the same.
     let removed = reduce([...base, { type: 'open', conversation: 20 }]);
     removed = reduce([{ type: 'conversations', views: [{ ...group(20, 'team', [2, 3]), leftSeq: 4 }] }], removed);
     expect(composeRefusal(removed)).toMatch(/no longer in #team/);
+  });
+});
+
+describe('slices', () => {
+  it('a composer edit changes the composer slice only: every other slice keeps its identity, so nothing else is drawn again', () => {
+    const s = reduce([...base, { type: 'open', conversation: 10 }, { type: 'received', messages: [message(10, 4, 2, 'hi')] }]);
+    const typed = reduce([{ type: 'composer', action: { type: 'insert', text: 'h' } }], s);
+    expect(typed.composer.text).toBe('h');
+    for (const slice of ['account', 'link', 'directory', 'chat', 'view'] as const) expect(typed[slice], slice).toBe(s[slice]);
+  });
+
+  it('an action that changes nothing returns the same state', () => {
+    const s = reduce(base);
+    expect(reduce([{ type: 'presence', user: 99, online: true }], s)).toBe(s);
+    expect(reduce([{ type: 'tick', now: 1 }], s)).toBe(s);
+    expect(reduce([{ type: 'queued', count: 0 }], s)).toBe(s);
+  });
+
+  it('a live message changes the directory, the chat and (scrolled up) the view, not the composer or the link', () => {
+    const s = reduce([
+      ...base,
+      { type: 'open', conversation: 10 },
+      { type: 'received', messages: [message(10, 4, 2, 'a'), message(10, 5, 2, 'b')] },
+      { type: 'scroll', by: 1 },
+    ]);
+    const next = reduce([{ type: 'received', messages: [message(10, 6, 2, 'c')] }], s);
+    expect(next.chat).not.toBe(s.chat);
+    expect(next.directory).not.toBe(s.directory);
+    expect(next.view.scroll).toBe(2);
+    expect(next.composer).toBe(s.composer);
+    expect(next.link).toBe(s.link);
   });
 });

@@ -7,7 +7,7 @@ import { direct, group, user } from './fake-client.js';
 const ME = { id: 1, name: 'alice', fingerprint: 'fp' };
 
 function header(s: AppState, conversation: number, cid: string): string {
-  const item = s.messages[conversation]!.items.find((m) => m.cid === cid)!;
+  const item = s.chat.messages[conversation]!.items.find((m) => m.cid === cid)!;
   return messageLines(s, conversation, item, 60)[0]!
     .segments.map((x) => x.text)
     .join('');

@@ -8,7 +8,7 @@ export const searchCommand: SlashCommand = {
   async run(_words, rest, { state, dispatch, actions }) {
     const query = rest.trim();
     if (!query) throw new UsageError('give the text to find: /search TEXT');
-    if (state.open === undefined) throw new UsageError('open a conversation first');
+    if (state.view.open === undefined) throw new UsageError('open a conversation first');
     dispatch({ type: 'overlay', overlay: { kind: 'search', query, editing: false, hits: [], index: 0, searching: true } });
     await actions.search(query);
   },

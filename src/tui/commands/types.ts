@@ -47,8 +47,8 @@ export interface SlashCommand {
 
 /** The open conversation when it is a group the user is in, else a UsageError. */
 export function openGroup(context: CommandContext): { id: number; name: string } {
-  const id = context.state.open;
-  const entry = id === undefined ? undefined : context.state.conversations[id];
+  const id = context.state.view.open;
+  const entry = id === undefined ? undefined : context.state.directory.conversations[id];
   if (!entry || entry.kind !== 'group' || entry.left) throw new UsageError('open a group first');
   return { id: entry.id, name: entry.name ?? `group${entry.id}` };
 }

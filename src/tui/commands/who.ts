@@ -7,10 +7,10 @@ export const whoCommand: SlashCommand = {
   usage: '/who',
   describe: 'the members here, and who is online',
   run(_words, _rest, { state, actions }) {
-    const entry = state.open === undefined ? undefined : state.conversations[state.open];
-    const ids = entry ? entry.memberIds : Object.keys(state.users).map(Number);
+    const entry = state.view.open === undefined ? undefined : state.directory.conversations[state.view.open];
+    const ids = entry ? entry.memberIds : Object.keys(state.directory.users).map(Number);
     const list = ids
-      .map((id) => `${userName(state, id)}${id === state.me.id || state.users[id]?.online ? ' (online)' : ''}`)
+      .map((id) => `${userName(state, id)}${id === state.account.me.id || state.directory.users[id]?.online ? ' (online)' : ''}`)
       .sort()
       .join(', ');
     actions.info(`${entry ? `${ids.length} members` : 'users'}: ${list || 'nobody yet'}`);

@@ -2,7 +2,8 @@ import { Box, Text, type Key } from 'ink';
 import { useMemo, useRef } from 'react';
 import { messageTooLong } from '../../client/index.js';
 import { useAppActions } from '../contexts/AppActionsContext.js';
-import { useAppState } from '../contexts/AppStateContext.js';
+import { useAppSelector, useComposer, useView } from '../contexts/AppStoreContext.js';
+import type { AppState } from '../state/types.js';
 import { useKeypress } from '../hooks/useKeypress.js';
 import { eachKey } from '../keys/burst.js';
 import { Command, describeCommand } from '../keys/keyBindings.js';
@@ -13,6 +14,7 @@ import { composeRefusal, conversationTitle } from '../state/selectors.js';
 import { composerTextWidth, composerWindow } from '../text/composer-view.js';
 import { graphemes } from '../text/display-width.js';
 import { pageSize } from './MessagesPane.js';
+import { theme } from '../theme.js';
 
 const EDITS: ReadonlyArray<readonly [Command, ComposerAction]> = [
   [Command.CursorLeft, { type: 'left' }],
@@ -32,9 +34,11 @@ const EDITS: ReadonlyArray<readonly [Command, ComposerAction]> = [
  * Text over the message limit is refused on Enter with a note, and stays to be shortened (Ctrl-U).
  */
 export function Composer({ width, messageRows }: { readonly width: number; readonly messageRows: number }) {
-  const state = useAppState();
+  const state = { view: useView(), composer: useComposer() };
+  // A string: a message that moves the open conversation's counters does not draw the composer again.
+  const placeholder = useAppSelector(placeholderOf);
   const { dispatch, actions, getState } = useAppActions();
-  const focused = state.focus === 'composer';
+  const focused = state.view.focus === 'composer';
   const { text, cursor } = state.composer;
   // One key (of a burst cut by eachKey), outside a paste.
   const onKey = (input: string, key: Key) => {
@@ -63,7 +67,7 @@ export function Composer({ width, messageRows }: { readonly width: number; reado
   // Inside a paste or not, as of the last key: the markers and the text come as separate events, so
   // they are followed whatever has the focus (a paste's end is never missed).
   const paste = useRef(outsidePaste());
-  const idle = state.overlay.kind === 'none';
+  const idle = state.view.overlay.kind === 'none';
   useKeypress((burst, burstKey) => {
     if (trackPaste(paste.current, burst, burstKey)) return;
     if (!idle) return;
@@ -80,17 +84,11 @@ export function Composer({ width, messageRows }: { readonly width: number; reado
     // Outside a paste, a burst's Enter, Backspaces and control keys act where they fall; tabs are text.
     eachKey(burst, burstKey, onKey, '\t');
   });
-  const open = state.open === undefined ? undefined : state.conversations[state.open];
-  const placeholder =
-    composeRefusal(state) ??
-    (open
-      ? `message ${conversationTitle(state, open)} · Enter send · Alt-Enter new line · /help`
-      : 'type /msg USER, or open a conversation');
   const view = useMemo(() => composerWindow(text, cursor, composerTextWidth(width)), [text, cursor, width]);
   if (text === '') {
     return (
-      <Box width={width} borderStyle="round" borderColor={focused ? 'cyan' : 'gray'} flexDirection="row">
-        <Text color="cyan">{'› '}</Text>
+      <Box width={width} borderStyle="round" borderColor={focused ? theme.accent : theme.muted} flexDirection="row">
+        <Text color={theme.accent}>{'› '}</Text>
         <Text wrap="truncate-end">
           {focused ? <Text inverse> </Text> : null}
           <Text dimColor>{placeholder}</Text>
@@ -99,14 +97,14 @@ export function Composer({ width, messageRows }: { readonly width: number; reado
     );
   }
   return (
-    <Box width={width} borderStyle="round" borderColor={focused ? 'cyan' : 'gray'} flexDirection="column">
+    <Box width={width} borderStyle="round" borderColor={focused ? theme.accent : theme.muted} flexDirection="column">
       {view.rows.map((row, k) => {
         const last = k === view.rows.length - 1;
         const margin = k === 0 && view.hiddenAbove > 0 ? '↑ ' : last && view.hiddenBelow > 0 ? '↓ ' : k === 0 ? '› ' : '  ';
         if (k !== view.cursorRow || !focused) {
           return (
             <Text key={row.start} wrap="truncate-end">
-              <Text color="cyan">{margin}</Text>
+              <Text color={theme.accent}>{margin}</Text>
               {text.slice(row.start, row.end)}
             </Text>
           );
@@ -114,7 +112,7 @@ export function Composer({ width, messageRows }: { readonly width: number; reado
         const at = cursor < row.end ? (graphemes(text.slice(cursor, Math.min(row.end, cursor + 64)))[0] ?? '') : '';
         return (
           <Text key={row.start} wrap="truncate-end">
-            <Text color="cyan">{margin}</Text>
+            <Text color={theme.accent}>{margin}</Text>
             {text.slice(row.start, cursor)}
             <Text inverse>{at === '' ? ' ' : at}</Text>
             {text.slice(cursor + at.length, row.end)}
@@ -122,5 +120,16 @@ export function Composer({ width, messageRows }: { readonly width: number; reado
         );
       })}
     </Box>
+  );
+}
+
+/** What the empty composer says: where Enter sends, or why nothing can be sent there. */
+function placeholderOf(state: AppState): string {
+  const open = state.view.open === undefined ? undefined : state.directory.conversations[state.view.open];
+  return (
+    composeRefusal(state) ??
+    (open
+      ? `message ${conversationTitle(state, open)} · Enter send · Alt-Enter new line · /help`
+      : 'type /msg USER, or open a conversation')
   );
 }

@@ -1,22 +1,23 @@
 import { Box, Text } from 'ink';
 import { useAppActions } from '../contexts/AppActionsContext.js';
-import { useAppState } from '../contexts/AppStateContext.js';
+import { useDirectory, useView } from '../contexts/AppStoreContext.js';
 import { useListPane } from '../hooks/useListPane.js';
 import { groupRows } from '../state/selectors.js';
 import { inert } from '../../util/inert-text.js';
 import { padEnd } from '../text/display-width.js';
+import { theme } from '../theme.js';
 
 /** Groups: name, member count, unread count; most recent activity first. */
 export function GroupsPane({ width, height }: { readonly width: number; readonly height: number }) {
-  const state = useAppState();
+  const state = { directory: useDirectory(), view: useView() };
   const { actions } = useAppActions();
   const rows = groupRows(state);
   const { focused, selected, first, visible, inner } = useListPane('groups', rows, { width, height }, (group) =>
     actions.openConversation(group.id),
   );
   return (
-    <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={focused ? 'cyan' : 'gray'}>
-      <Text bold inverse={focused} color={focused ? 'cyan' : undefined}>
+    <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={focused ? theme.accent : theme.muted}>
+      <Text bold inverse={focused} color={focused ? theme.accent : undefined}>
         Groups
       </Text>
       {rows.length === 0 && <Text dimColor>none (/group create)</Text>}
@@ -26,11 +27,11 @@ export function GroupsPane({ width, height }: { readonly width: number; readonly
           <Text
             key={group.id}
             inverse={focused && first + i === selected}
-            bold={group.unread > 0 || group.id === state.open}
+            bold={group.unread > 0 || group.id === state.view.open}
             wrap="truncate-end"
           >
             {padEnd(`#${inert(group.name ?? '')}`, Math.max(1, inner - badge.length - 1))}
-            <Text color="magenta">{badge}</Text>
+            <Text color={theme.unread}>{badge}</Text>
           </Text>
         );
       })}

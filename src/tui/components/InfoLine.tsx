@@ -1,9 +1,10 @@
 import { Box, Text } from 'ink';
-import { useAppState } from '../contexts/AppStateContext.js';
+import { useAccount, useChat, useDirectory, useView } from '../contexts/AppStoreContext.js';
 import type { Notice } from '../state/types.js';
 import { typingNames } from '../state/selectors.js';
 import { wrapText } from '../text/display-width.js';
 import { inert } from '../../util/inert-text.js';
+import { theme } from '../theme.js';
 
 /** Rows a notice may take under the messages; longer ones are cut (Esc dismisses it). */
 export const NOTICE_MAX_ROWS = 4;
@@ -21,12 +22,12 @@ export function noticeLines(notice: Notice | undefined, width: number): string[]
 
 /** Under the messages: the last command's result or error, else who is typing. */
 export function InfoLine({ width }: { readonly width: number }) {
-  const state = useAppState();
-  if (state.notice) {
-    const color = state.notice.level === 'error' ? 'red' : state.notice.level === 'warning' ? 'yellow' : 'green';
+  const state = { account: useAccount(), directory: useDirectory(), chat: useChat(), view: useView() };
+  if (state.view.notice) {
+    const color = state.view.notice.level === 'error' ? theme.danger : state.view.notice.level === 'warning' ? theme.pending : theme.good;
     return (
       <Box flexDirection="column" width={width}>
-        {noticeLines(state.notice, width).map((line, i) => (
+        {noticeLines(state.view.notice, width).map((line, i) => (
           <Text key={i} color={color} wrap="truncate-end">
             {line}
           </Text>
@@ -34,7 +35,7 @@ export function InfoLine({ width }: { readonly width: number }) {
       </Box>
     );
   }
-  const names = state.open === undefined ? [] : typingNames(state, state.open);
+  const names = state.view.open === undefined ? [] : typingNames(state, state.view.open);
   if (names.length === 0) return <Text> </Text>;
   return (
     <Text dimColor italic wrap="truncate-end">

@@ -5,6 +5,7 @@ import { Command, describeCommand } from '../keys/keyBindings.js';
 import { isCommand, isText, matchCommand } from '../keys/keyMatchers.js';
 import { outsidePaste, pastedLine, trackPaste } from '../keys/paste.js';
 import { initialLoginFields, loginReducer, type LoginAction, type LoginMode } from '../state/login-reducer.js';
+import { theme } from '../theme.js';
 
 export type { LoginMode } from '../state/login-reducer.js';
 
@@ -105,8 +106,8 @@ export function LoginScreen({ initialName, server, onSubmit, onQuit }: LoginScre
   const { name, password, field, mode } = fields;
   const cursor = (active: boolean) => (active && !busy ? <Text inverse> </Text> : null);
   return (
-    <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={2} paddingY={1} width={64}>
-      <Text bold color="cyan">
+    <Box flexDirection="column" borderStyle="round" borderColor={theme.accent} paddingX={2} paddingY={1} width={64}>
+      <Text bold color={theme.accent}>
         fastchat · end-to-end encrypted chat
       </Text>
       <Text dimColor>server {server}</Text>
@@ -123,14 +124,14 @@ export function LoginScreen({ initialName, server, onSubmit, onQuit }: LoginScre
         <Text dimColor>{`  (${describeCommand(Command.ToggleSignup)} switches)`}</Text>
       </Box>
       <Box marginTop={1}>
-        <Text color={field === 'name' ? 'cyan' : undefined} bold={field === 'name'}>
+        <Text color={field === 'name' ? theme.accent : undefined} bold={field === 'name'}>
           {'name:     '}
         </Text>
         <Text>{name}</Text>
         {cursor(field === 'name')}
       </Box>
       <Box>
-        <Text color={field === 'password' ? 'cyan' : undefined} bold={field === 'password'}>
+        <Text color={field === 'password' ? theme.accent : undefined} bold={field === 'password'}>
           {'password: '}
         </Text>
         <Text>{'•'.repeat(password.length)}</Text>
@@ -138,9 +139,9 @@ export function LoginScreen({ initialName, server, onSubmit, onQuit }: LoginScre
       </Box>
       <Box marginTop={1}>
         {busy ? (
-          <Text color="yellow">⏳ {busy}</Text>
+          <Text color={theme.pending}>⏳ {busy}</Text>
         ) : error ? (
-          <Text color="red" bold>
+          <Text color={theme.danger} bold>
             ✗ {error}
           </Text>
         ) : (

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import { useAppActions } from '../contexts/AppActionsContext.js';
-import { useAppState } from '../contexts/AppStateContext.js';
+import { useAccount, useChat, useDirectory, useView } from '../contexts/AppStoreContext.js';
 import { Command } from '../keys/keyBindings.js';
 import { matchCommand } from '../keys/keyMatchers.js';
 import { conversationTitle } from '../state/selectors.js';
@@ -9,6 +9,7 @@ import { visibleLines } from '../text/message-lines.js';
 import { inert } from '../../util/inert-text.js';
 import { ScreenLineText } from './ScreenLineText.js';
 import { useKeypress } from '../hooks/useKeypress.js';
+import { theme } from '../theme.js';
 
 /** Messages scrolled by one PgUp/PgDn: about half a pane. */
 export function pageSize(height: number): number {
@@ -20,19 +21,21 @@ export function pageSize(height: number): number {
  * places at the bottom, so a 10,000-message conversation costs what a screenful costs.
  */
 export function MessagesPane({ width, height }: { readonly width: number; readonly height: number }) {
-  const state = useAppState();
+  const account = useAccount();
+  const directory = useDirectory();
+  const chat = useChat();
+  const view = useView();
   const { dispatch } = useAppActions();
-  const focused = state.focus === 'messages';
-  const open = state.open === undefined ? undefined : state.conversations[state.open];
-  const list = state.open === undefined ? undefined : state.messages[state.open];
+  const focused = view.focus === 'messages';
+  const open = view.open === undefined ? undefined : directory.conversations[view.open];
+  const list = view.open === undefined ? undefined : chat.messages[view.open];
   const inner = Math.max(10, width - 2);
   const rows = Math.max(1, height - 3);
-  const highlight = state.overlay.kind === 'search' ? state.overlay.hits[state.overlay.index] : undefined;
+  const highlight = view.overlay.kind === 'search' ? view.overlay.hits[view.overlay.index] : undefined;
+  // Rebuilt when what they show changes; this pane is not drawn again for composer edits at all.
   const lines = useMemo(
-    () => (state.open === undefined ? [] : visibleLines(state, state.open, inner, rows, highlight)),
-    // The lines depend only on these parts of the state; composer edits do not rebuild them.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [list, state.scroll, state.receipts, state.users, state.conversations, state.open, inner, rows, highlight],
+    () => (view.open === undefined ? [] : visibleLines({ account, directory, chat, view }, view.open, inner, rows, highlight)),
+    [account, directory, chat, view, inner, rows, highlight],
   );
   useKeypress(
     (input, key) => {
@@ -44,16 +47,16 @@ export function MessagesPane({ width, height }: { readonly width: number; readon
       if (command === Command.Top) dispatch({ type: 'scrollTo', where: 'top' });
       if (command === Command.Bottom) dispatch({ type: 'scrollTo', where: 'bottom' });
     },
-    { isActive: focused && state.overlay.kind === 'none' },
+    { isActive: focused && view.overlay.kind === 'none' },
   );
-  const title = open ? conversationTitle(state, open) : 'no conversation open';
+  const title = open ? conversationTitle({ account, directory }, open) : 'no conversation open';
   const members = open?.kind === 'group' ? ` · ${open.memberIds.length} members` : '';
-  const peer = open?.kind === 'direct' && open.peer !== undefined ? state.users[open.peer] : undefined;
-  const status = list?.loadingOlder ? ' · loading older…' : state.scroll > 0 ? ` · ↑ ${state.scroll} newer below (End)` : '';
+  const peer = open?.kind === 'direct' && open.peer !== undefined ? directory.users[open.peer] : undefined;
+  const status = list?.loadingOlder ? ' · loading older…' : view.scroll > 0 ? ` · ↑ ${view.scroll} newer below (End)` : '';
   return (
-    <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={focused ? 'cyan' : 'gray'}>
+    <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={focused ? theme.accent : theme.muted}>
       <Text bold wrap="truncate-end">
-        <Text color={focused ? 'cyan' : undefined} inverse={focused}>
+        <Text color={focused ? theme.accent : undefined} inverse={focused}>
           {inert(title)}
         </Text>
         <Text dimColor>

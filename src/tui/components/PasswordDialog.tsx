@@ -7,6 +7,7 @@ import { eachKey } from '../keys/burst.js';
 import { Command, describeCommand } from '../keys/keyBindings.js';
 import { isText, matchCommand } from '../keys/keyMatchers.js';
 import { outsidePaste, pastedLine, trackPaste } from '../keys/paste.js';
+import { theme } from '../theme.js';
 
 type Step = 'current' | 'new' | 'again';
 
@@ -76,7 +77,7 @@ export function PasswordDialog({ width }: { readonly width: number }) {
     busyRef.current = true;
     show();
     // Never rejects: a failed check is shown as its error.
-    void requireStrongPassword(getState().me.name, typed.current.new)
+    void requireStrongPassword(getState().account.me.name, typed.current.new)
       .then(() => {
         stepRef.current = 'again';
         return undefined;
@@ -122,11 +123,11 @@ export function PasswordDialog({ width }: { readonly width: number }) {
 
   const steps: Step[] = ['current', 'new', 'again'];
   return (
-    <Box flexDirection="column" width={Math.min(width, 72)} borderStyle="double" borderColor="cyan" paddingX={1}>
-      <Text bold color="cyan">{`Change your password (${describeCommand(Command.Back)} cancels)`}</Text>
+    <Box flexDirection="column" width={Math.min(width, 72)} borderStyle="double" borderColor={theme.accent} paddingX={1}>
+      <Text bold color={theme.accent}>{`Change your password (${describeCommand(Command.Back)} cancels)`}</Text>
       {steps.map((step) => (
         <Text key={step} wrap="truncate-end">
-          <Text color={view.step === step ? 'cyan' : undefined} bold={view.step === step}>
+          <Text color={view.step === step ? theme.accent : undefined} bold={view.step === step}>
             {LABELS[step]}
           </Text>
           {'•'.repeat(view.lengths[step])}
@@ -134,9 +135,9 @@ export function PasswordDialog({ width }: { readonly width: number }) {
         </Text>
       ))}
       {view.busy ? (
-        <Text color="yellow">{view.step === 'new' ? '⏳ checking how guessable it is…' : '⏳ changing the password…'}</Text>
+        <Text color={theme.pending}>{view.step === 'new' ? '⏳ checking how guessable it is…' : '⏳ changing the password…'}</Text>
       ) : view.error ? (
-        <Text color="red" bold wrap="wrap">
+        <Text color={theme.danger} bold wrap="wrap">
           ✗ {view.error}
         </Text>
       ) : (

@@ -1,7 +1,7 @@
 import { Box, Text, type Key } from 'ink';
 import { useRef } from 'react';
 import { useAppActions } from '../contexts/AppActionsContext.js';
-import { useAppState } from '../contexts/AppStateContext.js';
+import { useAccount, useDirectory, useView } from '../contexts/AppStoreContext.js';
 import { eachKey } from '../keys/burst.js';
 import { Command } from '../keys/keyBindings.js';
 import { isText, matchCommand } from '../keys/keyMatchers.js';
@@ -10,14 +10,15 @@ import { fuzzyFilter } from '../state/fuzzy.js';
 import { switchTargets } from '../state/selectors.js';
 import { inert } from '../../util/inert-text.js';
 import { useKeypress } from '../hooks/useKeypress.js';
+import { theme } from '../theme.js';
 
 const SHOWN = 10;
 
 /** Ctrl-K: type part of a name (fuzzy), pick with ↑/↓, Enter opens. */
 export function QuickSwitcher({ width }: { readonly width: number }) {
-  const state = useAppState();
+  const state = { account: useAccount(), directory: useDirectory(), view: useView() };
   const { dispatch, actions } = useAppActions();
-  const overlay = state.overlay.kind === 'switcher' ? state.overlay : { query: '', selected: 0 };
+  const overlay = state.view.overlay.kind === 'switcher' ? state.view.overlay : { query: '', selected: 0 };
   const matches = fuzzyFilter(overlay.query, switchTargets(state), (t) => t.label);
   const selected = Math.min(overlay.selected, Math.max(0, matches.length - 1));
   const onKey = (input: string, key: Key) => {
@@ -48,12 +49,12 @@ export function QuickSwitcher({ width }: { readonly width: number }) {
     eachKey(burst, burstKey, onKey);
   });
   return (
-    <Box flexDirection="column" width={Math.min(width, 60)} borderStyle="double" borderColor="cyan" paddingX={1}>
-      <Text bold color="cyan">
+    <Box flexDirection="column" width={Math.min(width, 60)} borderStyle="double" borderColor={theme.accent} paddingX={1}>
+      <Text bold color={theme.accent}>
         Switch to… (type to filter, Enter opens, Esc closes)
       </Text>
       <Text>
-        <Text color="cyan">{'> '}</Text>
+        <Text color={theme.accent}>{'> '}</Text>
         {overlay.query}
         <Text inverse> </Text>
       </Text>
@@ -61,7 +62,7 @@ export function QuickSwitcher({ width }: { readonly width: number }) {
       {matches.slice(0, SHOWN).map((t, i) => (
         <Text key={`${t.label}:${t.conversation ?? ''}:${t.user ?? ''}`} inverse={i === selected} wrap="truncate-end">
           {inert(t.label)}
-          {t.unread > 0 ? <Text color="magenta">{` (${t.unread})`}</Text> : null}
+          {t.unread > 0 ? <Text color={theme.unread}>{` (${t.unread})`}</Text> : null}
         </Text>
       ))}
     </Box>

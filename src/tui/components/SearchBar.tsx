@@ -1,19 +1,20 @@
 import { Text } from 'ink';
 import { useRef } from 'react';
 import { useAppActions } from '../contexts/AppActionsContext.js';
-import { useAppState } from '../contexts/AppStateContext.js';
+import { useView } from '../contexts/AppStoreContext.js';
 import { eachKey } from '../keys/burst.js';
 import { Command } from '../keys/keyBindings.js';
 import { isText, matchCommand } from '../keys/keyMatchers.js';
 import { outsidePaste, pastedLine, trackPaste } from '../keys/paste.js';
 import { inert } from '../../util/inert-text.js';
 import { useKeypress } from '../hooks/useKeypress.js';
+import { theme } from '../theme.js';
 
 /** Ctrl-F / `/search`: type the text, Enter searches (older pages load as needed), ↑/↓ jump between hits. */
 export function SearchBar() {
-  const state = useAppState();
+  const state = { view: useView() };
   const { dispatch, actions, getState } = useAppActions();
-  const overlay = state.overlay.kind === 'search' ? state.overlay : undefined;
+  const overlay = state.view.overlay.kind === 'search' ? state.view.overlay : undefined;
   const paste = useRef(outsidePaste());
   // Each key reads the search as the key before left it (getState), not as last drawn: "needle" and
   // Enter in quick succession search for "needle" even before the frame shows it.
@@ -21,7 +22,7 @@ export function SearchBar() {
     eachKey(burst, burstKey, (input, key) => {
       // Paste markers are followed while closed too, so a paste's end is never missed.
       if (trackPaste(paste.current, input, key)) return;
-      const current = getState().overlay;
+      const current = getState().view.overlay;
       if (current.kind !== 'search') return;
       if (current.editing && paste.current.inside) {
         // Inside a paste, line ends are spaces (they do not start the search).
@@ -55,7 +56,7 @@ export function SearchBar() {
         : ` hit ${overlay.index + 1} of ${overlay.hits.length} (↑/↓ move, Esc closes)`;
   return (
     <Text wrap="truncate-end">
-      <Text color="cyan" bold>
+      <Text color={theme.accent} bold>
         {'search: '}
       </Text>
       {inert(overlay.query)}

@@ -1,4 +1,4 @@
-import { useMemo, type MutableRefObject } from 'react';
+import { useMemo } from 'react';
 import type { ChatMessage } from '../../client/index.js';
 import type { TuiClient } from '../chat-port.js';
 import { isSlashCommand, runSlashCommand } from '../commands/registry.js';
@@ -20,12 +20,12 @@ function messageOf(error: unknown): string {
 export function useChatActions(
   client: TuiClient,
   dispatch: (action: Action) => void,
-  stateRef: MutableRefObject<AppState>,
+  getState: () => AppState,
   onQuit: () => void,
 ): ChatActions {
   return useMemo(() => {
     const loadOlder = async (conversation: number): Promise<ChatMessage[]> => {
-      const list = stateRef.current.messages[conversation];
+      const list = getState().chat.messages[conversation];
       if (list && (list.loadingOlder || !list.hasOlder)) return [];
       const before = list?.items.find((m) => m.seq !== undefined)?.seq;
       if (before !== undefined && before <= 1) {
@@ -47,7 +47,7 @@ export function useChatActions(
     const actions: ChatActions = {
       openConversation: (conversation) => dispatch({ type: 'open', conversation }),
       async openUser(userId) {
-        const existing = Object.values(stateRef.current.conversations).find((c) => c.kind === 'direct' && c.peer === userId);
+        const existing = Object.values(getState().directory.conversations).find((c) => c.kind === 'direct' && c.peer === userId);
         if (existing) {
           dispatch({ type: 'open', conversation: existing.id });
           return existing.id;
@@ -67,12 +67,12 @@ export function useChatActions(
         }
       },
       async search(query) {
-        const conversation = stateRef.current.open;
+        const conversation = getState().view.open;
         if (conversation === undefined) return;
         const needle = query.toLowerCase();
         const found = (items: readonly { cid: string; text?: string | undefined; kind: string }[]) =>
           items.filter((m) => m.kind === 'message' && m.text?.toLowerCase().includes(needle)).map((m) => m.cid);
-        const loaded = stateRef.current.messages[conversation]?.items ?? [];
+        const loaded = getState().chat.messages[conversation]?.items ?? [];
         let hits = found(loaded);
         for (let page = 0; page < SEARCH_MAX_PAGES; page++) {
           const older = await loadOlder(conversation);
@@ -85,9 +85,9 @@ export function useChatActions(
         await loadOlder(conversation);
       },
       async retryFailed() {
-        const conversation = stateRef.current.open;
+        const conversation = getState().view.open;
         const failed =
-          conversation === undefined ? [] : (stateRef.current.messages[conversation]?.items ?? []).filter((m) => m.pending === 'failed');
+          conversation === undefined ? [] : (getState().chat.messages[conversation]?.items ?? []).filter((m) => m.pending === 'failed');
         if (conversation === undefined || failed.length === 0) return actions.info('no failed message to retry here');
         for (const m of failed) {
           dispatch({ type: 'ownRetried', conversation, cid: m.cid });
@@ -96,10 +96,10 @@ export function useChatActions(
       },
       async submit(text) {
         dispatch({ type: 'notice', notice: undefined });
-        if (isSlashCommand(text)) return runSlashCommand(text, { client, state: stateRef.current, dispatch, actions });
-        const conversation = stateRef.current.open;
+        if (isSlashCommand(text)) return runSlashCommand(text, { client, state: getState(), dispatch, actions });
+        const conversation = getState().view.open;
         if (conversation === undefined) return actions.error('open a conversation first (Enter on a contact, Ctrl-K, or /msg USER)');
-        const refusal = composeRefusal(stateRef.current);
+        const refusal = composeRefusal(getState());
         if (refusal) return actions.error(refusal);
         await actions.send(conversation, text.startsWith('//') ? text.slice(1) : text);
       },
@@ -128,5 +128,5 @@ export function useChatActions(
       error: (text) => dispatch({ type: 'notice', notice: { level: 'error', text } }),
     };
     return actions;
-  }, [client, dispatch, stateRef, onQuit]);
+  }, [client, dispatch, getState, onQuit]);
 }

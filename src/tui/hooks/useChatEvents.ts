@@ -1,4 +1,4 @@
-import { useEffect, type MutableRefObject } from 'react';
+import { useEffect } from 'react';
 import type { ClientStatus, ChatMessage } from '../../client/index.js';
 import type { TuiClient } from '../chat-port.js';
 import type { Action } from '../state/app-reducer.js';
@@ -39,7 +39,7 @@ export function statusAction(status: ClientStatus, now: number): Action {
 export function useChatEvents(
   client: TuiClient,
   dispatch: (action: Action) => void,
-  stateRef: MutableRefObject<AppState>,
+  getState: () => AppState,
   options: ChatEventOptions,
 ): void {
   const { bell, ring } = options;
@@ -49,7 +49,7 @@ export function useChatEvents(
     let lastBell = 0;
     const known = new Set<number>();
     const learnUsers = (ids: readonly number[]) => {
-      const missing = ids.filter((id) => !known.has(id) && stateRef.current.users[id] === undefined);
+      const missing = ids.filter((id) => !known.has(id) && getState().directory.users[id] === undefined);
       if (missing.length === 0) return;
       missing.forEach((id) => known.add(id));
       client
@@ -91,8 +91,8 @@ export function useChatEvents(
         if (
           bell &&
           message.kind === 'message' &&
-          message.from !== stateRef.current.me.id &&
-          message.conversation !== stateRef.current.open &&
+          message.from !== getState().account.me.id &&
+          message.conversation !== getState().view.open &&
           client.backlog === 0 &&
           now - lastBell > BELL_GAP_MS
         ) {
@@ -135,9 +135,9 @@ export function useChatEvents(
       ),
     ];
     const poll = setInterval(() => {
-      const state = stateRef.current;
-      if (state.queued !== client.outbox.size) dispatch({ type: 'queued', count: client.outbox.size });
-      if (state.backlog !== client.backlog) dispatch({ type: 'backlog', count: client.backlog, total: client.backlogTotal });
+      const state = getState();
+      if (state.link.queued !== client.outbox.size) dispatch({ type: 'queued', count: client.outbox.size });
+      if (state.link.backlog !== client.backlog) dispatch({ type: 'backlog', count: client.backlog, total: client.backlogTotal });
       dispatch({ type: 'tick', now: Date.now() });
     }, 500);
     return () => {
@@ -149,5 +149,5 @@ export function useChatEvents(
         flush();
       }
     };
-  }, [client, dispatch, stateRef, bell, ring]);
+  }, [client, dispatch, getState, bell, ring]);
 }

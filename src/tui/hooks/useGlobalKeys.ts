@@ -22,9 +22,11 @@ const GLOBAL = [
  * Keys that work whatever has the focus: quit, back, switcher, next unread, search, help, focus.
  * (`/` elsewhere starts a command in the composer: Composer.tsx takes it, with the rest of its burst.)
  */
-export function useGlobalKeys(state: AppState, dispatch: (action: Action) => void, actions: ChatActions): void {
+export function useGlobalKeys(getState: () => AppState, dispatch: (action: Action) => void, actions: ChatActions): void {
   useKeypress((input, key) => {
-    const idle = state.overlay.kind === 'none';
+    // The state of the moment, not of the last frame: a key right after another acts on what it follows.
+    const state = getState();
+    const idle = state.view.overlay.kind === 'none';
     const command = matchCommand(GLOBAL, input, key);
     switch (command) {
       case Command.Quit:
@@ -38,7 +40,7 @@ export function useGlobalKeys(state: AppState, dispatch: (action: Action) => voi
         return next === undefined ? actions.info('no unread messages') : actions.openConversation(next);
       }
       case Command.Search:
-        if (state.open === undefined) return actions.error('open a conversation to search it');
+        if (state.view.open === undefined) return actions.error('open a conversation to search it');
         return dispatch({ type: 'overlay', overlay: { kind: 'search', query: '', editing: true, hits: [], index: 0, searching: false } });
       case Command.RetryFailed:
         return void actions.retryFailed();
@@ -48,8 +50,8 @@ export function useGlobalKeys(state: AppState, dispatch: (action: Action) => voi
         return;
       case Command.Help:
         // In the composer `?` is text; elsewhere it opens (and closes) the help.
-        if (state.overlay.kind === 'help') return dispatch({ type: 'overlay', overlay: { kind: 'none' } });
-        if (idle && state.focus !== 'composer') dispatch({ type: 'overlay', overlay: { kind: 'help' } });
+        if (state.view.overlay.kind === 'help') return dispatch({ type: 'overlay', overlay: { kind: 'none' } });
+        if (idle && state.view.focus !== 'composer') dispatch({ type: 'overlay', overlay: { kind: 'help' } });
         return;
       default:
         return;

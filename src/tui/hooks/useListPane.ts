@@ -1,5 +1,5 @@
 import { useAppActions } from '../contexts/AppActionsContext.js';
-import { useAppState } from '../contexts/AppStateContext.js';
+import { useView } from '../contexts/AppStoreContext.js';
 import { Command } from '../keys/keyBindings.js';
 import { matchCommand } from '../keys/keyMatchers.js';
 import { useKeypress } from './useKeypress.js';
@@ -26,10 +26,10 @@ export function useListPane<Row>(
   size: { readonly width: number; readonly height: number },
   onOpen: (row: Row) => void,
 ): ListPaneView {
-  const state = useAppState();
+  const state = { view: useView() };
   const { dispatch } = useAppActions();
-  const focused = state.focus === pane;
-  const selected = Math.min(state.selection[pane], Math.max(0, rows.length - 1));
+  const focused = state.view.focus === pane;
+  const selected = Math.min(state.view.selection[pane], Math.max(0, rows.length - 1));
   useKeypress(
     (input, key) => {
       const command = matchCommand([Command.Up, Command.Down, Command.Open], input, key);
@@ -38,7 +38,7 @@ export function useListPane<Row>(
       const row = rows[selected];
       if (command === Command.Open && row !== undefined) onOpen(row);
     },
-    { isActive: focused && state.overlay.kind === 'none' },
+    { isActive: focused && state.view.overlay.kind === 'none' },
   );
   const visible = Math.max(1, size.height - 2);
   const first = Math.max(0, Math.min(selected - visible + 1, rows.length - visible));

@@ -10,15 +10,15 @@ import { QuickSwitcher } from '../components/QuickSwitcher.js';
 import { SearchBar } from '../components/SearchBar.js';
 import { SessionsOverlay } from '../components/SessionsOverlay.js';
 import { StatusBar } from '../components/StatusBar.js';
-import { useAppState } from '../contexts/AppStateContext.js';
+import { useView } from '../contexts/AppStoreContext.js';
 import type { Regions } from './layout.js';
 
 /** Contacts above groups on the left; messages, the info line and the composer on the right; the status bar under all. */
 export function MainLayout({ columns, regions }: { readonly columns: number; readonly regions: Regions }) {
-  const state = useAppState();
-  const overlay = state.overlay.kind;
+  const state = { view: useView() };
+  const overlay = state.view.overlay.kind;
   // A long notice takes rows from the messages pane, never from the composer.
-  const infoRows = overlay === 'search' ? 1 : Math.max(1, noticeLines(state.notice, regions.rightWidth).length);
+  const infoRows = overlay === 'search' ? 1 : Math.max(1, noticeLines(state.view.notice, regions.rightWidth).length);
   return (
     <Box flexDirection="column" width={columns} height={regions.height}>
       <Box flexDirection="row" flexGrow={1}>

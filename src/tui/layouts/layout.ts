@@ -14,13 +14,12 @@ export interface Regions {
  * The screen, one row short of the terminal: an Ink frame as tall as the terminal is redrawn with
  * a full clear each time (flicker), one row less is updated in place.
  */
-export function regions(columns: number, rows: number, composerText: string): Regions {
+export function regions(columns: number, rows: number, composerLines: number): Regions {
   const height = Math.max(10, rows - 1);
-  const leftWidth = Math.max(18, Math.min(32, Math.floor(columns * 0.25)));
-  const rightWidth = Math.max(20, columns - leftWidth);
+  const leftWidth = leftWidthOf(columns);
+  const rightWidth = rightWidthOf(columns);
   const body = height - 1; // status bar
   const contactsHeight = Math.max(4, Math.ceil(body * 0.6));
-  const composerLines = composerRows(composerText, composerTextWidth(rightWidth));
   return {
     leftWidth,
     rightWidth,
@@ -29,4 +28,20 @@ export function regions(columns: number, rows: number, composerText: string): Re
     messagesHeight: Math.max(4, body - composerLines - 2 - 1),
     height,
   };
+}
+
+function leftWidthOf(columns: number): number {
+  return Math.max(18, Math.min(32, Math.floor(columns * 0.25)));
+}
+
+function rightWidthOf(columns: number): number {
+  return Math.max(20, columns - leftWidthOf(columns));
+}
+
+/**
+ * Rows the composer takes for `text` on a terminal this wide: what the layout depends on, so that the
+ * layout is drawn again when the composer grows or shrinks by a row, not at every key.
+ */
+export function composerLineCount(columns: number, text: string): number {
+  return composerRows(text, composerTextWidth(rightWidthOf(columns)));
 }

@@ -1,11 +1,11 @@
 import type { ConversationView } from '../../protocol/index.js';
-import type { AppState } from './types.js';
+import type { ChatSlice } from './types.js';
 
 /**
  * The members' cursors as the views give them (restored from the server after a restart or on a new
  * device), merged with what pushes said: cursors only move forward, and read implies delivered.
  */
-export function seedReceipts(receipts: AppState['receipts'], views: readonly ConversationView[]): AppState['receipts'] {
+export function seedReceipts(receipts: ChatSlice['receipts'], views: readonly ConversationView[]): ChatSlice['receipts'] {
   const next = { ...receipts };
   for (const view of views) {
     const mine = { ...(next[view.conversation] ?? {}) };

@@ -1,5 +1,6 @@
 import type { ChatMessage, Trust } from '../../client/index.js';
 import type { SessionView } from '../../protocol/index.js';
+import type { ComposerState } from './composer-reducer.js';
 
 /** The pane that has the keyboard. */
 export type Focus = 'contacts' | 'groups' | 'messages' | 'composer';
@@ -96,9 +97,14 @@ export interface Notice {
   readonly level: 'info' | 'error' | 'warning';
 }
 
-export interface AppState {
+/** Who is logged in, and where: set at login, never changed. */
+export interface AccountSlice {
   readonly me: { readonly id: number; readonly name: string; readonly fingerprint: string };
   readonly server: string;
+}
+
+/** The connection and the work behind it, as the status bar shows them. */
+export interface LinkSlice {
   readonly connection: Connection;
   /** Set while reconnecting. */
   readonly retry: Retry | undefined;
@@ -106,13 +112,26 @@ export interface AppState {
   /** Backlog rows still to decrypt, of `backlogTotal` at the last sync. */
   readonly backlog: number;
   readonly backlogTotal: number;
+  readonly quitting: boolean;
+}
+
+/** Who there is to talk to: users and conversations, as the list panes show them. */
+export interface DirectorySlice {
   readonly users: Readonly<Record<number, UserEntry>>;
   readonly conversations: Readonly<Record<number, ConversationEntry>>;
+}
+
+/** What was said: each conversation's loaded messages, the members' receipts, who is typing. */
+export interface ChatSlice {
   readonly messages: Readonly<Record<number, MessageList>>;
   /** Per conversation, per other member: the highest seq delivered to and read by them. */
   readonly receipts: Readonly<Record<number, Readonly<Record<number, { readonly delivered: number; readonly read: number }>>>>;
   /** Per conversation, per user: when their typing indicator expires (ms since the epoch). */
   readonly typing: Readonly<Record<number, Readonly<Record<number, number>>>>;
+}
+
+/** Where the user is: the open conversation, focus, selections, scroll, overlay and notice. */
+export interface ViewSlice {
   readonly open: number | undefined;
   readonly focus: Focus;
   /** The list pane Esc goes back to. */
@@ -120,8 +139,20 @@ export interface AppState {
   readonly selection: { readonly contacts: number; readonly groups: number };
   /** Messages scrolled up from the newest (0: the newest is at the bottom). */
   readonly scroll: number;
-  readonly composer: { readonly text: string; readonly cursor: number };
   readonly overlay: Overlay;
   readonly notice: Notice | undefined;
-  readonly quitting: boolean;
+}
+
+/**
+ * The TUI's state, in slices that change apart (state/slices/): a component selects the slices it
+ * draws (useAppSelector), so a keystroke in the composer redraws the composer, not the panes.
+ */
+export interface AppState {
+  readonly account: AccountSlice;
+  readonly link: LinkSlice;
+  readonly directory: DirectorySlice;
+  readonly chat: ChatSlice;
+  readonly view: ViewSlice;
+  /** The message being written (composer-reducer.ts). */
+  readonly composer: ComposerState;
 }
