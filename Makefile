@@ -34,8 +34,10 @@ lint: install
 format: install
 	npm run format
 
-## make test — install, build, type-check, lint, then the whole vitest suite (PGlite and a real PostgreSQL).
-test: build typecheck lint
+## make test — install, then build, type-check and lint side by side (one core each is plenty), then the
+## whole vitest suite (PGlite and a real PostgreSQL).
+test: install
+	$(MAKE) --no-print-directory -j3 --output-sync=target build typecheck lint
 	npx vitest run
 
 ## make run — the server on ports 8001-8004, coordinator on 8000, embedded database; compiles only
