@@ -22,11 +22,13 @@ export function strictCli<T>(cli: Argv<T>, name: string): Argv<T> {
 }
 
 /**
- * Prints an error as one line and exits non-zero; the stack only with FASTCHAT_DEBUG set. The message
- * is made inert: it may quote what a server or another user chose (a group's name).
+ * Prints an error and exits non-zero; the stack only with FASTCHAT_DEBUG set. The message is made
+ * inert: it may quote what a server or another user chose (a group's name). Its newlines are kept, as
+ * some errors are written in lines (a refused certificate: both fingerprints and the command to
+ * accept); a newline cannot move the cursor or recolour anything.
  */
 export function exitWithError(name: string, error: unknown, code = 1): never {
-  const message = inert(error instanceof Error ? error.message : String(error));
+  const message = inert(error instanceof Error ? error.message : String(error), true);
   process.stderr.write(`${name}: ${message}\n`);
   if (process.env.FASTCHAT_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   process.exit(code);

@@ -70,6 +70,9 @@ describe('fastchat with TLS', () => {
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('CHANGED');
     expect(refused.stderr).toContain(cert.fingerprint);
+    // The refusal reads as the lines it was written in, the command to accept on one of its own.
+    expect(refused.stderr).not.toContain('\\x0a');
+    expect(refused.stderr.split('\n')).toContain(`  fastchat servers trust 127.0.0.1:${coordinator} --fingerprint ${cert.fingerprint}`);
     const wrong = await fastchat(['servers', 'trust', `127.0.0.1:${coordinator}`, '--fingerprint', makeCert().fingerprint]);
     expect(wrong.code).not.toBe(0);
     const ok = await fastchat(['servers', 'trust', `127.0.0.1:${coordinator}`, '--fingerprint', cert.fingerprint]);
